@@ -1,0 +1,43 @@
+/// <reference types="vitest/config" />
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vite';
+
+/**
+ * The Content Security Policy the built app runs under: no inline scripts and no eval. sql.js needs
+ * 'wasm-unsafe-eval' to compile its WebAssembly. Checks fetch arbitrary http(s) URLs, hence connect-src.
+ */
+export const CONTENT_SECURITY_POLICY = [
+	"default-src 'self'",
+	"script-src 'self' 'wasm-unsafe-eval'",
+	"worker-src 'self'",
+	"style-src 'self' 'unsafe-inline'",
+	"img-src 'self' data: blob:",
+	"connect-src 'self' https: http:",
+	"object-src 'none'",
+	"base-uri 'self'",
+	"form-action 'self'",
+	"frame-ancestors 'none'",
+].join('; ');
+
+const securityHeaders = {
+	'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer',
+};
+
+export default defineConfig({
+	plugins: [svelte()],
+	worker: { format: 'es' },
+	build: { target: 'es2022', sourcemap: true },
+	preview: {
+		host: '127.0.0.1',
+		port: Number(process.env.PORT ?? 4173),
+		strictPort: true,
+		headers: securityHeaders,
+	},
+	test: {
+		include: ['tests/unit/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 20_000,
+	},
+});
