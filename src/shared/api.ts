@@ -1,0 +1,64 @@
+/**
+ * The worker API, declared once. The client's `call` and the worker's handler table are both typed from
+ * this map, so a call and its handler cannot drift apart.
+ */
+import type { DatabaseStatus, SaveStatus } from './database';
+import type { Monitor, MonitorInput } from './monitors';
+import type { WireError } from './errors';
+
+interface Call<Args, Result> {
+	args: Args;
+	result: Result;
+}
+
+export interface DbApi {
+	'monitors.list': Call<void, Monitor[]>;
+	'monitors.get': Call<{ id: number }, Monitor>;
+	'monitors.create': Call<MonitorInput, Monitor>;
+	'monitors.update': Call<{ id: number; input: MonitorInput }, Monitor>;
+	'monitors.delete': Call<{ id: number }, { deleted: boolean }>;
+	'database.status': Call<void, DatabaseStatus>;
+	'database.saveStatus': Call<void, SaveStatus>;
+}
+
+export type Method = keyof DbApi;
+export type ArgsOf<M extends Method> = DbApi[M]['args'];
+export type ResultOf<M extends Method> = DbApi[M]['result'];
+
+/** Where the database currently is in its life, as the UI needs to know it. */
+export type Phase =
+	| { phase: 'starting' }
+	| { phase: 'waiting-for-lock' }
+	| { phase: 'migrating'; file: string; index: number; total: number }
+	| { phase: 'ready'; readOnly: boolean }
+	| { phase: 'failed'; error: WireError };
+
+export interface DbEvents {
+	/** Committed and durable changes, by table name. */
+	changed: { tables: string[] };
+	save: SaveStatus;
+	phase: Phase;
+}
+
+export type EventName = keyof DbEvents;
+
+// The wire. Plain objects only: everything here must survive structured cloning.
+export interface CallMessage<M extends Method = Method> {
+	kind: 'call';
+	id: number;
+	method: M;
+	args: ArgsOf<M>;
+}
+
+export type ReplyMessage =
+	| { kind: 'reply'; id: number; ok: true; value: unknown }
+	| { kind: 'reply'; id: number; ok: false; error: WireError };
+
+export interface EventMessage<E extends EventName = EventName> {
+	kind: 'event';
+	event: E;
+	payload: DbEvents[E];
+}
+
+export type ToWorker = CallMessage;
+export type FromWorker = ReplyMessage | EventMessage;

@@ -1,0 +1,54 @@
+/** What the Database page shows: the migration ledger next to the bundled files, and the file's vital signs. */
+
+export type MigrationState = 'applied' | 'pending' | 'changed' | 'unknown';
+
+export interface MigrationEntry {
+	filename: string;
+	state: MigrationState;
+	/** Epoch ms when applied; null when pending. */
+	appliedAt: number | null;
+	durationMs: number | null;
+	checksum: string;
+}
+
+/**
+ * The verdict on a database's migrations against this build:
+ * - `up-to-date`: the ledger equals the bundled list;
+ * - `pending`: the ledger is a prefix of the bundled list;
+ * - `newer`: the ledger lists files this build does not have (written by a newer app);
+ * - `mismatch`: an applied file's checksum differs from the bundled file.
+ */
+export type LedgerVerdict = 'up-to-date' | 'pending' | 'newer' | 'mismatch';
+
+export interface MigrationReport {
+	verdict: LedgerVerdict;
+	entries: MigrationEntry[];
+	appSchemaVersion: number;
+	dbSchemaVersion: number;
+	totalMs: number;
+	averageMs: number;
+}
+
+export interface DatabaseStatus {
+	migrations: MigrationReport;
+	sizeBytes: number;
+	pageSize: number;
+	pageCount: number;
+	freePages: number;
+	readOnly: boolean;
+	readOnlyReason: string | null;
+	generation: number;
+	savedAt: number | null;
+	sqliteVersion: string;
+}
+
+export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
+
+export interface SaveStatus {
+	state: SaveState;
+	/** Writes committed in memory and not yet durable. */
+	pending: number;
+	generation: number;
+	savedAt: number | null;
+	error: string | null;
+}

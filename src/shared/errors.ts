@@ -1,0 +1,82 @@
+/**
+ * Every error that can cross the worker boundary, with one sentence a person can act on.
+ * Codes are stable: tests, logs and later issues match on them, so rename nothing.
+ */
+export const ERROR_CATALOGUE = {
+	'invalid-input': 'Some of the values entered are not valid.',
+	'not-found': 'That item no longer exists. It may have been deleted in another window.',
+	'migration-failed':
+		'Updating the database to this version of Monitor failed; nothing was changed.',
+	'migration-checksum-mismatch':
+		'A migration that was already applied to this database has since changed. The database is opened read-only.',
+	'migration-bundle-invalid': 'This build of Monitor ships a broken list of migrations.',
+	'db-newer-than-app':
+		'This database was written by a newer version of Monitor. It is opened read-only; reload to update the app, or export a copy.',
+	'db-read-only': 'The database is open read-only, so this change was not made.',
+	'storage-unavailable':
+		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
+	'storage-corrupt':
+		'The stored database failed its consistency check and was not opened. Your last export is the way back.',
+	'quota-exceeded':
+		'The browser is out of storage space for Monitor. Your changes are kept in memory and will be saved when space is freed.',
+	'save-failed': 'Saving to the browser storage failed. Changes are kept in memory and retried.',
+	'stale-writer':
+		'Another window now owns the database, so this window can no longer write to it. Reload to continue.',
+	'not-owner': 'Monitor is open in another tab or window, which owns the database.',
+	'sql-error': 'The database reported an error.',
+	internal: 'Something went wrong inside Monitor.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The plain-data shape that crosses postMessage. */
+export interface WireError {
+	code: ErrorCode;
+	message: string;
+	/** Machine-readable extras, e.g. the field errors of `invalid-input` or the failing migration file. */
+	detail?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+	override readonly name = 'AppError';
+	readonly code: ErrorCode;
+	readonly detail: Record<string, unknown> | undefined;
+
+	constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>) {
+		super(message ?? ERROR_CATALOGUE[code]);
+		this.code = code;
+		this.detail = detail;
+	}
+
+	toWire(): WireError {
+		return this.detail === undefined
+			? { code: this.code, message: this.message }
+			: { code: this.code, message: this.message, detail: this.detail };
+	}
+
+	static fromWire(wire: WireError): AppError {
+		return new AppError(wire.code, wire.message, wire.detail);
+	}
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+	return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
+}
+
+/** Turns anything thrown into wire data; unknown failures become `internal` with their message kept. */
+export function toWireError(error: unknown): WireError {
+	if (error instanceof AppError) return error.toWire();
+	if (isQuotaError(error))
+		return { code: 'quota-exceeded', message: ERROR_CATALOGUE['quota-exceeded'] };
+	const message = error instanceof Error ? error.message : String(error);
+	return { code: 'internal', message };
+}
+
+export function isQuotaError(error: unknown): boolean {
+	return (
+		typeof error === 'object' &&
+		error !== null &&
+		'name' in error &&
+		error.name === 'QuotaExceededError'
+	);
+}
