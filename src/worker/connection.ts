@@ -1,0 +1,25 @@
+/**
+ * Connection settings applied every time a database is opened. PRAGMAs are not stored in the file,
+ * so an imported or restored database gets exactly the same treatment.
+ */
+import type { Database, SqlJsStatic } from 'sql.js';
+import { Engine } from './engine';
+
+export function configure(db: Database): Engine {
+	db.exec(
+		[
+			// The in-memory file is persisted between transactions, so a rollback journal on MEMFS would only
+			// cost copies; an in-memory journal still supports ROLLBACK and SAVEPOINT.
+			'PRAGMA journal_mode = MEMORY',
+			'PRAGMA foreign_keys = ON',
+			// Files from elsewhere must not run functions from their schema (views, triggers) with side effects.
+			'PRAGMA trusted_schema = OFF',
+			'PRAGMA mmap_size = 0',
+		].join(';'),
+	);
+	return new Engine(db);
+}
+
+export function openEngine(SQL: SqlJsStatic, image?: Uint8Array): Engine {
+	return configure(image ? new SQL.Database(image) : new SQL.Database());
+}

@@ -1,0 +1,49 @@
+/**
+ * The handler table: one entry per method of the shared `DbApi`, so the compiler rejects a missing or
+ * mistyped handler. Reads run directly; writes run inside `LiveDatabase.write` (a transaction that
+ * resolves once durable) and must therefore be synchronous.
+ */
+import type { ArgsOf, Method, ResultOf } from '../../shared/api';
+import type { LiveDatabase } from '../database';
+import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from './monitors';
+
+export interface HandlerContext {
+	db: LiveDatabase;
+	now: () => number;
+}
+
+type Handler<M extends Method> =
+	| {
+			kind: 'read';
+			run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+	  }
+	| { kind: 'write'; run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> };
+
+export type HandlerTable = { [M in Method]: Handler<M> };
+
+export const handlers: HandlerTable = {
+	'monitors.list': { kind: 'read', run: ({ db }) => listMonitors(db.engine) },
+	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, id) },
+	'monitors.create': {
+		kind: 'write',
+		run: ({ db, now }, input) => createMonitor(db.engine, input, now()),
+	},
+	'monitors.update': {
+		kind: 'write',
+		run: ({ db, now }, { id, input }) => updateMonitor(db.engine, id, input, now()),
+	},
+	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
+	'database.status': { kind: 'read', run: ({ db }) => db.status() },
+	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
+};
+
+export async function dispatch<M extends Method>(
+	ctx: HandlerContext,
+	method: M,
+	args: ArgsOf<M>,
+): Promise<ResultOf<M>> {
+	const handler = handlers[method] as Handler<M> | undefined;
+	if (!handler) throw new Error(`Unknown method: ${String(method)}`);
+	if (handler.kind === 'read') return handler.run(ctx, args);
+	return ctx.db.write(() => handler.run(ctx, args));
+}
