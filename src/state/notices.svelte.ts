@@ -1,0 +1,46 @@
+/**
+ * The UI's one error funnel: every failure a person should hear about goes through `reportError`,
+ * which turns anything thrown into a notice with a clear sentence (from the error catalogue) and logs it once.
+ */
+import { AppError, ERROR_CATALOGUE } from '../shared/errors';
+
+export interface Notice {
+	id: number;
+	kind: 'error' | 'info';
+	message: string;
+}
+
+class Notices {
+	#items = $state.raw<Notice[]>([]);
+	#nextId = 1;
+
+	get items(): Notice[] {
+		return this.#items;
+	}
+
+	push(kind: Notice['kind'], message: string, timeoutMs = kind === 'error' ? 10_000 : 5_000): void {
+		const notice = { id: this.#nextId++, kind, message };
+		this.#items = [...this.#items, notice];
+		setTimeout(() => this.dismiss(notice.id), timeoutMs);
+	}
+
+	dismiss(id: number): void {
+		this.#items = this.#items.filter((n) => n.id !== id);
+	}
+}
+
+export const notices = new Notices();
+
+export function describeError(error: unknown): string {
+	if (error instanceof AppError) return error.message || ERROR_CATALOGUE[error.code];
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+/** Reports a failure to the person using the app; `doing` says what was being attempted. */
+export function reportError(error: unknown, doing?: string): void {
+	if (error instanceof DOMException && error.name === 'AbortError') return;
+	console.error(doing ?? 'Error', error);
+	const message = describeError(error);
+	notices.push('error', doing ? `${doing}: ${message}` : message);
+}
