@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests run in real Chromium against the built app (`vite preview`).
+ * A system Chromium is used when there is one (CHROMIUM_PATH, or Debian's /usr/bin/chromium); otherwise
+ * Playwright's own browser, as installed by `npx playwright install chromium`.
+ */
+const systemChromium = [
+	process.env.CHROMIUM_PATH,
+	'/usr/bin/chromium',
+	'/usr/bin/chromium-browser',
+].find((path): path is string => Boolean(path && existsSync(path)));
+
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+const port = Number(process.env.E2E_PORT ?? 4317);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	outputDir: 'test-results',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	forbidOnly: Boolean(process.env.CI),
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		...devices['Desktop Chrome'],
+		baseURL: `http://127.0.0.1:${port}`,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			args: CHROMIUM_ARGS,
+			...(systemChromium ? { executablePath: systemChromium } : {}),
+		},
+	},
+	webServer: {
+		command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+		url: `http://127.0.0.1:${port}`,
+		reuseExistingServer: false,
+		timeout: 120_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+	},
+});

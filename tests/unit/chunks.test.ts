@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { assemble, hashChunk, planSave, type Manifest } from '../../src/worker/persistence/chunks';
+
+const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'test', now: 1000 };
+
+function bytes(length: number, seed = 1): Uint8Array {
+	return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+}
+
+function apply(previous: Uint8Array[], plan: ReturnType<typeof planSave>): Uint8Array[] {
+	const next = previous.slice(0, plan.deleteFrom);
+	for (const write of plan.writes) next[write.index] = write.bytes;
+	return next;
+}
+
+describe('chunk layout', () => {
+	it('splits a first image into every chunk, the last one short', () => {
+		const image = bytes(40);
+		const plan = planSave(image, null, null, META);
+		expect(plan.writes.map((w) => [w.index, w.bytes.length])).toEqual([
+			[0, 16],
+			[1, 16],
+			[2, 8],
+		]);
+		expect(plan.manifest).toMatchObject({
+			generation: 1,
+			byteLength: 40,
+			chunkCount: 3,
+			chunkSize: 16,
+		});
+		expect(plan.manifest.hashes).toHaveLength(3);
+	});
+
+	it('writes only the chunks whose bytes changed when it has to compare everything', () => {
+		const first = bytes(64);
+		const base = planSave(first, null, null, META);
+		const changed = first.slice();
+		changed[20] = 0xff - changed[20]!; // chunk 1
+		changed[63] = 0xff - changed[63]!; // chunk 3
+		const plan = planSave(changed, base.manifest, null, META);
+		expect(plan.writes.map((w) => w.index)).toEqual([1, 3]);
+		expect(plan.manifest.generation).toBe(2);
+	});
+
+	it('trusts a change list, but always writes chunks the file grew into', () => {
+		const first = bytes(32);
+		const base = planSave(first, null, null, META);
+		const grown = new Uint8Array(56);
+		grown.set(first);
+		grown[3] = 99;
+		grown.fill(7, 32);
+		const plan = planSave(grown, base.manifest, [0], META);
+		expect(plan.writes.map((w) => w.index)).toEqual([0, 2, 3]);
+		expect(plan.deleteFrom).toBe(4);
+	});
+
+	it('skips a listed chunk whose bytes did not actually change', () => {
+		const image = bytes(48);
+		const base = planSave(image, null, null, META);
+		expect(planSave(image, base.manifest, [0, 1, 2], META).writes).toEqual([]);
+	});
+
+	it('deletes chunks past the end when the file shrinks and rewrites the new last chunk', () => {
+		const first = bytes(64);
+		const base = planSave(first, null, null, META);
+		const shrunk = first.slice(0, 40);
+		const plan = planSave(shrunk, base.manifest, [], META);
+		expect(plan.deleteFrom).toBe(3);
+		expect(plan.writes.map((w) => w.index)).toEqual([2]);
+		expect(plan.manifest.hashes).toHaveLength(3);
+	});
+
+	it('copies each chunk into its own exact-size buffer (a view would make IndexedDB clone the whole file)', () => {
+		const image = bytes(64);
+		for (const write of planSave(image, null, null, META).writes) {
+			expect(write.bytes.buffer).not.toBe(image.buffer);
+			expect(write.bytes.byteLength).toBe(write.bytes.buffer.byteLength);
+		}
+	});
+
+	it('round-trips any sequence of edits through plan, store and assemble', () => {
+		let image = bytes(100);
+		let plan = planSave(image, null, null, META);
+		let stored = apply([], plan);
+		let manifest: Manifest = plan.manifest;
+		for (let step = 0; step < 50; step++) {
+			const length = 1 + ((step * 37) % 150);
+			const next = new Uint8Array(length);
+			next.set(image.subarray(0, Math.min(length, image.length)));
+			next[(step * 13) % length] = step;
+			plan = planSave(next, manifest, step % 2 ? null : [((step * 13) % length) >> 4], META);
+			stored = apply(stored, plan);
+			manifest = plan.manifest;
+			image = next;
+			expect(assemble(manifest, stored)).toEqual(image);
+		}
+	});
+
+	it('refuses to assemble damaged, missing or resized chunks', () => {
+		const plan = planSave(bytes(40), null, null, META);
+		const chunks = plan.writes.map((w) => w.bytes);
+		expect(() => assemble(plan.manifest, chunks.slice(0, 2))).toThrow(/expected 3 chunks/);
+		const damaged = chunks.map((c) => c.slice());
+		damaged[1]![0] = damaged[1]![0]! ^ 1;
+		expect(() => assemble(plan.manifest, damaged)).toThrow(/does not match its hash/);
+		expect(() => assemble(plan.manifest, [chunks[0]!, chunks[1]!, chunks[2]!.slice(0, 4)])).toThrow(
+			/has 4 bytes/,
+		);
+	});
+
+	it('hashes unaligned views like aligned copies, and tells one flipped bit apart', () => {
+		const data = bytes(1001);
+		const padded = new Uint8Array(1005);
+		padded.set(data, 3);
+		expect(hashChunk(padded.subarray(3, 1004))).toBe(hashChunk(data));
+		const flipped = data.slice();
+		flipped[500] = flipped[500]! ^ 4;
+		expect(hashChunk(flipped)).not.toBe(hashChunk(data));
+	});
+});

@@ -1,0 +1,46 @@
+/**
+ * The one-way layers of the GUIDE are a lint rule; this proves the rule bites, so a config change
+ * cannot quietly switch it off.
+ */
+import { ESLint } from 'eslint';
+import ts from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+// The snippets are not files on disk, so type information is switched off; the layer rule needs none.
+const eslint = new ESLint({
+	cwd: process.cwd(),
+	overrideConfig: [
+		ts.configs.disableTypeChecked,
+		{ languageOptions: { parserOptions: { projectService: false, project: null } } },
+	],
+});
+
+async function restricted(file: string, code: string): Promise<boolean> {
+	const [result] = await eslint.lintText(code, { filePath: file });
+	const messages = result?.messages ?? [];
+	const fatal = messages.find((m) => m.fatal);
+	if (fatal) throw new Error(fatal.message);
+	return messages.some((m) => m.ruleId === 'no-restricted-imports');
+}
+
+describe('layer rule', () => {
+	it.each([
+		['src/ui/pages/X.ts', "import initSqlJs from 'sql.js';\nvoid initSqlJs;"],
+		['src/ui/pages/X.ts', "import { Engine } from '../../worker/engine';\nvoid Engine;"],
+		['src/state/x.svelte.ts', "import { Engine } from '../worker/engine';\nvoid Engine;"],
+		['src/client/x.ts', "import { notices } from '../state/notices.svelte';\nvoid notices;"],
+		['src/shared/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
+		['src/worker/x.ts', "import { mount } from 'svelte';\nvoid mount;"],
+		['src/worker/x.ts', "import { notices } from '../state/notices.svelte';\nvoid notices;"],
+	])('%s may not: %s', async (file, code) => {
+		expect(await restricted(file, code)).toBe(true);
+	});
+
+	it.each([
+		['src/worker/x.ts', "import initSqlJs from 'sql.js';\nvoid initSqlJs;"],
+		['src/state/x.svelte.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
+		['src/ui/pages/X.ts', "import { formatBytes } from '../../shared/format';\nvoid formatBytes;"],
+	])('%s may: %s', async (file, code) => {
+		expect(await restricted(file, code)).toBe(false);
+	});
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../src/shared/errors';
+import { LiveDatabase } from '../../src/worker/database';
+import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { parseMigrations } from '../../src/worker/migrations/files';
+import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';
+
+async function open(store: MemoryImageStore, chunkSize = 4096) {
+	return LiveDatabase.open({
+		SQL: await loadSql(),
+		store,
+		files: await realMigrations(),
+		writerId: 'test',
+		chunkSize,
+	});
+}
+
+const insert = (db: LiveDatabase, name: string) =>
+	db.write(() =>
+		db.engine.run(
+			`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
+			 VALUES (?, 'https://example.com', 60, 1000, 1, 1)`,
+			[name],
+		),
+	);
+
+describe('persistence', () => {
+	it('creates, migrates and durably saves a new database on first open', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		expect(store.commits).toBe(1);
+		expect(db.persister.generation).toBe(1);
+		const stored = await store.load();
+		expect(stored?.manifest.schemaVersion).toBe(1);
+	});
+
+	it('finds every acknowledged write after reopening from storage', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		for (let i = 0; i < 20; i++) await insert(db, `m${i}`);
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(20);
+	});
+
+	it('coalesces a burst of concurrent writes into a few saves, acknowledging each only once durable', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const before = store.commits;
+		const acknowledged: number[] = [];
+		await Promise.all(
+			Array.from({ length: 200 }, (_, i) =>
+				insert(db, `burst ${i}`).then(async () => {
+					// Acknowledged means it is in storage already.
+					const stored = await store.load();
+					const check = await newEngine(stored!.image);
+					expect(check.value('SELECT count(*) FROM monitors WHERE name = ?', [`burst ${i}`])).toBe(
+						1,
+					);
+					check.db.close();
+					acknowledged.push(i);
+				}),
+			),
+		);
+		expect(acknowledged).toHaveLength(200);
+		expect(store.commits - before).toBeLessThanOrEqual(3);
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(200);
+	});
+
+	it('keeps a write pending through failed saves and saves it on retry, never dropping it', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+		store.failNext = [quota, quota];
+		let settled = false;
+		const write = insert(db, 'survivor').then(() => (settled = true));
+		await new Promise((r) => setTimeout(r, 5));
+		expect(settled).toBe(false);
+		expect(db.persister.status().state).toBe('error');
+		expect(db.persister.status().pending).toBe(1);
+		await write; // the default backoff retries after 0.5 s, then 1 s
+		expect(db.persister.status()).toMatchObject({ state: 'saved', pending: 0, error: null });
+		const reopened = await open(store);
+		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'survivor'")).toBe(1);
+	});
+
+	it('fences a stale writer: a second owner saving first makes the first one fail with stale-writer', async () => {
+		const store = new MemoryImageStore();
+		const first = await open(store);
+		const second = await open(store);
+		await insert(second, 'from the new owner');
+
+		await expect(insert(first, 'from the old owner')).rejects.toMatchObject({
+			code: 'stale-writer',
+		});
+		await expect(insert(first, 'again')).rejects.toBeInstanceOf(AppError);
+		const reopened = await open(store);
+		const names = reopened.engine
+			.all<{ name: string }>('SELECT name FROM monitors')
+			.map((r) => r.name);
+		expect(names).toEqual(['from the new owner']);
+	});
+
+	it('does not save when a write changed nothing', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const before = store.commits;
+		await db.write(() => db.engine.run('DELETE FROM monitors WHERE id = 999'));
+		expect(store.commits).toBe(before);
+	});
+
+	it('rolls back a write whose body throws, and saves nothing', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const before = store.commits;
+		await expect(
+			db.write(() => {
+				db.engine.run(
+					`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
+					 VALUES ('x', 'https://x.test', 60, 1000, 1, 1)`,
+				);
+				throw new Error('changed my mind');
+			}),
+		).rejects.toThrow('changed my mind');
+		expect(db.engine.value('SELECT count(*) FROM monitors')).toBe(0);
+		expect(store.commits).toBe(before);
+	});
+
+	it('opens a database from a newer app read-only and refuses writes with the reason', async () => {
+		const store = new MemoryImageStore();
+		const SQL = await loadSql();
+		const next = String((await realMigrations()).length + 1).padStart(3, '0');
+		// A newer app, with one more migration, wrote this database.
+		const future = await parseMigrations({
+			...readMigrationSources(),
+			[`/migrations/${next}_future.sql`]: 'CREATE TABLE future (id INTEGER);',
+		});
+		await LiveDatabase.open({ SQL, store, files: future, writerId: 'newer-app' });
+
+		const db = await open(store);
+		expect(db.readOnly?.code).toBe('db-newer-than-app');
+		expect(db.status().migrations.verdict).toBe('newer');
+		await expect(insert(db, 'nope')).rejects.toMatchObject({
+			code: 'db-read-only',
+			detail: { reason: 'db-newer-than-app' },
+		});
+		expect(() => db.engine.run("INSERT INTO settings VALUES ('a', 'b', 1)")).toThrow(
+			/readonly|read-only|query_only|attempt to write/i,
+		);
+	});
+});
