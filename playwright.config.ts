@@ -23,6 +23,8 @@ export const CHROMIUM_ARGS = [
 ];
 
 const port = Number(process.env.E2E_PORT ?? 4317);
+/** The test harness (tests/harness) is served next to the app, one port up. */
+export const HARNESS_URL = `http://127.0.0.1:${port + 1}`;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -44,12 +46,22 @@ export default defineConfig({
 			...(systemChromium ? { executablePath: systemChromium } : {}),
 		},
 	},
-	webServer: {
-		command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
-		url: `http://127.0.0.1:${port}`,
-		reuseExistingServer: false,
-		timeout: 120_000,
-		stdout: 'ignore',
-		stderr: 'pipe',
-	},
+	webServer: [
+		{
+			command: `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+			url: `http://127.0.0.1:${port}`,
+			reuseExistingServer: false,
+			timeout: 120_000,
+			stdout: 'ignore',
+			stderr: 'pipe',
+		},
+		{
+			command: `npx vite build --config tests/harness/vite.config.ts --logLevel warn && npx vite preview --config tests/harness/vite.config.ts --port ${port + 1}`,
+			url: HARNESS_URL,
+			reuseExistingServer: false,
+			timeout: 120_000,
+			stdout: 'ignore',
+			stderr: 'pipe',
+		},
+	],
 });

@@ -25,8 +25,16 @@ const securityHeaders = {
 	'Referrer-Policy': 'no-referrer',
 };
 
+/** Identifies this build to other windows of the app (see src/shared/build.ts). */
+const BUILD_TIME = Number(process.env.BUILD_TIME ?? Date.now());
+const BUILD_ID = process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
 export default defineConfig({
 	plugins: [svelte()],
+	define: {
+		__BUILD_ID__: JSON.stringify(BUILD_ID),
+		__BUILD_TIME__: JSON.stringify(BUILD_TIME),
+	},
 	worker: { format: 'es' },
 	build: { target: 'es2022', sourcemap: true },
 	preview: {

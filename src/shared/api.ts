@@ -19,6 +19,8 @@ export interface DbApi {
 	'monitors.delete': Call<{ id: number }, { deleted: boolean }>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
+	/** Resolves once every change committed so far is durable (used before reloading into an update). */
+	'database.flush': Call<void, SaveStatus>;
 }
 
 export type Method = keyof DbApi;
@@ -28,9 +30,11 @@ export type ResultOf<M extends Method> = DbApi[M]['result'];
 /** Where the database currently is in its life, as the UI needs to know it. */
 export type Phase =
 	| { phase: 'starting' }
-	| { phase: 'waiting-for-lock' }
 	| { phase: 'migrating'; file: string; index: number; total: number }
-	| { phase: 'ready'; readOnly: boolean }
+	/** `owner`: this window's worker holds the database; `follower`: it forwards to the window that does. */
+	| { phase: 'ready'; readOnly: boolean; role: 'owner' | 'follower' }
+	/** Another window runs a newer build of Monitor and owns the database now: reload to continue. */
+	| { phase: 'outdated' }
 	| { phase: 'failed'; error: WireError };
 
 export interface DbEvents {

@@ -51,4 +51,6 @@ export interface SaveStatus {
 	generation: number;
 	savedAt: number | null;
 	error: string | null;
+	/** Which window's worker saves the database: this one, or another tab or window of the app. */
+	savedBy: 'this-window' | 'another-window';
 }

@@ -22,7 +22,10 @@ export const ERROR_CATALOGUE = {
 	'save-failed': 'Saving to the browser storage failed. Changes are kept in memory and retried.',
 	'stale-writer':
 		'Another window now owns the database, so this window can no longer write to it. Reload to continue.',
-	'not-owner': 'Monitor is open in another tab or window, which owns the database.',
+	'not-owner':
+		'The window that owned the database changed while this call was on its way; it is sent again automatically.',
+	'app-outdated':
+		'A newer version of Monitor is open in another window and now owns the database. Reload this window to continue.',
 	'sql-error': 'The database reported an error.',
 	internal: 'Something went wrong inside Monitor.',
 } as const;

@@ -11,6 +11,7 @@ export class Connection {
 		generation: 0,
 		savedAt: null,
 		error: null,
+		savedBy: 'this-window',
 	});
 
 	constructor(db: DbClient) {
@@ -30,7 +31,10 @@ export class Connection {
 		return this.#phase.phase === 'ready';
 	}
 
+	/** True when changes cannot be made from this window (read-only database, or an outdated window). */
 	get readOnly(): boolean {
-		return this.#phase.phase === 'ready' && this.#phase.readOnly;
+		return (
+			(this.#phase.phase === 'ready' && this.#phase.readOnly) || this.#phase.phase === 'outdated'
+		);
 	}
 }

@@ -7,6 +7,8 @@ export class MonitorsState {
 	readonly #db: DbClient;
 	#items = $state.raw<Monitor[]>([]);
 	#loaded = $state(false);
+	#loading: Promise<void> | null = null;
+	#reload = false;
 
 	constructor(db: DbClient) {
 		this.#db = db;
@@ -23,14 +25,29 @@ export class MonitorsState {
 		return this.#loaded;
 	}
 
-	async load(): Promise<void> {
-		try {
-			this.#items = await this.#db.call('monitors.list');
-		} catch (error) {
-			reportError(error, 'Loading monitors');
-		} finally {
-			this.#loaded = true;
+	/**
+	 * Loads the list. Loads never overlap: a change that arrives during a load schedules exactly one more,
+	 * so a burst of writes in another window costs two queries here, not hundreds.
+	 */
+	load(): Promise<void> {
+		if (this.#loading) {
+			this.#reload = true;
+			return this.#loading;
 		}
+		this.#loading = (async () => {
+			try {
+				do {
+					this.#reload = false;
+					this.#items = await this.#db.call('monitors.list');
+				} while (this.#reload);
+			} catch (error) {
+				reportError(error, 'Loading monitors');
+			} finally {
+				this.#loaded = true;
+				this.#loading = null;
+			}
+		})();
+		return this.#loading;
 	}
 
 	/** Creates or updates; errors are thrown so the form can show field messages. */

@@ -48,6 +48,9 @@ export class LiveDatabase {
 
 	static async open(options: OpenOptions): Promise<LiveDatabase> {
 		const { SQL, store, files } = options;
+		// Claim before loading: a previous owner's last save then lands before the claim (and is loaded here)
+		// or is refused after it. Nothing is ever saved over a generation this owner has not seen.
+		await store.claim(options.writerId);
 		const stored = await store.load();
 		let engine = openEngine(SQL, stored?.image);
 		let readOnly: AppError | null = null;
@@ -103,25 +106,64 @@ export class LiveDatabase {
 	/**
 	 * Runs `fn` in a transaction and resolves once its changes are durable. `fn` must be synchronous.
 	 * Listeners hear about the changed tables only after the save.
+	 *
+	 * With a `requestId`, the write is recorded in the `_requests` ledger in the same transaction, and a
+	 * request already in the ledger is answered with its stored result instead of being applied again: a
+	 * call retried after another window took over is applied exactly once.
 	 */
-	async write<T>(fn: () => T): Promise<T> {
+	async write<T>(fn: () => T, requestId?: string): Promise<T> {
 		if (this.#readOnly) {
 			throw new AppError('db-read-only', this.#readOnly.message, { reason: this.#readOnly.code });
 		}
 		const tables = new Set<string>();
 		const stop = this.engine.onChange((table) => tables.add(table));
 		const before = this.#totalChanges();
-		let result: T;
+		let outcome: { replayed: boolean; result: T };
 		try {
-			result = this.engine.transaction(fn);
+			outcome = this.engine.transaction(() => {
+				if (requestId !== undefined) {
+					const seen = this.engine.get<{ result: string | null }>(
+						'SELECT result FROM _requests WHERE id = ?',
+						[requestId],
+					);
+					if (seen)
+						return {
+							replayed: true,
+							result: (seen.result === null ? undefined : JSON.parse(seen.result)) as T,
+						};
+				}
+				const result = fn();
+				if (requestId !== undefined) {
+					this.engine.run('INSERT INTO _requests (id, result, at) VALUES (?, ?, ?)', [
+						requestId,
+						result === undefined ? null : JSON.stringify(result),
+						(this.#options.now ?? Date.now)(),
+					]);
+				}
+				return { replayed: false, result };
+			});
 		} finally {
 			stop();
 		}
+		if (outcome.replayed) {
+			// The first attempt may still be on its way to storage; answer only once it is durable.
+			await this.persister.flushed();
+			return outcome.result;
+		}
 		if (this.#totalChanges() !== before) {
 			await this.persister.persist();
-			this.#options.onChanged?.([...tables].sort());
+			tables.delete('_requests');
+			if (tables.size > 0) this.#options.onChanged?.([...tables].sort());
 		}
-		return result;
+		return outcome.result;
+	}
+
+	/** Deletes ledger rows older than `maxAgeMs`; run by the owner from time to time. */
+	pruneRequests(maxAgeMs: number): Promise<number> {
+		const cutoff = (this.#options.now ?? Date.now)() - maxAgeMs;
+		return this.write(
+			() => this.engine.run('DELETE FROM _requests WHERE at < ?', [cutoff]).changes,
+		);
 	}
 
 	report(): MigrationReport {

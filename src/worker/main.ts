@@ -1,16 +1,18 @@
 /**
- * The database worker. It owns sql.js: it opens the database from IndexedDB (or creates it), runs the
- * migrations, and answers the typed calls of `DbApi`. Calls that arrive before the database is open wait
- * for it, in order.
+ * The database worker of one window. It joins the other windows' workers (see tabs/tab.ts): the one that
+ * holds the Web Lock opens the database from IndexedDB, runs the migrations and serves every window's
+ * calls; the others forward to it. Calls that arrive before any of that is settled wait, in order.
  */
-import type { CallMessage, DbEvents, EventName, FromWorker, Phase, ToWorker } from '../shared/api';
-import { toWireError } from '../shared/errors';
+import type { FromWorker, ToWorker } from '../shared/api';
+import type { BuildInfo } from '../shared/build';
 import { LiveDatabase } from './database';
-import { dispatch, type HandlerContext } from './handlers';
-import { bundledMigrations } from './migrations/bundled';
-import { acquireOwnership } from './ownership';
+import { bundledMigrations, bundledSources } from './migrations/bundled';
+import { webLock } from './ownership';
 import { createDurableStore, IdbImageStore } from './persistence/idb-store';
 import { loadSqlJs } from './sqljs';
+import { OwnerRuntime } from './tabs/owner';
+import { CHANNEL_NAME, LOCK_NAME } from './tabs/protocol';
+import { Tab } from './tabs/tab';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the DOM lib is the one in tsconfig). */
 interface WorkerScope {
@@ -19,53 +21,33 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
-const writerId = crypto.randomUUID();
-let lastPhase: Phase = { phase: 'starting' };
+const id = crypto.randomUUID();
+const build: BuildInfo = {
+	id: __BUILD_ID__,
+	time: __BUILD_TIME__,
+	schema: Object.keys(bundledSources()).length,
+};
 
-function emit<E extends EventName>(event: E, payload: DbEvents[E]): void {
-	scope.postMessage({ kind: 'event', event, payload });
-}
-
-function setPhase(phase: Phase): void {
-	lastPhase = phase;
-	emit('phase', phase);
-}
-
-async function boot(): Promise<HandlerContext> {
-	setPhase({ phase: 'starting' });
-	const [SQL, files] = await Promise.all([loadSqlJs(), bundledMigrations()]);
-	await acquireOwnership('monitor-db-owner', () => setPhase({ phase: 'waiting-for-lock' }));
-	const db = await LiveDatabase.open({
-		SQL,
-		files,
-		writerId,
-		store: new IdbImageStore(createDurableStore('monitor', 'database')),
-		onPhase: setPhase,
-		onSave: (status) => emit('save', status),
-		onChanged: (tables) => emit('changed', { tables }),
-	});
-	setPhase({ phase: 'ready', readOnly: db.readOnly !== null });
-	if (db.readOnly) emit('save', db.persister.status());
-	return { db, now: Date.now };
-}
-
-const ready = boot();
-ready.catch((error: unknown) => setPhase({ phase: 'failed', error: toWireError(error) }));
-
-async function answer(message: CallMessage): Promise<void> {
-	try {
-		const ctx = await ready;
-		const value = await dispatch(ctx, message.method, message.args);
-		scope.postMessage({ kind: 'reply', id: message.id, ok: true, value });
-	} catch (error) {
-		scope.postMessage({ kind: 'reply', id: message.id, ok: false, error: toWireError(error) });
-	}
-}
-
-scope.addEventListener('message', (event) => {
-	const message = event.data;
-	if (message.kind === 'call') void answer(message);
+const tab = new Tab({
+	id,
+	build,
+	channel: new BroadcastChannel(CHANNEL_NAME),
+	lock: webLock(LOCK_NAME),
+	toPage: (message) => scope.postMessage(message),
+	async openOwner(hooks) {
+		const [SQL, files] = await Promise.all([loadSqlJs(), bundledMigrations()]);
+		const db = await LiveDatabase.open({
+			SQL,
+			files,
+			writerId: id,
+			store: new IdbImageStore(createDurableStore('monitor', 'database')),
+			onPhase: hooks.onPhase,
+			onSave: hooks.onSave,
+			onChanged: hooks.onChanged,
+		});
+		return new OwnerRuntime(db, build);
+	},
 });
 
-// A page that connects late still learns where the database is.
-emit('phase', lastPhase);
+scope.addEventListener('message', (event) => tab.fromPage(event.data));
+tab.start();

@@ -1,24 +1,56 @@
 /**
- * One owner of the database per origin. The worker takes an exclusive Web Lock and holds it for its
- * whole life (the lock is released by the browser when the worker ends, crash included), so there is no
- * heartbeat that a suspended tab could miss.
+ * One owner of the database per origin, elected with the Web Locks API. A worker waits in line for the
+ * lock and, once granted, holds it for its whole life: the browser releases it when the worker ends
+ * (crash included), so there is no heartbeat that a suspended tab could miss. A newer build may steal
+ * the lock; the previous holder learns it through `lost`.
  */
-export function acquireOwnership(name: string, onWaiting: () => void): Promise<void> {
+export interface OwnershipLock {
+	/** Waits in line; resolves once this worker holds the lock. */
+	acquire(): Promise<void>;
+	/** Takes the lock from its holder at once (used by a newer build of the app). */
+	steal(): Promise<void>;
+	/** Resolves when a held lock is taken away by a steal. */
+	readonly lost: Promise<void>;
+}
+
+export function webLock(name: string): OwnershipLock {
 	const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-	// Without Web Locks (very old browsers) there is no way to coordinate; behave as the only tab.
-	if (!locks) return Promise.resolve();
-	return new Promise<void>((resolve, reject) => {
-		const hold = () => {
-			resolve();
-			return new Promise<never>(() => {});
+	// Without Web Locks (very old browsers) there is no way to coordinate; behave as the only window.
+	if (!locks)
+		return {
+			acquire: () => Promise.resolve(),
+			steal: () => Promise.resolve(),
+			lost: new Promise(() => {}),
 		};
-		locks
-			.request(name, { ifAvailable: true }, (lock) => {
-				if (lock) return hold();
-				onWaiting();
-				locks.request(name, hold).catch(reject);
-				return undefined;
-			})
-			.catch(reject);
-	});
+
+	const waiting = new AbortController();
+	let markLost!: () => void;
+	const lost = new Promise<void>((resolve) => (markLost = resolve));
+	let acquired: Promise<void> | undefined;
+
+	const request = (options: LockOptions) =>
+		new Promise<void>((resolve, reject) => {
+			let held = false;
+			locks
+				.request(name, options, () => {
+					held = true;
+					resolve();
+					return new Promise<never>(() => {});
+				})
+				.catch((error: unknown) => {
+					// A held lock's request rejects when it is stolen; a waiting one when we abort it to steal.
+					if (held) markLost();
+					else if (!(error instanceof DOMException && error.name === 'AbortError'))
+						reject(error instanceof Error ? error : new Error(String(error)));
+				});
+		});
+
+	return {
+		acquire: () => (acquired ??= request({ signal: waiting.signal })),
+		steal: () => {
+			waiting.abort();
+			return request({ steal: true });
+		},
+		lost,
+	};
 }

@@ -13,7 +13,12 @@ test('the Database page shows migration status in the seed format, the schema ve
 	);
 	await expect(report).toContainText(/Total time: \d/);
 	await expect(report).toContainText(/Average: .* per migration/);
-	await expect(page.getByText('Schema version 1 in the database, 1 in this app.')).toBeVisible();
+	const versions = await call(page, 'database.status');
+	const latest = versions.migrations.appSchemaVersion;
+	expect(versions.migrations.dbSchemaVersion).toBe(latest);
+	await expect(
+		page.getByText(`Schema version ${latest} in the database, ${latest} in this app.`),
+	).toBeVisible();
 	await expect(page.getByTestId('db-size')).toHaveText(/KiB/);
 
 	const pagesBefore = await page.getByTestId('db-pages').textContent();

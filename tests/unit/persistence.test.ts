@@ -31,7 +31,7 @@ describe('persistence', () => {
 		expect(store.commits).toBe(1);
 		expect(db.persister.generation).toBe(1);
 		const stored = await store.load();
-		expect(stored?.manifest.schemaVersion).toBe(1);
+		expect(stored?.manifest.schemaVersion).toBe((await realMigrations()).length);
 	});
 
 	it('finds every acknowledged write after reopening from storage', async () => {

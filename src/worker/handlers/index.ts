@@ -4,6 +4,7 @@
  * resolves once durable) and must therefore be synchronous.
  */
 import type { ArgsOf, Method, ResultOf } from '../../shared/api';
+import { AppError } from '../../shared/errors';
 import type { LiveDatabase } from '../database';
 import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from './monitors';
 
@@ -35,15 +36,27 @@ export const handlers: HandlerTable = {
 	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
 	'database.status': { kind: 'read', run: ({ db }) => db.status() },
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
+	'database.flush': {
+		kind: 'read',
+		run: async ({ db }) => {
+			await db.persister.flushed();
+			return db.persister.status();
+		},
+	},
 };
 
+/**
+ * Runs one call. `requestId` identifies the call across windows, so a write retried after a hand-over
+ * is applied once (see `LiveDatabase.write`).
+ */
 export async function dispatch<M extends Method>(
 	ctx: HandlerContext,
 	method: M,
 	args: ArgsOf<M>,
+	requestId?: string,
 ): Promise<ResultOf<M>> {
 	const handler = handlers[method] as Handler<M> | undefined;
-	if (!handler) throw new Error(`Unknown method: ${String(method)}`);
+	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
 	if (handler.kind === 'read') return handler.run(ctx, args);
-	return ctx.db.write(() => handler.run(ctx, args));
+	return ctx.db.write(() => handler.run(ctx, args), requestId);
 }

@@ -4,7 +4,7 @@
  */
 import { parseMigrations, type MigrationFile } from './files';
 
-const sources = import.meta.glob<string>('/migrations/*.sql', {
+const sources = import.meta.glob<string>('../../../migrations/*.sql', {
 	query: '?raw',
 	import: 'default',
 	eager: true,

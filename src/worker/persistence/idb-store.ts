@@ -22,13 +22,34 @@ export interface StoredImage {
 
 /** What persistence needs from a storage backend; the contract tests run against each one. */
 export interface ImageStore {
+	/**
+	 * Makes `writerId` the only writer: from now on a commit by any other writer is refused, even one whose
+	 * generation matches. A new owner claims before it loads, so an old owner's last save either lands
+	 * before the claim (and is loaded) or is refused after it.
+	 */
+	claim(writerId: string): Promise<void>;
 	load(): Promise<StoredImage | null>;
 	readManifest(): Promise<Manifest | null>;
-	/** Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`. */
+	/**
+	 * Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`
+	 * or another writer has claimed the store since.
+	 */
 	commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void>;
 }
 
+export interface Lease {
+	writerId: string;
+	claimedAt: number;
+}
+
 const MANIFEST_KEY = 'manifest';
+const LEASE_KEY = 'lease';
+
+export function isLease(value: unknown): value is Lease {
+	return (
+		typeof value === 'object' && value !== null && typeof (value as Lease).writerId === 'string'
+	);
+}
 
 export type DurableUseStore = <T>(
 	txMode: IDBTransactionMode,
@@ -80,6 +101,15 @@ export class IdbImageStore implements ImageStore {
 		this.#use = use;
 	}
 
+	claim(writerId: string): Promise<void> {
+		const lease: Lease = { writerId, claimedAt: Date.now() };
+		return this.#use(
+			'readwrite',
+			(store) => promisifyRequest(store.put(lease, LEASE_KEY)).then(() => undefined),
+			'strict',
+		);
+	}
+
 	readManifest(): Promise<Manifest | null> {
 		return this.#use('readonly', async (store) => {
 			const value: unknown = await promisifyRequest(store.get(MANIFEST_KEY));
@@ -110,18 +140,21 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {
-		let fenced: number | null = null;
+		let fenced: Record<string, unknown> | null = null;
 		try {
 			await this.#use(
 				'readwrite',
 				(store) => {
 					const tx = store.transaction;
 					const check = store.get(MANIFEST_KEY);
-					check.onsuccess = () => {
+					const lease = store.get(LEASE_KEY);
+					// Requests in one transaction complete in order: when the lease is read, so is the manifest.
+					lease.onsuccess = () => {
 						const current: unknown = check.result;
 						const generation = isManifest(current) ? current.generation : 0;
-						if (generation !== expectedGeneration) {
-							fenced = generation;
+						const holder = isLease(lease.result) ? lease.result.writerId : plan.manifest.writerId;
+						if (generation !== expectedGeneration || holder !== plan.manifest.writerId) {
+							fenced = { expectedGeneration, storedGeneration: generation, leaseHolder: holder };
 							tx.abort();
 							return;
 						}

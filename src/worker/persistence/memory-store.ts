@@ -9,9 +9,15 @@ import type { ImageStore, StoredImage } from './idb-store';
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
 	#chunks = new Map<number, Uint8Array>();
+	#lease: string | null = null;
 	/** Set to make the next commits fail, to exercise retries. */
 	failNext: Error[] = [];
 	commits = 0;
+
+	claim(writerId: string): Promise<void> {
+		this.#lease = writerId;
+		return Promise.resolve();
+	}
 
 	readManifest(): Promise<Manifest | null> {
 		return Promise.resolve(this.#manifest && structuredClone(this.#manifest));
@@ -35,10 +41,12 @@ export class MemoryImageStore implements ImageStore {
 		const failure = this.failNext.shift();
 		if (failure) throw failure;
 		const generation = this.#manifest?.generation ?? 0;
-		if (generation !== expectedGeneration) {
+		const holder = this.#lease ?? plan.manifest.writerId;
+		if (generation !== expectedGeneration || holder !== plan.manifest.writerId) {
 			throw new AppError('stale-writer', undefined, {
 				expectedGeneration,
 				storedGeneration: generation,
+				leaseHolder: holder,
 			});
 		}
 		for (const write of plan.writes) this.#chunks.set(write.index, write.bytes.slice());

@@ -66,7 +66,19 @@ export class Persister {
 			generation: this.generation,
 			savedAt: this.#manifest?.savedAt ?? null,
 			error: this.#fenced?.message ?? this.#lastError,
+			savedBy: 'this-window',
 		};
+	}
+
+	get fenced(): AppError | null {
+		return this.#fenced;
+	}
+
+	/** Resolves once no save is pending: everything acknowledged or asked for so far is durable. */
+	async flushed(): Promise<void> {
+		if (this.#fenced) throw this.#fenced;
+		if (this.#waiters.length === 0 && this.#inFlight.length === 0) return;
+		await this.persist();
 	}
 
 	/** Resolves once everything committed before this call is durable. */

@@ -1,0 +1,43 @@
+/**
+ * How the workers of several windows talk: one BroadcastChannel per origin.
+ *
+ * Why a BroadcastChannel rather than MessagePorts brokered by the owner or a SharedWorker: it exists in
+ * every browser that has module workers (SharedWorker is missing from Safari's and older Android's
+ * workers), and when the owner changes nothing has to be re-brokered: the new owner announces itself and
+ * the others address it. The cost is that every message reaches every window; with a handful of windows
+ * and small messages that is negligible.
+ */
+import type { Method, Phase } from '../../shared/api';
+import type { BuildInfo } from '../../shared/build';
+import type { SaveStatus } from '../../shared/database';
+import type { WireError } from '../../shared/errors';
+
+export const CHANNEL_NAME = 'monitor-db';
+export const LOCK_NAME = 'monitor-db-owner';
+
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+export type TabMessage =
+	/** A worker that just started asks who owns the database. */
+	| { type: 'hello'; from: string }
+	/** The owner announces itself: when it is ready, when asked, and when its phase changes. */
+	| { type: 'owner'; from: string; build: BuildInfo; phase: Phase }
+	| { type: 'save'; from: string; status: SaveStatus }
+	/** Tables changed by durable writes, so every window refreshes its views. */
+	| { type: 'changed'; from: string; tables: string[] }
+	| {
+			type: 'call';
+			from: string;
+			to: string;
+			rid: string;
+			build: BuildInfo;
+			method: Method;
+			args: unknown;
+	  }
+	| { type: 'reply'; from: string; to: string; rid: string; result: CallResult };
+
+/** The part of BroadcastChannel the tabs use; tests pass an in-memory bus. */
+export interface Channel {
+	postMessage(message: TabMessage): void;
+	onmessage: ((event: MessageEvent<TabMessage>) => void) | null;
+}

@@ -1,0 +1,113 @@
+/**
+ * The persistence contract: what every ImageStore backend must do. Written once, without a test
+ * framework, so it runs in Node against MemoryImageStore (Vitest) and in Chromium against IndexedDB
+ * (the e2e harness). Each case throws on failure.
+ */
+import { AppError } from '../../src/shared/errors';
+import { planSave, type Manifest } from '../../src/worker/persistence/chunks';
+import type { ImageStore } from '../../src/worker/persistence/idb-store';
+
+const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };
+
+function bytes(length: number, seed: number): Uint8Array {
+	const out = new Uint8Array(length);
+	for (let i = 0; i < length; i++) out[i] = (i * 7 + seed * 13) & 0xff;
+	return out;
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(message);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+async function expectCode(promise: Promise<unknown>, code: string, what: string): Promise<void> {
+	try {
+		await promise;
+	} catch (error) {
+		assert(
+			error instanceof AppError && error.code === code,
+			`${what}: expected ${code}, got ${String(error)}`,
+		);
+		return;
+	}
+	throw new Error(`${what}: expected ${code}, but it succeeded`);
+}
+
+export type StoreFactory = () => Promise<ImageStore>;
+
+export const imageStoreContract: Record<string, (fresh: StoreFactory) => Promise<void>> = {
+	async 'an empty store loads nothing'(fresh) {
+		const store = await fresh();
+		assert((await store.load()) === null, 'expected null');
+		assert((await store.readManifest()) === null, 'expected no manifest');
+	},
+
+	async 'a committed image loads back byte for byte, with its manifest'(fresh) {
+		const store = await fresh();
+		await store.claim('w');
+		const image = bytes(10_000, 1);
+		const plan = planSave(image, null, null, { ...META, writerId: 'w' });
+		await store.commit(plan, 0, 'relaxed');
+		const loaded = await store.load();
+		assert(loaded && sameBytes(loaded.image, image), 'image differs');
+		assert(
+			loaded.manifest.generation === 1 && loaded.manifest.chunkCount === 3,
+			'manifest differs',
+		);
+	},
+
+	async 'a commit against the wrong generation is refused and changes nothing'(fresh) {
+		const store = await fresh();
+		await store.claim('w');
+		const first = planSave(bytes(5000, 1), null, null, { ...META, writerId: 'w' });
+		await store.commit(first, 0, 'relaxed');
+		const second = planSave(bytes(5000, 2), first.manifest, null, { ...META, writerId: 'w' });
+		await expectCode(store.commit(second, 0, 'relaxed'), 'stale-writer', 'stale generation');
+		const loaded = await store.load();
+		assert(
+			loaded && sameBytes(loaded.image, bytes(5000, 1)),
+			'a refused commit changed the stored image',
+		);
+	},
+
+	async 'after another writer claims the store, the old writer is refused even at the right generation'(
+		fresh,
+	) {
+		const store = await fresh();
+		await store.claim('old');
+		const first = planSave(bytes(5000, 1), null, null, { ...META, writerId: 'old' });
+		await store.commit(first, 0, 'relaxed');
+		await store.claim('new');
+		const late = planSave(bytes(5000, 3), first.manifest, null, { ...META, writerId: 'old' });
+		await expectCode(store.commit(late, 1, 'relaxed'), 'stale-writer', 'lost lease');
+		const byNew = planSave(bytes(5000, 4), first.manifest, null, { ...META, writerId: 'new' });
+		await store.commit(byNew, 1, 'strict');
+		const loaded = await store.load();
+		assert(loaded && sameBytes(loaded.image, bytes(5000, 4)), 'the new owner could not write');
+	},
+
+	async 'growing, shrinking and editing round-trip through storage'(fresh) {
+		const store = await fresh();
+		await store.claim('w');
+		let manifest: Manifest | null = null;
+		let image: Uint8Array = new Uint8Array();
+		for (let step = 1; step <= 30; step++) {
+			const length = 1 + ((step * 5171) % 40_000);
+			const next = bytes(length, step);
+			next.set(image.subarray(0, Math.min(length, image.length / 2)));
+			const plan = planSave(next, manifest, null, { ...META, writerId: 'w' });
+			await store.commit(plan, manifest?.generation ?? 0, 'relaxed');
+			manifest = plan.manifest;
+			image = next;
+			const loaded = await store.load();
+			assert(loaded && sameBytes(loaded.image, image), `step ${step}: image differs`);
+			assert(
+				loaded.manifest.chunkCount === Math.ceil(length / 4096),
+				`step ${step}: stale chunks left behind`,
+			);
+		}
+	},
+};

@@ -1,0 +1,31 @@
+import { expect, test } from '@playwright/test';
+import { HARNESS_URL } from '../../playwright.config';
+
+test.beforeEach(async ({ page }) => {
+	await page.goto(HARNESS_URL);
+	await expect(page.locator('body[data-ready=true]')).toBeAttached();
+});
+
+test('the persistence contract holds for IndexedDB in Chromium', async ({ page }) => {
+	const results = await page.evaluate(() =>
+		(
+			globalThis as unknown as { harness: { runContract(): Promise<Record<string, string>> } }
+		).harness.runContract(),
+	);
+	expect(Object.keys(results).length).toBeGreaterThanOrEqual(5);
+	for (const [name, outcome] of Object.entries(results)) expect(outcome, name).toBe('ok');
+});
+
+test('a writer with a stale generation (another owner has claimed storage since) is refused', async ({
+	page,
+}) => {
+	const outcome = await page.evaluate(() =>
+		(
+			globalThis as unknown as { harness: { staleWriter(): Promise<unknown> } }
+		).harness.staleWriter(),
+	);
+	expect(outcome).toEqual({
+		refused: 'stale-writer',
+		stored: ['written by the old owner', 'written by the new owner'],
+	});
+});

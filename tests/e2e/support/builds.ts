@@ -1,0 +1,65 @@
+/**
+ * Two builds of the app served from one origin, one after the other: what a user sees when a new version
+ * is deployed while a window of the old one is still open. Builds go to gitignored dist-e2e-* folders.
+ */
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '../../..');
+
+const TYPES: Record<string, string> = {
+	'.html': 'text/html; charset=utf-8',
+	'.js': 'text/javascript; charset=utf-8',
+	'.css': 'text/css; charset=utf-8',
+	'.wasm': 'application/wasm',
+	'.svg': 'image/svg+xml',
+	'.png': 'image/png',
+	'.json': 'application/json',
+	'.webmanifest': 'application/manifest+json',
+	'.map': 'application/json',
+};
+
+/** Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/. */
+export function buildVersion(n: number): string {
+	const outDir = join(ROOT, `dist-e2e-v${n}`);
+	execFileSync(
+		'npx',
+		['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+		{
+			cwd: ROOT,
+			env: { ...process.env, BUILD_TIME: String(1_700_000_000_000 + n), BUILD_ID: `e2e-v${n}` },
+			stdio: 'inherit',
+		},
+	);
+	return outDir;
+}
+
+export interface SwitchableServer {
+	url: string;
+	serve(dir: string): void;
+	close(): Promise<void>;
+}
+
+/** A static server whose folder can be swapped while it runs, so the origin (and its storage) stays. */
+export async function startServer(port: number, dir: string): Promise<SwitchableServer> {
+	let root = dir;
+	const server: Server = createServer((request, response) => {
+		const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+		let file = join(root, path);
+		if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory())
+			file = join(root, 'index.html');
+		response.writeHead(200, {
+			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+			'Cache-Control': 'no-cache',
+		});
+		createReadStream(file).pipe(response);
+	});
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		serve: (next) => (root = next),
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	};
+}

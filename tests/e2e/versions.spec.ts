@@ -1,0 +1,61 @@
+import { expect, test } from '@playwright/test';
+import { buildVersion, startServer, type SwitchableServer } from './support/builds';
+import { call, monitorInput, openApp } from './helpers';
+
+const port = Number(process.env.E2E_PORT ?? 4317) + 2;
+let v1: string;
+let v2: string;
+let server: SwitchableServer;
+
+test.beforeAll(async () => {
+	test.setTimeout(120_000);
+	v1 = buildVersion(1);
+	v2 = buildVersion(2);
+	server = await startServer(port, v1);
+});
+
+test.afterAll(async () => {
+	await server.close();
+});
+
+test('a window of an older build stops writing once a newer build owns the database, and says reload', async ({
+	context,
+}) => {
+	server.serve(v1);
+	const old = await context.newPage();
+	await openApp(old, server.url);
+	await call(old, 'monitors.create', monitorInput('Written by version 1'));
+
+	server.serve(v2);
+	const fresh = await context.newPage();
+	await openApp(fresh, server.url);
+	await expect(old.getByText('A newer version of Monitor is open in another window')).toBeVisible();
+	await expect(old.getByRole('button', { name: 'Add monitor' })).toBeDisabled();
+
+	const refused = await old.evaluate(async () => {
+		const handle = (
+			globalThis as unknown as {
+				monitor: { db: { call(m: string, a: unknown): Promise<unknown> } };
+			}
+		).monitor;
+		try {
+			await handle.db.call('monitors.create', {
+				name: 'Stale write',
+				url: 'https://example.com',
+				intervalS: 60,
+			});
+			return null;
+		} catch (error) {
+			return (error as { code: string }).code;
+		}
+	});
+	expect(refused).toBe('app-outdated');
+
+	await call(fresh, 'monitors.create', monitorInput('Written by version 2'));
+	const names = (await call(fresh, 'monitors.list')).map((m) => m.name);
+	expect(names).toEqual(['Written by version 1', 'Written by version 2']);
+
+	await old.getByRole('button', { name: 'Reload' }).click();
+	await expect(old.getByRole('listitem')).toHaveCount(2);
+	await expect(old.getByText('A newer version of Monitor')).toHaveCount(0);
+});

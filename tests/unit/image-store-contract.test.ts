@@ -1,0 +1,9 @@
+import { describe, it } from 'vitest';
+import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { imageStoreContract } from '../contract/image-store';
+
+describe('image store contract: memory', () => {
+	for (const [name, run] of Object.entries(imageStoreContract)) {
+		it(name, () => run(() => Promise.resolve(new MemoryImageStore())));
+	}
+});

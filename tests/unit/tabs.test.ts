@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import type { FromWorker, Method, ArgsOf, ResultOf, DbEvents } from '../../src/shared/api';
+import type { BuildInfo } from '../../src/shared/build';
+import { AppError } from '../../src/shared/errors';
+import { LiveDatabase } from '../../src/worker/database';
+import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { OwnerRuntime } from '../../src/worker/tabs/owner';
+import { Tab } from '../../src/worker/tabs/tab';
+import { Bus, FakeLocks, type BusChannel } from './fake-tabs';
+import { loadSql, newEngine, realMigrations } from './helpers';
+
+interface Window {
+	tab: Tab;
+	channel: BusChannel;
+	crash(): void;
+	call<M extends Method>(method: M, args?: ArgsOf<M>): Promise<ResultOf<M>>;
+	events: { [E in keyof DbEvents]?: DbEvents[E][] };
+	served: number;
+	runtime: OwnerRuntime | null;
+}
+
+async function world() {
+	const SQL = await loadSql();
+	const files = await realMigrations();
+	const store = new MemoryImageStore();
+	const bus = new Bus();
+	const locks = new FakeLocks();
+	const buildOf = (id: string, time = 1): BuildInfo => ({ id, time, schema: files.length });
+
+	/** `crashAfter`: the window crashes right after its Nth served call is durable, before it can reply. */
+	function open(name: string, build = buildOf('b1'), crashAfter = Infinity): Window {
+		const channel = bus.join();
+		const lock = locks.lock();
+		const replies = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+		let nextId = 1;
+		const window: Window = {
+			tab: undefined as unknown as Tab,
+			channel,
+			events: {},
+			served: 0,
+			runtime: null,
+			crash() {
+				bus.dead.add(channel);
+				window.runtime?.stop();
+				lock.crash();
+			},
+			call(method, args) {
+				const id = nextId++;
+				return new Promise((resolve, reject) => {
+					replies.set(id, { resolve: resolve, reject });
+					window.tab.fromPage({ kind: 'call', id, method, args: args });
+				});
+			},
+		};
+		const toPage = (message: FromWorker) => {
+			if (message.kind === 'reply') {
+				const reply = replies.get(message.id);
+				replies.delete(message.id);
+				if (message.ok) reply?.resolve(message.value);
+				else reply?.reject(AppError.fromWire(message.error));
+			} else {
+				((window.events[message.event] ??= []) as unknown[]).push(message.payload);
+			}
+		};
+		window.tab = new Tab({
+			id: name,
+			build,
+			channel,
+			lock,
+			toPage,
+			saveEveryMs: 0,
+			async openOwner(hooks) {
+				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
+				const runtime = new OwnerRuntime(db, build);
+				const serve = runtime.serve.bind(runtime);
+				runtime.serve = async (...args) => {
+					window.served++;
+					const result = await serve(...args);
+					if (window.served >= crashAfter) window.crash();
+					return result;
+				};
+				window.runtime = runtime;
+				return runtime;
+			},
+		});
+		window.tab.start();
+		return window;
+	}
+
+	async function storedNames(): Promise<string[]> {
+		const stored = await store.load();
+		const engine = await newEngine(stored!.image);
+		return engine
+			.all<{ name: string }>('SELECT name FROM monitors ORDER BY name')
+			.map((r) => r.name);
+	}
+
+	return { open, storedNames, buildOf, store };
+}
+
+const input = (name: string) => ({ name, url: 'https://example.com/', intervalS: 60 });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('tabs', () => {
+	it('elects one owner and forwards the other windows’ calls to it', async () => {
+		const w = await world();
+		const a = w.open('a');
+		const b = w.open('b');
+		const c = w.open('c');
+		await Promise.all([
+			a.call('monitors.create', input('from a')),
+			b.call('monitors.create', input('from b')),
+			c.call('monitors.create', input('from c')),
+		]);
+		expect([a, b, c].map((x) => x.tab.role)).toEqual(['owner', 'follower', 'follower']);
+		expect((await b.call('monitors.list')).map((m) => m.name)).toEqual([
+			'from a',
+			'from b',
+			'from c',
+		]);
+		expect(a.served).toBeGreaterThanOrEqual(4);
+		expect(b.served + c.served).toBe(0);
+		expect(await w.storedNames()).toEqual(['from a', 'from b', 'from c']);
+	});
+
+	it('tells every window about a durable change, and followers learn who saves', async () => {
+		const w = await world();
+		const a = w.open('a');
+		const b = w.open('b');
+		await a.call('monitors.create', input('x'));
+		await settle();
+		expect(b.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
+		expect(a.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
+		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
+		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
+		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });
+	});
+
+	it('hands over when the owner crashes: every pending call completes exactly once', async () => {
+		const w = await world();
+		// The owner dies right after its 31st call is durable, before the reply leaves.
+		const owner = w.open('owner', w.buildOf('b1'), 31);
+		await owner.call('monitors.list');
+		const b = w.open('b');
+		const c = w.open('c');
+		// Each window runs four streams of sequential writes, so the stream spans the crash.
+		const stream = async (win: Window, prefix: string) => {
+			const made = [];
+			for (let i = 0; i < 15; i++)
+				made.push(
+					await win.call('monitors.create', input(`${prefix}-${String(i).padStart(2, '0')}`)),
+				);
+			return made;
+		};
+		const writes = [b, c].flatMap((win, n) => [0, 1, 2, 3].map((s) => stream(win, `${n}.${s}`)));
+		const results = (await Promise.all(writes)).flat();
+
+		expect(new Set(results.map((m) => m.id)).size).toBe(120);
+		const names = await w.storedNames();
+		expect(names).toHaveLength(120);
+		expect(new Set(names).size).toBe(120);
+		expect(b.tab.role === 'owner' || c.tab.role === 'owner').toBe(true);
+		// The call whose reply was lost was sent again to the new owner and answered from the ledger.
+		const newOwner = b.tab.role === 'owner' ? b : c;
+		expect(owner.served - 1 + newOwner.served).toBeGreaterThan(120);
+		expect(owner.served).toBe(31);
+	});
+
+	it('answers a call retried after a hand-over from the ledger instead of applying it twice', async () => {
+		const SQL = await loadSql();
+		const files = await realMigrations();
+		const store = new MemoryImageStore();
+		const first = await LiveDatabase.open({ SQL, files, store, writerId: 'first' });
+		const insert = (db: LiveDatabase) => () =>
+			db.engine.run(
+				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
+				 VALUES ('once', 'https://x.test', 60, 1000, 1, 1)`,
+			).lastInsertRowid;
+		const id = await first.write(insert(first), 'page-1:7');
+
+		const second = await LiveDatabase.open({ SQL, files, store, writerId: 'second' });
+		expect(await second.write(insert(second), 'page-1:7')).toBe(id);
+		expect(await second.write(insert(second), 'page-1:7')).toBe(id);
+		expect(second.engine.value('SELECT count(*) FROM monitors')).toBe(1);
+		await expect(first.write(insert(first), 'page-1:8')).rejects.toMatchObject({
+			code: 'stale-writer',
+		});
+	});
+
+	it('lets a newer build take over; the older window stops and says reload', async () => {
+		const w = await world();
+		const old = w.open('old', w.buildOf('old', 1));
+		await old.call('monitors.create', input('before the update'));
+		const fresh = w.open('new', w.buildOf('new', 2));
+		await expect.poll(() => fresh.tab.role).toBe('owner');
+		expect(old.tab.role).toBe('outdated');
+		expect(old.events.phase?.at(-1)).toEqual({ phase: 'outdated' });
+		await expect(old.call('monitors.create', input('from old code'))).rejects.toMatchObject({
+			code: 'app-outdated',
+		});
+		await fresh.call('monitors.create', input('after the update'));
+		expect(await w.storedNames()).toEqual(['after the update', 'before the update']);
+	});
+
+	it('refuses an older build that joins later', async () => {
+		const w = await world();
+		const fresh = w.open('new', w.buildOf('new', 2));
+		await fresh.call('monitors.list');
+		const old = w.open('old', w.buildOf('old', 1));
+		await expect.poll(() => old.tab.role).toBe('outdated');
+		await expect(old.call('monitors.list')).rejects.toMatchObject({ code: 'app-outdated' });
+		expect(fresh.tab.role).toBe('owner');
+	});
+
+	it('fences a stale owner: once another writer claimed storage, its saves are refused', async () => {
+		const SQL = await loadSql();
+		const files = await realMigrations();
+		const store = new MemoryImageStore();
+		const stale = await LiveDatabase.open({ SQL, files, store, writerId: 'stale' });
+		await store.claim('new-owner');
+		const write = stale.write(() =>
+			stale.engine.run(
+				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
+				 VALUES ('lost', 'https://x.test', 60, 1000, 1, 1)`,
+			),
+		);
+		await expect(write).rejects.toMatchObject({
+			code: 'stale-writer',
+			detail: { leaseHolder: 'new-owner' },
+		});
+		const stored = await store.load();
+		const engine = await newEngine(stored!.image);
+		expect(engine.value('SELECT count(*) FROM monitors')).toBe(0);
+	});
+});
