@@ -32,6 +32,7 @@ export class LiveDatabase {
 	readonly persister: Persister;
 	readonly #options: OpenOptions;
 	#readOnly: AppError | null;
+	readonly #changeListeners = new Set<(tables: string[]) => void>();
 
 	private constructor(
 		engine: Engine,
@@ -153,9 +154,19 @@ export class LiveDatabase {
 		if (this.#totalChanges() !== before) {
 			await this.persister.persist();
 			tables.delete('_requests');
-			if (tables.size > 0) this.#options.onChanged?.([...tables].sort());
+			if (tables.size > 0) {
+				const changed = [...tables].sort();
+				this.#options.onChanged?.(changed);
+				for (const listener of this.#changeListeners) listener(changed);
+			}
 		}
 		return outcome.result;
+	}
+
+	/** Hears about every durable change, by table name (owner-side jobs use it; windows get events). */
+	subscribe(listener: (tables: string[]) => void): () => void {
+		this.#changeListeners.add(listener);
+		return () => this.#changeListeners.delete(listener);
 	}
 
 	/** Deletes ledger rows older than `maxAgeMs`; run by the owner from time to time. */

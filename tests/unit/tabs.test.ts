@@ -71,7 +71,7 @@ async function world() {
 			saveEveryMs: 0,
 			async openOwner(hooks) {
 				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
-				const runtime = new OwnerRuntime(db, build);
+				const runtime = new OwnerRuntime(db, build, { jobs: [] });
 				const serve = runtime.serve.bind(runtime);
 				runtime.serve = async (...args) => {
 					window.served++;
@@ -129,8 +129,8 @@ describe('tabs', () => {
 		const b = w.open('b');
 		await a.call('monitors.create', input('x'));
 		await settle();
-		expect(b.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
-		expect(a.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
+		expect(b.events.changed?.at(-1)?.tables).toContain('monitors');
+		expect(a.events.changed?.at(-1)?.tables).toContain('monitors');
 		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
 		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
 		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });

@@ -9,14 +9,7 @@
  * transaction (see `LiveDatabase.write`), so a call the old owner already made durable is answered from
  * the ledger instead of being applied twice, and one it had not is applied once.
  */
-import type {
-	DbEvents,
-	EventName,
-	FromWorker,
-	Method,
-	Phase,
-	ToWorker,
-} from '../../shared/api';
+import type { DbEvents, EventName, FromWorker, Method, Phase, ToWorker } from '../../shared/api';
 import { compareBuilds, type BuildInfo } from '../../shared/build';
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
