@@ -66,6 +66,9 @@ export interface StateEvent {
 
 export interface MonitorDetail extends MonitorOverview {
 	range: ChartRange;
+	/** The chart's window: the whole range, whether or not checks cover it. */
+	from: number;
+	to: number;
 	bucketMs: number;
 	points: ChartPoint[];
 	uptime: Record<'24h' | '7d' | '30d', number | null>;

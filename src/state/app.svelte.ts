@@ -2,13 +2,17 @@
 import { getDb } from '../client/db-client';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
+import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
+import { SettingsState } from './settings.svelte';
 
 const db = getDb();
 
 export const connection = new Connection(db);
 export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
+export const monitorDetail = new MonitorDetailState(db);
+export const settings = new SettingsState(db);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db };

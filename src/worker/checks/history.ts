@@ -188,6 +188,8 @@ export function detail(engine: Engine, id: unknown, range: ChartRange, now: numb
 	return {
 		...overviewOf(engine, monitor, now),
 		range,
+		from: now - CHARTS[range].span,
+		to: now,
 		...chart(engine, monitor.id, range, now),
 		uptime: {
 			'24h': uptimeSince(engine, monitor.id, now - DAY),

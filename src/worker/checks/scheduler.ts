@@ -32,6 +32,7 @@ interface Scheduled {
 }
 
 const DELAY_SAMPLES = 2000;
+const OFFLINE_POLL_MS = 5_000;
 
 export class Scheduler {
 	readonly #db: LiveDatabase;
@@ -131,10 +132,10 @@ export class Scheduler {
 			}
 		}
 		const next = waiting.find((m) => !this.#running.has(m.id));
-		// Offline there is nothing to wait for: the online event calls onlineChanged.
-		if (next && this.#env.online() && this.#running.size < this.#concurrency) {
-			this.#timer = this.#env.setTimer(() => this.#tick(), Math.max(0, next.nextDueAt - now));
-		}
+		if (!next || this.#running.size >= this.#concurrency) return;
+		// Offline, look again every few seconds: not every browser tells a worker when the network is back.
+		const wait = this.#env.online() ? Math.max(0, next.nextDueAt - now) : OFFLINE_POLL_MS;
+		this.#timer = this.#env.setTimer(() => this.#tick(), wait);
 	}
 
 	async #run(monitor: Scheduled): Promise<void> {
