@@ -16,6 +16,8 @@ function writeMany(page: Page, prefix: string, count: number): Promise<string[]>
 					name: `${p} ${String(i).padStart(3, '0')}`,
 					url: `https://example.com/${p}/${i}`,
 					intervalS: 60,
+					// Paused: this test is about concurrent writes, not about running 900 checks meanwhile.
+					enabled: false,
 				});
 				await ack?.(made.name);
 				return made.name;

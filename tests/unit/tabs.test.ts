@@ -128,9 +128,9 @@ describe('tabs', () => {
 		const a = w.open('a');
 		const b = w.open('b');
 		await a.call('monitors.create', input('x'));
+		await expect.poll(() => b.events.changed?.at(-1)?.tables).toContain('monitors');
+		await expect.poll(() => a.events.changed?.at(-1)?.tables).toContain('monitors');
 		await settle();
-		expect(b.events.changed?.at(-1)?.tables).toContain('monitors');
-		expect(a.events.changed?.at(-1)?.tables).toContain('monitors');
 		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
 		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
 		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });

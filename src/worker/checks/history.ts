@@ -47,19 +47,19 @@ function toCheck(row: CheckRow): CheckRecord {
 	};
 }
 
-function status(engine: Engine, monitorId: number): MonitorStatus {
-	const row = engine.get<{
-		state: string;
-		state_since: number | null;
-		retrying: number;
-		failures: number;
-		next_due_at: number;
-		cors_blocked: number;
-		last_check_id: number | null;
-	}>('SELECT * FROM monitor_status WHERE monitor_id = ?', [monitorId]);
-	const last = row?.last_check_id
-		? engine.get<CheckRow>(`SELECT ${CHECK_COLUMNS} FROM checks WHERE id = ?`, [row.last_check_id])
-		: undefined;
+interface StatusRow {
+	monitor_id: number;
+	state: string;
+	state_since: number | null;
+	retrying: number;
+	failures: number;
+	next_due_at: number;
+	cors_blocked: number;
+}
+
+type LastCheckRow = CheckRow & { monitor_id: number };
+
+function toStatus(row: StatusRow | undefined, last: CheckRow | undefined): MonitorStatus {
 	return {
 		state: (row?.state ?? 'unknown') as MonitorState,
 		stateSince: row?.state_since ?? null,
@@ -71,23 +71,62 @@ function status(engine: Engine, monitorId: number): MonitorStatus {
 	};
 }
 
-function recent(engine: Engine, monitor: Monitor, limit: number): RecentCheck[] {
-	const rows = engine.all<{
+/**
+ * Everything the list shows, for some or all monitors, in four queries whatever their number: statuses
+ * with their last checks, 24 h uptimes from hour rollups, and the latest checks of each monitor through
+ * one prepared statement that walks the (monitor_id, started_at) index.
+ */
+function overviews(engine: Engine, monitors: Monitor[], now: number): MonitorOverview[] {
+	const one = monitors.length === 1 ? monitors[0]!.id : null;
+	const where = one === null ? '' : ' WHERE s.monitor_id = ?';
+	const params = one === null ? [] : [one];
+	const statuses = new Map(
+		engine
+			.all<StatusRow>(`SELECT * FROM monitor_status s${where}`, params)
+			.map((r) => [r.monitor_id, r]),
+	);
+	const lastChecks = new Map(
+		engine
+			.all<LastCheckRow>(
+				`SELECT c.monitor_id, c.id, c.due_at, c.started_at, c.duration_ms, c.outcome, c.http_status, c.message,
+				   c.mode
+				 FROM monitor_status s JOIN checks c ON c.id = s.last_check_id${where}`,
+				params,
+			)
+			.map((r) => [r.monitor_id, r]),
+	);
+	const uptimes = new Map(
+		engine
+			.all<{ monitor_id: number; checks: number; ok: number }>(
+				`SELECT monitor_id, sum(checks) AS checks, sum(up + degraded) AS ok FROM rollups
+				 WHERE resolution = 'hour' AND bucket_start >= ? GROUP BY monitor_id`,
+				[Math.floor((now - DAY) / HOUR) * HOUR],
+			)
+			.map((r) => [r.monitor_id, r.checks ? r.ok / r.checks : null]),
+	);
+	const recents = engine.allFor<{
 		started_at: number;
 		due_at: number;
 		outcome: string;
 		duration_ms: number;
 	}>(
 		'SELECT started_at, due_at, outcome, duration_ms FROM checks WHERE monitor_id = ? ORDER BY started_at DESC LIMIT ?',
-		[monitor.id, limit],
+		monitors.map((m) => [m.id, RECENT]),
 	);
-	const intervalMs = monitor.intervalS * 1000;
-	return rows.reverse().map((r) => ({
-		at: r.started_at,
-		outcome: r.outcome as Outcome,
-		durationMs: r.duration_ms,
-		late: r.started_at - r.due_at > intervalMs,
-	}));
+	return monitors.map((monitor, i) => {
+		const intervalMs = monitor.intervalS * 1000;
+		return {
+			monitor,
+			status: toStatus(statuses.get(monitor.id), lastChecks.get(monitor.id)),
+			uptime24h: uptimes.get(monitor.id) ?? null,
+			recent: recents[i]!.reverse().map((r): RecentCheck => ({
+				at: r.started_at,
+				outcome: r.outcome as Outcome,
+				durationMs: r.duration_ms,
+				late: r.started_at - r.due_at > intervalMs,
+			})),
+		};
+	});
 }
 
 /** Share of answered checks since `from`, from hour rollups (the current partial hour included). */
@@ -100,17 +139,8 @@ function uptimeSince(engine: Engine, monitorId: number, from: number): number | 
 	return row?.checks ? (row.ok ?? 0) / row.checks : null;
 }
 
-function overviewOf(engine: Engine, monitor: Monitor, now: number): MonitorOverview {
-	return {
-		monitor,
-		status: status(engine, monitor.id),
-		uptime24h: uptimeSince(engine, monitor.id, now - DAY),
-		recent: recent(engine, monitor, RECENT),
-	};
-}
-
 export function overview(engine: Engine, now: number): MonitorOverview[] {
-	return listMonitors(engine).map((m) => overviewOf(engine, m, now));
+	return overviews(engine, listMonitors(engine), now);
 }
 
 const CHARTS: Record<
@@ -186,7 +216,7 @@ export function detail(engine: Engine, id: unknown, range: ChartRange, now: numb
 		)
 		.map(toCheck);
 	return {
-		...overviewOf(engine, monitor, now),
+		...overviews(engine, [monitor], now)[0]!,
 		range,
 		from: now - CHARTS[range].span,
 		to: now,

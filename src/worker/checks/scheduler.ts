@@ -43,6 +43,7 @@ export class Scheduler {
 	readonly #running = new Set<number>();
 	#timer: unknown = null;
 	#stopped = true;
+	#refreshQueued = false;
 	/** Milliseconds between due and start, for the last checks (a ring buffer). */
 	readonly #delays: number[] = [];
 	#delayCursor = 0;
@@ -61,7 +62,7 @@ export class Scheduler {
 
 	start(): void {
 		this.#stopped = false;
-		this.refresh();
+		this.#reload();
 	}
 
 	stop(): void {
@@ -70,8 +71,20 @@ export class Scheduler {
 		this.#timer = null;
 	}
 
-	/** Reloads monitors and due times from the database (after any change to the monitors table). */
+	/**
+	 * Reloads monitors and due times from the database (after any change to the monitors table). Calls in
+	 * one burst (hundreds of monitors created at once) are folded into one reload.
+	 */
 	refresh(): void {
+		if (this.#refreshQueued) return;
+		this.#refreshQueued = true;
+		this.#env.setTimer(() => {
+			this.#refreshQueued = false;
+			this.#reload();
+		}, 0);
+	}
+
+	#reload(): void {
 		if (this.#stopped || this.#db.readOnly) return;
 		const engine = this.#db.engine;
 		const due = new Map(
@@ -103,7 +116,7 @@ export class Scheduler {
 				id,
 			]),
 		);
-		this.refresh();
+		this.#reload();
 	}
 
 	/** Due-to-start delays of the recent checks, in ms. */
