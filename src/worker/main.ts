@@ -5,6 +5,7 @@
  */
 import type { CallMessage, DbEvents, EventName, FromWorker, Phase, ToWorker } from '../shared/api';
 import { toWireError } from '../shared/errors';
+import { IdbBackupStore } from './backups/idb-backup-store';
 import { LiveDatabase } from './database';
 import { dispatch, type HandlerContext } from './handlers';
 import { bundledMigrations } from './migrations/bundled';
@@ -40,6 +41,8 @@ async function boot(): Promise<HandlerContext> {
 		files,
 		writerId,
 		store: new IdbImageStore(createDurableStore('monitor', 'database')),
+		backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),
+		onProgress: (progress) => emit('progress', progress),
 		onPhase: setPhase,
 		onSave: (status) => emit('save', status),
 		onChanged: (tables) => emit('changed', { tables }),
