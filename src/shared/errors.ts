@@ -10,6 +10,8 @@ export const ERROR_CATALOGUE = {
 	'migration-checksum-mismatch':
 		'A migration that was already applied to this database has since changed. The database is opened read-only.',
 	'migration-bundle-invalid': 'This build of Monitor ships a broken list of migrations.',
+	'migration-no-down':
+		'This migration has no `-- migrate:down` section, so it cannot be undone. Add one, or force a reset that only re-applies it.',
 	'db-newer-than-app':
 		'This database was written by a newer version of Monitor. It is opened read-only; reload to update the app, or export a copy.',
 	'db-read-only': 'The database is open read-only, so this change was not made.',
