@@ -9,6 +9,7 @@ import type { BackupInfo, BackupReason, TaskProgress } from '../shared/backups';
 import type { DatabaseStatus, MigrationReport, SaveStatus } from '../shared/database';
 import { AppError, isQuotaError, type ErrorCode } from '../shared/errors';
 import { describeEngine, loadBackup, saveBackup } from './backups/backups';
+import { sha256Bytes } from './backups/codec';
 import type { BackupStore } from './backups/store';
 import { openEngine } from './connection';
 import type { Engine } from './engine';
@@ -365,6 +366,13 @@ async function backUpBeforeMigration(
 			step: 'Backing up before updating the database',
 			fraction: null,
 		});
+		// A migration that failed at the last start is retried at this one; the file it would back up
+		// is the same, and a fresh copy each time would push other backups out of retention.
+		const sha256 = await sha256Bytes(image);
+		const same = (await options.backups.list()).find(
+			(b) => b.reason === 'before-migration' && b.sha256 === sha256,
+		);
+		if (same) return same;
 		return await saveBackup(
 			options.backups,
 			{ image, ...describeEngine(engine) },

@@ -140,6 +140,14 @@ describe('backup before migration', () => {
 
 		const [backup] = await h.backups.list();
 		expect(backup).toMatchObject({ reason: 'before-migration', sha256: before });
+
+		// The next start tries again and fails again, without piling up copies of the same file.
+		const again = await open(
+			h,
+			await withNext('unique_urls', 'CREATE UNIQUE INDEX monitors_url ON monitors (url);'),
+		);
+		expect(again.readOnly?.message).toMatch(/backup from before the update \(#1\)/);
+		expect(await h.backups.list()).toHaveLength(1);
 	});
 
 	it('does not migrate when the backup cannot be made, and says why', async () => {
