@@ -227,10 +227,11 @@ export class LiveDatabase {
 
 	async #replace(image: Uint8Array, options: ReplaceOptions): Promise<BackupInfo> {
 		const { SQL, files } = this.#options;
-		if (this.#persister.status().state === 'error') {
+		const saving = this.#persister.status();
+		if (saving.state === 'error') {
 			throw new AppError(
 				'save-failed',
-				'Saving to the browser storage is failing right now, so nothing was replaced. Try again once changes are saved.',
+				`Saving to the browser storage is failing right now (${saving.error ?? 'unknown error'}), so nothing was replaced.`,
 			);
 		}
 		this.#progress('restore', `Checking ${options.subject.toLowerCase()}`, null);

@@ -340,6 +340,19 @@ describe('restore never leaves a half state', () => {
 		await unchanged(s);
 	});
 
+	it('when another window owns the database now (the stale-writer fence)', async () => {
+		const s = await setup();
+		const other = await open(s.h);
+		await addMonitor(other, 'from the new owner');
+		await expect(addMonitor(s.db, 'too late')).rejects.toMatchObject({ code: 'stale-writer' });
+		const stored = await storedHash(s.h.store);
+		const error = await caught(s.db.restoreBackup(s.backup.id));
+		expect(error.code).toBe('save-failed');
+		expect(error.message).toMatch(/Another window now owns the database/);
+		expect(await storedHash(s.h.store)).toBe(stored);
+		expect(names(await open(s.h))).toEqual(['current only', 'from the new owner', 'in the backup']);
+	});
+
 	it('when migrating the restored file fails', async () => {
 		const h = harness();
 		const v1 = await open(h);
