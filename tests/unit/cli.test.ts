@@ -2,6 +2,10 @@
  * The monitor.db command line, run in-process through `main` against fixture files copied into a
  * temporary directory (commands write backups next to the file), plus a few real processes to show
  * the npm script works and that failures print one line and no stack trace.
+ *
+ * Nothing here assumes how many migrations this checkout has: the "healthy" file is the schema
+ * fixture v001.db migrated to the latest with the real runner, and the extra migrations the tests add
+ * take the next free numbers.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -14,30 +18,68 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { MIGRATIONS_DIR, newEngine, sha256 } from './helpers';
+import { migrate } from '../../src/worker/migrations/runner';
+import {
+	MIGRATIONS_DIR,
+	migrationsOf,
+	newEngine,
+	readMigrationSources,
+	realMigrations,
+	sha256,
+} from './helpers';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'tests/fixtures');
-const V001 = join(FIXTURES, 'schema/v001.db');
 const NOW = Date.UTC(2026, 10, 26, 18, 45, 0);
 
+/** The schema version of this checkout, and the names the tests' own migrations get after it. */
+const LATEST = readdirSync(MIGRATIONS_DIR).length;
+const pad = (n: number) => String(n).padStart(3, '0');
+const N1 = pad(LATEST + 1);
+const N2 = pad(LATEST + 2);
+
 const NOTES = {
-	'002_notes.sql':
+	[`${N1}_notes.sql`]:
 		"-- migrate:up\nALTER TABLE monitors ADD COLUMN notes TEXT NOT NULL DEFAULT '';\n-- migrate:down\nALTER TABLE monitors DROP COLUMN notes;\n",
 };
 const URL_INDEX = {
-	'003_monitor_url.sql':
+	[`${N2}_monitor_url.sql`]:
 		'-- migrate:up\nCREATE INDEX monitors_url ON monitors (url);\n-- migrate:down\nDROP INDEX monitors_url;\n',
 };
 const NO_DOWN = {
-	'002_settings_time.sql': 'CREATE INDEX IF NOT EXISTS settings_time ON settings (updated_at);\n',
+	[`${N1}_settings_time.sql`]:
+		'CREATE INDEX IF NOT EXISTS settings_time ON settings (updated_at);\n',
 };
-// v001.db has two enabled monitors, so this index cannot be built.
+// The fixture has two enabled monitors, so this index cannot be built.
 const FAILING = {
-	'002_one_enabled.sql': 'CREATE UNIQUE INDEX one_enabled ON monitors (enabled);\n',
+	[`${N1}_one_enabled.sql`]: 'CREATE UNIQUE INDEX one_enabled ON monitors (enabled);\n',
 };
+
+/** Built once: the healthy file at the latest schema, and one a newer app (one more migration) wrote. */
+const BUILT = mkdtempSync(join(tmpdir(), 'monitor-cli-fixtures-'));
+const HEALTHY = join(BUILT, 'monitor.db');
+const NEWER = join(BUILT, 'newer.db');
+
+beforeAll(async () => {
+	const files = await realMigrations();
+	const engine = await newEngine(new Uint8Array(readFileSync(join(FIXTURES, 'schema/v001.db'))));
+	migrate(engine, files);
+	writeFileSync(HEALTHY, engine.db.export());
+	const future = await migrationsOf({
+		...Object.fromEntries(
+			Object.entries(readMigrationSources()).map(([path, text]) => [
+				path.slice('/migrations/'.length),
+				text,
+			]),
+		),
+		[`${N1}_future_feature.sql`]: 'CREATE TABLE future_feature (id INTEGER PRIMARY KEY);',
+	});
+	migrate(engine, future);
+	writeFileSync(NEWER, engine.db.export());
+	engine.db.close();
+});
 
 interface Result {
 	code: number;
@@ -46,7 +88,7 @@ interface Result {
 }
 
 /** A temporary directory holding copies of the given fixtures (name -> source path). */
-function workdir(files: Record<string, string> = { 'monitor.db': V001 }): string {
+function workdir(files: Record<string, string> = { 'monitor.db': HEALTHY }): string {
 	const dir = mkdtempSync(join(tmpdir(), 'monitor-cli-'));
 	for (const [name, source] of Object.entries(files)) copyFileSync(source, join(dir, name));
 	return dir;
@@ -104,7 +146,7 @@ describe('every command refuses a missing file, a non-SQLite file and a newer da
 		const command = line.split(' ');
 		const dir = workdir({
 			'not-sqlite.db': join(FIXTURES, 'cli/not-sqlite.db'),
-			'newer.db': join(FIXTURES, 'cli/newer.db'),
+			'newer.db': NEWER,
 		});
 		expectOneLineError(await run(dir, ...command, 'missing.db'), /missing\.db: no such file/);
 		expectOneLineError(
@@ -127,7 +169,9 @@ describe('every command refuses a missing file, a non-SQLite file and a newer da
 		} else {
 			expectOneLineError(
 				newer,
-				/newer\.db was written by a newer version of Monitor \(schema version 2; this checkout knows 1; unknown: 002_future_feature\.sql\)/,
+				new RegExp(
+					`newer\\.db was written by a newer version of Monitor \\(schema version ${LATEST + 1}; this checkout knows ${LATEST}; unknown: ${N1}_future_feature\\.sql\\)`,
+				),
 			);
 		}
 		expect(hashOf(join(dir, 'newer.db'))).toBe(before);
@@ -146,7 +190,9 @@ describe('status', () => {
 		expect(result.out).toMatch(
 			/⏱️ {2}Performance:\n {3}Total time: .+\n {3}Average: .+ per migration/,
 		);
-		expect(result.out).toContain('Schema version 1 in the database, 1 in this app.');
+		expect(result.out).toContain(
+			`Schema version ${LATEST} in the database, ${LATEST} in this app.`,
+		);
 		expect(result.out).toContain('✅ Up to date.');
 	});
 
@@ -159,8 +205,8 @@ describe('status', () => {
 			'monitor.db',
 		);
 		expect(result.code).toBe(1);
-		expect(result.out).toMatch(/⏳ 002_notes\.sql\s+PENDING/);
-		expect(result.out).toMatch(/⏳ 003_monitor_url\.sql\s+PENDING/);
+		expect(result.out).toMatch(new RegExp(`⏳ ${N1}_notes\\.sql\\s+PENDING`));
+		expect(result.out).toMatch(new RegExp(`⏳ ${N2}_monitor_url\\.sql\\s+PENDING`));
 		expect(result.out).toContain('⏳ 2 migrations pending.');
 	});
 
@@ -192,12 +238,14 @@ describe('migrate', () => {
 		expect(backupsIn(dir)).toEqual(['monitor.db.backup-20261126T184500Z']);
 		expect(hashOf(join(dir, 'monitor.db.backup-20261126T184500Z'))).toBe(original);
 		expect(result.out).toMatch(
-			/✅ Applied: 002_notes\.sql \(.+\)\n✅ Applied: 003_monitor_url\.sql \(.+\)/,
+			new RegExp(
+				`✅ Applied: ${N1}_notes\\.sql \\(.+\\)\\n✅ Applied: ${N2}_monitor_url\\.sql \\(.+\\)`,
+			),
 		);
-		expect(result.out).toContain('Schema version 1 → 3. monitor.db saved.');
+		expect(result.out).toContain(`Schema version ${LATEST} → ${LATEST + 2}. monitor.db saved.`);
 
 		const engine = await dbAt(join(dir, 'monitor.db'));
-		expect(engine.value('PRAGMA user_version')).toBe(3);
+		expect(engine.value('PRAGMA user_version')).toBe(LATEST + 2);
 		expect(engine.all('SELECT name, notes FROM monitors ORDER BY id')).toEqual([
 			{ name: 'Homepage', notes: '' },
 			{ name: 'API health', notes: '' },
@@ -207,7 +255,7 @@ describe('migrate', () => {
 
 		const again = await run(dir, 'migrate', '--migrations', migrations, 'monitor.db');
 		expect(again.code).toBe(0);
-		expect(again.out).toBe('✅ monitor.db is up to date (schema version 3).');
+		expect(again.out).toBe(`✅ monitor.db is up to date (schema version ${LATEST + 2}).`);
 		expect(backupsIn(dir)).toHaveLength(1);
 	});
 
@@ -224,8 +272,10 @@ describe('migrate', () => {
 		);
 		expect(result.code).toBe(0);
 		expect(result.out).toMatch(/🧪 Dry run/);
-		expect(result.out).toMatch(/✅ Would apply: 002_notes\.sql \(.+\)/);
-		expect(result.out).toContain('schema version 1 → 2 would succeed; monitor.db was not changed.');
+		expect(result.out).toMatch(new RegExp(`✅ Would apply: ${N1}_notes\\.sql \\(.+\\)`));
+		expect(result.out).toContain(
+			`schema version ${LATEST} → ${LATEST + 1} would succeed; monitor.db was not changed.`,
+		);
 		expect(hashOf(join(dir, 'monitor.db'))).toBe(before);
 		expect(backupsIn(dir)).toEqual([]);
 	});
@@ -243,7 +293,9 @@ describe('migrate', () => {
 		);
 		expectOneLineError(
 			result,
-			/002_one_enabled\.sql failed: UNIQUE constraint failed: monitors\.enabled\. monitor\.db was not changed\.$/,
+			new RegExp(
+				`${N1}_one_enabled\\.sql failed: UNIQUE constraint failed: monitors\\.enabled\\. monitor\\.db was not changed\\.$`,
+			),
 		);
 		expect(hashOf(join(dir, 'monitor.db'))).toBe(before);
 	});
@@ -254,7 +306,9 @@ describe('migrate', () => {
 		const result = await run(dir, 'migrate', '--migrations', migrationsWith(FAILING), 'monitor.db');
 		expectOneLineError(
 			result,
-			/002_one_enabled\.sql failed: UNIQUE constraint failed: monitors\.enabled\. monitor\.db was not changed\. The backup is at .*monitor\.db\.backup-20261126T184500Z\.$/,
+			new RegExp(
+				`${N1}_one_enabled\\.sql failed: UNIQUE constraint failed: monitors\\.enabled\\. monitor\\.db was not changed\\. The backup is at .*monitor\\.db\\.backup-20261126T184500Z\\.$`,
+			),
 		);
 		expect(hashOf(join(dir, 'monitor.db'))).toBe(before);
 	});
@@ -293,12 +347,12 @@ describe('migrate', () => {
 			],
 			{ encoding: 'utf8' },
 		);
-		expect(out.stdout.trim().split('\n')).toEqual(['ok', '3', '3']);
+		expect(out.stdout.trim().split('\n')).toEqual(['ok', String(LATEST + 2), '3']);
 	});
 });
 
 describe('reset', () => {
-	async function migratedTo3() {
+	async function migratedTwoMore() {
 		const dir = workdir();
 		const migrations = migrationsWith({ ...NOTES, ...URL_INDEX });
 		expect((await run(dir, 'migrate', '--migrations', migrations, 'monitor.db')).code).toBe(0);
@@ -306,14 +360,14 @@ describe('reset', () => {
 	}
 
 	it('backs up, undoes that migration and every later one, and applies them again', async () => {
-		const { dir, migrations } = await migratedTo3();
+		const { dir, migrations } = await migratedTwoMore();
 		const engine = await dbAt(join(dir, 'monitor.db'));
 		const before = engine.all('SELECT id, name, url FROM monitors ORDER BY id');
 		const fileBefore = hashOf(join(dir, 'monitor.db'));
 		const result = await run(
 			dir,
 			'reset',
-			'002_notes.sql',
+			`${N1}_notes.sql`,
 			'--migrations',
 			migrations,
 			'monitor.db',
@@ -321,23 +375,25 @@ describe('reset', () => {
 		expect(result.err).toEqual([]);
 		expect(result.code).toBe(0);
 		expect(result.out).toMatch(
-			/💾 Backup: .*monitor\.db\.backup-20261126T184500Z-2\n↩️ {2}Undone: 003_monitor_url\.sql\n↩️ {2}Undone: 002_notes\.sql\n✅ Applied: 002_notes\.sql .*\n✅ Applied: 003_monitor_url\.sql/,
+			new RegExp(
+				`💾 Backup: .*monitor\\.db\\.backup-20261126T184500Z-2\\n↩️ {2}Undone: ${N2}_monitor_url\\.sql\\n↩️ {2}Undone: ${N1}_notes\\.sql\\n✅ Applied: ${N1}_notes\\.sql .*\\n✅ Applied: ${N2}_monitor_url\\.sql`,
+			),
 		);
 		expect(hashOf(join(dir, 'monitor.db.backup-20261126T184500Z-2'))).toBe(fileBefore);
 		const after = await dbAt(join(dir, 'monitor.db'));
-		expect(after.value('PRAGMA user_version')).toBe(3);
+		expect(after.value('PRAGMA user_version')).toBe(LATEST + 2);
 		expect(after.all('SELECT id, name, url FROM monitors ORDER BY id')).toEqual(before);
 		expect((await run(dir, 'status', '--migrations', migrations, 'monitor.db')).code).toBe(0);
 	});
 
 	it('re-applies a migration edited after it was applied, so status is clean again', async () => {
-		const { dir, migrations } = await migratedTo3();
+		const { dir, migrations } = await migratedTwoMore();
 		writeFileSync(
-			join(migrations, '003_monitor_url.sql'),
+			join(migrations, `${N2}_monitor_url.sql`),
 			'-- migrate:up\nCREATE INDEX monitors_url ON monitors (url, method);\n-- migrate:down\nDROP INDEX monitors_url;\n',
 		);
 		expect((await run(dir, 'status', '--migrations', migrations, 'monitor.db')).code).toBe(2);
-		const result = await run(dir, 'reset', '003', '--migrations', migrations, 'monitor.db');
+		const result = await run(dir, 'reset', N2, '--migrations', migrations, 'monitor.db');
 		expect(result.code).toBe(0);
 		expect((await run(dir, 'status', '--migrations', migrations, 'monitor.db')).code).toBe(0);
 		const engine = await dbAt(join(dir, 'monitor.db'));
@@ -357,14 +413,16 @@ describe('reset', () => {
 		const refused = await run(
 			dir,
 			'reset',
-			'002_settings_time.sql',
+			`${N1}_settings_time.sql`,
 			'--migrations',
 			migrations,
 			'monitor.db',
 		);
 		expectOneLineError(
 			refused,
-			/002_settings_time\.sql has no "-- migrate:down" section, so the reset cannot undo it\. Add one, or pass --force .* monitor\.db was not changed\.$/,
+			new RegExp(
+				`${N1}_settings_time\\.sql has no "-- migrate:down" section, so the reset cannot undo it\\. Add one, or pass --force .* monitor\\.db was not changed\\.$`,
+			),
 		);
 		expect(hashOf(join(dir, 'monitor.db'))).toBe(before);
 		expect(backupsIn(dir)).toHaveLength(backups);
@@ -372,14 +430,16 @@ describe('reset', () => {
 		const forced = await run(
 			dir,
 			'reset',
-			'002_settings_time.sql',
+			`${N1}_settings_time.sql`,
 			'--force',
 			'--migrations',
 			migrations,
 			'monitor.db',
 		);
 		expect(forced.code).toBe(0);
-		expect(forced.out).toContain('↩️  Forgotten (no down section, --force): 002_settings_time.sql');
+		expect(forced.out).toContain(
+			`↩️  Forgotten (no down section, --force): ${N1}_settings_time.sql`,
+		);
 		expect(backupsIn(dir)).toHaveLength(backups + 1);
 	});
 
@@ -402,8 +462,8 @@ describe('reset', () => {
 			/There is no migration called 009_nope\.sql\./,
 		);
 		expectOneLineError(
-			await run(dir, 'reset', '002', '--migrations', migrationsWith(NOTES), 'monitor.db'),
-			/002_notes\.sql is not applied to this database/,
+			await run(dir, 'reset', N1, '--migrations', migrationsWith(NOTES), 'monitor.db'),
+			new RegExp(`${N1}_notes\\.sql is not applied to this database`),
 		);
 		expectOneLineError(
 			await run(dir, 'reset', 'monitor.db'),
@@ -418,12 +478,12 @@ describe('check', () => {
 		expect(result.code).toBe(0);
 		expect(result.out.split('\n')).toEqual([
 			'🔎 Checking monitor.db',
-			'✅ Header: SQLite format 3, 4096-byte pages, 9 pages (36 KiB)',
+			expect.stringMatching(/^✅ Header: SQLite format 3, 4096-byte pages, \d+ pages \(\d+ KiB\)$/),
 			'✅ Integrity: ok',
 			'✅ Foreign keys: ok',
 			'✅ Application id: Monitor (0x4d6f6e31)',
-			'✅ Ledger: 1 migration applied, checksums match this checkout',
-			'✅ Schema version: 1 (the ledger agrees)',
+			`✅ Ledger: ${LATEST} migration${LATEST === 1 ? '' : 's'} applied, checksums match this checkout`,
+			`✅ Schema version: ${LATEST} (the ledger agrees)`,
 			'',
 			'Verdict: ✅ monitor.db is healthy and up to date.',
 		]);
@@ -461,13 +521,18 @@ describe('info', () => {
 	it('shows size, pages, tables with row counts and the schema version', async () => {
 		const result = await run(workdir(), 'info', 'monitor.db');
 		expect(result.code).toBe(0);
-		expect(result.out).toMatch(/Size: +36 KiB \(36,864 bytes\)/);
-		expect(result.out).toMatch(/Pages: +9 × 4,096 bytes, 0 free/);
+		const size = readFileSync(HEALTHY).length;
+		expect(result.out).toMatch(
+			new RegExp(`Size: +\\d+ KiB \\(${size.toLocaleString('en')} bytes\\)`),
+		);
+		expect(result.out).toMatch(new RegExp(`Pages: +${size / 4096} × 4,096 bytes, \\d+ free`));
 		expect(result.out).toMatch(/Application: Monitor/);
-		expect(result.out).toMatch(/Schema: +version 1; this checkout: 1 \(up-to-date\)/);
+		expect(result.out).toMatch(
+			new RegExp(`Schema: +version ${LATEST}; this checkout: ${LATEST} \\(up-to-date\\)`),
+		);
 		expect(result.out).toMatch(/ {2}monitors +3 rows/);
 		expect(result.out).toMatch(/ {2}settings +2 rows/);
-		expect(result.out).toMatch(/ {2}_migrations +1 row$/m);
+		expect(result.out).toMatch(new RegExp(`^ {2}_migrations +${LATEST} rows?$`, 'm'));
 	});
 
 	it('describes a foreign SQLite file too', async () => {
@@ -489,7 +554,7 @@ describe('backup', () => {
 		const first = await run(dir, 'backup', 'monitor.db');
 		expect(first.code).toBe(0);
 		expect(first.out).toMatch(
-			/💾 Backup of monitor\.db written to .*monitor\.db\.backup-20261126T184500Z \(36 KiB, sha256 [0-9a-f]{16}…\)\./,
+			/💾 Backup of monitor\.db written to .*monitor\.db\.backup-20261126T184500Z \(\d+ KiB, sha256 [0-9a-f]{16}…\)\./,
 		);
 		expect(hashOf(join(dir, 'monitor.db.backup-20261126T184500Z'))).toBe(original);
 
@@ -503,7 +568,7 @@ describe('backup', () => {
 	});
 
 	it('refuses a damaged file and a file another program is writing', async () => {
-		const dir = workdir({ 'corrupt.db': join(FIXTURES, 'cli/corrupt.db'), 'monitor.db': V001 });
+		const dir = workdir({ 'corrupt.db': join(FIXTURES, 'cli/corrupt.db'), 'monitor.db': HEALTHY });
 		expectOneLineError(
 			await run(dir, 'backup', 'corrupt.db'),
 			/corrupt\.db failed its consistency check .* Run check for details\./,
@@ -545,9 +610,9 @@ describe('as a process', () => {
 
 	it('exits with the documented codes and prints one line, never a stack trace', () => {
 		const dir = workdir({
-			'monitor.db': V001,
+			'monitor.db': HEALTHY,
 			'not-sqlite.db': join(FIXTURES, 'cli/not-sqlite.db'),
-			'newer.db': join(FIXTURES, 'cli/newer.db'),
+			'newer.db': NEWER,
 		});
 		const ok = spawn(dir, 'status', 'monitor.db');
 		expect(ok.status).toBe(0);

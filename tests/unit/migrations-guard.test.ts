@@ -8,7 +8,7 @@
  *
  * After a deliberate change (a new migration, a release): `UPDATE_SNAPSHOTS=1 npx vitest run
  * tests/unit/migrations-guard.test.ts` rewrites the snapshot, appends new files to released.json (it
- * never rewrites a released entry) and generates the missing vNNN.db fixtures from seed/vNNN.sql.
+ * never rewrites a released entry) and generates the missing vNNN.db fixtures (see generateFixture).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -122,14 +122,20 @@ async function update(): Promise<void> {
 
 if (UPDATE) await update();
 
-/** Builds vNNN.db with the real runner and the first NNN files, then writes seed/vNNN.sql's rows into it. */
+/**
+ * Builds vNNN.db with the real runner: v001 from an empty file, every later one from the fixture before
+ * it (so the rows of older versions ride along, as in a real upgrade). seed/vNNN.sql, when present, adds
+ * rows for what that version introduced; v001 needs one.
+ */
 async function generateFixture(files: readonly MigrationFile[], version: number): Promise<void> {
 	const seed = join(SCHEMA_DIR, `seed/v${pad(version)}.sql`);
-	if (!existsSync(seed))
-		throw new Error(`write ${seed} (a few rows for every table) to generate v${pad(version)}.db`);
-	const engine = await newEngine();
+	const previous = fixturePath(version - 1);
+	if (version === 1 && !existsSync(seed)) {
+		throw new Error(`write ${seed} (a few rows for every table) to generate v001.db`);
+	}
+	const engine = await newEngine(version > 1 ? new Uint8Array(readFileSync(previous)) : undefined);
 	migrate(engine, files.slice(0, version));
-	engine.transaction(() => engine.exec(readFileSync(seed, 'utf8')));
+	if (existsSync(seed)) engine.transaction(() => engine.exec(readFileSync(seed, 'utf8')));
 	engine.exec('VACUUM');
 	writeFileSync(fixturePath(version), engine.db.export());
 	engine.db.close();

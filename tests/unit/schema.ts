@@ -90,8 +90,19 @@ export function dumpRows(engine: Engine): Record<string, Record<string, unknown>
 		"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_migrations' ORDER BY name",
 	);
 	const dump: Record<string, Record<string, unknown>[]> = {};
+	const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
 	for (const { name } of tables) {
-		dump[name] = engine.all(`SELECT * FROM "${name.replaceAll('"', '""')}" ORDER BY rowid`);
+		// A WITHOUT ROWID table has no rowid; its primary key orders it.
+		const withoutRowid = engine.value('SELECT wr FROM pragma_table_list WHERE name = ?', [name]);
+		const order = withoutRowid
+			? engine
+					.all<{ name: string }>('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk', [
+						name,
+					])
+					.map((c) => quote(c.name))
+					.join(', ')
+			: 'rowid';
+		dump[name] = engine.all(`SELECT * FROM ${quote(name)} ORDER BY ${order}`);
 	}
 	return dump;
 }
