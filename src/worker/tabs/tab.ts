@@ -9,15 +9,9 @@
  * transaction (see `LiveDatabase.write`), so a call the old owner already made durable is answered from
  * the ledger instead of being applied twice, and one it had not is applied once.
  */
-import type {
-	DbEvents,
-	EventName,
-	FromWorker,
-	Method,
-	Phase,
-	ToWorker,
-} from '../../shared/api';
+import type { DbEvents, EventName, FromWorker, Method, Phase, ToWorker } from '../../shared/api';
 import { compareBuilds, type BuildInfo } from '../../shared/build';
+import type { TaskProgress } from '../../shared/backups';
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
 import type { OwnershipLock } from '../ownership';
@@ -29,6 +23,7 @@ export interface OwnerHooks {
 	onPhase: (phase: Phase) => void;
 	onSave: (status: SaveStatus) => void;
 	onChanged: (tables: string[]) => void;
+	onProgress: (progress: TaskProgress) => void;
 }
 
 export interface TabOptions {
@@ -146,6 +141,10 @@ export class Tab {
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('save', { ...message.status, savedBy: 'another-window' });
 				break;
+			case 'progress':
+				if (this.#role === 'follower' && message.from === this.#owner?.id)
+					this.#toPage('progress', message.progress);
+				break;
 			case 'changed':
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('changed', { tables: message.tables });
@@ -225,6 +224,10 @@ export class Tab {
 					onPhase: (phase) => this.#setPhase(phase),
 					onSave: toOthersSave,
 					onChanged: toOthersChanged,
+					onProgress: (progress) => {
+						this.#toPage('progress', progress);
+						this.#post({ type: 'progress', from: this.#o.id, progress });
+					},
 				});
 				if (this.#role !== 'owner') {
 					this.#runtime.stop();
