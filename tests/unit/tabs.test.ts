@@ -95,7 +95,7 @@ async function world() {
 			.map((r) => r.name);
 	}
 
-	return { open, storedNames, buildOf, store };
+	return { open, storedNames, buildOf, store, bus };
 }
 
 const input = (name: string) => ({ name, url: 'https://example.com/', intervalS: 60 });
@@ -200,6 +200,32 @@ describe('tabs', () => {
 		});
 		await fresh.call('monitors.create', input('after the update'));
 		expect(await w.storedNames()).toEqual(['after the update', 'before the update']);
+	});
+
+	it('an outdated window asked for the database answers "not the owner", never "reload"', async () => {
+		const w = await world();
+		const old = w.open('old', w.buildOf('old', 1));
+		await old.call('monitors.list');
+		const fresh = w.open('new', w.buildOf('new', 2));
+		await expect.poll(() => old.tab.role).toBe('outdated');
+		// A call the newer window sent to the old owner just before the hand-over arrives late.
+		const replies: unknown[] = [];
+		const listener = w.bus.join();
+		listener.onmessage = (event) => {
+			if (event.data.type === 'reply') replies.push(event.data.result);
+		};
+		fresh.channel.postMessage({
+			type: 'call',
+			from: 'new',
+			to: 'old',
+			rid: 'new:999',
+			build: w.buildOf('new', 2),
+			method: 'monitors.list',
+			args: undefined,
+		});
+		await expect.poll(() => replies.length).toBe(1);
+		expect(replies[0]).toMatchObject({ ok: false, error: { code: 'not-owner' } });
+		expect(fresh.tab.role).toBe('owner');
 	});
 
 	it('refuses an older build that joins later', async () => {

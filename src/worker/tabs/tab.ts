@@ -182,10 +182,9 @@ export class Tab {
 				? await this.#runtime.serve(message.rid, message.method, message.args, message.build)
 				: { ok: false, error: this.#openFailure ?? new AppError('internal').toWire() };
 		} else {
-			result = {
-				ok: false,
-				error: new AppError(this.#role === 'outdated' ? 'app-outdated' : 'not-owner').toWire(),
-			};
+			// Whatever this window's own state, it does not own the database: the caller should look for the
+			// owner. (An outdated window answering "app-outdated" would wrongly tell a newer caller to reload.)
+			result = { ok: false, error: new AppError('not-owner').toWire() };
 		}
 		this.#post({ type: 'reply', from: this.#o.id, to: message.from, rid: message.rid, result });
 	}
