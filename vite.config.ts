@@ -1,6 +1,8 @@
 /// <reference types="vitest/config" />
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { pwaOptions } from './src/sw/pwa.ts';
 
 /**
  * The Content Security Policy the built app runs under: no inline scripts and no eval. sql.js needs
@@ -27,10 +29,11 @@ const securityHeaders = {
 
 /** Identifies this build to other windows of the app (see src/shared/build.ts). */
 const BUILD_TIME = Number(process.env.BUILD_TIME ?? Date.now());
-const BUILD_ID = process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const BUILD_ID =
+	process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export default defineConfig({
-	plugins: [svelte()],
+	plugins: [svelte(), VitePWA(pwaOptions)],
 	define: {
 		__BUILD_ID__: JSON.stringify(BUILD_ID),
 		__BUILD_TIME__: JSON.stringify(BUILD_TIME),
