@@ -4,6 +4,7 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
+import { LAST_EXPORT_KEY, parseEpochMs } from '../shared/backup-reminder';
 import type { DatabaseStatus, MigrationReport, SaveStatus } from '../shared/database';
 import { AppError } from '../shared/errors';
 import { openEngine } from './connection';
@@ -186,6 +187,9 @@ export class LiveDatabase {
 			generation: manifest?.generation ?? 0,
 			savedAt: manifest?.savedAt ?? null,
 			sqliteVersion: String(e.value('SELECT sqlite_version()')),
+			lastExportAt: parseEpochMs(
+				e.value('SELECT value FROM settings WHERE key = ?', [LAST_EXPORT_KEY]),
+			),
 		};
 	}
 
