@@ -84,6 +84,8 @@ export default ts.config(
 	},
 	{ files: ['src/worker/**'], rules: layer([noUi, noState, noClient, noSvelte, noCli]) },
 	{ files: ['src/main.ts'], rules: layer([noSqlJs, noWorker, noCli]) },
+	// Build-time configuration of the service worker: it describes the app, it does not run it.
+	{ files: ['src/sw/**'], rules: layer([noSqlJs, noWorker, noUi, noState, noClient, noSvelte]) },
 	{ files: ['**/*.js'], ...ts.configs.disableTypeChecked },
 	{
 		files: ['src/cli/**', 'tests/**', '*.config.{js,ts}'],

@@ -21,7 +21,8 @@ export const CONTENT_SECURITY_POLICY = [
 	"frame-ancestors 'none'",
 ].join('; ');
 
-const securityHeaders = {
+/** Sent with every response of the app; `npm start` applies them, static hosts should too (README). */
+export const SECURITY_HEADERS = {
 	'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 	'X-Content-Type-Options': 'nosniff',
 	'Referrer-Policy': 'no-referrer',
@@ -44,7 +45,7 @@ export default defineConfig({
 		host: '127.0.0.1',
 		port: Number(process.env.PORT ?? 4173),
 		strictPort: true,
-		headers: securityHeaders,
+		headers: SECURITY_HEADERS,
 	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],

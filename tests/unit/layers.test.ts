@@ -32,6 +32,7 @@ describe('layer rule', () => {
 		['src/shared/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 		['src/worker/x.ts', "import { mount } from 'svelte';\nvoid mount;"],
 		['src/worker/x.ts', "import { notices } from '../state/notices.svelte';\nvoid notices;"],
+		['src/sw/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 	])('%s may not: %s', async (file, code) => {
 		expect(await restricted(file, code)).toBe(true);
 	});

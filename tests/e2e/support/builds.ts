@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { SECURITY_HEADERS } from '../../../vite.config';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -16,6 +17,7 @@ const TYPES: Record<string, string> = {
 	'.wasm': 'application/wasm',
 	'.svg': 'image/svg+xml',
 	'.png': 'image/png',
+	'.ico': 'image/x-icon',
 	'.json': 'application/json',
 	'.webmanifest': 'application/manifest+json',
 	'.map': 'application/json',
@@ -42,7 +44,10 @@ export interface SwitchableServer {
 	close(): Promise<void>;
 }
 
-/** A static server whose folder can be swapped while it runs, so the origin (and its storage) stays. */
+/**
+ * A static server whose folder can be swapped while it runs, so the origin (and its storage, and its
+ * service worker) stays. It sends the app's security headers, as a production host should.
+ */
 export async function startServer(port: number, dir: string): Promise<SwitchableServer> {
 	let root = dir;
 	const server: Server = createServer((request, response) => {
@@ -51,6 +56,7 @@ export async function startServer(port: number, dir: string): Promise<Switchable
 		if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory())
 			file = join(root, 'index.html');
 		response.writeHead(200, {
+			...SECURITY_HEADERS,
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 			'Cache-Control': 'no-cache',
 		});
