@@ -3,7 +3,7 @@
  * is deployed while a window of the old one is still open. Builds go to gitignored dist-e2e-* folders.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { SECURITY_HEADERS } from '../../../vite.config';
@@ -23,8 +23,15 @@ const TYPES: Record<string, string> = {
 	'.map': 'application/json',
 };
 
-/** Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/. */
+const built = new Map<number, string>();
+
+/**
+ * Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/, once per
+ * test run's worker process.
+ */
 export function buildVersion(n: number): string {
+	const done = built.get(n);
+	if (done) return done;
 	const outDir = join(ROOT, `dist-e2e-v${n}`);
 	execFileSync(
 		'npx',
@@ -35,7 +42,16 @@ export function buildVersion(n: number): string {
 			stdio: 'inherit',
 		},
 	);
+	built.set(n, outDir);
 	return outDir;
+}
+
+/** The path of a build's entry script, as its index.html names it: tells which version a page runs. */
+export function entryScript(dir: string): string {
+	const html = readFileSync(join(dir, 'index.html'), 'utf8');
+	const src = /<script type="module"[^>]* src="([^"]+)"/.exec(html)?.[1];
+	if (!src) throw new Error(`No entry script in ${dir}/index.html`);
+	return src;
 }
 
 export interface SwitchableServer {
