@@ -18,8 +18,11 @@ test('persistent storage is asked for when the first monitor is saved, never on 
 	await page.addInitScript(() => {
 		const calls = { persist: 0 };
 		(globalThis as { __storageCalls?: typeof calls }).__storageCalls = calls;
-		const original = StorageManager.prototype.persist;
-		StorageManager.prototype.persist = function (this: StorageManager) {
+		const proto = StorageManager.prototype;
+		const original = Object.getOwnPropertyDescriptor(proto, 'persist')?.value as (
+			this: StorageManager,
+		) => Promise<boolean>;
+		proto.persist = function (this: StorageManager) {
 			calls.persist++;
 			return original.call(this);
 		};
