@@ -1,9 +1,12 @@
 /** The app's state, wired once to the database connection. Components import from here. */
 import { getDb } from '../client/db-client';
 import { BackupsState } from './backups.svelte';
+import { AppUpdates } from './app-updates.svelte';
+import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { MonitorsState } from './monitors.svelte';
+import { StorageState } from './storage.svelte';
 
 const db = getDb();
 
@@ -11,6 +14,9 @@ export const connection = new Connection(db);
 export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
 export const backups = new BackupsState(db);
+export const storage = new StorageState();
+export const backupReminder = new BackupReminderState(database, monitors);
+export const updates = new AppUpdates(db);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
-export const debugHandle = { db };
+export const debugHandle = { db, updates };

@@ -6,6 +6,7 @@
 import type { SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
 import type { BackupInfo, BackupReason, TaskProgress } from '../shared/backups';
+import { LAST_EXPORT_KEY, parseEpochMs } from '../shared/backup-reminder';
 import type { DatabaseStatus, MigrationReport, SaveStatus } from '../shared/database';
 import { AppError, isQuotaError, type ErrorCode } from '../shared/errors';
 import { describeEngine, loadBackup, saveBackup } from './backups/backups';
@@ -264,6 +265,9 @@ export class LiveDatabase {
 			generation: manifest?.generation ?? 0,
 			savedAt: manifest?.savedAt ?? null,
 			sqliteVersion: String(e.value('SELECT sqlite_version()')),
+			lastExportAt: parseEpochMs(
+				e.value('SELECT value FROM settings WHERE key = ?', [LAST_EXPORT_KEY]),
+			),
 		};
 	}
 

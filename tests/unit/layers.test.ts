@@ -34,6 +34,7 @@ describe('layer rule', () => {
 		['src/worker/x.ts', "import { notices } from '../state/notices.svelte';\nvoid notices;"],
 		['src/worker/x.ts', "import { main } from '../cli/main';\nvoid main;"],
 		['src/cli/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
+		['src/sw/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 	])('%s may not: %s', async (file, code) => {
 		expect(await restricted(file, code)).toBe(true);
 	});

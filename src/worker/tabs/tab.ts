@@ -182,9 +182,15 @@ export class Tab {
 				? await this.#runtime.serve(message.rid, message.method, message.args, message.build)
 				: { ok: false, error: this.#openFailure ?? new AppError('internal').toWire() };
 		} else {
-			// Whatever this window's own state, it does not own the database: the caller should look for the
-			// owner. (An outdated window answering "app-outdated" would wrongly tell a newer caller to reload.)
-			result = { ok: false, error: new AppError('not-owner').toWire() };
+			// An outdated worker tells a caller of its own age or older to reload; a newer caller (one that
+			// took the lock from it, while its call was on the way) is told to send the call again.
+			const callerIsOld = compareBuilds(message.build, this.#o.build) <= 0;
+			result = {
+				ok: false,
+				error: new AppError(
+					this.#role === 'outdated' && callerIsOld ? 'app-outdated' : 'not-owner',
+				).toWire(),
+			};
 		}
 		this.#post({ type: 'reply', from: this.#o.id, to: message.from, rid: message.rid, result });
 	}
