@@ -83,7 +83,11 @@ export default ts.config(
 		rules: layer([noSqlJs, noWorker, noUi, noState, noClient, noSvelte, noCli]),
 	},
 	{ files: ['src/worker/**'], rules: layer([noUi, noState, noClient, noSvelte, noCli]) },
+	// The command line shares the worker's runner and engine, and nothing of the browser app.
+	{ files: ['src/cli/**'], rules: layer([noUi, noState, noClient, noSvelte]) },
 	{ files: ['src/main.ts'], rules: layer([noSqlJs, noWorker, noCli]) },
+	// Build-time configuration of the service worker: it describes the app, it does not run it.
+	{ files: ['src/sw/**'], rules: layer([noSqlJs, noWorker, noUi, noState, noClient, noSvelte]) },
 	{ files: ['**/*.js'], ...ts.configs.disableTypeChecked },
 	{
 		files: ['src/cli/**', 'tests/**', '*.config.{js,ts}'],

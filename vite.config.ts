@@ -1,6 +1,8 @@
 /// <reference types="vitest/config" />
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { pwaOptions } from './src/sw/pwa.ts';
 
 /**
  * The Content Security Policy the built app runs under: no inline scripts and no eval. sql.js needs
@@ -19,7 +21,8 @@ export const CONTENT_SECURITY_POLICY = [
 	"frame-ancestors 'none'",
 ].join('; ');
 
-const securityHeaders = {
+/** Sent with every response of the app; `npm start` applies them, static hosts should too (README). */
+export const SECURITY_HEADERS = {
 	'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 	'X-Content-Type-Options': 'nosniff',
 	'Referrer-Policy': 'no-referrer',
@@ -27,10 +30,11 @@ const securityHeaders = {
 
 /** Identifies this build to other windows of the app (see src/shared/build.ts). */
 const BUILD_TIME = Number(process.env.BUILD_TIME ?? Date.now());
-const BUILD_ID = process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+const BUILD_ID =
+	process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export default defineConfig({
-	plugins: [svelte()],
+	plugins: [svelte(), VitePWA(pwaOptions)],
 	define: {
 		__BUILD_ID__: JSON.stringify(BUILD_ID),
 		__BUILD_TIME__: JSON.stringify(BUILD_TIME),
@@ -41,7 +45,7 @@ export default defineConfig({
 		host: '127.0.0.1',
 		port: Number(process.env.PORT ?? 4173),
 		strictPort: true,
-		headers: securityHeaders,
+		headers: SECURITY_HEADERS,
 	},
 	test: {
 		include: ['tests/unit/**/*.test.ts'],

@@ -2,6 +2,7 @@
  * The worker API, declared once. The client's `call` and the worker's handler table are both typed from
  * this map, so a call and its handler cannot drift apart.
  */
+import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
@@ -32,6 +33,15 @@ export interface DbApi {
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */
 	'database.flush': Call<void, SaveStatus>;
+	/** Newest first. */
+	'backups.list': Call<void, BackupInfo[]>;
+	/** "Back up now": a manual backup, kept until deleted. */
+	'backups.create': Call<void, BackupInfo>;
+	/** Replaces the database with the backup; `safety` is the backup of the state it replaced. */
+	'backups.restore': Call<{ id: number }, { restored: BackupInfo; safety: BackupInfo }>;
+	'backups.delete': Call<{ id: number }, { deleted: boolean }>;
+	/** The backup as a plain SQLite file (decompressed and checked against its SHA-256). */
+	'backups.download': Call<{ id: number }, { filename: string; bytes: Uint8Array }>;
 }
 
 export type Method = keyof DbApi;
@@ -53,6 +63,8 @@ export interface DbEvents {
 	changed: { tables: string[] };
 	save: SaveStatus;
 	phase: Phase;
+	/** Long work (a backup, a restore) as it goes; `task: null` when it has finished. */
+	progress: TaskProgress;
 }
 
 export type EventName = keyof DbEvents;

@@ -1,4 +1,5 @@
 /** What the Database page shows: the migration ledger next to the bundled files, and the file's vital signs. */
+import type { ErrorCode } from './errors';
 
 export type MigrationState = 'applied' | 'pending' | 'changed' | 'unknown';
 
@@ -40,6 +41,8 @@ export interface DatabaseStatus {
 	generation: number;
 	savedAt: number | null;
 	sqliteVersion: string;
+	/** Epoch ms of the last export of the database file (the `last_export_at` setting); null if never. */
+	lastExportAt: number | null;
 }
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'error';
@@ -51,6 +54,8 @@ export interface SaveStatus {
 	generation: number;
 	savedAt: number | null;
 	error: string | null;
+	/** The error's stable code, so the UI can say what to do (e.g. `quota-exceeded`). */
+	errorCode: ErrorCode | null;
 	/** Which window's worker saves the database: this one, or another tab or window of the app. */
 	savedBy: 'this-window' | 'another-window';
 }

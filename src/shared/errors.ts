@@ -10,9 +10,21 @@ export const ERROR_CATALOGUE = {
 	'migration-checksum-mismatch':
 		'A migration that was already applied to this database has since changed. The database is opened read-only.',
 	'migration-bundle-invalid': 'This build of Monitor ships a broken list of migrations.',
+	'migration-no-down':
+		'This migration has no `-- migrate:down` section, so it cannot be undone. Add one, or force a reset that only re-applies it.',
 	'db-newer-than-app':
 		'This database was written by a newer version of Monitor. It is opened read-only; reload to update the app, or export a copy.',
 	'db-read-only': 'The database is open read-only, so this change was not made.',
+	'not-sqlite': 'This file is not a SQLite database, so Monitor cannot open it.',
+	'not-monitor-db':
+		'This is a SQLite database, but not one made by Monitor (no migration ledger or a foreign application id).',
+	'backup-not-found':
+		'That backup no longer exists. It may have been deleted in another window or by the retention rule.',
+	'backup-corrupt':
+		'That backup is damaged (its contents no longer match its checksum), so it cannot be used. Try an older one.',
+	'backup-failed':
+		'Making a backup failed, so the work that needed it was not started and nothing was changed.',
+	busy: 'A backup or restore is already running. Try again when it has finished.',
 	'storage-unavailable':
 		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
 	'storage-corrupt':

@@ -1,10 +1,14 @@
 /** The app's state, wired once to the database connection. Components import from here. */
 import { getDb } from '../client/db-client';
+import { BackupsState } from './backups.svelte';
+import { AppUpdates } from './app-updates.svelte';
+import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
+import { StorageState } from './storage.svelte';
 
 const db = getDb();
 
@@ -13,6 +17,10 @@ export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
 export const monitorDetail = new MonitorDetailState(db);
 export const settings = new SettingsState(db);
+export const backups = new BackupsState(db);
+export const storage = new StorageState();
+export const backupReminder = new BackupReminderState(database, monitors);
+export const updates = new AppUpdates(db);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
-export const debugHandle = { db };
+export const debugHandle = { db, updates };

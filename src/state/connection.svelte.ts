@@ -11,6 +11,7 @@ export class Connection {
 		generation: 0,
 		savedAt: null,
 		error: null,
+		errorCode: null,
 		savedBy: 'this-window',
 	});
 

@@ -1,38 +1,61 @@
 /**
- * The live database of this worker: opened from storage (or created), migrated, and written through
- * `write()`, which commits in memory and resolves only once the change is durable.
+ * The live database of this worker: opened from storage (or created), backed up and migrated, and
+ * written through `write()`, which commits in memory and resolves only once the change is durable.
+ * `replace()` swaps in a whole other file (a restored backup, an import) without ever leaving a half state.
  */
 import type { SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
+import type { BackupInfo, BackupReason, TaskProgress } from '../shared/backups';
+import { LAST_EXPORT_KEY, parseEpochMs } from '../shared/backup-reminder';
 import type { DatabaseStatus, MigrationReport, SaveStatus } from '../shared/database';
-import { AppError } from '../shared/errors';
+import { AppError, isQuotaError, type ErrorCode } from '../shared/errors';
+import { describeEngine, loadBackup, saveBackup } from './backups/backups';
+import { sha256Bytes } from './backups/codec';
+import type { BackupStore } from './backups/store';
 import { openEngine } from './connection';
 import type { Engine } from './engine';
 import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
-import { DEFAULT_CHUNK_SIZE } from './persistence/chunks';
+import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
 import type { ImageStore } from './persistence/idb-store';
 import { ExportImageSource } from './persistence/image-source';
 import { Persister } from './persistence/persister';
+import { prepareImage } from './prepare-image';
 
 export interface OpenOptions {
 	SQL: SqlJsStatic;
 	store: ImageStore;
 	files: readonly MigrationFile[];
 	writerId: string;
+	/** Where backups go. Without it no automatic backup is made (unit tests of persistence alone). */
+	backups?: BackupStore;
 	chunkSize?: number;
 	onPhase?: (phase: Phase) => void;
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
+	onProgress?: (progress: TaskProgress) => void;
 	now?: () => number;
 }
 
+/** What `replace()` is given the new file for, and how to name it in messages. */
+export interface ReplaceOptions {
+	/** The reason recorded on the backup of the current database. */
+	reason: BackupReason;
+	detail?: string | null;
+	/** "This backup", "This file": names the incoming file in error messages. */
+	subject: string;
+	/** The error code for an incoming file that fails SQLite's consistency check. */
+	corrupt: ErrorCode;
+}
+
 export class LiveDatabase {
-	readonly engine: Engine;
-	readonly persister: Persister;
+	#engine: Engine;
+	#persister: Persister;
 	readonly #options: OpenOptions;
 	#readOnly: AppError | null;
 	readonly #changeListeners = new Set<(tables: string[]) => void>();
+	/** Set while a restore or import swaps the database: writes wait for it, other swaps are refused. */
+	#exclusive: Promise<void> | null = null;
 
 	private constructor(
 		engine: Engine,
@@ -40,8 +63,8 @@ export class LiveDatabase {
 		options: OpenOptions,
 		readOnly: AppError | null,
 	) {
-		this.engine = engine;
-		this.persister = persister;
+		this.#engine = engine;
+		this.#persister = persister;
 		this.#options = options;
 		this.#readOnly = readOnly;
 		if (readOnly) engine.exec('PRAGMA query_only = ON');
@@ -61,11 +84,16 @@ export class LiveDatabase {
 		try {
 			assertWritable(report);
 			if (report.verdict === 'pending') {
-				migrate(engine, files, {
-					now: options.now,
-					onProgress: (file, index, total) =>
-						options.onPhase?.({ phase: 'migrating', file: file.filename, index, total }),
-				});
+				const backup = stored ? await backUpBeforeMigration(options, engine, stored.image) : null;
+				try {
+					migrate(engine, files, {
+						now: options.now,
+						onProgress: (file, index, total) =>
+							options.onPhase?.({ phase: 'migrating', file: file.filename, index, total }),
+					});
+				} catch (error) {
+					throw explainMigrationFailure(error, report.dbSchemaVersion, backup);
+				}
 				migrated = true;
 			}
 		} catch (error) {
@@ -79,25 +107,19 @@ export class LiveDatabase {
 			}
 		}
 
-		const persister = new Persister(
-			{
-				store,
-				source: new ExportImageSource(engine.db),
-				chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
-				writerId: options.writerId,
-				meta: () => ({
-					pageSize: Number(engine.value('PRAGMA page_size')),
-					schemaVersion: Number(engine.value('PRAGMA user_version')),
-				}),
-				onStatus: options.onSave,
-				now: options.now,
-			},
-			stored?.manifest ?? null,
-		);
+		const persister = persisterFor(options, engine, stored?.manifest ?? null);
 		const live = new LiveDatabase(engine, persister, options, readOnly);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.
 		if (migrated) await persister.persist('strict');
 		return live;
+	}
+
+	get engine(): Engine {
+		return this.#engine;
+	}
+
+	get persister(): Persister {
+		return this.#persister;
 	}
 
 	get readOnly(): AppError | null {
@@ -113,17 +135,19 @@ export class LiveDatabase {
 	 * call retried after another window took over is applied exactly once.
 	 */
 	async write<T>(fn: () => T, requestId?: string): Promise<T> {
+		// A write that arrives during a restore runs after it, on the restored database.
+		while (this.#exclusive) await this.#exclusive;
 		if (this.#readOnly) {
 			throw new AppError('db-read-only', this.#readOnly.message, { reason: this.#readOnly.code });
 		}
 		const tables = new Set<string>();
-		const stop = this.engine.onChange((table) => tables.add(table));
+		const stop = this.#engine.onChange((table) => tables.add(table));
 		const before = this.#totalChanges();
 		let outcome: { replayed: boolean; result: T };
 		try {
-			outcome = this.engine.transaction(() => {
+			outcome = this.#engine.transaction(() => {
 				if (requestId !== undefined) {
-					const seen = this.engine.get<{ result: string | null }>(
+					const seen = this.#engine.get<{ result: string | null }>(
 						'SELECT result FROM _requests WHERE id = ?',
 						[requestId],
 					);
@@ -135,7 +159,7 @@ export class LiveDatabase {
 				}
 				const result = fn();
 				if (requestId !== undefined) {
-					this.engine.run('INSERT INTO _requests (id, result, at) VALUES (?, ?, ?)', [
+					this.#engine.run('INSERT INTO _requests (id, result, at) VALUES (?, ?, ?)', [
 						requestId,
 						result === undefined ? null : JSON.stringify(result),
 						(this.#options.now ?? Date.now)(),
@@ -148,19 +172,20 @@ export class LiveDatabase {
 		}
 		if (outcome.replayed) {
 			// The first attempt may still be on its way to storage; answer only once it is durable.
-			await this.persister.flushed();
+			await this.#persister.flushed();
 			return outcome.result;
 		}
 		if (this.#totalChanges() !== before) {
-			await this.persister.persist();
+			await this.#persister.persist();
 			tables.delete('_requests');
-			if (tables.size > 0) {
-				const changed = [...tables].sort();
-				this.#options.onChanged?.(changed);
-				for (const listener of this.#changeListeners) listener(changed);
-			}
+			if (tables.size > 0) this.#announce([...tables].sort());
 		}
 		return outcome.result;
+	}
+
+	#announce(tables: string[]): void {
+		this.#options.onChanged?.(tables);
+		for (const listener of this.#changeListeners) listener(tables);
 	}
 
 	/** Hears about every durable change, by table name (owner-side jobs use it; windows get events). */
@@ -173,19 +198,74 @@ export class LiveDatabase {
 	pruneRequests(maxAgeMs: number): Promise<number> {
 		const cutoff = (this.#options.now ?? Date.now)() - maxAgeMs;
 		return this.write(
-			() => this.engine.run('DELETE FROM _requests WHERE at < ?', [cutoff]).changes,
+			() => this.#engine.run('DELETE FROM _requests WHERE at < ?', [cutoff]).changes,
 		);
 	}
 
+	async listBackups(): Promise<BackupInfo[]> {
+		return this.#backups().list();
+	}
+
+	/** Backs up the database as it is now (everything committed, saved or not). */
+	async createBackup(reason: BackupReason, detail: string | null = null): Promise<BackupInfo> {
+		if (this.#exclusive) throw new AppError('busy');
+		try {
+			return await this.#backup(reason, detail, 'backup');
+		} finally {
+			this.#progress(null, '', null);
+		}
+	}
+
+	async deleteBackup(id: number): Promise<{ deleted: boolean }> {
+		if (!Number.isSafeInteger(id) || id <= 0) {
+			throw new AppError('invalid-input', 'A backup id is a positive whole number.');
+		}
+		return { deleted: await this.#backups().delete(id) };
+	}
+
+	/** A backup as a plain SQLite file, verified against its checksum. */
+	async readBackup(id: number): Promise<{ info: BackupInfo; image: Uint8Array }> {
+		return loadBackup(this.#backups(), id);
+	}
+
+	/** Replaces the database with a backup, after backing up the current state. */
+	async restoreBackup(id: number): Promise<{ restored: BackupInfo; safety: BackupInfo }> {
+		const backups = this.#backups();
+		return this.#exclusively(async () => {
+			const step = 'Reading the backup';
+			this.#progress('restore', step, 0);
+			const { info, image } = await loadBackup(backups, id, (f) =>
+				this.#progress('restore', step, f),
+			);
+			const safety = await this.#replace(image, {
+				reason: 'before-restore',
+				detail: `of backup #${info.id}`,
+				subject: 'This backup',
+				corrupt: 'backup-corrupt',
+			});
+			return { restored: info, safety };
+		});
+	}
+
+	/**
+	 * Swaps in another database file: checks and migrates it on a scratch copy, backs up the current
+	 * database, saves the new file in one atomic strict commit, and only then makes it live and
+	 * announces every table as changed. A failure at any step leaves the live database and its
+	 * storage exactly as they were. Resolves with the backup of the previous database.
+	 */
+	async replace(image: Uint8Array, options: ReplaceOptions): Promise<BackupInfo> {
+		return this.#exclusively(() => this.#replace(image, options));
+	}
+
 	report(): MigrationReport {
-		return inspect(this.engine, this.#options.files);
+		return inspect(this.#engine, this.#options.files);
 	}
 
 	status(): DatabaseStatus {
-		const e = this.engine;
+		const e = this.#engine;
 		const pageSize = Number(e.value('PRAGMA page_size'));
 		const pageCount = Number(e.value('PRAGMA page_count'));
-		const manifest = this.persister.manifest;
+		const manifest = this.#persister.manifest;
 		return {
 			migrations: this.report(),
 			sizeBytes: pageSize * pageCount,
@@ -197,10 +277,199 @@ export class LiveDatabase {
 			generation: manifest?.generation ?? 0,
 			savedAt: manifest?.savedAt ?? null,
 			sqliteVersion: String(e.value('SELECT sqlite_version()')),
+			lastExportAt: parseEpochMs(
+				e.value('SELECT value FROM settings WHERE key = ?', [LAST_EXPORT_KEY]),
+			),
 		};
 	}
 
-	#totalChanges(): number {
-		return Number(this.engine.value('SELECT total_changes()'));
+	async #replace(image: Uint8Array, options: ReplaceOptions): Promise<BackupInfo> {
+		const { SQL, files } = this.#options;
+		const saving = this.#persister.status();
+		if (saving.state === 'error') {
+			throw new AppError(
+				'save-failed',
+				`Saving to the browser storage is failing right now (${saving.error ?? 'unknown error'}), so nothing was replaced.`,
+			);
+		}
+		this.#progress('restore', `Checking ${options.subject.toLowerCase()}`, null);
+		let next: Engine | null = prepareImage(SQL, image, files, {
+			subject: options.subject,
+			corrupt: options.corrupt,
+			now: this.#options.now,
+		}).engine;
+		try {
+			const safety = await this.#backup(options.reason, options.detail ?? null, 'restore');
+			this.#progress('restore', 'Saving the restored database', null);
+			// Everything committed so far is saved first, so the stored generation is the one we replace.
+			if (this.#persister.status().pending > 0) await this.#persister.persist();
+			const manifest = await this.#commitWhole(next);
+
+			const previous = this.#engine;
+			const tables = new Set([...tableNames(previous), ...tableNames(next)]);
+			this.#engine = next;
+			this.#persister = persisterFor(this.#options, next, manifest);
+			this.#readOnly = null;
+			next = null;
+			previous.db.close();
+
+			this.#options.onSave?.(this.#persister.status());
+			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
+			this.#announce([...tables].sort());
+			return safety;
+		} finally {
+			next?.db.close();
+		}
 	}
+
+	/** One commit of a whole file, strict, outside the persister: no retry can land it later. */
+	async #commitWhole(engine: Engine): Promise<Manifest> {
+		const plan = planSave(engine.db.export(), this.#persister.manifest, null, {
+			chunkSize: this.#options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+			writerId: this.#options.writerId,
+			now: (this.#options.now ?? Date.now)(),
+			pageSize: Number(engine.value('PRAGMA page_size')),
+			schemaVersion: Number(engine.value('PRAGMA user_version')),
+		});
+		try {
+			await this.#options.store.commit(plan, this.#persister.generation, 'strict');
+		} catch (error) {
+			if (error instanceof AppError) throw error;
+			if (isQuotaError(error)) throw new AppError('quota-exceeded');
+			throw new AppError('save-failed', undefined, { cause: String(error) });
+		}
+		return plan.manifest;
+	}
+
+	async #backup(
+		reason: BackupReason,
+		detail: string | null,
+		task: 'backup' | 'restore',
+	): Promise<BackupInfo> {
+		const backups = this.#backups();
+		// No transaction ever spans an await, so this is a committed state.
+		const image = this.#engine.db.export();
+		const step =
+			task === 'restore' ? 'Backing up the current database' : 'Compressing and storing the backup';
+		this.#progress(task, step, 0);
+		return saveBackup(backups, { image, ...describeEngine(this.#engine) }, reason, detail, {
+			now: this.#options.now,
+			onProgress: (f) => this.#progress(task, step, f),
+		});
+	}
+
+	async #exclusively<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.#exclusive) throw new AppError('busy');
+		let release = () => {};
+		this.#exclusive = new Promise<void>((resolve) => (release = resolve));
+		try {
+			return await fn();
+		} finally {
+			this.#exclusive = null;
+			release();
+			this.#progress(null, '', null);
+		}
+	}
+
+	#backups(): BackupStore {
+		const backups = this.#options.backups;
+		if (!backups) throw new AppError('internal', 'This database has no backup store.');
+		return backups;
+	}
+
+	#progress(task: TaskProgress['task'], step: string, fraction: number | null): void {
+		this.#options.onProgress?.({ task, step, fraction });
+	}
+
+	#totalChanges(): number {
+		return Number(this.#engine.value('SELECT total_changes()'));
+	}
+}
+
+function persisterFor(options: OpenOptions, engine: Engine, stored: Manifest | null): Persister {
+	return new Persister(
+		{
+			store: options.store,
+			source: new ExportImageSource(engine.db),
+			chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+			writerId: options.writerId,
+			meta: () => ({
+				pageSize: Number(engine.value('PRAGMA page_size')),
+				schemaVersion: Number(engine.value('PRAGMA user_version')),
+			}),
+			onStatus: options.onSave,
+			now: options.now,
+		},
+		stored,
+	);
+}
+
+function tableNames(engine: Engine): string[] {
+	return engine
+		.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+		.map((r) => r.name);
+}
+
+/** The stored file is backed up before its first migration; without a backup, nothing is migrated. */
+async function backUpBeforeMigration(
+	options: OpenOptions,
+	engine: Engine,
+	image: Uint8Array,
+): Promise<BackupInfo | null> {
+	if (!options.backups) return null;
+	const pending = inspect(engine, options.files).entries.filter((e) => e.state === 'pending');
+	const first = pending[0]?.filename ?? null;
+	try {
+		options.onProgress?.({
+			task: 'backup',
+			step: 'Backing up before updating the database',
+			fraction: null,
+		});
+		// A migration that failed at the last start is retried at this one; the file it would back up
+		// is the same, and a fresh copy each time would push other backups out of retention.
+		const sha256 = await sha256Bytes(image);
+		const same = (await options.backups.list()).find(
+			(b) => b.reason === 'before-migration' && b.sha256 === sha256,
+		);
+		if (same) return same;
+		return await saveBackup(
+			options.backups,
+			{ image, ...describeEngine(engine) },
+			'before-migration',
+			first,
+			{ now: options.now },
+		);
+	} catch (error) {
+		const why = error instanceof AppError ? error.message : String(error);
+		throw new AppError(
+			'backup-failed',
+			`Monitor could not back up the database before updating it (${why}), so it did not update it. ` +
+				`The database is open read-only on schema version ${describeEngine(engine).schemaVersion}.`,
+			{ cause: error instanceof AppError ? error.code : why },
+		);
+	} finally {
+		options.onProgress?.({ task: null, step: '', fraction: null });
+	}
+}
+
+function explainMigrationFailure(
+	error: unknown,
+	schemaVersion: number,
+	backup: BackupInfo | null,
+): unknown {
+	if (!(error instanceof AppError) || error.code !== 'migration-failed') return error;
+	const { filename, sqliteMessage } = (error.detail ?? {}) as {
+		filename?: string;
+		sqliteMessage?: string;
+	};
+	const reason = sqliteMessage ?? error.message;
+	const kept = backup
+		? ` A backup from before the update (#${backup.id}) is listed under Backups on the Database page.`
+		: '';
+	return new AppError(
+		'migration-failed',
+		`Updating the database failed in ${filename ?? 'a migration'}: ${reason}. Nothing was changed: the database stays on ` +
+			`schema version ${schemaVersion} and is open read-only.${kept}`,
+		{ ...error.detail, backupId: backup?.id ?? null },
+	);
 }

@@ -5,6 +5,7 @@
  */
 import type { FromWorker, ToWorker } from '../shared/api';
 import type { BuildInfo } from '../shared/build';
+import { IdbBackupStore } from './backups/idb-backup-store';
 import { LiveDatabase } from './database';
 import { bundledMigrations, bundledSources } from './migrations/bundled';
 import { webLock } from './ownership';
@@ -41,6 +42,8 @@ const tab = new Tab({
 			files,
 			writerId: id,
 			store: new IdbImageStore(createDurableStore('monitor', 'database')),
+			backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),
+			onProgress: hooks.onProgress,
 			onPhase: hooks.onPhase,
 			onSave: hooks.onSave,
 			onChanged: hooks.onChanged,

@@ -3,6 +3,11 @@ import { buildVersion, startServer, type SwitchableServer } from './support/buil
 import { call, monitorInput, openApp } from './helpers';
 
 const port = Number(process.env.E2E_PORT ?? 4317) + 2;
+
+// Two builds side by side, as in a browser without service workers or a window opened while the
+// update was deployed. With the service worker, a new build arrives through its prompt instead:
+// tests/e2e/update.spec.ts covers that path, older window included.
+test.use({ serviceWorkers: 'block' });
 let v1: string;
 let v2: string;
 let server: SwitchableServer;

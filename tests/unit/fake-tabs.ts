@@ -52,7 +52,8 @@ export class FakeLocks {
 	#holder: Request | null = null;
 	readonly #queue: Request[] = [];
 
-	lock(): OwnershipLock & { crash(): void } {
+	/** `stealGate`: a steal waits for it, as a real one waits for the browser (tests hold it open). */
+	lock(stealGate?: Promise<void>): OwnershipLock & { crash(): void } {
 		let markLost!: () => void;
 		const lost = new Promise<void>((resolve) => (markLost = resolve));
 		let mine: Request | null = null;
@@ -64,13 +65,13 @@ export class FakeLocks {
 					this.#queue.push(mine);
 					this.#next();
 				})),
-			steal: () => {
+			steal: async () => {
+				await stealGate;
 				if (mine) mine.aborted = true;
 				const previous = this.#holder;
 				mine = { grant: () => {}, aborted: false, lose: markLost };
 				this.#holder = mine;
 				previous?.lose?.();
-				return Promise.resolve();
 			},
 			lost,
 			crash: () => {

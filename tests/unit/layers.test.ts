@@ -32,6 +32,9 @@ describe('layer rule', () => {
 		['src/shared/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 		['src/worker/x.ts', "import { mount } from 'svelte';\nvoid mount;"],
 		['src/worker/x.ts', "import { notices } from '../state/notices.svelte';\nvoid notices;"],
+		['src/worker/x.ts', "import { main } from '../cli/main';\nvoid main;"],
+		['src/cli/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
+		['src/sw/x.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 	])('%s may not: %s', async (file, code) => {
 		expect(await restricted(file, code)).toBe(true);
 	});
@@ -40,6 +43,8 @@ describe('layer rule', () => {
 		['src/worker/x.ts', "import initSqlJs from 'sql.js';\nvoid initSqlJs;"],
 		['src/state/x.svelte.ts', "import { getDb } from '../client/db-client';\nvoid getDb;"],
 		['src/ui/pages/X.ts', "import { formatBytes } from '../../shared/format';\nvoid formatBytes;"],
+		['src/cli/x.ts', "import { migrate } from '../worker/migrations/runner';\nvoid migrate;"],
+		['src/cli/x.ts', "import initSqlJs from 'sql.js';\nvoid initSqlJs;"],
 	])('%s may: %s', async (file, code) => {
 		expect(await restricted(file, code)).toBe(false);
 	});

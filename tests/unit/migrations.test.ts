@@ -221,6 +221,15 @@ describe('migration files', () => {
 		});
 	});
 
+	it('rejects a down section that takes over transactions', async () => {
+		await expect(
+			migrationsOf({
+				'001_init.sql':
+					'-- migrate:up\nCREATE TABLE t (id INTEGER);\n-- migrate:down\nBEGIN;\nDROP TABLE t;\nCOMMIT;\n',
+			}),
+		).rejects.toMatchObject({ code: 'migration-bundle-invalid' });
+	});
+
 	it('runs only the up section of a file with a down section, but checksums the whole file', async () => {
 		const text = '-- migrate:up\nCREATE TABLE t (id INTEGER);\n-- migrate:down\nDROP TABLE t;\n';
 		const [file] = await migrationsOf({ '001_init.sql': text });

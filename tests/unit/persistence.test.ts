@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/shared/errors';
+import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/database';
 import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
 import { parseMigrations } from '../../src/worker/migrations/files';
@@ -76,10 +76,19 @@ describe('persistence', () => {
 		const write = insert(db, 'survivor').then(() => (settled = true));
 		await new Promise((r) => setTimeout(r, 5));
 		expect(settled).toBe(false);
-		expect(db.persister.status().state).toBe('error');
-		expect(db.persister.status().pending).toBe(1);
+		expect(db.persister.status()).toMatchObject({
+			state: 'error',
+			pending: 1,
+			errorCode: 'quota-exceeded',
+			error: ERROR_CATALOGUE['quota-exceeded'],
+		});
 		await write; // the default backoff retries after 0.5 s, then 1 s
-		expect(db.persister.status()).toMatchObject({ state: 'saved', pending: 0, error: null });
+		expect(db.persister.status()).toMatchObject({
+			state: 'saved',
+			pending: 0,
+			error: null,
+			errorCode: null,
+		});
 		const reopened = await open(store);
 		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'survivor'")).toBe(1);
 	});

@@ -27,10 +27,21 @@ async function world() {
 	const locks = new FakeLocks();
 	const buildOf = (id: string, time = 1): BuildInfo => ({ id, time, schema: files.length });
 
-	/** `crashAfter`: the window crashes right after its Nth served call is durable, before it can reply. */
-	function open(name: string, build = buildOf('b1'), crashAfter = Infinity): Window {
+	/**
+	 * `crashAfter`: the window crashes right after its Nth served call is durable, before it can reply.
+	 * `stealGate`, `openGate`: a steal of the lock, and opening the database, wait for these.
+	 */
+	function open(
+		name: string,
+		build = buildOf('b1'),
+		{
+			crashAfter = Infinity,
+			stealGate,
+			openGate,
+		}: { crashAfter?: number; stealGate?: Promise<void>; openGate?: Promise<void> } = {},
+	): Window {
 		const channel = bus.join();
-		const lock = locks.lock();
+		const lock = locks.lock(stealGate);
 		const replies = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 		let nextId = 1;
 		const window: Window = {
@@ -70,6 +81,7 @@ async function world() {
 			toPage,
 			saveEveryMs: 0,
 			async openOwner(hooks) {
+				await openGate;
 				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
 				const runtime = new OwnerRuntime(db, build, { jobs: [] });
 				const serve = runtime.serve.bind(runtime);
@@ -128,9 +140,14 @@ describe('tabs', () => {
 		const a = w.open('a');
 		const b = w.open('b');
 		await a.call('monitors.create', input('x'));
-		await expect.poll(() => b.events.changed?.at(-1)?.tables).toContain('monitors');
-		await expect.poll(() => a.events.changed?.at(-1)?.tables).toContain('monitors');
-		await settle();
+		// Events reach other windows a moment after the reply; wait for them rather than a fixed time.
+		await expect
+			.poll(() => b.events.changed?.at(-1))
+			.toMatchObject({ tables: expect.arrayContaining(['monitors']) });
+		await expect
+			.poll(() => b.events.save?.at(-1))
+			.toMatchObject({ state: 'saved', savedBy: 'another-window' });
+		expect(a.events.changed?.at(-1)?.tables).toContain('monitors');
 		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
 		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
 		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });
@@ -139,7 +156,7 @@ describe('tabs', () => {
 	it('hands over when the owner crashes: every pending call completes exactly once', async () => {
 		const w = await world();
 		// The owner dies right after its 31st call is durable, before the reply leaves.
-		const owner = w.open('owner', w.buildOf('b1'), 31);
+		const owner = w.open('owner', w.buildOf('b1'), { crashAfter: 31 });
 		await owner.call('monitors.list');
 		const b = w.open('b');
 		const c = w.open('c');
@@ -200,6 +217,28 @@ describe('tabs', () => {
 		});
 		await fresh.call('monitors.create', input('after the update'));
 		expect(await w.storedNames()).toEqual(['after the update', 'before the update']);
+	});
+
+	it('a newer window is not told it is outdated by the old owner it is taking over from', async () => {
+		const w = await world();
+		const old = w.open('old', w.buildOf('old', 1));
+		await old.call('monitors.create', input('before the update'));
+		let stealNow!: () => void;
+		let openNow!: () => void;
+		const fresh = w.open('new', w.buildOf('new', 2), {
+			stealGate: new Promise<void>((resolve) => (stealNow = resolve)),
+			openGate: new Promise<void>((resolve) => (openNow = resolve)),
+		});
+		await settle();
+		// The page's first call leaves while the steal is under way and reaches the old owner after it
+		// lost the lock: the answer must be "not the owner" (sent again), not "you are outdated".
+		const listed = fresh.call('monitors.list');
+		stealNow();
+		await settle();
+		expect(old.tab.role).toBe('outdated');
+		openNow();
+		expect((await listed).map((m) => m.name)).toEqual(['before the update']);
+		expect(fresh.tab.role).toBe('owner');
 	});
 
 	it('refuses an older build that joins later', async () => {

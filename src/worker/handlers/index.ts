@@ -1,7 +1,8 @@
 /**
  * The handler table: one entry per method of the shared `DbApi`, so the compiler rejects a missing or
  * mistyped handler. Reads run directly; writes run inside `LiveDatabase.write` (a transaction that
- * resolves once durable) and must therefore be synchronous.
+ * resolves once durable) and must therefore be synchronous; tasks (backups, restores) are long
+ * asynchronous work that runs outside any transaction and keeps the database consistent itself.
  */
 import type { ArgsOf, Method, ResultOf } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -24,6 +25,13 @@ import { getSettings, updateSettings } from './settings';
 export interface Services {
 	scheduler?: Scheduler;
 }
+import {
+	createManualBackup,
+	deleteBackup,
+	downloadBackup,
+	listBackups,
+	restoreBackup,
+} from './backups';
 
 export interface HandlerContext {
 	db: LiveDatabase;
@@ -36,7 +44,8 @@ type Handler<M extends Method> =
 			kind: 'read';
 			run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
 	  }
-	| { kind: 'write'; run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> };
+	| { kind: 'write'; run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> }
+	| { kind: 'task'; run: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<ResultOf<M>> };
 
 export type HandlerTable = { [M in Method]: Handler<M> };
 
@@ -85,6 +94,11 @@ export const handlers: HandlerTable = {
 			return db.persister.status();
 		},
 	},
+	'backups.list': { kind: 'read', run: ({ db }) => listBackups(db) },
+	'backups.create': { kind: 'task', run: ({ db }) => createManualBackup(db) },
+	'backups.restore': { kind: 'task', run: ({ db }, args) => restoreBackup(db, args) },
+	'backups.delete': { kind: 'task', run: ({ db }, args) => deleteBackup(db, args) },
+	'backups.download': { kind: 'read', run: ({ db }, args) => downloadBackup(db, args) },
 };
 
 function checkRange(range: unknown): ChartRange {
@@ -106,6 +120,6 @@ export async function dispatch<M extends Method>(
 ): Promise<ResultOf<M>> {
 	const handler = handlers[method] as Handler<M> | undefined;
 	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
-	if (handler.kind === 'read') return handler.run(ctx, args);
+	if (handler.kind === 'read' || handler.kind === 'task') return handler.run(ctx, args);
 	return ctx.db.write(() => handler.run(ctx, args), requestId);
 }

@@ -50,7 +50,9 @@ export async function parseMigrations(sources: Record<string, string>): Promise<
 		const text = normalise(raw);
 		const [upPart, downPart] = splitDown(text);
 		for (const { pattern, why } of FORBIDDEN) {
-			if (pattern.test(upPart)) throw invalid(`${filename}: contains ${why}, which the runner owns`);
+			for (const part of [upPart, downPart ?? '']) {
+				if (pattern.test(part)) throw invalid(`${filename}: contains ${why}, which the runner owns`);
+			}
 		}
 		files.push({
 			id: Number(match[1]),

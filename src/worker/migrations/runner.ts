@@ -156,19 +156,12 @@ function applyOne(
 	now: () => number,
 	clock: () => number,
 ): AppliedMigration {
-	const foreignKeys = Number(engine.value('PRAGMA foreign_keys') ?? 0);
-	engine.exec('PRAGMA foreign_keys = OFF');
 	try {
-		return engine.transaction(() => {
+		return isolated(engine, () => {
 			const started = clock();
 			engine.exec(LEDGER_DDL);
 			engine.exec(file.up);
-			const violations = engine.all('PRAGMA foreign_key_check');
-			if (violations.length > 0) {
-				throw new Error(
-					`${violations.length} foreign key violation(s), first in table ${String(violations[0]?.table)}`,
-				);
-			}
+			checkForeignKeys(engine);
 			const durationMs = clock() - started;
 			engine.run(
 				'INSERT INTO _migrations (id, filename, checksum, applied_at, duration_ms) VALUES (?, ?, ?, ?, ?)',
@@ -179,12 +172,66 @@ function applyOne(
 			return { filename: file.filename, durationMs };
 		});
 	} catch (error) {
-		const sqliteMessage = error instanceof Error ? error.message : String(error);
-		throw new AppError('migration-failed', `${file.filename} failed: ${sqliteMessage}`, {
-			filename: file.filename,
-			sqliteMessage,
-		});
+		throw failed(file, error);
+	}
+}
+
+/**
+ * Runs `fn` in a transaction with foreign keys switched off *before* BEGIN (inside a transaction the
+ * pragma is silently ignored) and restored afterwards, whatever happens.
+ */
+export function isolated<T>(engine: Engine, fn: () => T): T {
+	const foreignKeys = Number(engine.value('PRAGMA foreign_keys') ?? 0);
+	engine.exec('PRAGMA foreign_keys = OFF');
+	try {
+		return engine.transaction(fn);
 	} finally {
 		engine.exec(`PRAGMA foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+	}
+}
+
+function checkForeignKeys(engine: Engine): void {
+	const violations = engine.all('PRAGMA foreign_key_check');
+	if (violations.length > 0) {
+		throw new Error(
+			`${violations.length} foreign key violation(s), first in table ${String(violations[0]?.table)}`,
+		);
+	}
+}
+
+export function failed(file: MigrationFile, error: unknown): AppError {
+	const sqliteMessage = error instanceof Error ? error.message : String(error);
+	return new AppError('migration-failed', `${file.filename} failed: ${sqliteMessage}`, {
+		filename: file.filename,
+		sqliteMessage,
+	});
+}
+
+/**
+ * Undoes one applied migration with its `-- migrate:down` section (or, when `force` is set and it has
+ * none, only forgets it), removes it from the ledger and sets the schema version back.
+ * It must be the last applied migration.
+ */
+export function revert(engine: Engine, file: MigrationFile, force = false): void {
+	const last = readLedger(engine).at(-1);
+	if (last?.id !== file.id) {
+		throw new AppError('internal', `${file.filename} is not the last applied migration.`);
+	}
+	if (file.down === null && !force) {
+		throw new AppError('migration-no-down', undefined, { filename: file.filename });
+	}
+	try {
+		isolated(engine, () => {
+			if (file.down) engine.exec(file.down);
+			checkForeignKeys(engine);
+			engine.run('DELETE FROM _migrations WHERE id = ?', [file.id]);
+			engine.exec(`PRAGMA user_version = ${file.id - 1}`);
+		});
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new AppError('migration-failed', `undoing ${file.filename} failed: ${reason}`, {
+			filename: file.filename,
+			sqliteMessage: reason,
+		});
 	}
 }

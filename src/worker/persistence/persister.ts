@@ -7,7 +7,7 @@
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
  */
 import type { SaveStatus } from '../../shared/database';
-import { AppError } from '../../shared/errors';
+import { AppError, toWireError, type WireError } from '../../shared/errors';
 import { planSave, type Manifest } from './chunks';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
@@ -40,7 +40,7 @@ export class Persister {
 	#inFlight: Waiter[] = [];
 	#running = false;
 	#fenced: AppError | null = null;
-	#lastError: string | null = null;
+	#lastError: WireError | null = null;
 
 	constructor(options: PersisterOptions, stored: Manifest | null) {
 		this.#options = options;
@@ -65,7 +65,8 @@ export class Persister {
 			pending,
 			generation: this.generation,
 			savedAt: this.#manifest?.savedAt ?? null,
-			error: this.#fenced?.message ?? this.#lastError,
+			error: this.#fenced?.message ?? this.#lastError?.message ?? null,
+			errorCode: this.#fenced?.code ?? this.#lastError?.code ?? null,
 			savedBy: 'this-window',
 		};
 	}
@@ -106,7 +107,8 @@ export class Persister {
 						this.#fence(error);
 						return;
 					}
-					this.#lastError = error instanceof AppError ? error.message : String(error);
+					// Quota errors keep their code: the UI tells the person to free space, not just "failed".
+					this.#lastError = toWireError(error);
 					this.#emit();
 					await sleep((this.#options.backoff ?? defaultBackoff)(attempt++));
 					continue;

@@ -9,6 +9,7 @@
  */
 import type { Method, Phase } from '../../shared/api';
 import type { BuildInfo } from '../../shared/build';
+import type { TaskProgress } from '../../shared/backups';
 import type { SaveStatus } from '../../shared/database';
 import type { WireError } from '../../shared/errors';
 
@@ -23,6 +24,8 @@ export type TabMessage =
 	/** The owner announces itself: when it is ready, when asked, and when its phase changes. */
 	| { type: 'owner'; from: string; build: BuildInfo; phase: Phase }
 	| { type: 'save'; from: string; status: SaveStatus }
+	/** Long work in the owner (a backup, a restore), so every window can show its progress. */
+	| { type: 'progress'; from: string; progress: TaskProgress }
 	/** Tables changed by durable writes, so every window refreshes its views. */
 	| { type: 'changed'; from: string; tables: string[] }
 	| {

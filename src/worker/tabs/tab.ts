@@ -11,6 +11,7 @@
  */
 import type { DbEvents, EventName, FromWorker, Method, Phase, ToWorker } from '../../shared/api';
 import { compareBuilds, type BuildInfo } from '../../shared/build';
+import type { TaskProgress } from '../../shared/backups';
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
 import type { OwnershipLock } from '../ownership';
@@ -22,6 +23,7 @@ export interface OwnerHooks {
 	onPhase: (phase: Phase) => void;
 	onSave: (status: SaveStatus) => void;
 	onChanged: (tables: string[]) => void;
+	onProgress: (progress: TaskProgress) => void;
 }
 
 export interface TabOptions {
@@ -139,6 +141,10 @@ export class Tab {
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('save', { ...message.status, savedBy: 'another-window' });
 				break;
+			case 'progress':
+				if (this.#role === 'follower' && message.from === this.#owner?.id)
+					this.#toPage('progress', message.progress);
+				break;
 			case 'changed':
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('changed', { tables: message.tables });
@@ -176,9 +182,14 @@ export class Tab {
 				? await this.#runtime.serve(message.rid, message.method, message.args, message.build)
 				: { ok: false, error: this.#openFailure ?? new AppError('internal').toWire() };
 		} else {
+			// An outdated worker tells a caller of its own age or older to reload; a newer caller (one that
+			// took the lock from it, while its call was on the way) is told to send the call again.
+			const callerIsOld = compareBuilds(message.build, this.#o.build) <= 0;
 			result = {
 				ok: false,
-				error: new AppError(this.#role === 'outdated' ? 'app-outdated' : 'not-owner').toWire(),
+				error: new AppError(
+					this.#role === 'outdated' && callerIsOld ? 'app-outdated' : 'not-owner',
+				).toWire(),
 			};
 		}
 		this.#post({ type: 'reply', from: this.#o.id, to: message.from, rid: message.rid, result });
@@ -218,6 +229,10 @@ export class Tab {
 					onPhase: (phase) => this.#setPhase(phase),
 					onSave: toOthersSave,
 					onChanged: toOthersChanged,
+					onProgress: (progress) => {
+						this.#toPage('progress', progress);
+						this.#post({ type: 'progress', from: this.#o.id, progress });
+					},
 				});
 				if (this.#role !== 'owner') {
 					this.#runtime.stop();

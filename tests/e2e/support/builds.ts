@@ -3,9 +3,10 @@
  * is deployed while a window of the old one is still open. Builds go to gitignored dist-e2e-* folders.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { SECURITY_HEADERS } from '../../../vite.config';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -16,13 +17,21 @@ const TYPES: Record<string, string> = {
 	'.wasm': 'application/wasm',
 	'.svg': 'image/svg+xml',
 	'.png': 'image/png',
+	'.ico': 'image/x-icon',
 	'.json': 'application/json',
 	'.webmanifest': 'application/manifest+json',
 	'.map': 'application/json',
 };
 
-/** Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/. */
+const built = new Map<number, string>();
+
+/**
+ * Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/, once per
+ * test run's worker process.
+ */
 export function buildVersion(n: number): string {
+	const done = built.get(n);
+	if (done) return done;
 	const outDir = join(ROOT, `dist-e2e-v${n}`);
 	execFileSync(
 		'npx',
@@ -33,7 +42,16 @@ export function buildVersion(n: number): string {
 			stdio: 'inherit',
 		},
 	);
+	built.set(n, outDir);
 	return outDir;
+}
+
+/** The path of a build's entry script, as its index.html names it: tells which version a page runs. */
+export function entryScript(dir: string): string {
+	const html = readFileSync(join(dir, 'index.html'), 'utf8');
+	const src = /<script type="module"[^>]* src="([^"]+)"/.exec(html)?.[1];
+	if (!src) throw new Error(`No entry script in ${dir}/index.html`);
+	return src;
 }
 
 export interface SwitchableServer {
@@ -42,7 +60,10 @@ export interface SwitchableServer {
 	close(): Promise<void>;
 }
 
-/** A static server whose folder can be swapped while it runs, so the origin (and its storage) stays. */
+/**
+ * A static server whose folder can be swapped while it runs, so the origin (and its storage, and its
+ * service worker) stays. It sends the app's security headers, as a production host should.
+ */
 export async function startServer(port: number, dir: string): Promise<SwitchableServer> {
 	let root = dir;
 	const server: Server = createServer((request, response) => {
@@ -51,6 +72,7 @@ export async function startServer(port: number, dir: string): Promise<Switchable
 		if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory())
 			file = join(root, 'index.html');
 		response.writeHead(200, {
+			...SECURITY_HEADERS,
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 			'Cache-Control': 'no-cache',
 		});

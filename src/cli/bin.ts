@@ -1,0 +1,4 @@
+/** Entry point of `npm run db`. */
+import { main } from './main';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,14 @@
+import type { MigrationFile } from '../worker/migrations/files';
+import type { Io } from './io';
+
+export interface CommandContext {
+	io: Io;
+	/** The database file, resolved against the caller's directory. */
+	file: string;
+	/** The migration name of `reset`. */
+	migration?: string;
+	dryRun: boolean;
+	force: boolean;
+	out?: string;
+	migrations: () => Promise<MigrationFile[]>;
+}

@@ -1,0 +1,121 @@
+/**
+ * The monitor.db command line: `npm run db -- <command> [options] <file.db>`.
+ * It uses the app's own migration runner, connection settings and sql.js release (its Node build), and
+ * reads migrations from disk with the app's parser. Every failure is one line and a non-zero exit.
+ */
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../shared/errors';
+import { backup } from './commands/backup';
+import { check } from './commands/check';
+import { info } from './commands/info';
+import { migrate } from './commands/migrate';
+import { reset } from './commands/reset';
+import { status } from './commands/status';
+import type { CommandContext } from './context';
+import { DEFAULT_MIGRATIONS, readMigrations } from './database';
+import { CliError, EXIT_OK, EXIT_PROBLEM, processIo, type Io } from './io';
+
+export const USAGE = `Usage: npm run db -- <command> [options] <file.db>
+
+Commands:
+  status                          the migration status report
+                                  (exit 0 up to date, 1 migrations pending, 2 a problem)
+  migrate [--dry-run]             back up the file next to it (<file>.backup-<timestamp>), then apply
+                                  the pending migrations; --dry-run applies them to a copy only
+  reset <NNN_name.sql> [--force]  back up, undo that migration and every later one with their
+                                  "-- migrate:down" sections, and apply them again; --force re-applies
+                                  a migration that has no down section
+  check                           header, integrity, foreign keys, application id, ledger and checksums
+  info                            size, pages, tables with row counts, schema version
+  backup [--out <path>]           a verified copy (default: next to the file, <file>.backup-<timestamp>)
+
+Options:
+  --migrations <dir>              the migration files to compare with (default: this checkout's)
+  -h, --help                      this text`;
+
+const COMMANDS = { status, migrate, reset, check, info, backup } as const;
+type CommandName = keyof typeof COMMANDS;
+
+const isCommand = (name: string | undefined): name is CommandName =>
+	name !== undefined && Object.hasOwn(COMMANDS, name);
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+	try {
+		const { values, positionals } = parseArgs({
+			args: [...argv],
+			options: {
+				'dry-run': { type: 'boolean', default: false },
+				force: { type: 'boolean', default: false },
+				out: { type: 'string' },
+				migrations: { type: 'string' },
+				help: { type: 'boolean', short: 'h', default: false },
+			},
+			allowPositionals: true,
+			strict: true,
+		});
+		const [name, ...rest] = positionals;
+		if (values.help || name === 'help') {
+			io.out(USAGE);
+			return EXIT_OK;
+		}
+		if (!isCommand(name)) {
+			throw new CliError(
+				name
+					? `unknown command "${name}". Run with --help for the list.`
+					: 'no command given. Run with --help for the list.',
+			);
+		}
+		const wanted = name === 'reset' ? 2 : 1;
+		if (rest.length !== wanted) {
+			throw new CliError(
+				name === 'reset'
+					? 'reset takes a migration and a database file: reset <NNN_name.sql> <file.db>.'
+					: `${name} takes one database file: ${name} <file.db>.`,
+			);
+		}
+		if (values['dry-run'] && name !== 'migrate')
+			throw new CliError('--dry-run only applies to migrate.');
+		if (values.force && name !== 'reset') throw new CliError('--force only applies to reset.');
+		if (values.out !== undefined && name !== 'backup')
+			throw new CliError('--out only applies to backup.');
+
+		const migrationsDir = values.migrations
+			? resolve(io.cwd, values.migrations)
+			: DEFAULT_MIGRATIONS;
+		const ctx: CommandContext = {
+			io,
+			file: resolve(io.cwd, rest.at(-1)!),
+			migration: name === 'reset' ? rest[0] : undefined,
+			dryRun: values['dry-run'],
+			force: values.force,
+			out: values.out,
+			migrations: () => readMigrations(migrationsDir),
+		};
+		try {
+			return await COMMANDS[name](ctx);
+		} catch (error) {
+			if (error instanceof CliError || error instanceof AppError || !(error instanceof Error))
+				throw error;
+			// SQLite reports a damaged file only when a query reaches the damage.
+			throw new CliError(`${basename(ctx.file)}: ${error.message}. Run check for details.`);
+		}
+	} catch (error) {
+		io.err(`error: ${oneLine(error)}`);
+		return EXIT_PROBLEM;
+	}
+}
+
+function oneLine(error: unknown): string {
+	let message: string;
+	if (error instanceof CliError || error instanceof AppError) message = error.message;
+	else if (
+		error instanceof Error &&
+		'code' in error &&
+		String(error.code).startsWith('ERR_PARSE_ARGS')
+	) {
+		message = `${error.message}. Run with --help for the usage.`;
+	} else if (error instanceof Error) message = `unexpected failure: ${error.message}`;
+	else message = `unexpected failure: ${String(error)}`;
+	return message.replace(/\s*\n\s*/g, ' ');
+}

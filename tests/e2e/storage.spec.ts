@@ -1,0 +1,167 @@
+import { expect, test, type Page } from '@playwright/test';
+import { call, monitorInput, openApp } from './helpers';
+
+async function addMonitorThroughUi(page: Page, name: string, first: boolean): Promise<void> {
+	await page
+		.getByRole('button', { name: first ? 'Add your first monitor' : 'Add monitor' })
+		.click();
+	const dialog = page.getByRole('dialog', { name: 'Add monitor' });
+	await dialog.getByLabel('Name').fill(name);
+	await dialog.getByLabel('URL').fill(`https://example.com/${name.length}`);
+	await dialog.getByRole('button', { name: 'Add monitor' }).click();
+	await expect(page.getByRole('listitem', { name })).toBeVisible();
+}
+
+test('persistent storage is asked for when the first monitor is saved, never on load; the Database page shows how safe the data is', async ({
+	page,
+}) => {
+	await page.addInitScript(() => {
+		const calls = { persist: 0 };
+		(globalThis as { __storageCalls?: typeof calls }).__storageCalls = calls;
+		const proto = StorageManager.prototype;
+		const original = Object.getOwnPropertyDescriptor(proto, 'persist')?.value as (
+			this: StorageManager,
+		) => Promise<boolean>;
+		proto.persist = function (this: StorageManager) {
+			calls.persist++;
+			return original.call(this);
+		};
+	});
+	const persistCalls = () =>
+		page.evaluate(
+			() => (globalThis as { __storageCalls?: { persist: number } }).__storageCalls?.persist,
+		);
+
+	await openApp(page, '/#/database');
+	const card = page.getByTestId('storage-card');
+	await expect(card.getByRole('heading', { name: 'Keeping your data' })).toBeVisible();
+	await expect(page.getByTestId('storage-persisted')).toHaveText(/^(Yes|No)$/);
+	await expect(page.getByTestId('storage-usage')).toHaveText(/^\d+(\.\d)? (B|KiB|MiB) of \d/);
+	await expect(page.getByTestId('last-export')).toHaveText('never');
+	expect(await persistCalls()).toBe(0);
+
+	await page.getByRole('link', { name: 'Monitors' }).click();
+	await addMonitorThroughUi(page, 'First one', true);
+	await expect.poll(persistCalls).toBe(1);
+	await addMonitorThroughUi(page, 'Second one', false);
+	expect(await persistCalls()).toBe(1);
+
+	// The button asks again, on purpose; the page then says what the browser answered.
+	await page.getByRole('link', { name: 'Database' }).click();
+	const persisted = await page.evaluate(() => navigator.storage.persisted());
+	if (!persisted) {
+		await card.getByRole('button', { name: 'Ask the browser to keep my data' }).click();
+		await expect.poll(persistCalls).toBe(2);
+		await expect(card.getByRole('status')).toContainText('The browser said not yet');
+	}
+	await page.reload();
+	expect(await persistCalls()).toBe(0);
+});
+
+test.describe('a full disk', () => {
+	// Cache Storage shares the quota; without the service worker's precache the numbers stay small.
+	test.use({ serviceWorkers: 'block' });
+
+	test('a save refused for lack of space says so clearly, keeps the data in memory, and lands once space is freed', async ({
+		page,
+		context,
+		baseURL,
+	}) => {
+		test.setTimeout(120_000);
+		const origin = new URL(baseURL!).origin;
+		const cdp = await context.newCDPSession(page);
+		// Chromium caches an origin's free space for up to 30 s once IndexedDB asked for it, so the
+		// smaller quota is set before the app's first visit: enough to start, little to grow.
+		await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 400_000 });
+		await openApp(page);
+
+		// Fill the quota: add monitors with long URLs until a save is refused. None of them is lost.
+		const filled = await page.evaluate(async () => {
+			const db = (
+				globalThis as unknown as {
+					monitor: {
+						db: {
+							call(method: string, args: unknown): Promise<unknown>;
+							on(event: 'save', fn: (s: { state: string }) => void): () => void;
+						};
+					};
+				}
+			).monitor.db;
+			let refused = false;
+			const whenRefused = new Promise<void>((resolve) =>
+				db.on('save', (s) => {
+					if (s.state === 'error') {
+						refused = true;
+						resolve();
+					}
+				}),
+			);
+			const writes: Promise<unknown>[] = [];
+			for (let i = 0; i < 2000 && !refused; i++) {
+				const write = db.call('monitors.create', {
+					name: `Filler ${i}`,
+					url: `https://example.com/${String(i).padStart(4, '0')}/${crypto.randomUUID().repeat(50)}`,
+					intervalS: 60,
+				});
+				writes.push(write);
+				await Promise.race([write, whenRefused]);
+			}
+			(globalThis as { __writes?: Promise<unknown> }).__writes = Promise.all(writes);
+			return { refused, count: writes.length };
+		});
+		expect(filled.refused).toBe(true);
+
+		const banner = page.getByTestId('save-problem');
+		await expect(banner).toContainText('This browser is out of storage space for Monitor.');
+		await expect(banner).toContainText('Your latest changes are safe in this window');
+		await expect(banner).toHaveAttribute('role', 'alert');
+		await expect(page.getByTestId('save-indicator')).toHaveText('Not saved: out of storage space');
+		const status = await call(page, 'database.saveStatus');
+		expect(status).toMatchObject({ state: 'error', errorCode: 'quota-exceeded' });
+		expect(status.pending).toBeGreaterThan(0);
+		// Still in memory: the newest monitor can be read although it is not saved yet.
+		const inMemory = await call(page, 'monitors.list');
+		expect(inMemory).toHaveLength(filled.count);
+
+		// Space is freed: the retry saves everything that waited, and the writes are acknowledged.
+		await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+		await page.evaluate(() => (globalThis as { __writes?: Promise<unknown> }).__writes);
+		await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');
+		await expect(banner).toHaveCount(0);
+
+		await page.reload();
+		await expect(page.getByRole('listitem', { name: `Filler ${filled.count - 1}` })).toBeVisible();
+		expect(await call(page, 'monitors.list')).toHaveLength(filled.count);
+	});
+});
+
+test('a calm reminder offers an export after 14 days without one, and "Later" puts it off', async ({
+	page,
+}) => {
+	const DAY = 24 * 60 * 60 * 1000;
+	await openApp(page);
+	await call(page, 'monitors.create', monitorInput('Worth keeping'));
+	await page.reload();
+	await expect(page.getByRole('listitem', { name: 'Worth keeping' })).toBeVisible();
+	await expect(page.getByTestId('backup-reminder')).toHaveCount(0);
+
+	// Fifteen days on (the page's clock only; timers keep running).
+	await page.clock.setFixedTime(Date.now() + 15 * DAY);
+	await page.reload();
+	const reminder = page.getByTestId('backup-reminder');
+	await expect(reminder).toContainText('An exported copy of monitor.db keeps them safe');
+	await expect(reminder.getByRole('link', { name: 'Export a copy' })).toHaveAttribute(
+		'href',
+		'#/database',
+	);
+	await reminder.getByRole('button', { name: 'Later' }).click();
+	await expect(reminder).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByRole('listitem', { name: 'Worth keeping' })).toBeVisible();
+	await expect(reminder).toHaveCount(0);
+
+	// Past the snooze it comes back.
+	await page.clock.setFixedTime(Date.now() + 20 * DAY);
+	await page.reload();
+	await expect(reminder).toBeVisible();
+});

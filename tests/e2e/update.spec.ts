@@ -1,0 +1,157 @@
+import { expect, test, type Page } from '@playwright/test';
+import { buildVersion, entryScript, startServer, type SwitchableServer } from './support/builds';
+import { call, monitorInput, openApp } from './helpers';
+import { waitForOfflineReady } from './support/pwa';
+
+const port = Number(process.env.E2E_PORT ?? 4317) + 2;
+let v1: string;
+let v2: string;
+let server: SwitchableServer;
+
+test.beforeAll(async () => {
+	test.setTimeout(180_000);
+	v1 = buildVersion(1);
+	v2 = buildVersion(2);
+	server = await startServer(port, v1);
+});
+
+test.afterAll(async () => {
+	await server.close();
+});
+
+/** Which build a page runs: the entry script its document loaded. */
+const runningEntry = (page: Page) =>
+	page.locator('script[type="module"]').first().getAttribute('src');
+
+/**
+ * Holds IndexedDB from another page of the origin: it opens the app's database at a higher version and
+ * keeps the upgrade transaction busy, so the app's connection is closed and every save waits.
+ */
+async function holdIndexedDb(holder: Page): Promise<void> {
+	await holder.evaluate(async () => {
+		const info = (await indexedDB.databases()).find((d) => d.name === 'monitor');
+		const request = indexedDB.open('monitor', (info?.version ?? 1) + 1);
+		const scope = globalThis as { __release?: boolean; __released?: Promise<void> };
+		scope.__released = new Promise((resolve) => {
+			request.onsuccess = () => {
+				request.result.close();
+				resolve();
+			};
+		});
+		await new Promise<void>((upgrading) => {
+			request.onupgradeneeded = () => {
+				const store = request.transaction!.objectStore('database');
+				const spin = () => {
+					if (!scope.__release) store.count().onsuccess = spin;
+				};
+				spin();
+				upgrading();
+			};
+		});
+	});
+}
+
+async function releaseIndexedDb(holder: Page): Promise<void> {
+	await holder.evaluate(async () => {
+		const scope = globalThis as { __release?: boolean; __released?: Promise<void> };
+		scope.__release = true;
+		await scope.__released;
+	});
+}
+
+test('a new version waits for its prompt; Reload saves pending writes first and brings up build 2 with every row intact; an older window stops and says reload', async ({
+	context,
+}) => {
+	test.setTimeout(120_000);
+	const entry1 = entryScript(v1);
+	const entry2 = entryScript(v2);
+	expect(entry1).not.toBe(entry2);
+
+	server.serve(v1);
+	const a = await context.newPage();
+	await openApp(a, server.url);
+	await Promise.all(
+		Array.from({ length: 40 }, (_, i) => call(a, 'monitors.create', monitorInput(`Row ${i}`))),
+	);
+	await waitForOfflineReady(a);
+	const b = await context.newPage();
+	await openApp(b, server.url);
+	await expect(b.getByRole('listitem')).toHaveCount(40);
+
+	// Build 2 is deployed. The browser finds it when the page loads, installs it, and it waits.
+	server.serve(v2);
+	await a.reload();
+	const prompt = a.getByTestId('update-prompt');
+	await expect(prompt).toContainText('A new version is available');
+	expect(await runningEntry(a)).toBe(entry1);
+
+	// "Later" keeps the old version for this visit; the update is offered again on the next load.
+	await prompt.getByRole('button', { name: 'Later' }).click();
+	await expect(prompt).toHaveCount(0);
+	await a.reload();
+	await expect(prompt).toBeVisible();
+	expect(await runningEntry(a)).toBe(entry1);
+
+	// A write that is committed but not yet saved when Reload is pressed.
+	const holder = await context.newPage();
+	await holder.goto(`${server.url}/favicon.svg`);
+	await holdIndexedDb(holder);
+	await a.evaluate(() => {
+		const handle = (
+			globalThis as unknown as {
+				monitor: { db: { call(m: string, x: unknown): Promise<unknown> } };
+				__lastWrite?: Promise<unknown>;
+			}
+		).monitor;
+		(globalThis as { __lastWrite?: Promise<unknown> }).__lastWrite = handle.db.call(
+			'monitors.create',
+			{ name: 'Written just before the update', url: 'https://example.com/last', intervalS: 60 },
+		);
+	});
+	await expect(a.getByTestId('save-indicator')).toHaveText('Saving…');
+
+	await prompt.getByRole('button', { name: 'Reload' }).click();
+	await expect(prompt).toContainText('Saving your changes, then reloading');
+	// It waits: the page still runs build 1 while the save cannot land.
+	await expect(a.getByTestId('save-indicator')).toHaveText('Saving…');
+	expect(await runningEntry(a)).toBe(entry1);
+
+	const reloaded = a.waitForEvent('framenavigated');
+	await releaseIndexedDb(holder);
+	await holder.close();
+	await reloaded;
+	await expect.poll(() => runningEntry(a)).toBe(entry2);
+	await expect(a.getByRole('listitem')).toHaveCount(41);
+	await expect(a.getByTestId('update-prompt')).toHaveCount(0);
+	const names = (await call(a, 'monitors.list')).map((m) => m.name).sort();
+	expect(names).toEqual(
+		[...Array.from({ length: 40 }, (_, i) => `Row ${i}`), 'Written just before the update'].sort(),
+	);
+
+	// The other window still runs build 1: build 2 owns the database now, so it must not write.
+	await expect(b.getByText('A newer version of Monitor is open in another window')).toBeVisible();
+	await expect(b.getByTestId('update-prompt')).toHaveCount(0);
+	const refused = await b.evaluate(async () => {
+		const handle = (
+			globalThis as unknown as {
+				monitor: { db: { call(m: string, x: unknown): Promise<unknown> } };
+			}
+		).monitor;
+		try {
+			await handle.db.call('monitors.create', {
+				name: 'Stale write',
+				url: 'https://example.com/stale',
+				intervalS: 60,
+			});
+			return null;
+		} catch (error) {
+			return (error as { code: string }).code;
+		}
+	});
+	expect(refused).toBe('app-outdated');
+
+	await b.getByRole('button', { name: 'Reload' }).click();
+	await expect.poll(() => runningEntry(b)).toBe(entry2);
+	await expect(b.getByRole('listitem')).toHaveCount(41);
+	await expect(b.getByText('A newer version of Monitor')).toHaveCount(0);
+});
