@@ -4,6 +4,7 @@
  */
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
+import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
 import type { WireError } from './errors';
 
@@ -18,6 +19,16 @@ export interface DbApi {
 	'monitors.create': Call<MonitorInput, Monitor>;
 	'monitors.update': Call<{ id: number; input: MonitorInput }, Monitor>;
 	'monitors.delete': Call<{ id: number }, { deleted: boolean }>;
+	'monitors.setEnabled': Call<{ id: number; enabled: boolean }, Monitor>;
+	/** Every monitor with its state, last check, 24 h uptime and latest checks. */
+	'monitors.overview': Call<void, MonitorOverview[]>;
+	'monitors.detail': Call<{ id: number; range: ChartRange }, MonitorDetail>;
+	/** Runs the monitor's check now instead of at its next due time. */
+	'checks.runNow': Call<{ id: number }, void>;
+	'settings.get': Call<void, AppSettings>;
+	'settings.update': Call<Partial<AppSettings>, AppSettings>;
+	/** The retention job, on demand: deletes what is past the retention period. */
+	'maintenance.rotate': Call<void, { checks: number; rollups: number }>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */

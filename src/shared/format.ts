@@ -27,3 +27,39 @@ export function formatTimestamp(epochMs: number): string {
 		`${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 	);
 }
+
+/** "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAgo(at: number, now: number): string {
+	const s = Math.max(0, Math.round((now - at) / 1000));
+	if (s < 5) return 'just now';
+	if (s < 60) return `${s} s ago`;
+	if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+	if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+	return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** A share 0..1 as a percentage that never rounds a failure away: 0.99996 is "99.99%", not "100%". */
+export function formatPercent(share: number | null): string {
+	if (share === null) return '–';
+	if (share >= 1) return '100%';
+	return `${(Math.floor(share * 10_000) / 100).toFixed(2)}%`;
+}
+
+/** A span of time between two instants, coarse: "3 min", "2 h 5 min", "4 d". */
+export function formatSpan(ms: number): string {
+	const minutes = Math.round(ms / 60_000);
+	if (minutes < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
+	if (minutes < 60) return `${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+	return `${Math.round(hours / 24)} d`;
+}
+
+/** "19:09:23" today, "Nov 26, 19:09" on other days: short enough for a table column. */
+export function formatClock(at: number, now: number): string {
+	const d = new Date(at);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+	if (new Date(now).toDateString() === d.toDateString()) return `${time}:${pad(d.getSeconds())}`;
+	return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+}

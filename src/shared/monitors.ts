@@ -1,4 +1,13 @@
 /** Monitors as the app sees them, and the one validation both the form and the worker use. */
+import {
+	CHECK_MODES,
+	readConditions,
+	readHeaders,
+	validateConditions,
+	type CheckMode,
+	type ConditionErrors,
+	type Conditions,
+} from './checks';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -9,6 +18,7 @@ export const TIMEOUT_MIN_MS = 100;
 export const TIMEOUT_MAX_MS = 120_000;
 export const NAME_MAX = 200;
 export const URL_MAX = 2_048;
+export const RETRIES_MAX = 10;
 
 export interface Monitor {
 	id: number;
@@ -18,6 +28,11 @@ export interface Monitor {
 	intervalS: number;
 	timeoutMs: number;
 	enabled: boolean;
+	mode: CheckMode;
+	/** Failed checks retried before the monitor is declared down. */
+	retries: number;
+	conditions: Conditions;
+	headers: Record<string, string>;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -29,10 +44,15 @@ export interface MonitorInput {
 	method?: HttpMethod;
 	timeoutMs?: number;
 	enabled?: boolean;
+	mode?: CheckMode;
+	retries?: number;
+	conditions?: Conditions;
+	headers?: Record<string, string>;
 }
 
-export type MonitorField = 'name' | 'url' | 'intervalS' | 'method' | 'timeoutMs' | 'enabled';
-export type FieldErrors = Partial<Record<MonitorField, string>>;
+export type MonitorField =
+	'name' | 'url' | 'intervalS' | 'method' | 'timeoutMs' | 'enabled' | 'mode' | 'retries';
+export type FieldErrors = Partial<Record<MonitorField, string>> & ConditionErrors;
 
 export type Validated =
 	{ ok: true; value: Required<MonitorInput> } | { ok: false; errors: FieldErrors };
@@ -72,6 +92,31 @@ export function validateMonitorInput(input: unknown): Validated {
 	const enabled = raw.enabled ?? true;
 	if (typeof enabled !== 'boolean') errors.enabled = 'Enabled must be true or false.';
 
+	const mode = raw.mode ?? 'full';
+	if (!CHECK_MODES.includes(mode as CheckMode)) errors.mode = 'Choose full or reachability mode.';
+
+	const retries = raw.retries === undefined ? 0 : Number(raw.retries);
+	if (!Number.isInteger(retries) || retries < 0 || retries > RETRIES_MAX)
+		errors.retries = `Retries are a whole number from 0 to ${RETRIES_MAX}.`;
+
+	const conditions = readConditions(raw.conditions);
+	const headers = readHeaders(raw.headers);
+	Object.assign(
+		errors,
+		validateConditions(
+			conditions,
+			headers,
+			CHECK_MODES.includes(mode as CheckMode) ? (mode as CheckMode) : 'full',
+		),
+	);
+	if (
+		typeof timeoutMs === 'number' &&
+		Number.isFinite(intervalS) &&
+		!errors.timeoutMs &&
+		timeoutMs > intervalS * 1000
+	)
+		errors.timeoutMs = 'The timeout must be shorter than the interval.';
+
 	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return {
 		ok: true,
@@ -82,6 +127,10 @@ export function validateMonitorInput(input: unknown): Validated {
 			method: method as HttpMethod,
 			timeoutMs,
 			enabled: enabled as boolean,
+			mode: mode as CheckMode,
+			retries,
+			conditions,
+			headers,
 		},
 	};
 }

@@ -5,7 +5,9 @@ import { AppUpdates } from './app-updates.svelte';
 import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
+import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
+import { SettingsState } from './settings.svelte';
 import { StorageState } from './storage.svelte';
 
 const db = getDb();
@@ -13,6 +15,8 @@ const db = getDb();
 export const connection = new Connection(db);
 export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
+export const monitorDetail = new MonitorDetailState(db);
+export const settings = new SettingsState(db);
 export const backups = new BackupsState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);

@@ -1,23 +1,28 @@
-/** The monitor list as the UI sees it: loaded from the worker, refreshed when the table changes. */
+/** The monitor list as the UI sees it: each monitor with its state and latest checks, kept fresh. */
 import type { DbClient } from '../client/db-client';
+import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
 import { reportError } from './notices.svelte';
+import { Reloader } from './reloader';
+
+/** Tables whose changes the list shows. */
+const WATCHED = ['monitors', 'monitor_status', 'checks'];
 
 export class MonitorsState {
 	readonly #db: DbClient;
-	#items = $state.raw<Monitor[]>([]);
+	#items = $state.raw<MonitorOverview[]>([]);
 	#loaded = $state(false);
-	#loading: Promise<void> | null = null;
-	#reload = false;
+	readonly #reloader: Reloader;
 
 	constructor(db: DbClient) {
 		this.#db = db;
+		this.#reloader = new Reloader(() => this.#fetch(), 500);
 		db.on('changed', ({ tables }) => {
-			if (tables.includes('monitors')) void this.load();
+			if (this.#loaded && tables.some((t) => WATCHED.includes(t))) void this.load();
 		});
 	}
 
-	get items(): Monitor[] {
+	get items(): MonitorOverview[] {
 		return this.#items;
 	}
 
@@ -25,29 +30,18 @@ export class MonitorsState {
 		return this.#loaded;
 	}
 
-	/**
-	 * Loads the list. Loads never overlap: a change that arrives during a load schedules exactly one more,
-	 * so a burst of writes in another window costs two queries here, not hundreds.
-	 */
 	load(): Promise<void> {
-		if (this.#loading) {
-			this.#reload = true;
-			return this.#loading;
+		return this.#reloader.request();
+	}
+
+	async #fetch(): Promise<void> {
+		try {
+			this.#items = await this.#db.call('monitors.overview');
+		} catch (error) {
+			reportError(error, 'Loading monitors');
+		} finally {
+			this.#loaded = true;
 		}
-		this.#loading = (async () => {
-			try {
-				do {
-					this.#reload = false;
-					this.#items = await this.#db.call('monitors.list');
-				} while (this.#reload);
-			} catch (error) {
-				reportError(error, 'Loading monitors');
-			} finally {
-				this.#loaded = true;
-				this.#loading = null;
-			}
-		})();
-		return this.#loading;
 	}
 
 	/** Creates or updates; errors are thrown so the form can show field messages. */
@@ -66,6 +60,23 @@ export class MonitorsState {
 			await this.load();
 		} catch (error) {
 			reportError(error, 'Deleting the monitor');
+		}
+	}
+
+	async setEnabled(id: number, enabled: boolean): Promise<void> {
+		try {
+			await this.#db.call('monitors.setEnabled', { id, enabled });
+			await this.load();
+		} catch (error) {
+			reportError(error, enabled ? 'Resuming the monitor' : 'Pausing the monitor');
+		}
+	}
+
+	async checkNow(id: number): Promise<void> {
+		try {
+			await this.#db.call('checks.runNow', { id });
+		} catch (error) {
+			reportError(error, 'Starting a check');
 		}
 	}
 }

@@ -1,25 +1,40 @@
-/** Hash routes (`#/monitors`, `#/database`): they work from a static host and offline, with no server rewrites. */
-export const ROUTES = ['monitors', 'database'] as const;
+/**
+ * Hash routes (`#/monitors`, `#/monitors/12`, `#/database`, `#/settings`): they work from a static host
+ * and offline, with no server rewrites.
+ */
+export const ROUTES = ['monitors', 'database', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
-function parse(hash: string): Route {
-	const name = hash.replace(/^#\/?/, '').split('/')[0];
-	return (ROUTES as readonly string[]).includes(name ?? '') ? (name as Route) : 'monitors';
+interface Location {
+	route: Route;
+	/** The id in `#/monitors/<id>`; null elsewhere. */
+	id: number | null;
+}
+
+function parse(hash: string): Location {
+	const [name, param] = hash.replace(/^#\/?/, '').split('/');
+	const route = (ROUTES as readonly string[]).includes(name ?? '') ? (name as Route) : 'monitors';
+	const id = Number(param);
+	return { route, id: route === 'monitors' && Number.isSafeInteger(id) && id > 0 ? id : null };
 }
 
 class Router {
-	#route = $state<Route>(parse(location.hash));
+	#location = $state.raw<Location>(parse(location.hash));
 
 	constructor() {
-		addEventListener('hashchange', () => (this.#route = parse(location.hash)));
+		addEventListener('hashchange', () => (this.#location = parse(location.hash)));
 	}
 
 	get route(): Route {
-		return this.#route;
+		return this.#location.route;
 	}
 
-	go(route: Route): void {
-		location.hash = `#/${route}`;
+	get id(): number | null {
+		return this.#location.id;
+	}
+
+	go(route: Route, id?: number): void {
+		location.hash = id === undefined ? `#/${route}` : `#/${route}/${id}`;
 	}
 }
 

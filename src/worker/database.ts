@@ -53,6 +53,7 @@ export class LiveDatabase {
 	#persister: Persister;
 	readonly #options: OpenOptions;
 	#readOnly: AppError | null;
+	readonly #changeListeners = new Set<(tables: string[]) => void>();
 	/** Set while a restore or import swaps the database: writes wait for it, other swaps are refused. */
 	#exclusive: Promise<void> | null = null;
 
@@ -177,9 +178,20 @@ export class LiveDatabase {
 		if (this.#totalChanges() !== before) {
 			await this.#persister.persist();
 			tables.delete('_requests');
-			if (tables.size > 0) this.#options.onChanged?.([...tables].sort());
+			if (tables.size > 0) this.#announce([...tables].sort());
 		}
 		return outcome.result;
+	}
+
+	#announce(tables: string[]): void {
+		this.#options.onChanged?.(tables);
+		for (const listener of this.#changeListeners) listener(tables);
+	}
+
+	/** Hears about every durable change, by table name (owner-side jobs use it; windows get events). */
+	subscribe(listener: (tables: string[]) => void): () => void {
+		this.#changeListeners.add(listener);
+		return () => this.#changeListeners.delete(listener);
 	}
 
 	/** Deletes ledger rows older than `maxAgeMs`; run by the owner from time to time. */
@@ -303,7 +315,7 @@ export class LiveDatabase {
 
 			this.#options.onSave?.(this.#persister.status());
 			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
-			this.#options.onChanged?.([...tables].sort());
+			this.#announce([...tables].sort());
 			return safety;
 		} finally {
 			next?.db.close();

@@ -3,6 +3,8 @@
  * this worker becomes the owner, stopped when it stops being one. Scheduled checks, Telegram polling and
  * log rotation join this list in later issues.
  */
+import { rotate } from './checks/retention';
+import { Scheduler, type SchedulerEnv } from './checks/scheduler';
 import type { HandlerContext } from './handlers';
 
 export interface OwnerJob {
@@ -30,7 +32,64 @@ export const pruneRequestLedger: OwnerJob = {
 	},
 };
 
-export const OWNER_JOBS: readonly OwnerJob[] = [pruneRequestLedger];
+/** The browser's clock, network and timers, as the scheduler sees them in a worker. */
+function workerEnv(): SchedulerEnv {
+	return {
+		fetch: (input, init) => fetch(input, init),
+		now: Date.now,
+		clock: () => performance.now(),
+		setTimer: (fn, ms) => setTimeout(fn, ms),
+		clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+		online: () => navigator.onLine,
+	};
+}
+
+/** Scheduled checks: started with ownership, refreshed when monitors change, paused while offline. */
+export const runChecks: OwnerJob = {
+	name: 'checks',
+	start(ctx) {
+		const scheduler = new Scheduler(ctx.db, workerEnv());
+		ctx.services.scheduler = scheduler;
+		const unsubscribe = ctx.db.subscribe((tables) => {
+			if (tables.includes('monitors')) scheduler.refresh();
+		});
+		const onNetwork = () => scheduler.onlineChanged();
+		addEventListener('online', onNetwork);
+		addEventListener('offline', onNetwork);
+		scheduler.start();
+		return () => {
+			scheduler.stop();
+			unsubscribe();
+			removeEventListener('online', onNetwork);
+			removeEventListener('offline', onNetwork);
+			delete ctx.services.scheduler;
+		};
+	},
+};
+
+const ROTATE_EVERY_MS = 24 * 60 * 60 * 1000;
+const FIRST_ROTATION_AFTER_MS = 60 * 1000;
+
+/** The daily retention run; the first one a minute after start, so opening the app stays quick. */
+export const rotateHistory: OwnerJob = {
+	name: 'rotate-history',
+	start(ctx) {
+		const run = () => {
+			if (ctx.db.readOnly) return;
+			rotate(ctx.db, ctx.now()).catch((error: unknown) =>
+				console.warn('Rotating history failed', error),
+			);
+		};
+		const first = setTimeout(run, FIRST_ROTATION_AFTER_MS);
+		const timer = setInterval(run, ROTATE_EVERY_MS);
+		return () => {
+			clearTimeout(first);
+			clearInterval(timer);
+		};
+	},
+};
+
+export const OWNER_JOBS: readonly OwnerJob[] = [pruneRequestLedger, runChecks, rotateHistory];
 
 export function startJobs(ctx: HandlerContext, jobs: readonly OwnerJob[] = OWNER_JOBS): () => void {
 	const stops = jobs.map((job) => job.start(ctx));

@@ -37,15 +37,11 @@ async function buildImage(): Promise<Uint8Array> {
 		readdirSync(dir).map((n) => [`/migrations/${n}`, readFileSync(join(dir, n), 'utf8')]),
 	);
 	migrate(engine, await parseMigrations(sources));
-	engine.exec(`CREATE TABLE checks (
-		id INTEGER PRIMARY KEY, monitor_id INTEGER NOT NULL, due_at INTEGER NOT NULL, started_at INTEGER NOT NULL,
-		duration_ms REAL NOT NULL, status INTEGER, ok INTEGER NOT NULL, error TEXT, bytes INTEGER)`);
-	engine.exec('CREATE INDEX checks_monitor_time ON checks (monitor_id, started_at)');
 	const random = rng(42);
 	const errors = [
-		'TypeError: Failed to fetch',
-		'Timeout after 10000 ms',
-		'HTTP 503 Service Unavailable',
+		'Unreachable: no answer from the server (Failed to fetch)',
+		'No answer within 10 s',
+		'HTTP 503, expected 200-299',
 	];
 	engine.transaction(() => {
 		for (let m = 1; m <= MONITORS; m++) {
@@ -63,17 +59,20 @@ async function buildImage(): Promise<Uint8Array> {
 			const monitor = (i % MONITORS) + 1;
 			const due = 1_760_000_000_000 + Math.floor(i / MONITORS) * 60_000;
 			const failed = random() < 0.02;
+			const ms = Math.round((30 + -Math.log(1 - random()) * 120) * 100) / 100;
 			engine.run(
-				'INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, status, ok, error, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+				`INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, outcome, http_status, message, mode)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, 'full')`,
 				[
 					monitor,
 					due,
 					due + Math.floor(random() * 400),
-					Math.round((30 + -Math.log(1 - random()) * 120) * 100) / 100,
+					ms,
+					failed ? 'down' : 'up',
 					failed ? (random() < 0.5 ? null : 503) : 200,
-					failed ? 0 : 1,
-					failed ? errors[Math.floor(random() * errors.length)]! : null,
-					failed ? null : 200 + Math.floor(random() * 5000),
+					failed
+						? errors[Math.floor(random() * errors.length)]!
+						: `HTTP 200 in ${Math.round(ms)} ms`,
 				],
 			);
 		}

@@ -16,6 +16,8 @@ function writeMany(page: Page, prefix: string, count: number): Promise<string[]>
 					name: `${p} ${String(i).padStart(3, '0')}`,
 					url: `https://example.com/${p}/${i}`,
 					intervalS: 60,
+					// Paused: this test is about concurrent writes, not about running 900 checks meanwhile.
+					enabled: false,
 				});
 				await ack?.(made.name);
 				return made.name;
@@ -61,7 +63,7 @@ test('closing the owning window mid-stream: the others’ writes all complete, n
 
 	const fromOwner = writeMany(owner!, 'owner', 300).catch(() => 'closed');
 	const fromOthers = Promise.all([writeMany(b!, 'b', 300), writeMany(c!, 'c', 300)]);
-	await expect.poll(() => ownerAcks.length, { intervals: [5] }).toBeGreaterThan(20);
+	await expect.poll(() => ownerAcks.length, { intervals: [5], timeout: 30_000 }).toBeGreaterThan(20);
 	await owner!.close();
 	expect(await fromOwner).toBe('closed');
 

@@ -16,9 +16,6 @@ import { newEngine, realMigrations, sha256 } from './helpers';
 async function sampleImage(monitors = 20, checksPerMonitor = 300): Promise<Uint8Array> {
 	const engine = await newEngine();
 	migrate(engine, await realMigrations());
-	engine.exec(
-		'CREATE TABLE checks (monitor_id INTEGER, at INTEGER, latency_ms REAL, status INTEGER)',
-	);
 	engine.transaction(() => {
 		for (let m = 1; m <= monitors; m++) {
 			engine.run(
@@ -27,12 +24,12 @@ async function sampleImage(monitors = 20, checksPerMonitor = 300): Promise<Uint8
 				[`Monitor ${m}`, `https://example.com/${m}`],
 			);
 			for (let c = 0; c < checksPerMonitor; c++) {
-				engine.run('INSERT INTO checks VALUES (?, ?, ?, ?)', [
-					m,
-					1_700_000_000_000 + c * 60_000,
-					40 + ((c * 7919) % 300),
-					200,
-				]);
+				const at = 1_700_000_000_000 + c * 60_000;
+				engine.run(
+					`INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, outcome, http_status, message, mode)
+					 VALUES (?, ?, ?, ?, 'up', 200, 'HTTP 200', 'full')`,
+					[m, at, at, 40 + ((c * 7919) % 300)],
+				);
 			}
 		}
 	});

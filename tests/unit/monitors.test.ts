@@ -23,7 +23,16 @@ describe('monitor validation', () => {
 	it('accepts a good monitor and fills in defaults', () => {
 		expect(validateMonitorInput(good)).toEqual({
 			ok: true,
-			value: { ...good, method: 'GET', timeoutMs: 10_000, enabled: true },
+			value: {
+				...good,
+				method: 'GET',
+				timeoutMs: 10_000,
+				enabled: true,
+				mode: 'full',
+				retries: 0,
+				conditions: {},
+				headers: {},
+			},
 		});
 	});
 

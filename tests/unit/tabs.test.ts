@@ -83,7 +83,7 @@ async function world() {
 			async openOwner(hooks) {
 				await openGate;
 				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
-				const runtime = new OwnerRuntime(db, build);
+				const runtime = new OwnerRuntime(db, build, { jobs: [] });
 				const serve = runtime.serve.bind(runtime);
 				runtime.serve = async (...args) => {
 					window.served++;
@@ -141,11 +141,13 @@ describe('tabs', () => {
 		const b = w.open('b');
 		await a.call('monitors.create', input('x'));
 		// Events reach other windows a moment after the reply; wait for them rather than a fixed time.
-		await expect.poll(() => b.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
+		await expect
+			.poll(() => b.events.changed?.at(-1))
+			.toMatchObject({ tables: expect.arrayContaining(['monitors']) });
 		await expect
 			.poll(() => b.events.save?.at(-1))
 			.toMatchObject({ state: 'saved', savedBy: 'another-window' });
-		expect(a.events.changed?.at(-1)).toEqual({ tables: ['monitors'] });
+		expect(a.events.changed?.at(-1)?.tables).toContain('monitors');
 		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
 		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
 		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });

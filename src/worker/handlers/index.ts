@@ -7,6 +7,24 @@
 import type { ArgsOf, Method, ResultOf } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { LiveDatabase } from '../database';
+import { CHART_RANGES, type ChartRange } from '../../shared/history';
+import { detail, overview } from '../checks/history';
+import { rotate } from '../checks/retention';
+import type { Scheduler } from '../checks/scheduler';
+import {
+	createMonitor,
+	deleteMonitor,
+	getMonitor,
+	listMonitors,
+	setMonitorEnabled,
+	updateMonitor,
+} from './monitors';
+import { getSettings, updateSettings } from './settings';
+
+/** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
+export interface Services {
+	scheduler?: Scheduler;
+}
 import {
 	createManualBackup,
 	deleteBackup,
@@ -14,11 +32,11 @@ import {
 	listBackups,
 	restoreBackup,
 } from './backups';
-import { createMonitor, deleteMonitor, getMonitor, listMonitors, updateMonitor } from './monitors';
 
 export interface HandlerContext {
 	db: LiveDatabase;
 	now: () => number;
+	services: Services;
 }
 
 type Handler<M extends Method> =
@@ -43,6 +61,30 @@ export const handlers: HandlerTable = {
 		run: ({ db, now }, { id, input }) => updateMonitor(db.engine, id, input, now()),
 	},
 	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
+	'monitors.setEnabled': {
+		kind: 'write',
+		run: ({ db, now }, { id, enabled }) =>
+			setMonitorEnabled(db.engine, id, enabled === true, now()),
+	},
+	'monitors.overview': { kind: 'read', run: ({ db, now }) => overview(db.engine, now()) },
+	'monitors.detail': {
+		kind: 'read',
+		run: ({ db, now }, { id, range }) => detail(db.engine, id, checkRange(range), now()),
+	},
+	'checks.runNow': {
+		kind: 'read',
+		run: async ({ db, services }, { id }) => {
+			getMonitor(db.engine, id);
+			if (!services.scheduler) throw new AppError('db-read-only');
+			await services.scheduler.checkNow(id);
+		},
+	},
+	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
+	'settings.update': {
+		kind: 'write',
+		run: ({ db, now }, patch) => updateSettings(db.engine, patch, now()),
+	},
+	'maintenance.rotate': { kind: 'read', run: ({ db, now }) => rotate(db, now()) },
 	'database.status': { kind: 'read', run: ({ db }) => db.status() },
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
 	'database.flush': {
@@ -58,6 +100,13 @@ export const handlers: HandlerTable = {
 	'backups.delete': { kind: 'task', run: ({ db }, args) => deleteBackup(db, args) },
 	'backups.download': { kind: 'read', run: ({ db }, args) => downloadBackup(db, args) },
 };
+
+function checkRange(range: unknown): ChartRange {
+	if (!CHART_RANGES.includes(range as ChartRange)) {
+		throw new AppError('invalid-input', `A chart range is one of ${CHART_RANGES.join(', ')}.`);
+	}
+	return range as ChartRange;
+}
 
 /**
  * Runs one call. `requestId` identifies the call across windows, so a write retried after a hand-over

@@ -1,4 +1,5 @@
 /** Monitor rows in and out of SQLite. Every value is bound; every input is validated here, not trusted. */
+import { readConditions, readHeaders, type CheckMode } from '../../shared/checks';
 import { AppError } from '../../shared/errors';
 import {
 	validateMonitorInput,
@@ -16,11 +17,24 @@ interface MonitorRow {
 	interval_s: number;
 	timeout_ms: number;
 	enabled: number;
+	mode: string;
+	retries: number;
+	conditions: string;
+	headers: string;
 	created_at: number;
 	updated_at: number;
 }
 
-const COLUMNS = 'id, name, url, method, interval_s, timeout_ms, enabled, created_at, updated_at';
+const COLUMNS =
+	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, created_at, updated_at';
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return {};
+	}
+}
 
 function toMonitor(row: MonitorRow): Monitor {
 	return {
@@ -31,6 +45,10 @@ function toMonitor(row: MonitorRow): Monitor {
 		intervalS: row.interval_s,
 		timeoutMs: row.timeout_ms,
 		enabled: row.enabled === 1,
+		mode: row.mode as CheckMode,
+		retries: row.retries,
+		conditions: readConditions(parseJson(row.conditions)),
+		headers: readHeaders(parseJson(row.headers)),
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
@@ -64,10 +82,16 @@ export function getMonitor(engine: Engine, id: unknown): Monitor {
 export function createMonitor(engine: Engine, input: unknown, now: number): Monitor {
 	const m = valid(input);
 	const { lastInsertRowid } = engine.run(
-		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		[m.name, m.url, m.method, m.intervalS, m.timeoutMs, m.enabled ? 1 : 0, now, now],
+		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
+		   headers, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		[...configValues(m), now, now],
 	);
+	// A new monitor is checked at once.
+	engine.run('INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, ?)', [
+		lastInsertRowid,
+		now,
+	]);
 	return getMonitor(engine, lastInsertRowid);
 }
 
@@ -75,19 +99,54 @@ export function updateMonitor(engine: Engine, id: unknown, input: unknown, now: 
 	const m = valid(input);
 	const existing = getMonitor(engine, id);
 	engine.run(
-		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?,
-		 updated_at = ? WHERE id = ?`,
-		[
-			m.name,
-			m.url,
-			m.method,
-			m.intervalS,
-			m.timeoutMs,
-			m.enabled ? 1 : 0,
-			Math.max(now, existing.createdAt),
-			existing.id,
-		],
+		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?, mode = ?,
+		   retries = ?, conditions = ?, headers = ?, updated_at = ?
+		 WHERE id = ?`,
+		[...configValues(m), Math.max(now, existing.createdAt), existing.id],
 	);
+	// Changed settings are checked at once, and an old CORS verdict no longer applies.
+	engine.run(
+		`INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, ?)
+		 ON CONFLICT (monitor_id) DO UPDATE SET next_due_at = excluded.next_due_at, cors_blocked = 0,
+		   retrying = 0, failures = 0`,
+		[existing.id, now],
+	);
+	return getMonitor(engine, existing.id);
+}
+
+function configValues(m: Required<MonitorInput>): (string | number)[] {
+	return [
+		m.name,
+		m.url,
+		m.method,
+		m.intervalS,
+		m.timeoutMs,
+		m.enabled ? 1 : 0,
+		m.mode,
+		m.retries,
+		JSON.stringify(m.conditions),
+		JSON.stringify(m.headers),
+	];
+}
+
+/** Pauses or resumes checking without touching the other settings. */
+export function setMonitorEnabled(
+	engine: Engine,
+	id: unknown,
+	enabled: boolean,
+	now: number,
+): Monitor {
+	const existing = getMonitor(engine, id);
+	engine.run('UPDATE monitors SET enabled = ?, updated_at = ? WHERE id = ?', [
+		enabled ? 1 : 0,
+		Math.max(now, existing.createdAt),
+		existing.id,
+	]);
+	if (enabled)
+		engine.run('UPDATE monitor_status SET next_due_at = ? WHERE monitor_id = ?', [
+			now,
+			existing.id,
+		]);
 	return getMonitor(engine, existing.id);
 }
 

@@ -8,7 +8,7 @@ import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError } from '../../shared/errors';
 import type { LiveDatabase } from '../database';
 import { dispatch, type HandlerContext } from '../handlers';
-import { startJobs } from '../jobs';
+import { startJobs, type OwnerJob } from '../jobs';
 import type { CallResult } from './protocol';
 
 export class OwnerRuntime {
@@ -17,10 +17,14 @@ export class OwnerRuntime {
 	readonly #stopJobs: () => void;
 	#stopped = false;
 
-	constructor(db: LiveDatabase, build: BuildInfo, now: () => number = Date.now) {
-		this.#ctx = { db, now };
+	constructor(
+		db: LiveDatabase,
+		build: BuildInfo,
+		options: { now?: () => number; jobs?: readonly OwnerJob[] } = {},
+	) {
+		this.#ctx = { db, now: options.now ?? Date.now, services: {} };
 		this.#build = build;
-		this.#stopJobs = startJobs(this.#ctx);
+		this.#stopJobs = startJobs(this.#ctx, options.jobs);
 	}
 
 	get phase(): Phase {

@@ -1,0 +1,86 @@
+/** What the monitor list and the monitor page show: current state, recent checks, charts, events. */
+import type { MonitorState, Outcome, CheckMode } from './checks';
+import type { Monitor } from './monitors';
+
+export interface CheckRecord {
+	id: number;
+	dueAt: number;
+	startedAt: number;
+	durationMs: number;
+	outcome: Outcome;
+	httpStatus: number | null;
+	message: string;
+	mode: CheckMode;
+}
+
+export interface MonitorStatus {
+	state: MonitorState;
+	stateSince: number | null;
+	/** A failed check is being retried before the monitor is declared down. */
+	retrying: boolean;
+	failures: number;
+	nextDueAt: number;
+	/** The last full check was refused by CORS while the server itself answered. */
+	corsBlocked: boolean;
+	lastCheck: CheckRecord | null;
+}
+
+export interface RecentCheck {
+	at: number;
+	outcome: Outcome;
+	durationMs: number;
+	/** Ran later than one interval after it was due: checks are missing before it. */
+	late: boolean;
+}
+
+export interface MonitorOverview {
+	monitor: Monitor;
+	status: MonitorStatus;
+	/** Share of checks in the last 24 h that got an acceptable answer (up or degraded), 0..1; null without checks. */
+	uptime24h: number | null;
+	/** The latest checks, oldest first. */
+	recent: RecentCheck[];
+}
+
+export const CHART_RANGES = ['1h', '24h', '7d', '30d'] as const;
+export type ChartRange = (typeof CHART_RANGES)[number];
+
+export interface ChartPoint {
+	t: number;
+	min: number | null;
+	avg: number | null;
+	max: number | null;
+	checks: number;
+	up: number;
+	degraded: number;
+	down: number;
+}
+
+export interface StateEvent {
+	id: number;
+	at: number;
+	from: Outcome | null;
+	to: Outcome;
+	message: string;
+}
+
+export interface MonitorDetail extends MonitorOverview {
+	range: ChartRange;
+	/** The chart's window: the whole range, whether or not checks cover it. */
+	from: number;
+	to: number;
+	bucketMs: number;
+	points: ChartPoint[];
+	uptime: Record<'24h' | '7d' | '30d', number | null>;
+	events: StateEvent[];
+	checks: CheckRecord[];
+}
+
+export const DEFAULT_RETENTION_DAYS = 30;
+export const RETENTION_DAYS_MIN = 1;
+export const RETENTION_DAYS_MAX = 3650;
+
+export interface AppSettings {
+	/** Raw checks older than this are deleted by the daily rotation. */
+	retentionDays: number;
+}

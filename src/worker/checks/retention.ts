@@ -1,0 +1,56 @@
+/**
+ * Keeps history "rotating, bounded", as the seed document asks: raw checks older than the retention
+ * period (setting `retention_days`, default 30) are deleted, minute rollups after a week, hour and day
+ * rollups after a year. State-change events are never rotated. Deletion runs in batches, each its own
+ * small transaction, with a pause between them so other calls keep being answered.
+ */
+import type { LiveDatabase } from '../database';
+import { getSettings } from '../handlers/settings';
+
+const DAY = 86_400_000;
+const MINUTE_ROLLUPS_DAYS = 7;
+const ROLLUPS_DAYS = 365;
+
+export interface RotationResult {
+	checks: number;
+	rollups: number;
+}
+
+export async function rotate(
+	db: LiveDatabase,
+	now: number,
+	options: { batch?: number; pause?: () => Promise<void> } = {},
+): Promise<RotationResult> {
+	const batch = options.batch ?? 2000;
+	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
+	const checksBefore = now - getSettings(db.engine).retentionDays * DAY;
+	const result: RotationResult = { checks: 0, rollups: 0 };
+
+	const inBatches = async (sql: string, params: (string | number)[]): Promise<number> => {
+		let total = 0;
+		for (;;) {
+			const removed = await db.write(() => db.engine.run(sql, [...params, batch]).changes);
+			total += removed;
+			if (removed < batch) return total;
+			await pause();
+		}
+	};
+
+	result.checks = await inBatches(
+		'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+		[checksBefore],
+	);
+	result.rollups += await inBatches(
+		`DELETE FROM rollups WHERE (monitor_id, resolution, bucket_start) IN (
+		   SELECT monitor_id, resolution, bucket_start FROM rollups
+		   WHERE resolution = 'minute' AND bucket_start < ? LIMIT ?)`,
+		[now - MINUTE_ROLLUPS_DAYS * DAY],
+	);
+	result.rollups += await inBatches(
+		`DELETE FROM rollups WHERE (monitor_id, resolution, bucket_start) IN (
+		   SELECT monitor_id, resolution, bucket_start FROM rollups
+		   WHERE resolution IN ('hour', 'day') AND bucket_start < ? LIMIT ?)`,
+		[now - ROLLUPS_DAYS * DAY],
+	);
+	return result;
+}

@@ -1,0 +1,78 @@
+/**
+ * Real HTTP servers on 127.0.0.1 for the checks to probe: with and without CORS, slow, failing, and one
+ * that hangs up. Each records how many requests it saw.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Target {
+	url: string;
+	hits: number;
+	close(): Promise<void>;
+}
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<Target> {
+	const target = { url: '', hits: 0, close: () => Promise.resolve() };
+	const server: Server = createServer((request, response) => {
+		target.hits++;
+		handler(request, response);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	target.url = `http://127.0.0.1:${port}/health`;
+	target.close = () =>
+		new Promise((resolve) => {
+			server.closeAllConnections();
+			server.close(() => resolve());
+		});
+	return target;
+}
+
+const CORS = { 'Access-Control-Allow-Origin': '*' };
+
+/** 200 with a JSON body, CORS allowed. `state` can be switched by the test. */
+export function corsTarget(
+	state: { status: number; body: string } = {
+		status: 200,
+		body: '{"status":"ok","db":{"latency":12}}',
+	},
+) {
+	return serve((_req, res) => {
+		res.writeHead(state.status, { ...CORS, 'Content-Type': 'application/json' });
+		res.end(state.body);
+	}).then((t) => Object.assign(t, { state }));
+}
+
+/** 200 without any CORS header: a full check cannot read it, a reachability check can. */
+export function noCorsTarget() {
+	return serve((_req, res) => {
+		res.writeHead(200, { 'Content-Type': 'text/plain' });
+		res.end('hello');
+	});
+}
+
+/** Answers after `delayMs`. */
+export function slowTarget(delayMs: number) {
+	return serve((_req, res) => {
+		setTimeout(() => {
+			if (res.destroyed) return;
+			res.writeHead(200, CORS);
+			res.end('slow but fine');
+		}, delayMs);
+	});
+}
+
+/** Always 500. */
+export function errorTarget() {
+	return serve((_req, res) => {
+		res.writeHead(500, CORS);
+		res.end('internal error');
+	});
+}
+
+/** Accepts the connection and closes it without an answer. */
+export function hangUpTarget() {
+	return serve((req) => req.socket.destroy());
+}

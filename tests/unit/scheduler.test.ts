@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { LiveDatabase } from '../../src/worker/database';
+import { rotate } from '../../src/worker/checks/retention';
+import { Scheduler, type SchedulerEnv } from '../../src/worker/checks/scheduler';
+import { createMonitor, setMonitorEnabled } from '../../src/worker/handlers/monitors';
+import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { loadSql, realMigrations } from './helpers';
+
+const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
+
+/** A clock that only moves when told, timers that fire when it passes them, and a scripted network. */
+class FakeEnv implements SchedulerEnv {
+	time = T0;
+	isOnline = true;
+	timers: { at: number; fn: () => void; id: number }[] = [];
+	#nextTimer = 1;
+	/** What the next requests get: a status code, 'network' for a failed connection. */
+	answers: (number | 'network')[] = [];
+	defaultAnswer: number | 'network' = 200;
+	requests: string[] = [];
+	latencyMs = 20;
+
+	now = () => this.time;
+	clock = () => this.time;
+	online = () => this.isOnline;
+	setTimer = (fn: () => void, ms: number) => {
+		const id = this.#nextTimer++;
+		this.timers.push({ at: this.time + ms, fn, id });
+		return id;
+	};
+	clearTimer = (handle: unknown) => {
+		this.timers = this.timers.filter((t) => t.id !== handle);
+	};
+	fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+		this.requests.push(`${init?.mode ?? 'cors'} ${url}`);
+		const answer = this.answers.shift() ?? this.defaultAnswer;
+		this.time += this.latencyMs;
+		if (answer === 'network') return Promise.reject(new TypeError('Failed to fetch'));
+		return Promise.resolve(new Response('ok', { status: answer }));
+	};
+}
+
+async function setup(intervalS = 30, retries = 0) {
+	const env = new FakeEnv();
+	const db = await LiveDatabase.open({
+		SQL: await loadSql(),
+		files: await realMigrations(),
+		store: new MemoryImageStore(),
+		writerId: 'test',
+		now: () => env.time,
+	});
+	const monitor = await db.write(() =>
+		createMonitor(
+			db.engine,
+			{ name: 'API', url: 'https://api.test/health', intervalS, retries },
+			env.time,
+		),
+	);
+	const scheduler = new Scheduler(db, env, { retryDelayMs: 5_000 });
+	db.subscribe((tables) => tables.includes('monitors') && scheduler.refresh());
+
+	/** Moves the clock to `to`, firing the timers on the way, and lets each check finish. */
+	const advanceTo = async (to: number) => {
+		for (;;) {
+			await settle();
+			const next = env.timers.filter((t) => t.at <= to).sort((a, b) => a.at - b.at)[0];
+			if (!next) break;
+			env.timers = env.timers.filter((t) => t !== next);
+			env.time = Math.max(env.time, next.at);
+			next.fn();
+		}
+		env.time = Math.max(env.time, to);
+		await settle();
+	};
+	const settle = async () => {
+		for (let i = 0; i < 5; i++) {
+			await scheduler.whenIdle();
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+	};
+	const checks = () =>
+		db.engine.all<{ due_at: number; started_at: number; outcome: string; message: string }>(
+			'SELECT due_at, started_at, outcome, message FROM checks ORDER BY id',
+		);
+	const events = () =>
+		db.engine.all<{ from_state: string | null; to_state: string }>(
+			'SELECT from_state, to_state FROM events ORDER BY id',
+		);
+	const status = () =>
+		db.engine.get<{ state: string; retrying: number; next_due_at: number }>(
+			'SELECT * FROM monitor_status',
+		);
+	return { env, db, monitor, scheduler, advanceTo, settle, checks, events, status };
+}
+
+describe('scheduler', () => {
+	it('checks a new monitor at once, then every interval, on time', async () => {
+		const t = await setup(30);
+		t.scheduler.start();
+		await t.advanceTo(T0 + 95_000);
+		const rows = t.checks();
+		expect(rows.map((r) => r.due_at - T0)).toEqual([0, 30_000, 60_000, 90_000]);
+		expect(rows.every((r) => r.started_at === r.due_at && r.outcome === 'up')).toBe(true);
+		expect(t.events()).toEqual([{ from_state: null, to_state: 'up' }]);
+		expect(t.status()?.next_due_at).toBe(T0 + 120_000);
+		expect(Math.max(...t.scheduler.delays())).toBe(0);
+	});
+
+	it('records a gap honestly after a suspension, without a burst of catch-up checks', async () => {
+		const t = await setup(30);
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		// The tab is suspended for ten minutes: no timer fires, then time jumps.
+		const timers = t.env.timers;
+		t.env.timers = [];
+		t.env.time = T0 + 600_000;
+		for (const timer of timers) timer.fn();
+		await t.settle();
+
+		const rows = t.checks();
+		expect(rows).toHaveLength(2);
+		expect(rows[1]!.due_at).toBe(T0 + 30_000);
+		expect(rows[1]!.started_at).toBe(T0 + 600_000);
+		expect(Math.max(...t.scheduler.delays())).toBe(570_000);
+		// The next check is one interval after this one ran, not a catch-up series.
+		expect(t.status()!.next_due_at).toBeGreaterThanOrEqual(T0 + 630_000);
+	});
+
+	it('retries before declaring down, and records the recovery', async () => {
+		const t = await setup(60, 2);
+		t.env.answers = [200, 500, 500, 500, 200];
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		await t.advanceTo(T0 + 61_000);
+		expect(t.status()).toMatchObject({ state: 'up', retrying: 1 });
+		// Retries come after the retry delay, not a whole interval.
+		expect(t.status()!.next_due_at - (T0 + 60_020)).toBe(5_000);
+		await t.advanceTo(T0 + 67_000);
+		expect(t.status()).toMatchObject({ state: 'up', retrying: 1 });
+		await t.advanceTo(T0 + 73_000);
+		expect(t.status()).toMatchObject({ state: 'down', retrying: 0 });
+		await t.advanceTo(T0 + 200_000);
+		expect(t.events()).toEqual([
+			{ from_state: null, to_state: 'up' },
+			{ from_state: 'up', to_state: 'down' },
+			{ from_state: 'down', to_state: 'up' },
+		]);
+		expect(t.checks().map((c) => c.outcome)).toEqual(['up', 'down', 'down', 'down', 'up', 'up']);
+	});
+
+	it('runs nothing and records no failure while offline, and resumes when back online', async () => {
+		const t = await setup(30);
+		t.env.isOnline = false;
+		t.scheduler.start();
+		await t.advanceTo(T0 + 120_000);
+		expect(t.checks()).toHaveLength(0);
+		expect(t.env.requests).toHaveLength(0);
+		t.env.isOnline = true;
+		t.scheduler.onlineChanged();
+		await t.advanceTo(T0 + 121_000);
+		expect(t.checks()).toHaveLength(1);
+		expect(t.checks()[0]).toMatchObject({ due_at: T0, started_at: T0 + 120_000, outcome: 'up' });
+	});
+
+	it('does not check a paused monitor; resuming checks it at once', async () => {
+		const t = await setup(30);
+		await t.db.write(() => setMonitorEnabled(t.db.engine, t.monitor.id, false, t.env.time));
+		t.scheduler.start();
+		await t.advanceTo(T0 + 100_000);
+		expect(t.checks()).toHaveLength(0);
+		await t.db.write(() => setMonitorEnabled(t.db.engine, t.monitor.id, true, t.env.time));
+		await t.advanceTo(T0 + 100_500);
+		expect(t.checks()).toHaveLength(1);
+	});
+
+	it('tells a CORS refusal from an unreachable server in full mode', async () => {
+		const t = await setup(30);
+		// The CORS request fails, the no-cors probe gets an (opaque) answer.
+		t.env.answers = ['network', 200];
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		expect(t.env.requests).toEqual([
+			'cors https://api.test/health',
+			'no-cors https://api.test/health',
+		]);
+		expect(t.checks()[0]!.message).toMatch(/CORS/);
+		expect(t.db.engine.value('SELECT cors_blocked FROM monitor_status')).toBe(1);
+
+		t.env.answers = ['network', 'network'];
+		await t.advanceTo(T0 + 31_000);
+		expect(t.checks()[1]!.message).toMatch(/^Unreachable/);
+		expect(t.db.engine.value('SELECT cors_blocked FROM monitor_status')).toBe(0);
+	});
+
+	it('keeps rollups that add up to the raw checks', async () => {
+		const t = await setup(10);
+		t.env.answers = [200, 200, 500, 200, 200, 200];
+		t.scheduler.start();
+		await t.advanceTo(T0 + 55_000);
+		const minute = t.db.engine.all<{ checks: number; up: number; down: number }>(
+			"SELECT checks, up, down FROM rollups WHERE resolution = 'minute'",
+		);
+		const total = minute.reduce((a, r) => a + r.checks, 0);
+		expect(total).toBe(t.checks().length);
+		expect(minute.reduce((a, r) => a + r.down, 0)).toBe(1);
+		const hour = t.db.engine.get<{
+			checks: number;
+			min_ms: number;
+			max_ms: number;
+			sum_ms: number;
+			up: number;
+		}>("SELECT * FROM rollups WHERE resolution = 'hour'");
+		expect(hour).toMatchObject({ checks: 6, up: 5, min_ms: 20, max_ms: 20, sum_ms: 100 });
+	});
+});
+
+describe('retention', () => {
+	it('deletes raw checks past the retention period in batches, and keeps events and recent rollups', async () => {
+		const t = await setup(30);
+		const DAY = 86_400_000;
+		const e = t.db.engine;
+		await t.db.write(() => {
+			for (let i = 0; i < 45; i++) {
+				const at = T0 - i * DAY;
+				e.run(
+					`INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, outcome, message, mode)
+					 VALUES (?, ?, ?, 10, 'up', '', 'full')`,
+					[t.monitor.id, at, at],
+				);
+				for (const [resolution, size] of [
+					['minute', 60_000],
+					['hour', 3_600_000],
+					['day', DAY],
+				] as const)
+					e.run(
+						`INSERT OR IGNORE INTO rollups (monitor_id, resolution, bucket_start, checks, up, degraded, down, sum_ms)
+						 VALUES (?, ?, ?, 1, 1, 0, 0, 10)`,
+						[t.monitor.id, resolution, Math.floor(at / size) * size],
+					);
+			}
+			e.run("INSERT INTO events (monitor_id, at, from_state, to_state) VALUES (?, ?, NULL, 'up')", [
+				t.monitor.id,
+				T0 - 40 * DAY,
+			]);
+		});
+		let pauses = 0;
+		const result = await rotate(t.db, T0 + 1, {
+			batch: 4,
+			pause: () => Promise.resolve(void pauses++),
+		});
+
+		// Default retention: 30 days. Checks at 0..29 days old stay (30 rows), 30..44 go (15 rows).
+		expect(result.checks).toBe(15);
+		expect(e.value('SELECT count(*) FROM checks')).toBe(30);
+		expect(e.value('SELECT min(started_at) FROM checks')).toBe(T0 - 29 * DAY);
+		expect(pauses).toBeGreaterThanOrEqual(3);
+		expect(e.value('SELECT count(*) FROM events')).toBe(1);
+		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'minute'")).toBe(7);
+		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'hour'")).toBe(45);
+		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'day'")).toBe(45);
+	});
+
+	it('follows the retention setting', async () => {
+		const t = await setup(30);
+		const e = t.db.engine;
+		await t.db.write(() => {
+			e.run("INSERT INTO settings (key, value, updated_at) VALUES ('retention_days', '2', 0)");
+			for (const days of [0, 1, 2.5, 3])
+				e.run(
+					`INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, outcome, message, mode)
+					 VALUES (?, 0, ?, 10, 'up', '', 'full')`,
+					[t.monitor.id, T0 - days * 86_400_000],
+				);
+		});
+		expect((await rotate(t.db, T0)).checks).toBe(2);
+		expect(e.value('SELECT count(*) FROM checks')).toBe(2);
+	});
+});
