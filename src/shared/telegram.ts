@@ -189,3 +189,74 @@ export function checkTemplate(template: string): string | null {
 		return 'Write a literal & as &amp;.';
 	return null;
 }
+
+export type PreviewNode = string | { tag: PreviewTag; href?: string; children: PreviewNode[] };
+export type PreviewTag =
+	'strong' | 'em' | 'u' | 's' | 'code' | 'pre' | 'a' | 'blockquote' | 'spoiler';
+
+const PREVIEW_TAGS: Record<string, PreviewTag> = {
+	b: 'strong',
+	strong: 'strong',
+	i: 'em',
+	em: 'em',
+	u: 'u',
+	ins: 'u',
+	s: 's',
+	strike: 's',
+	del: 's',
+	code: 'code',
+	pre: 'pre',
+	a: 'a',
+	blockquote: 'blockquote',
+	'tg-spoiler': 'spoiler',
+};
+
+function decodeEntities(text: string): string {
+	return text.replace(/&(lt|gt|amp|quot|#\d+);/g, (_, name: string) =>
+		name === 'lt'
+			? '<'
+			: name === 'gt'
+				? '>'
+				: name === 'amp'
+					? '&'
+					: name === 'quot'
+						? '"'
+						: String.fromCodePoint(Number(name.slice(1))),
+	);
+}
+
+/**
+ * Parses a message in Telegram's HTML mode into a tree the UI renders as elements, so a preview shows the
+ * formatting without ever inserting HTML: unknown tags stay text, and only http(s) links keep their href.
+ */
+export function parseTelegramHtml(text: string): PreviewNode[] {
+	const root: PreviewNode[] = [];
+	const stack: {
+		tag: string;
+		node: Extract<PreviewNode, object> | null;
+		children: PreviewNode[];
+	}[] = [{ tag: '', node: null, children: root }];
+	const pattern = /<(\/?)([a-zA-Z-]+)((?:\s+[a-zA-Z-]+="[^"]*")*)\s*>/g;
+	let at = 0;
+	for (const match of text.matchAll(pattern)) {
+		const name = match[2]!.toLowerCase();
+		const mapped = PREVIEW_TAGS[name];
+		if (!mapped) continue;
+		const top = stack.at(-1)!;
+		if (match.index > at) top.children.push(decodeEntities(text.slice(at, match.index)));
+		at = match.index + match[0].length;
+		if (match[1]) {
+			if (stack.length > 1 && top.tag === name) stack.pop();
+			continue;
+		}
+		const node: Extract<PreviewNode, object> = { tag: mapped, children: [] };
+		if (mapped === 'a') {
+			const href = /href="([^"]*)"/.exec(match[3] ?? '')?.[1];
+			if (href && /^https?:\/\//i.test(decodeEntities(href))) node.href = decodeEntities(href);
+		}
+		top.children.push(node);
+		stack.push({ tag: name, node, children: node.children });
+	}
+	if (at < text.length) stack.at(-1)!.children.push(decodeEntities(text.slice(at)));
+	return root;
+}

@@ -80,14 +80,12 @@ export function listBots(engine: Engine): TelegramBot[] {
 export function botSecrets(
 	engine: Engine,
 ): { id: number; token: string; offset: number; status: BotStatus }[] {
-	return engine
-		.all<BotRow>('SELECT * FROM telegram_bots ORDER BY id')
-		.map((r) => ({
-			id: r.id,
-			token: r.token,
-			offset: r.update_offset,
-			status: r.status as BotStatus,
-		}));
+	return engine.all<BotRow>('SELECT * FROM telegram_bots ORDER BY id').map((r) => ({
+		id: r.id,
+		token: r.token,
+		offset: r.update_offset,
+		status: r.status as BotStatus,
+	}));
 }
 
 export function botToken(engine: Engine, botId: number): string {
