@@ -63,7 +63,7 @@ export interface DbApi {
 	'settings.get': Call<void, AppSettings>;
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */
-	'maintenance.rotate': Call<void, { checks: number; rollups: number }>;
+	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */

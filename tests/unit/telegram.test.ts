@@ -434,3 +434,30 @@ describe('delivery', () => {
 		});
 	});
 });
+
+describe('notification log retention', () => {
+	it('rotates sent and failed notifications with the checks, never one still to be sent', async () => {
+		const t = await setup();
+		const DAY = 86_400_000;
+		await t.db.write(() => {
+			for (const [status, age] of [
+				['sent', 40],
+				['failed', 40],
+				['uncertain', 40],
+				['pending', 40],
+				['sent', 5],
+			] as const)
+				t.e.run(
+					`INSERT INTO outbox (kind, chat_ref, text, created_at, status, next_attempt_at) VALUES ('test', ?, 'x', ?, ?, 0)`,
+					[t.chatRef, T0 - age * DAY, status],
+				);
+		});
+		const { rotate } = await import('../../src/worker/checks/retention');
+		const result = await rotate(t.db, T0);
+		expect(result.notifications).toBe(3);
+		expect(t.e.all('SELECT status FROM outbox ORDER BY id')).toEqual([
+			{ status: 'pending' },
+			{ status: 'sent' },
+		]);
+	});
+});
