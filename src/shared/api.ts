@@ -6,6 +6,13 @@ import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
+import type {
+	MonitorAlerts,
+	OutboxEntry,
+	TelegramBot,
+	TelegramChat,
+	TelegramOverview,
+} from './telegram';
 import type { WireError } from './errors';
 
 interface Call<Args, Result> {
@@ -25,10 +32,38 @@ export interface DbApi {
 	'monitors.detail': Call<{ id: number; range: ChartRange }, MonitorDetail>;
 	/** Runs the monitor's check now instead of at its next due time. */
 	'checks.runNow': Call<{ id: number }, void>;
+	'telegram.overview': Call<void, TelegramOverview>;
+	/** Checks the token with getMe and stores the bot; looks for its chats at once. */
+	'telegram.addBot': Call<{ token: string }, TelegramBot>;
+	'telegram.removeBot': Call<{ id: number }, { deleted: boolean }>;
+	/** A short getUpdates poll now: finds chats the bot was added to or written in. */
+	'telegram.discover': Call<{ botId: number }, { newChats: number; updates: number }>;
+	'telegram.removeWebhook': Call<{ botId: number }, { newChats: number; updates: number }>;
+	'telegram.refreshChat': Call<{ chatRef: number }, TelegramChat>;
+	'telegram.updateChat': Call<
+		{
+			chatRef: number;
+			isDefault: boolean;
+			defaultThreadId: number | null;
+			defaultSilent: boolean;
+			enable?: boolean;
+		},
+		TelegramChat
+	>;
+	'telegram.testMessage': Call<{ chatRef: number; threadId?: number | null }, { outboxId: number }>;
+	'telegram.setApiBase': Call<{ base: string }, { apiBase: string }>;
+	/** A custom message template, or null for the default one. */
+	'telegram.setTemplate': Call<{ template: string | null }, { template: string | null }>;
+	/** Sends a failed or uncertain message again, on purpose. */
+	'telegram.resend': Call<{ outboxId: number }, void>;
+	'alerts.get': Call<{ monitorId: number }, MonitorAlerts>;
+	'alerts.set': Call<{ monitorId: number; alerts: MonitorAlerts }, MonitorAlerts>;
+	/** The notification log: what was sent, or not, and why; newest first. */
+	'alerts.log': Call<{ monitorId: number | null }, OutboxEntry[]>;
 	'settings.get': Call<void, AppSettings>;
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */
-	'maintenance.rotate': Call<void, { checks: number; rollups: number }>;
+	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */

@@ -38,6 +38,11 @@ export const ERROR_CATALOGUE = {
 		'The window that owned the database changed while this call was on its way; it is sent again automatically.',
 	'app-outdated':
 		'A newer version of Monitor is open in another window and now owns the database. Reload this window to continue.',
+	'telegram-token-invalid':
+		'Telegram does not accept this bot token. Copy it again from BotFather (it may have been revoked).',
+	'telegram-unreachable':
+		'Telegram could not be reached: check the connection, or the Bot API server address in Telegram settings.',
+	'telegram-refused': 'Telegram refused the request.',
 	'sql-error': 'The database reported an error.',
 	internal: 'Something went wrong inside Monitor.',
 } as const;

@@ -14,6 +14,7 @@ const ROLLUPS_DAYS = 365;
 export interface RotationResult {
 	checks: number;
 	rollups: number;
+	notifications: number;
 }
 
 export async function rotate(
@@ -24,7 +25,7 @@ export async function rotate(
 	const batch = options.batch ?? 2000;
 	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 	const checksBefore = now - getSettings(db.engine).retentionDays * DAY;
-	const result: RotationResult = { checks: 0, rollups: 0 };
+	const result: RotationResult = { checks: 0, rollups: 0, notifications: 0 };
 
 	const inBatches = async (sql: string, params: (string | number)[]): Promise<number> => {
 		let total = 0;
@@ -38,6 +39,12 @@ export async function rotate(
 
 	result.checks = await inBatches(
 		'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+		[checksBefore],
+	);
+	// The notification log follows the checks' retention; messages still to be sent are never rotated.
+	result.notifications = await inBatches(
+		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		   WHERE status IN ('sent', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
 		[checksBefore],
 	);
 	result.rollups += await inBatches(

@@ -11,6 +11,7 @@ import { CHART_RANGES, type ChartRange } from '../../shared/history';
 import { detail, overview } from '../checks/history';
 import { rotate } from '../checks/retention';
 import type { Scheduler } from '../checks/scheduler';
+import type { Dispatcher } from '../telegram/dispatcher';
 import {
 	createMonitor,
 	deleteMonitor,
@@ -20,10 +21,13 @@ import {
 	updateMonitor,
 } from './monitors';
 import { getSettings, updateSettings } from './settings';
+import * as telegram from './telegram';
+import { outboxFor, requeue } from '../telegram/store';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
 	scheduler?: Scheduler;
+	telegram?: Dispatcher;
 }
 import {
 	createManualBackup,
@@ -78,6 +82,26 @@ export const handlers: HandlerTable = {
 			if (!services.scheduler) throw new AppError('db-read-only');
 			await services.scheduler.checkNow(id);
 		},
+	},
+	'telegram.overview': { kind: 'read', run: (ctx) => telegram.overview(ctx) },
+	'telegram.addBot': { kind: 'task', run: (ctx, args) => telegram.addBot(ctx, args) },
+	'telegram.removeBot': { kind: 'task', run: (ctx, args) => telegram.removeBot(ctx, args) },
+	'telegram.discover': { kind: 'task', run: (ctx, args) => telegram.discover(ctx, args) },
+	'telegram.removeWebhook': { kind: 'task', run: (ctx, args) => telegram.removeWebhook(ctx, args) },
+	'telegram.refreshChat': { kind: 'task', run: (ctx, args) => telegram.refresh(ctx, args) },
+	'telegram.updateChat': { kind: 'write', run: (ctx, args) => telegram.updateChat(ctx, args) },
+	'telegram.testMessage': { kind: 'write', run: (ctx, args) => telegram.testMessage(ctx, args) },
+	'telegram.setApiBase': { kind: 'write', run: (ctx, args) => telegram.setApiBase(ctx, args) },
+	'telegram.setTemplate': { kind: 'write', run: (ctx, args) => telegram.setTemplate(ctx, args) },
+	'telegram.resend': {
+		kind: 'write',
+		run: ({ db, now }, { outboxId }) => requeue(db.engine, outboxId, now()),
+	},
+	'alerts.get': { kind: 'read', run: (ctx, args) => telegram.getAlerts(ctx, args) },
+	'alerts.set': { kind: 'write', run: (ctx, args) => telegram.setAlerts(ctx, args) },
+	'alerts.log': {
+		kind: 'read',
+		run: ({ db }, { monitorId }) => outboxFor(db.engine, monitorId ?? null),
 	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
