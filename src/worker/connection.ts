@@ -15,6 +15,9 @@ export function configure(db: Database): Engine {
 			// Files from elsewhere must not run functions from their schema (views, triggers) with side effects.
 			'PRAGMA trusted_schema = OFF',
 			'PRAGMA mmap_size = 0',
+			// Deleted content is overwritten with zeros, so a secret replaced by its ciphertext (or removed)
+			// does not linger in free pages of an exported file.
+			'PRAGMA secure_delete = ON',
 		].join(';'),
 	);
 	return new Engine(db);

@@ -18,6 +18,7 @@ import {
 	getMonitor,
 	listMonitors,
 	setMonitorEnabled,
+	storedHeaders,
 	updateMonitor,
 } from './monitors';
 import { getSettings, updateSettings } from './settings';
@@ -48,7 +49,12 @@ type Handler<M extends Method> =
 			kind: 'read';
 			run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
 	  }
-	| { kind: 'write'; run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> }
+	| {
+			kind: 'write';
+			/** Async work before the transaction (sealing a secret): its result is passed to `run`. */
+			prepare?: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<unknown>;
+			run: (ctx: HandlerContext, args: ArgsOf<M>, prepared: unknown) => ResultOf<M>;
+	  }
 	| { kind: 'task'; run: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<ResultOf<M>> };
 
 export type HandlerTable = { [M in Method]: Handler<M> };
@@ -58,11 +64,14 @@ export const handlers: HandlerTable = {
 	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, id) },
 	'monitors.create': {
 		kind: 'write',
-		run: ({ db, now }, input) => createMonitor(db.engine, input, now()),
+		prepare: ({ db }, input) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, input, headers) => createMonitor(db.engine, input, now(), headers as string),
 	},
 	'monitors.update': {
 		kind: 'write',
-		run: ({ db, now }, { id, input }) => updateMonitor(db.engine, id, input, now()),
+		prepare: ({ db }, { input }) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, { id, input }, headers) =>
+			updateMonitor(db.engine, id, input, now(), headers as string),
 	},
 	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
 	'monitors.setEnabled': {
@@ -145,5 +154,6 @@ export async function dispatch<M extends Method>(
 	const handler = handlers[method] as Handler<M> | undefined;
 	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
 	if (handler.kind === 'read' || handler.kind === 'task') return handler.run(ctx, args);
-	return ctx.db.write(() => handler.run(ctx, args), requestId);
+	const prepared = handler.prepare ? await handler.prepare(ctx, args) : undefined;
+	return ctx.db.write(() => handler.run(ctx, args, prepared), requestId);
 }
