@@ -2,7 +2,7 @@
  * The live database of this worker: opened from storage (or created), migrated, and written through
  * `write()`, which commits in memory and resolves only once the change is durable.
  */
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
 import type { DatabaseStatus, MigrationReport, SaveStatus } from '../shared/database';
 import { AppError } from '../shared/errors';
@@ -12,7 +12,7 @@ import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE } from './persistence/chunks';
 import type { ImageStore } from './persistence/idb-store';
-import { ExportImageSource } from './persistence/image-source';
+import { imageSourceFor, type ImageSource } from './persistence/image-source';
 import { Persister } from './persistence/persister';
 
 export interface OpenOptions {
@@ -21,6 +21,8 @@ export interface OpenOptions {
 	files: readonly MigrationFile[];
 	writerId: string;
 	chunkSize?: number;
+	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
+	imageSource?: (db: Database) => ImageSource;
 	onPhase?: (phase: Phase) => void;
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
@@ -78,7 +80,8 @@ export class LiveDatabase {
 		const persister = new Persister(
 			{
 				store,
-				source: new ExportImageSource(engine.db),
+				// The tracked source when the build hooked sql.js, else export-and-compare (image-source.ts).
+				source: (options.imageSource ?? imageSourceFor)(engine.db),
 				chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
 				writerId: options.writerId,
 				meta: () => ({

@@ -111,7 +111,9 @@ export class Persister {
 
 	async #saveOnce(durability: Durability): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
-		const changed = source.takeChanged(chunkSize);
+		// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
+		// chunks must be counted in that size, not in the configured one.
+		const changed = source.takeChanged(this.#manifest?.chunkSize ?? chunkSize);
 		try {
 			const plan = planSave(source.image(), this.#manifest, changed, {
 				chunkSize,
