@@ -92,6 +92,7 @@ export class LiveDatabase {
 				now: options.now,
 			},
 			stored?.manifest ?? null,
+			stored?.snapshotGeneration ?? null,
 		);
 		const live = new LiveDatabase(engine, persister, options, readOnly);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.

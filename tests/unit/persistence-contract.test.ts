@@ -13,6 +13,11 @@ describe.each<SourceKind>(['tracked', 'export'])(
 					SQL: await loadSql(),
 					newStore: () => Promise.resolve(new MemoryImageStore()),
 					sameStorage: (store) => store,
+					editSnapshot: (store, edit) => {
+						const memory = store as MemoryImageStore;
+						memory.setSnapshot(edit(memory.snapshot));
+						return Promise.resolve();
+					},
 				};
 				await contractCase.run(env, kind);
 			});

@@ -15,6 +15,11 @@ export interface ImageSource {
 	takeChanged(chunkSize: number): Set<number> | null;
 	/** Gives back chunks whose save failed, so the next save includes them. */
 	restoreChanged(chunks: Iterable<number>): void;
+	/**
+	 * True only when the file is known to be exactly what the last successful save stored (nothing
+	 * written since `takeChanged`, nothing given back). A snapshot is taken only then.
+	 */
+	isClean(): boolean;
 }
 
 /** sql.js `export()`: a consistent copy of the file (the online-backup API since 1.15.2), no change tracking. */
@@ -35,6 +40,10 @@ export class ExportImageSource implements ImageSource {
 	}
 
 	restoreChanged(): void {}
+
+	isClean(): boolean {
+		return false;
+	}
 }
 
 /**
@@ -78,12 +87,19 @@ export class TrackedImageSource implements ImageSource {
 	restoreChanged(chunks: Iterable<number>): void {
 		for (const chunk of chunks) this.#restored.add(chunk);
 	}
+
+	isClean(): boolean {
+		return this.#restored.size === 0 && !this.#hook.hasDirty();
+	}
 }
 
 /** The hook the build applied to sql.js, or null when this sql.js is not patched. */
 export function fileHookOf(db: Database): SqlJsFileHook | null {
 	const hook = (db as Database & { [SQLJS_HOOK_PROPERTY]?: SqlJsFileHook })[SQLJS_HOOK_PROPERTY];
-	return hook && typeof hook.bytes === 'function' && typeof hook.takeDirty === 'function'
+	return hook &&
+		typeof hook.bytes === 'function' &&
+		typeof hook.takeDirty === 'function' &&
+		typeof hook.hasDirty === 'function'
 		? hook
 		: null;
 }

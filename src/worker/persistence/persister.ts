@@ -5,10 +5,14 @@
  *
  * A failed save keeps everything in memory and retries with backoff; the waiting writes stay pending
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
+ *
+ * Once enough chunks changed since the last snapshot (the cold-open cache, see idb-store.ts), a new one
+ * is written when the writer is quiet and the file is exactly the last saved generation. It never
+ * delays a write's acknowledgement, and its failure costs nothing but a slower next cold open.
  */
 import type { SaveStatus } from '../../shared/database';
 import { AppError } from '../../shared/errors';
-import { planSave, type Manifest } from './chunks';
+import { planSave, type Manifest, type Snapshot } from './chunks';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
 
@@ -29,7 +33,24 @@ export interface PersisterOptions {
 	now?: () => number;
 	/** Milliseconds to wait before retry number `attempt` (0-based). */
 	backoff?: (attempt: number) => number;
+	/** When to refresh the snapshot; false: never. */
+	snapshots?: SnapshotPolicy | false;
 }
+
+export interface SnapshotPolicy {
+	/** Refresh once this many chunks, or this share of all chunks (whichever is more), changed since. */
+	minChunks: number;
+	share: number;
+	/** ...and no save happened for this long (a busy writer is not held up by a large write). */
+	quietMs: number;
+}
+
+/**
+ * At 50 MB with 32 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
+ * A cold open then reads at most ~32 chunk records besides the snapshot; a busy writer that never pauses
+ * gets its snapshot anyway once four times that changed.
+ */
+export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { minChunks: 8, share: 0.02, quietMs: 300 };
 
 const defaultBackoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
@@ -41,10 +62,26 @@ export class Persister {
 	#running = false;
 	#fenced: AppError | null = null;
 	#lastError: string | null = null;
+	/** Chunks written after the stored snapshot's generation (every chunk when there is none). */
+	#sinceSnapshot = new Set<number>();
+	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	#snapshotting: Promise<unknown> | null = null;
+	#idleWaiters: (() => void)[] = [];
 
-	constructor(options: PersisterOptions, stored: Manifest | null) {
+	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
+	constructor(
+		options: PersisterOptions,
+		stored: Manifest | null,
+		snapshotGeneration: number | null = null,
+	) {
 		this.#options = options;
 		this.#manifest = stored;
+		if (stored) {
+			stored.written.forEach((generation, index) => {
+				if (snapshotGeneration === null || generation > snapshotGeneration)
+					this.#sinceSnapshot.add(index);
+			});
+		}
 	}
 
 	get manifest(): Manifest | null {
@@ -103,9 +140,11 @@ export class Persister {
 				this.#lastError = null;
 				for (const waiter of this.#inFlight.splice(0)) waiter.resolve();
 				this.#emit();
+				this.#scheduleSnapshot();
 			}
 		} finally {
 			this.#running = false;
+			this.#notifyIdle();
 		}
 	}
 
@@ -123,14 +162,92 @@ export class Persister {
 			});
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
+			for (const write of plan.writes) this.#sinceSnapshot.add(write.index);
+			for (const index of this.#sinceSnapshot) {
+				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
+			}
 		} catch (error) {
 			if (changed) source.restoreChanged(changed);
 			throw error;
 		}
 	}
 
+	#scheduleSnapshot(): void {
+		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
+		const manifest = this.#manifest;
+		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) return;
+		const threshold = Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
+		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
+		if (changed < threshold) return;
+		// Each save pushes the snapshot back, until four times the threshold changed.
+		if (this.#snapshotTimer !== null) {
+			if (changed >= 4 * threshold) return;
+			clearTimeout(this.#snapshotTimer);
+		}
+		this.#snapshotTimer = setTimeout(() => {
+			this.#snapshotTimer = null;
+			void this.snapshot();
+		}, policy.quietMs);
+	}
+
+	/**
+	 * Writes a snapshot of the last saved generation now, if the file is exactly that generation.
+	 * Resolves with whether one was written.
+	 */
+	async snapshot(): Promise<boolean> {
+		const { store, source } = this.#options;
+		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
+		let covered: Set<number> | null = null;
+		// Called by the store synchronously right before it hands the bytes to storage, so no statement
+		// can run between checking that the file is the saved generation and copying it.
+		const take = (): Snapshot | null => {
+			const manifest = this.#manifest;
+			if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
+			covered = new Set(this.#sinceSnapshot);
+			this.#sinceSnapshot.clear();
+			const bytes = source.image();
+			return {
+				lineage: manifest.lineage,
+				generation: manifest.generation,
+				chunkSize: manifest.chunkSize,
+				byteLength: bytes.length,
+				bytes,
+			};
+		};
+		const written = store.writeSnapshot(take).then(
+			(done) => done,
+			() => {
+				for (const index of covered ?? []) this.#sinceSnapshot.add(index);
+				return false;
+			},
+		);
+		this.#snapshotting = written;
+		try {
+			return await written;
+		} finally {
+			this.#snapshotting = null;
+			this.#notifyIdle();
+		}
+	}
+
+	/** Resolves when no save is running or queued and no snapshot is being written. */
+	whenIdle(): Promise<void> {
+		if (this.#isIdle()) return Promise.resolve();
+		return new Promise((resolve) => this.#idleWaiters.push(resolve));
+	}
+
+	#isIdle(): boolean {
+		return !this.#running && this.#waiters.length === 0 && this.#snapshotting === null;
+	}
+
+	#notifyIdle(): void {
+		if (!this.#isIdle()) return;
+		for (const resolve of this.#idleWaiters.splice(0)) resolve();
+	}
+
 	#fence(error: AppError): void {
 		this.#fenced = error;
+		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
 		for (const waiter of [...this.#inFlight.splice(0), ...this.#waiters.splice(0)])
 			waiter.reject(error);
 		this.#emit();

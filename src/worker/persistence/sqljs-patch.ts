@@ -30,6 +30,8 @@ export interface SqlJsFileHook {
 	 * and forgets them. Every change to the file since it was opened is reported exactly once.
 	 */
 	takeDirty(): number[];
+	/** Whether anything changed since the last `takeDirty()`. */
+	hasDirty(): boolean;
 }
 
 export class SqlJsShapeError extends Error {
@@ -160,7 +162,8 @@ function hookSource(n: MangledNames, dataParam: string): string {
 		`if(after!==before)mark(Math.min(before,after),Math.max(before,after));return result};` +
 		`return{blockSize:size,` +
 		`bytes:function(){return node.${contents}.subarray(0,node.${usedBytes})},` +
-		`takeDirty:function(){var list=Array.from(dirty);dirty.clear();return list}}` +
+		`takeDirty:function(){var list=Array.from(dirty);dirty.clear();return list},` +
+		`hasDirty:function(){return dirty.size>0}}` +
 		`})(${lookupPath}(this.filename).node)});`
 	);
 }
