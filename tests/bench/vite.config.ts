@@ -21,6 +21,7 @@ export default defineConfig({
 		rolldownOptions: {
 			input: {
 				bench: resolve(root, 'bench.html'),
+				contract: resolve(root, 'contract.html'),
 			},
 		},
 	},

@@ -29,6 +29,8 @@ export interface BenchOps {
 	clear: { args: null; result: null };
 	/** Builds the shared starting database of about `targetBytes` (the template worker only). */
 	template: { args: { targetBytes: number }; result: Uint8Array };
+	/** Runs one persistence contract case against IndexedDB (contract.worker.ts). */
+	contract: { args: { name: string; kind: 'tracked' | 'export' }; result: null };
 	/** One layout-study measurement (idb-patterns.worker.ts). */
 	pattern: { args: Record<string, unknown>; result: Record<string, number> };
 }
