@@ -154,29 +154,51 @@ export class Persister {
 		// chunks must be counted in that size, not in the configured one.
 		const changed = source.takeChanged(this.#manifest?.chunkSize ?? chunkSize);
 		try {
-			const plan = planSave(source.image(), this.#manifest, changed, {
+			const image = source.image();
+			const plan = planSave(image, this.#manifest, changed, {
 				chunkSize,
 				writerId,
 				now: (this.#options.now ?? Date.now)(),
 				...this.#options.meta(),
 			});
+			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
+			// copy the image this save stores (export() already is a copy) and write it if the save commits.
+			const capture = this.#snapshotOverdue()
+				? source.kind === 'export'
+					? image
+					: image.slice()
+				: null;
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
 			for (const write of plan.writes) this.#sinceSnapshot.add(write.index);
 			for (const index of this.#sinceSnapshot) {
 				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
 			}
+			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
 		} catch (error) {
 			if (changed) source.restoreChanged(changed);
 			throw error;
 		}
 	}
 
+	#snapshotThreshold(policy: SnapshotPolicy, manifest: Manifest): number {
+		return Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
+	}
+
+	#snapshotOverdue(): boolean {
+		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
+		const manifest = this.#manifest;
+		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) {
+			return false;
+		}
+		return this.#sinceSnapshot.size >= 4 * this.#snapshotThreshold(policy, manifest);
+	}
+
 	#scheduleSnapshot(): void {
 		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
 		const manifest = this.#manifest;
 		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) return;
-		const threshold = Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
+		const threshold = this.#snapshotThreshold(policy, manifest);
 		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
 		if (changed < threshold) return;
 		// Each save pushes the snapshot back, until four times the threshold changed.
@@ -195,32 +217,51 @@ export class Persister {
 	 * Resolves with whether one was written.
 	 */
 	async snapshot(): Promise<boolean> {
-		const { store, source } = this.#options;
-		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
-		let covered: Set<number> | null = null;
+		const { source } = this.#options;
 		// Called by the store synchronously right before it hands the bytes to storage, so no statement
 		// can run between checking that the file is the saved generation and copying it.
-		const take = (): Snapshot | null => {
+		return this.#writeSnapshot(() => {
 			const manifest = this.#manifest;
 			if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
-			covered = new Set(this.#sinceSnapshot);
-			this.#sinceSnapshot.clear();
-			const bytes = source.image();
-			return {
-				lineage: manifest.lineage,
-				generation: manifest.generation,
-				chunkSize: manifest.chunkSize,
-				byteLength: bytes.length,
-				bytes,
-			};
+			return this.#snapshotOf(manifest, source.image());
+		});
+	}
+
+	#snapshotOf(manifest: Manifest, bytes: Uint8Array): Snapshot {
+		return {
+			lineage: manifest.lineage,
+			generation: manifest.generation,
+			chunkSize: manifest.chunkSize,
+			byteLength: bytes.length,
+			bytes,
 		};
-		const written = store.writeSnapshot(take).then(
-			(done) => done,
-			() => {
-				for (const index of covered ?? []) this.#sinceSnapshot.add(index);
-				return false;
-			},
-		);
+	}
+
+	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
+		const { store } = this.#options;
+		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
+		let covered: Set<number> | null = null;
+		const written = store
+			.writeSnapshot(() => {
+				const snapshot = take();
+				if (!snapshot) return null;
+				// Chunks written after this generation stay counted (a captured image is older than them).
+				covered = new Set<number>();
+				for (const index of this.#sinceSnapshot) {
+					if ((this.#manifest?.written[index] ?? Infinity) <= snapshot.generation) {
+						covered.add(index);
+						this.#sinceSnapshot.delete(index);
+					}
+				}
+				return snapshot;
+			})
+			.then(
+				(done) => done,
+				() => {
+					for (const index of covered ?? []) this.#sinceSnapshot.add(index);
+					return false;
+				},
+			);
 		this.#snapshotting = written;
 		try {
 			return await written;
