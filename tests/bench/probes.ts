@@ -57,7 +57,7 @@ export class WorkerProbe {
 		return result;
 	}
 
-	/** JS heap plus ArrayBuffer backing stores (which include the wasm memory), after a GC. */
+	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
 	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
 		const target = [...this.#workers.values()].find(
 			(w) => w.title === nameOrUrl || w.url.includes(nameOrUrl),
