@@ -81,6 +81,8 @@ export class Persister {
 				if (snapshotGeneration === null || generation > snapshotGeneration)
 					this.#sinceSnapshot.add(index);
 			});
+			// A database opened without a current snapshot gets one even if nothing is written this session.
+			this.#scheduleSnapshot();
 		}
 	}
 
