@@ -136,6 +136,13 @@ async function runOnce(
 ): Promise<Sample> {
 	await bench(page, 'restore', config);
 	await sleep(300);
+	if (process.env.BENCH_DEBUG && config === 'monitor') {
+		const steps = await bench(page, 'openSteps');
+		console.log(
+			'    cold open steps:',
+			JSON.stringify(steps, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v)),
+		);
+	}
 	const renderers = rendererPids(userDataDir);
 	resetPeaks(renderers);
 	await bench(page, 'resetLongestTask');

@@ -219,8 +219,15 @@ export class IdbImageStore implements ImageStore {
 					store.transaction.abort();
 					return false;
 				}
-				// put() clones synchronously, so `bytes` may be a live view that changes right after.
-				store.put(snapshot, SNAPSHOT_KEY);
+				// put() clones synchronously, so `bytes` may be a live view that changes right after. A view
+				// would clone its whole buffer (MEMFS keeps up to 12.5% spare capacity), and every cold open
+				// would read that too: store exactly the file.
+				const { bytes } = snapshot;
+				const exact =
+					bytes.byteOffset === 0 && bytes.buffer.byteLength === snapshot.byteLength
+						? bytes
+						: bytes.slice(0, snapshot.byteLength);
+				store.put({ ...snapshot, bytes: exact }, SNAPSHOT_KEY);
 				await promisifyRequest(store.transaction);
 				return true;
 			},

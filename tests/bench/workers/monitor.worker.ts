@@ -5,7 +5,15 @@
 import { promisifyRequest } from 'idb-keyval';
 import { LiveDatabase } from '../../../src/worker/database';
 import { parseMigrations } from '../../../src/worker/migrations/files';
-import { DEFAULT_CHUNK_SIZE, planSave } from '../../../src/worker/persistence/chunks';
+import {
+	assembleWithSnapshot,
+	DEFAULT_CHUNK_SIZE,
+	planSave,
+	readManifest,
+	type Snapshot,
+} from '../../../src/worker/persistence/chunks';
+import { configure } from '../../../src/worker/connection';
+import { inspect } from '../../../src/worker/migrations/runner';
 import {
 	createDurableStore,
 	IdbImageStore,
@@ -111,6 +119,37 @@ serve({
 			fileBytes: live.status().sizeBytes,
 			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms`,
 		};
+	},
+	/** Diagnostics (BENCH_DEBUG): where a cold open's time goes, step by step. */
+	async openSteps() {
+		const t: Record<string, number> = {};
+		let last = performance.now();
+		const lap = (name: string) => {
+			const now = performance.now();
+			t[name] = now - last;
+			last = now;
+		};
+		const SQL = await loadSqlJs();
+		lap('sqljs');
+		const raw = await snapshots('readonly', (s) => promisifyRequest<Snapshot>(s.get('image')));
+		lap('snapshotRead');
+		const manifest = readManifest(
+			await use('readonly', (s) => promisifyRequest(s.get('manifest'))),
+		)!;
+		lap('manifestRead');
+		const image = assembleWithSnapshot(manifest, raw, new Map());
+		lap('verifyAndPatch');
+		const db = new SQL.Database(image);
+		lap('newDatabase');
+		const engine = configure(db);
+		lap('configure');
+		const parsed = await files;
+		inspect(engine, parsed);
+		lap('inspect');
+		engine.value('SELECT count(*) FROM check_results');
+		lap('firstQuery');
+		db.close();
+		return t;
 	},
 	async write({ n }) {
 		const d = db();
