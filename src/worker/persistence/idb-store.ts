@@ -122,7 +122,8 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	async load(): Promise<StoredImage | null> {
-		const snapshot = await this.#readSnapshot();
+		// Opening the main database's connection overlaps the snapshot read.
+		const [snapshot] = await Promise.all([this.#readSnapshot(), this.#use('readonly', () => null)]);
 		const read = await this.#readChunks((manifest) => chunksNewerThan(manifest, snapshot));
 		if (!read) return null;
 		const { manifest, chunks, wanted } = read;
