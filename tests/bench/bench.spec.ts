@@ -290,7 +290,7 @@ test('layout study', async () => {
 			const v = JSON.parse(key) as Record<string, string | number>;
 			const med = (k: string) => median(rs.map((r) => r[k]!)).toFixed(2);
 			lines.push(
-				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']} | ${v['read'] ?? 'getAll'} ×${v['readRanges']} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
+				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']} | ${v['shape'] === 'single-value' ? 'one get' : `${String(v['read'])} ×${String(v['readRanges'])}`} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
 			);
 		}
 		const text = `Layout study, ${fileBytes / MB} MB, ${REPS} reps, ${new Date().toISOString()}\n\n${lines.join('\n')}\n`;
