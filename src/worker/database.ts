@@ -3,7 +3,7 @@
  * written through `write()`, which commits in memory and resolves only once the change is durable.
  * `replace()` swaps in a whole other file (a restored backup, an import) without ever leaving a half state.
  */
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
 import type { BackupInfo, BackupReason, TaskProgress } from '../shared/backups';
 import { LAST_EXPORT_KEY, parseEpochMs } from '../shared/backup-reminder';
@@ -18,7 +18,7 @@ import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
 import type { ImageStore } from './persistence/idb-store';
-import { ExportImageSource } from './persistence/image-source';
+import { imageSourceFor, type ImageSource } from './persistence/image-source';
 import { Persister } from './persistence/persister';
 import { prepareImage } from './prepare-image';
 
@@ -30,6 +30,8 @@ export interface OpenOptions {
 	/** Where backups go. Without it no automatic backup is made (unit tests of persistence alone). */
 	backups?: BackupStore;
 	chunkSize?: number;
+	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
+	imageSource?: (db: Database) => ImageSource;
 	onPhase?: (phase: Phase) => void;
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
@@ -107,7 +109,12 @@ export class LiveDatabase {
 			}
 		}
 
-		const persister = persisterFor(options, engine, stored?.manifest ?? null);
+		const persister = persisterFor(
+			options,
+			engine,
+			stored?.manifest ?? null,
+			stored?.snapshotGeneration ?? null,
+		);
 		const live = new LiveDatabase(engine, persister, options, readOnly);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.
 		if (migrated) await persister.persist('strict');
@@ -386,11 +393,17 @@ export class LiveDatabase {
 	}
 }
 
-function persisterFor(options: OpenOptions, engine: Engine, stored: Manifest | null): Persister {
+function persisterFor(
+	options: OpenOptions,
+	engine: Engine,
+	stored: Manifest | null,
+	snapshotGeneration: number | null = null,
+): Persister {
 	return new Persister(
 		{
 			store: options.store,
-			source: new ExportImageSource(engine.db),
+			// The tracked source when the build hooked sql.js, else export-and-compare (image-source.ts).
+			source: (options.imageSource ?? imageSourceFor)(engine.db),
 			chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
 			writerId: options.writerId,
 			meta: () => ({
@@ -401,6 +414,7 @@ function persisterFor(options: OpenOptions, engine: Engine, stored: Manifest | n
 			now: options.now,
 		},
 		stored,
+		snapshotGeneration,
 	);
 }
 

@@ -30,6 +30,7 @@ test('a window of an older build stops writing once a newer build owns the datab
 	const old = await context.newPage();
 	await openApp(old, server.url);
 	await call(old, 'monitors.create', monitorInput('Written by version 1'));
+	await expect(old.getByRole('listitem', { name: 'Written by version 1' })).toBeVisible();
 
 	server.serve(v2);
 	const fresh = await context.newPage();
