@@ -45,6 +45,7 @@ export const ERROR_CATALOGUE = {
 	'telegram-refused': 'Telegram refused the request.',
 	'secrets-locked':
 		'This needs a secret (a bot token, request headers) that stays locked until the passphrase is entered.',
+	'app-locked': 'Monitor is locked. Enter the passphrase to continue.',
 	'wrong-passphrase': 'That passphrase is not the right one.',
 	'too-many-attempts': 'Too many wrong passphrases: wait a moment before trying again.',
 	'passphrase-exists': 'A passphrase is already set; change it or remove it instead.',

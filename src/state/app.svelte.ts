@@ -3,6 +3,7 @@ import { getDb } from '../client/db-client';
 import { BackupsState } from './backups.svelte';
 import { AppUpdates } from './app-updates.svelte';
 import { BackupReminderState } from './backup-reminder.svelte';
+import { AccountState } from './account.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { MonitorAlertsState } from './monitor-alerts.svelte';
@@ -15,6 +16,7 @@ import { StorageState } from './storage.svelte';
 const db = getDb();
 
 export const connection = new Connection(db);
+export const account = new AccountState(db);
 export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
 export const monitorDetail = new MonitorDetailState(db);

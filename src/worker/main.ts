@@ -43,12 +43,12 @@ const tab = new Tab({
 			writerId: id,
 			store: new IdbImageStore(createDurableStore('monitor', 'database')),
 			backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),
-			onProgress: hooks.onProgress,
+			onProgress: (progress) => hooks.onEvent('progress', progress),
 			onPhase: hooks.onPhase,
 			onSave: hooks.onSave,
 			onChanged: hooks.onChanged,
 		});
-		return new OwnerRuntime(db, build);
+		return new OwnerRuntime(db, build, { emit: hooks.onEvent, browser: navigator.userAgent });
 	},
 });
 

@@ -83,6 +83,10 @@ export class Account {
 		if (this.#idleTimer) clearInterval(this.#idleTimer);
 	}
 
+	get locked(): boolean {
+		return this.#locked;
+	}
+
 	status(): AccountStatus {
 		const user = this.#user();
 		const e = this.#engine;
@@ -101,7 +105,9 @@ export class Account {
 								`SELECT count(*) FROM outbox o JOIN telegram_chats c ON c.id = o.chat_ref
 								 JOIN telegram_bots b ON b.id = c.bot_id WHERE o.status = 'pending' AND b.token LIKE 'enc:%'`,
 							),
-							monitors: sealed(`SELECT count(*) FROM monitors WHERE enabled = 1 AND headers LIKE '"enc:%'`),
+							monitors: sealed(
+								`SELECT count(*) FROM monitors WHERE enabled = 1 AND headers LIKE '"enc:%'`,
+							),
 						}
 					: { alerts: 0, monitors: 0 },
 			needsReentry: {
@@ -198,10 +204,17 @@ export class Account {
 		if (this.#locked) return;
 		const now = this.#now();
 		this.#lastActivity = now;
-		if (this.#session !== null && now - this.#lastSaved >= ACTIVITY_SAVE_EVERY_MS && !this.#db.readOnly) {
+		if (
+			this.#session !== null &&
+			now - this.#lastSaved >= ACTIVITY_SAVE_EVERY_MS &&
+			!this.#db.readOnly
+		) {
 			this.#lastSaved = now;
 			await this.#db.write(() =>
-				this.#engine.run('UPDATE sessions SET last_active_at = ? WHERE id = ?', [now, this.#session]),
+				this.#engine.run('UPDATE sessions SET last_active_at = ? WHERE id = ?', [
+					now,
+					this.#session,
+				]),
 			);
 		}
 	}
@@ -213,7 +226,9 @@ export class Account {
 				fields: { idleLockMinutes: `Lock after 1 minute to 24 hours of inactivity.` },
 			});
 		}
-		await this.#db.write(() => this.#engine.run('UPDATE users SET idle_lock_minutes = ? WHERE id = 1', [minutes]));
+		await this.#db.write(() =>
+			this.#engine.run('UPDATE users SET idle_lock_minutes = ? WHERE id = 1', [minutes]),
+		);
 		this.#emit();
 		return this.status();
 	}
@@ -262,7 +277,10 @@ export class Account {
 			const delay = attemptDelayS(failed);
 			const retryAfter = delay ? now + delay * 1000 : null;
 			await this.#db.write(() =>
-				this.#engine.run('UPDATE users SET failed_attempts = ?, retry_after = ? WHERE id = 1', [failed, retryAfter]),
+				this.#engine.run('UPDATE users SET failed_attempts = ?, retry_after = ? WHERE id = 1', [
+					failed,
+					retryAfter,
+				]),
 			);
 			this.#emit();
 			throw new AppError('wrong-passphrase', undefined, { failedAttempts: failed, retryAfter });
@@ -284,29 +302,28 @@ export class Account {
 
 	#startSession(now: number): void {
 		this.#endSession('closed');
-		this.#session = this.#engine.run('INSERT INTO sessions (started_at, last_active_at, browser) VALUES (?, ?, ?)', [
-			now,
-			now,
-			(this.#o.browser ?? '').slice(0, 200),
-		]).lastInsertRowid;
+		this.#session = this.#engine.run(
+			'INSERT INTO sessions (started_at, last_active_at, browser) VALUES (?, ?, ?)',
+			[now, now, (this.#o.browser ?? '').slice(0, 200)],
+		).lastInsertRowid;
 		this.#lastSaved = now;
 	}
 
 	#endSession(how: 'locked' | 'idle' | 'closed' | 'passphrase-removed'): void {
 		if (this.#session === null) return;
 		const now = this.#now();
-		this.#engine.run('UPDATE sessions SET ended_at = ?, ended_how = ?, last_active_at = max(last_active_at, ?) WHERE id = ?', [
-			now,
-			how,
-			this.#lastActivity,
-			this.#session,
-		]);
+		this.#engine.run(
+			'UPDATE sessions SET ended_at = ?, ended_how = ?, last_active_at = max(last_active_at, ?) WHERE id = ?',
+			[now, how, this.#lastActivity, this.#session],
+		);
 		this.#session = null;
 	}
 
 	#sealedValues(): string[] {
 		const e = this.#engine;
-		const tokens = e.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'").map((r) => r.token);
+		const tokens = e
+			.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'")
+			.map((r) => r.token);
 		const headers = e
 			.all<{ headers: string }>(`SELECT headers FROM monitors WHERE headers LIKE '"enc:%'`)
 			.map((r) => JSON.parse(r.headers) as string);
@@ -317,13 +334,25 @@ export class Account {
 	async #sealAll(): Promise<Secrets> {
 		const e = this.#engine;
 		const out: Secrets = { bots: [], monitors: [] };
-		for (const bot of e.all<{ id: number; token: string }>('SELECT id, token FROM telegram_bots WHERE needs_token = 0')) {
-			if (!isSealed(bot.token)) out.bots.push({ id: bot.id, token: await vault.protect(bot.token, true), hint: hintOf(bot.token) });
+		for (const bot of e.all<{ id: number; token: string }>(
+			'SELECT id, token FROM telegram_bots WHERE needs_token = 0',
+		)) {
+			if (!isSealed(bot.token))
+				out.bots.push({
+					id: bot.id,
+					token: await vault.protect(bot.token, true),
+					hint: hintOf(bot.token),
+				});
 		}
-		for (const monitor of e.all<{ id: number; headers: string }>("SELECT id, headers FROM monitors WHERE headers != '{}'")) {
+		for (const monitor of e.all<{ id: number; headers: string }>(
+			"SELECT id, headers FROM monitors WHERE headers != '{}'",
+		)) {
 			const value: unknown = JSON.parse(monitor.headers);
 			if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
-				out.monitors.push({ id: monitor.id, headers: JSON.stringify(await vault.protect(monitor.headers, true)) });
+				out.monitors.push({
+					id: monitor.id,
+					headers: JSON.stringify(await vault.protect(monitor.headers, true)),
+				});
 			}
 		}
 		return out;
@@ -333,23 +362,34 @@ export class Account {
 		const e = this.#engine;
 		return {
 			bots: e
-				.all<{ id: number; token: string }>("SELECT id, token FROM telegram_bots WHERE token LIKE 'enc:%'")
+				.all<{ id: number; token: string }>(
+					"SELECT id, token FROM telegram_bots WHERE token LIKE 'enc:%'",
+				)
 				.map((b) => {
 					const token = vault.reveal(b.token);
 					return { id: b.id, token, hint: hintOf(token) };
 				}),
 			monitors: e
-				.all<{ id: number; headers: string }>(`SELECT id, headers FROM monitors WHERE headers LIKE '"enc:%'`)
+				.all<{ id: number; headers: string }>(
+					`SELECT id, headers FROM monitors WHERE headers LIKE '"enc:%'`,
+				)
 				.map((m) => ({ id: m.id, headers: vault.reveal(JSON.parse(m.headers) as string) })),
 		};
 	}
 
 	#writeSecrets(secrets: Secrets): void {
 		for (const bot of secrets.bots) {
-			this.#engine.run('UPDATE telegram_bots SET token = ?, token_hint = ? WHERE id = ?', [bot.token, bot.hint, bot.id]);
+			this.#engine.run('UPDATE telegram_bots SET token = ?, token_hint = ? WHERE id = ?', [
+				bot.token,
+				bot.hint,
+				bot.id,
+			]);
 		}
 		for (const monitor of secrets.monitors) {
-			this.#engine.run('UPDATE monitors SET headers = ? WHERE id = ?', [monitor.headers, monitor.id]);
+			this.#engine.run('UPDATE monitors SET headers = ? WHERE id = ?', [
+				monitor.headers,
+				monitor.id,
+			]);
 		}
 	}
 
@@ -370,5 +410,6 @@ export function hintOf(token: string): string {
 }
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {
-	if (typeof passphrase !== 'string' || [...passphrase].length < PASSPHRASE_MIN) throw new AppError('weak-passphrase');
+	if (typeof passphrase !== 'string' || [...passphrase].length < PASSPHRASE_MIN)
+		throw new AppError('weak-passphrase');
 }

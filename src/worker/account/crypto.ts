@@ -32,10 +32,18 @@ export function newSalt(): Uint8Array<ArrayBuffer> {
 	return random(16);
 }
 
-export async function deriveKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
-	const material = await subtle().importKey('raw', new TextEncoder().encode(passphrase.normalize('NFC')), 'PBKDF2', false, [
-		'deriveKey',
-	]);
+export async function deriveKey(
+	passphrase: string,
+	salt: Uint8Array<ArrayBuffer>,
+	iterations: number,
+): Promise<CryptoKey> {
+	const material = await subtle().importKey(
+		'raw',
+		new TextEncoder().encode(passphrase.normalize('NFC')),
+		'PBKDF2',
+		false,
+		['deriveKey'],
+	);
 	return subtle().deriveKey(
 		{ name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
 		material,
@@ -66,8 +74,13 @@ export async function wrap(raw: Uint8Array<ArrayBuffer>, kek: CryptoKey): Promis
 }
 
 /** Throws when the derived key is not the one the data key was wrapped under (a wrong passphrase). */
-export async function unwrap(wrapped: WrappedKey, kek: CryptoKey): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
-	const raw = new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: wrapped.iv }, kek, wrapped.wrapped));
+export async function unwrap(
+	wrapped: WrappedKey,
+	kek: CryptoKey,
+): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
+	const raw = new Uint8Array(
+		await subtle().decrypt({ name: 'AES-GCM', iv: wrapped.iv }, kek, wrapped.wrapped),
+	);
 	return { key: await importDataKey(raw), raw };
 }
 
@@ -77,27 +90,19 @@ export function isSealed(value: string): boolean {
 
 export async function seal(key: CryptoKey, plaintext: string): Promise<string> {
 	const iv = random(12);
-	const ciphertext = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(plaintext)));
+	const ciphertext = new Uint8Array(
+		await subtle().encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(plaintext)),
+	);
 	return `${SEALED_PREFIX}${toBase64(iv)}:${toBase64(ciphertext)}`;
 }
 
 export async function open(key: CryptoKey, sealed: string): Promise<string> {
 	const [iv, data] = sealed.slice(SEALED_PREFIX.length).split(':');
 	if (!iv || !data) throw new Error('not a sealed value');
-	const plain = await subtle().decrypt({ name: 'AES-GCM', iv: fromBase64(iv) }, key, fromBase64(data));
+	const plain = await subtle().decrypt(
+		{ name: 'AES-GCM', iv: fromBase64(iv) },
+		key,
+		fromBase64(data),
+	);
 	return new TextDecoder().decode(plain);
-}
-
-/** A hint of a passphrase's strength from its length and variety, with a sentence; it never sees the app's data. */
-export function passphraseStrength(passphrase: string): { score: 0 | 1 | 2 | 3 | 4; hint: string } {
-	const length = [...passphrase].length;
-	const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9\s]/, /\s/].filter((r) => r.test(passphrase)).length;
-	const repeated = /(.)\1{2,}/.test(passphrase) || /^(.+)\1+$/.test(passphrase);
-	const common = /^(password|passw0rd|monitor|qwerty|letmein|123456|111111|iloveyou|admin)/i.test(passphrase);
-	if (length < 8 || common) return { score: 0, hint: 'Too short or too common: use at least 12 characters, or several words.' };
-	const bits = length * Math.log2(Math.min(95, 10 + classes * 17)) - (repeated ? 20 : 0);
-	if (bits < 45) return { score: 1, hint: 'Weak: add length (several unrelated words work well).' };
-	if (bits < 60) return { score: 2, hint: 'Fair: a few more characters make it much harder to guess.' };
-	if (bits < 80) return { score: 3, hint: 'Good.' };
-	return { score: 4, hint: 'Strong.' };
 }

@@ -20,7 +20,8 @@ export class Vault {
 	/** Holds the data key and decrypts the given sealed values into the cache. */
 	async useKey(key: CryptoKey, sealedValues: Iterable<string>): Promise<void> {
 		for (const sealed of sealedValues) {
-			if (isSealed(sealed) && !this.#plain.has(sealed)) this.#plain.set(sealed, await open(key, sealed));
+			if (isSealed(sealed) && !this.#plain.has(sealed))
+				this.#plain.set(sealed, await open(key, sealed));
 		}
 		this.#key = key;
 		for (const listener of this.#listeners) listener();

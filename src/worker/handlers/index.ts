@@ -10,6 +10,7 @@ import type { LiveDatabase } from '../database';
 import { CHART_RANGES, type ChartRange } from '../../shared/history';
 import { detail, overview } from '../checks/history';
 import { rotate } from '../checks/retention';
+import type { Account } from '../account/account';
 import type { Scheduler } from '../checks/scheduler';
 import type { Dispatcher } from '../telegram/dispatcher';
 import {
@@ -27,6 +28,7 @@ import { outboxFor, requeue } from '../telegram/store';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
+	account?: Account;
 	scheduler?: Scheduler;
 	telegram?: Dispatcher;
 }
@@ -112,6 +114,41 @@ export const handlers: HandlerTable = {
 		kind: 'read',
 		run: ({ db }, { monitorId }) => outboxFor(db.engine, monitorId ?? null),
 	},
+	'account.status': { kind: 'read', run: ({ services }) => account(services).status() },
+	'account.setPassphrase': {
+		kind: 'task',
+		run: ({ services }, { passphrase }) => account(services).setPassphrase(passphrase),
+	},
+	'account.changePassphrase': {
+		kind: 'task',
+		run: ({ services }, { current, next }) => account(services).changePassphrase(current, next),
+	},
+	'account.removePassphrase': {
+		kind: 'task',
+		run: ({ services }, { current }) => account(services).removePassphrase(current),
+	},
+	'account.unlock': {
+		kind: 'task',
+		run: ({ services }, { passphrase }) => account(services).unlock(passphrase),
+	},
+	'account.lock': { kind: 'task', run: ({ services }) => account(services).lock() },
+	'account.activity': { kind: 'task', run: ({ services }) => account(services).activity() },
+	'account.setIdleMinutes': {
+		kind: 'task',
+		run: ({ services }, { minutes }) => account(services).setIdleMinutes(minutes),
+	},
+	'account.resetForgotten': {
+		kind: 'task',
+		run: ({ services }, { confirm }) => {
+			if (confirm !== 'remove secrets') {
+				throw new AppError(
+					'invalid-input',
+					'Confirm that the encrypted secrets are to be removed.',
+				);
+			}
+			return account(services).resetForgotten();
+		},
+	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
 		kind: 'write',
@@ -133,6 +170,11 @@ export const handlers: HandlerTable = {
 	'backups.delete': { kind: 'task', run: ({ db }, args) => deleteBackup(db, args) },
 	'backups.download': { kind: 'read', run: ({ db }, args) => downloadBackup(db, args) },
 };
+
+function account(services: Services): Account {
+	if (!services.account) throw new AppError('not-owner');
+	return services.account;
+}
 
 function checkRange(range: unknown): ChartRange {
 	if (!CHART_RANGES.includes(range as ChartRange)) {

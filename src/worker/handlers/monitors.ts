@@ -103,7 +103,12 @@ export function getMonitor(engine: Engine, id: unknown): Monitor {
 }
 
 /** `headers`: the stored form from `storedHeaders` (sealed under a passphrase); the input's, in clear, if absent. */
-export function createMonitor(engine: Engine, input: unknown, now: number, headers?: string): Monitor {
+export function createMonitor(
+	engine: Engine,
+	input: unknown,
+	now: number,
+	headers?: string,
+): Monitor {
 	const m = valid(input);
 	const { lastInsertRowid } = engine.run(
 		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
