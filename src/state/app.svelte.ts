@@ -28,5 +28,16 @@ export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
 
+// Whatever was read while the app was locked was refused; read it again once it opens.
+let wasLocked = false;
+db.on('account', (status) => {
+	const locked = status.hasPassphrase && status.locked;
+	if (wasLocked && !locked) {
+		void monitors.load();
+		void database.refresh();
+	}
+	wasLocked = locked;
+});
+
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };

@@ -113,6 +113,12 @@ describe('crypto', () => {
 });
 
 describe('account', () => {
+	it('stores headers as a plain JSON object without a passphrase', async () => {
+		const w = await world();
+		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' });
+		expect(JSON.parse(stored)).toEqual({ 'X-Api-Key': 'k' });
+	});
+
 	it('encrypts every secret when a passphrase is set: nothing of them stays in the file', async () => {
 		const w = await world();
 		expect((await w.fileBytes()).includes('sekrit-123')).toBe(true);

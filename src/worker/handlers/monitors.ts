@@ -72,9 +72,9 @@ function headersOf(stored: string): { headers: Record<string, string>; secretsLo
 export async function storedHeaders(engine: Engine, input: unknown): Promise<string> {
 	const headers = readHeaders(input);
 	const text = JSON.stringify(headers);
-	if (Object.keys(headers).length === 0) return text;
 	const passphraseSet = engine.value('SELECT count(*) FROM users') === 1;
-	return JSON.stringify(await vault.protect(text, passphraseSet));
+	if (!passphraseSet || Object.keys(headers).length === 0) return text;
+	return JSON.stringify(await vault.protect(text, true));
 }
 
 function valid(input: unknown): Required<MonitorInput> {

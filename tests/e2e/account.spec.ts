@@ -1,0 +1,146 @@
+import { expect, test, type Page } from '@playwright/test';
+import { call, openApp } from './helpers';
+import { FakeTelegram } from './support/fake-telegram';
+
+const TOKEN = '4242424242:AAFakeBotTokenForAccountTestsOnly_98765';
+const PASSPHRASE = 'correct horse battery staple';
+let telegram: FakeTelegram;
+
+test.beforeEach(async () => {
+	telegram = new FakeTelegram();
+	await telegram.start();
+	telegram.addBot(TOKEN, 'monitor_alerts_bot');
+});
+
+test.afterEach(() => telegram.stop());
+
+async function setPassphrase(page: Page) {
+	await page.goto('/#/settings');
+	const security = page.getByRole('region', { name: 'Security' });
+	await security.getByLabel('Passphrase', { exact: true }).fill('short');
+	await expect(security.getByText(/Too short or too common/)).toBeVisible();
+	await security.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+	await expect(security.getByText(/Good|Strong/)).toBeVisible();
+	await security.getByLabel('Repeat it').fill(PASSPHRASE);
+	await security.getByRole('button', { name: 'Set passphrase' }).click();
+	await expect(security.getByText('A passphrase protects this app')).toBeVisible();
+}
+
+async function unlock(page: Page, passphrase = PASSPHRASE) {
+	await page.getByLabel('Passphrase').fill(passphrase);
+	await page.getByRole('button', { name: 'Unlock' }).click();
+}
+
+test('a passphrase locks the app after a reload, secrets stay encrypted, and unlocking works in every window', async ({
+	page,
+	context,
+}) => {
+	await openApp(page);
+	await call(page, 'telegram.setApiBase', { base: telegram.url });
+	await call(page, 'telegram.addBot', { token: TOKEN });
+	await call(page, 'monitors.create', {
+		name: 'Private API',
+		url: 'https://api.example.com',
+		intervalS: 3600,
+		headers: { Authorization: 'Bearer header-secret-42' },
+	});
+	await setPassphrase(page);
+
+	const secrets = await page.evaluate(async () => {
+		const handle = (
+			globalThis as unknown as { monitor: { db: { call(m: string): Promise<unknown> } } }
+		).monitor;
+		return JSON.stringify(await handle.db.call('telegram.overview'));
+	});
+	expect(secrets).not.toContain(TOKEN.split(':')[1]);
+
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+	await expect(
+		page.getByText(/Waiting for your passphrase: 1 monitor with saved headers/),
+	).toBeVisible();
+	await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+	// Calls other than the lock screen's are refused while locked, from a console too.
+	const refused = await page.evaluate(async () => {
+		const handle = (
+			globalThis as unknown as { monitor: { db: { call(m: string): Promise<unknown> } } }
+		).monitor;
+		return handle.db.call('monitors.list').then(
+			() => 'answered',
+			(e: { code: string }) => e.code,
+		);
+	});
+	expect(refused).toBe('app-locked');
+
+	const second = await context.newPage();
+	await second.goto('/');
+	await expect(second.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+
+	await unlock(page, 'not the passphrase');
+	await expect(page.getByText('That passphrase is not the right one.')).toBeVisible();
+	await unlock(page);
+	await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+	// Unlocking in one window unlocks the others.
+	await expect(second.getByRole('navigation', { name: 'Main' })).toBeVisible();
+	await page.goto('/#/monitors');
+	await page.getByRole('button', { name: 'Edit Private API' }).click();
+	await expect(page.getByLabel('Headers, one per line')).toHaveValue(
+		'Authorization: Bearer header-secret-42',
+	);
+	await page.keyboard.press('Escape');
+
+	// Locking locks every window.
+	await second.getByRole('button', { name: 'Lock Monitor' }).click();
+	await expect(page.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+	await expect(second.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+	await expect(
+		page.getByText('Monitoring and alerts keep running while the app is locked.'),
+	).toBeVisible();
+});
+
+test('locks itself after the idle time', async ({ page }) => {
+	test.setTimeout(150_000);
+	await openApp(page);
+	await setPassphrase(page);
+	await page.getByLabel('Lock after (minutes without activity)').fill('1');
+	await page.getByRole('button', { name: 'Save', exact: true }).last().click();
+	await expect(page.getByText('Idle lock saved.')).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible({
+		timeout: 100_000,
+	});
+	const sessions = await page.evaluate(async () => {
+		const handle = (
+			globalThis as unknown as {
+				monitor: { db: { call(m: string): Promise<{ hasPassphrase: boolean; locked: boolean }> } };
+			}
+		).monitor;
+		return handle.db.call('account.status');
+	});
+	expect(sessions).toMatchObject({ hasPassphrase: true, locked: true });
+});
+
+test('a forgotten passphrase can be reset: the secrets go, everything else stays', async ({
+	page,
+}) => {
+	await openApp(page);
+	await call(page, 'telegram.setApiBase', { base: telegram.url });
+	await call(page, 'telegram.addBot', { token: TOKEN });
+	await call(page, 'monitors.create', {
+		name: 'Stays',
+		url: 'https://stays.example.com',
+		intervalS: 3600,
+		enabled: false,
+	});
+	await setPassphrase(page);
+	await page.reload();
+	await page.getByRole('button', { name: 'Forgot the passphrase?' }).click();
+	await page
+		.getByRole('dialog', { name: 'Remove the encrypted secrets?' })
+		.getByRole('button', { name: 'Remove secrets' })
+		.click();
+	await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+	await page.goto('/#/monitors');
+	await expect(page.getByRole('listitem', { name: 'Stays' })).toBeVisible();
+	await page.goto('/#/settings');
+	await expect(page.getByText(/Secrets to enter again: 1 bot token/)).toBeVisible();
+});
