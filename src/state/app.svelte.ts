@@ -5,6 +5,7 @@ import { AppUpdates } from './app-updates.svelte';
 import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
+import { FileTransferState } from './file-transfer.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
@@ -21,6 +22,7 @@ export const backups = new BackupsState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
+export const fileTransfer = new FileTransferState(db);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };
