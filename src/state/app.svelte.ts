@@ -22,7 +22,7 @@ export const backups = new BackupsState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
-export const fileTransfer = new FileTransferState(db);
+export const fileTransfer = new FileTransferState(db, backups);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };

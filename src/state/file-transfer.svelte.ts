@@ -16,6 +16,7 @@ import {
 	type ImportPreview,
 	type ImportStage,
 } from '../shared/transfer';
+import type { BackupsState } from './backups.svelte';
 import { describeError, notices, reportError } from './notices.svelte';
 
 /** Whether the person was told that an export holds secrets: a fact about this browser's user, not data. */
@@ -40,6 +41,7 @@ export interface ImportProgress {
 
 export class FileTransferState {
 	readonly #db: DbClient;
+	readonly #backups: BackupsState;
 	#phase = $state<ImportPhase>('idle');
 	#filename = $state('');
 	#progress = $state.raw<ImportProgress>({ stage: 'read', step: '', fraction: null });
@@ -50,8 +52,9 @@ export class FileTransferState {
 	/** Bumped when an import starts or is dismissed, so a late answer of an abandoned one is ignored. */
 	#run = 0;
 
-	constructor(db: DbClient) {
+	constructor(db: DbClient, backups: BackupsState) {
 		this.#db = db;
+		this.#backups = backups;
 		// The installed app opened with files ("Open with Monitor"): one database at a time.
 		onLaunchFiles((files) => {
 			const [first] = files;
@@ -149,6 +152,8 @@ export class FileTransferState {
 				10_000,
 			);
 			if (run === this.#run) this.#reset();
+			// The backup made before the swap is new in the list.
+			void this.#backups.load();
 		} catch (error) {
 			if (run === this.#run) this.#fail(error);
 		}
