@@ -6,7 +6,7 @@
  */
 import { fileSave, supported } from 'browser-fs-access';
 import { AppError } from '../shared/errors';
-import { DATABASE_EXTENSIONS, DATABASE_MIME, MAX_IMPORT_BYTES } from '../shared/transfer';
+import { DATABASE_EXTENSIONS, DATABASE_MIME, sizeRefusal } from '../shared/transfer';
 
 /** Whether saving asks where to put the file (true) or downloads it (false). */
 export const savePickerSupported: boolean = supported;
@@ -16,13 +16,8 @@ export const savePickerSupported: boolean = supported;
  * reading several gigabytes only to say "too large" would freeze the tab.
  */
 export function checkImportSize(size: number): void {
-	if (size === 0) throw new AppError('import-empty');
-	if (size > MAX_IMPORT_BYTES) {
-		throw new AppError('import-too-large', undefined, {
-			sizeBytes: size,
-			maxBytes: MAX_IMPORT_BYTES,
-		});
-	}
+	const refusal = sizeRefusal(size);
+	if (refusal) throw refusal;
 }
 
 /** The whole file in a buffer of its own; `onProgress` gets the share read so far (0 to 1). */

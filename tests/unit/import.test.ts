@@ -362,3 +362,11 @@ describe('the wire', () => {
 		expect(cleanFilename('x'.repeat(500))).toHaveLength(118);
 	});
 });
+
+describe('the limit in words', () => {
+	it('the catalogue names the same limit as the constant', async () => {
+		const { ERROR_CATALOGUE } = await import('../../src/shared/errors');
+		const { formatBytes } = await import('../../src/shared/format');
+		expect(ERROR_CATALOGUE['import-too-large']).toContain(`${formatBytes(MAX_IMPORT_BYTES)} `);
+	});
+});

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../shared/errors';
 import { formatBytes } from '../../shared/format';
-import { MAX_IMPORT_BYTES } from '../../shared/transfer';
+import { sizeRefusal } from '../../shared/transfer';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 const HEADER_BYTES = 100;
@@ -35,13 +35,8 @@ export interface SqliteHeader {
  * Reads at most the first few KiB, so it costs nothing on a large file.
  */
 export function sniff(bytes: Uint8Array): SqliteHeader {
-	if (bytes.length === 0) throw new AppError('import-empty');
-	if (bytes.length > MAX_IMPORT_BYTES) {
-		throw new AppError('import-too-large', undefined, {
-			sizeBytes: bytes.length,
-			maxBytes: MAX_IMPORT_BYTES,
-		});
-	}
+	const refusal = sizeRefusal(bytes.length);
+	if (refusal) throw refusal;
 	if (startsWith(bytes, SQLITE_MAGIC)) return readHeader(bytes);
 	if (bytes.length < SQLITE_MAGIC.length && startsWith(SQLITE_MAGIC, bytes)) {
 		throw headerOnly(bytes.length);
