@@ -20,10 +20,14 @@ export function checkImportSize(size: number): void {
 	if (refusal) throw refusal;
 }
 
-/** The whole file in a buffer of its own; `onProgress` gets the share read so far (0 to 1). */
+/**
+ * The whole file in a buffer of its own; `onProgress` gets the share read so far (0 to 1). Stops, with
+ * an AbortError, as soon as `cancelled()` says so (the person closed the dialog).
+ */
 export async function readWholeFile(
 	file: File,
 	onProgress: (fraction: number) => void,
+	cancelled: () => boolean = () => false,
 ): Promise<Uint8Array<ArrayBuffer>> {
 	const bytes = new Uint8Array(file.size);
 	let offset = 0;
@@ -32,6 +36,10 @@ export async function readWholeFile(
 		for (;;) {
 			const { done, value } = await reader.read();
 			if (done) break;
+			if (cancelled()) {
+				await reader.cancel();
+				throw new DOMException('The import was cancelled.', 'AbortError');
+			}
 			// A file that grew while being read is not the file that was chosen.
 			if (offset + value.length > bytes.length) throw new Error('The file changed while reading.');
 			bytes.set(value, offset);
@@ -39,6 +47,7 @@ export async function readWholeFile(
 			onProgress(offset / bytes.length);
 		}
 	} catch (error) {
+		if (error instanceof DOMException && error.name === 'AbortError') throw error;
 		throw new AppError('import-unreadable', undefined, { cause: String(error) });
 	}
 	if (offset !== bytes.length) {

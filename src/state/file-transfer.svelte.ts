@@ -116,9 +116,11 @@ export class FileTransferState {
 		this.#progress = { stage: 'read', step: 'Reading the file', fraction: 0 };
 		try {
 			checkImportSize(file.size);
-			const bytes = await readWholeFile(file, (fraction) => {
-				if (run === this.#run) this.#progress = { ...this.#progress, fraction };
-			});
+			const bytes = await readWholeFile(
+				file,
+				(fraction) => (this.#progress = { ...this.#progress, fraction }),
+				() => run !== this.#run,
+			);
 			if (run !== this.#run) return;
 			this.#progress = { stage: 'check', step: 'Checking the file', fraction: null };
 			// The buffer moves to the worker; from here the page holds no copy of the file.

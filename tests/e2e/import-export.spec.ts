@@ -95,7 +95,9 @@ test('a good file: read, check, migrate, then a side-by-side summary; nothing ch
 	await pickFile(page, V001);
 	const dialog = page.getByRole('dialog', { name: 'Replace your database with this file?' });
 	await expect(dialog).toBeVisible();
-	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	// Keyboard: the safe choice has the focus, and Escape cancels.
+	await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+	await page.keyboard.press('Escape');
 	await expect(dialog).toHaveCount(0);
 	expect(await fingerprint(page)).toEqual(before);
 
