@@ -5,7 +5,7 @@
  * that Debian's sqlite3 and Python's sqlite3 open; and export -> fresh browser -> import gives back
  * everything.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -22,7 +22,16 @@ import {
 	storedHash,
 } from './support/files';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'monitor-e2e-'));
+const made: string[] = [];
+/** A private temporary directory (the machine's /tmp is shared), removed after the tests. */
+const tmp = () => {
+	const dir = mkdtempSync(join(tmpdir(), 'monitor-e2e-'));
+	made.push(dir);
+	return dir;
+};
+test.afterAll(() => {
+	for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A database with two paused monitors (nothing runs in the background to change it). */
 async function withData(page: Page): Promise<void> {
