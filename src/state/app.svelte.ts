@@ -6,6 +6,7 @@ import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { MonitorAlertsState } from './monitor-alerts.svelte';
+import { FileTransferState } from './file-transfer.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
@@ -25,6 +26,7 @@ export const backups = new BackupsState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
+export const fileTransfer = new FileTransferState(db, backups);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };
