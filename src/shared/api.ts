@@ -15,6 +15,7 @@ import type {
 	TelegramOverview,
 } from './telegram';
 import type { WireError } from './errors';
+import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
 
 interface Call<Args, Result> {
 	args: Args;
@@ -91,6 +92,18 @@ export interface DbApi {
 	'backups.delete': Call<{ id: number }, { deleted: boolean }>;
 	/** The backup as a plain SQLite file (decompressed and checked against its SHA-256). */
 	'backups.download': Call<{ id: number }, { filename: string; bytes: Uint8Array }>;
+	/** The live database as a plain SQLite file, a consistent snapshot; its buffer is transferred. */
+	'database.export': Call<void, ExportedFile>;
+	/** Records that an export was saved, by its snapshot time (the `last_export_at` setting). */
+	'database.exported': Call<{ at: number }, { lastExportAt: number }>;
+	/**
+	 * Checks a file (transfer its buffer: `callTransfer`) and prepares it on a scratch copy; nothing
+	 * live changes. The preview's token names it for `import.commit` or `import.cancel`.
+	 */
+	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
+	/** Backs up the current database, then replaces it with the prepared file. */
+	'import.commit': Call<{ token: string }, { safety: BackupInfo; imported: IncomingSummary }>;
+	'import.cancel': Call<{ token: string }, void>;
 }
 
 export type Method = keyof DbApi;

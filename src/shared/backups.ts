@@ -39,14 +39,16 @@ export function describeReason(info: Pick<BackupInfo, 'reason' | 'detail'>): str
 	return info.detail ? `${base} ${info.detail}` : base;
 }
 
-/** Long work in the worker (a backup, a restore), for a progress bar. */
+/** Long work in the worker (a backup, a restore, an import), for a progress bar. */
 export interface TaskProgress {
 	/** null once the task has finished (or failed). */
-	task: 'backup' | 'restore' | null;
+	task: 'backup' | 'restore' | 'import' | null;
 	/** What is happening now, as a short sentence. */
 	step: string;
 	/** 0 to 1 for this step, or null when unknown. */
 	fraction: number | null;
+	/** Where an import is: check, migrate or save (reading the file happens in the page). */
+	stage?: 'check' | 'migrate' | 'save';
 }
 
 /** The file name a downloaded backup gets: `monitor-2026-11-26-153012-before-migration.db`. */

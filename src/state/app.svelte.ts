@@ -7,6 +7,7 @@ import { AccountState } from './account.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { MonitorAlertsState } from './monitor-alerts.svelte';
+import { FileTransferState } from './file-transfer.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
@@ -27,6 +28,7 @@ export const backups = new BackupsState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
+export const fileTransfer = new FileTransferState(db, backups);
 
 // Whatever was read while the app was locked was refused; read it again once it opens.
 let wasLocked = false;

@@ -14,7 +14,10 @@ export class BackupsState {
 
 	constructor(db: DbClient) {
 		this.#db = db;
-		db.on('progress', (progress) => (this.#progress = progress.task ? progress : null));
+		// An import shows its own progress (the backup it makes included) in its dialog.
+		db.on('progress', (progress) => {
+			if (progress.task !== 'import') this.#progress = progress.task ? progress : null;
+		});
 	}
 
 	get items(): BackupInfo[] {

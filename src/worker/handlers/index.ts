@@ -25,6 +25,8 @@ import {
 import { getSettings, updateSettings } from './settings';
 import * as telegram from './telegram';
 import { outboxFor, requeue } from '../telegram/store';
+import { exportDatabase, recordExport } from './transfer';
+import { cancelImport, commitImport, inspectImport } from '../import/session';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
@@ -169,6 +171,18 @@ export const handlers: HandlerTable = {
 	'backups.restore': { kind: 'task', run: ({ db }, args) => restoreBackup(db, args) },
 	'backups.delete': { kind: 'task', run: ({ db }, args) => deleteBackup(db, args) },
 	'backups.download': { kind: 'read', run: ({ db }, args) => downloadBackup(db, args) },
+	'database.export': { kind: 'read', run: ({ db, now }) => exportDatabase(db, now()) },
+	'database.exported': {
+		kind: 'write',
+		run: ({ db, now }, args) => recordExport(db.engine, args, now()),
+	},
+	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
+	'import.inspect': {
+		kind: 'task',
+		run: ({ db }, args) => Promise.resolve().then(() => inspectImport(db, args)),
+	},
+	'import.commit': { kind: 'task', run: ({ db }, args) => commitImport(db, args) },
+	'import.cancel': { kind: 'read', run: ({ db }, args) => cancelImport(db, args) },
 };
 
 function account(services: Services): Account {
