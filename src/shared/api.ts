@@ -102,7 +102,11 @@ export interface DbApi {
 	 */
 	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
 	/** Backs up the current database, then replaces it with the prepared file. */
-	'import.commit': Call<{ token: string }, { safety: BackupInfo; imported: IncomingSummary }>;
+	/** `passphrase`: the file's own, when its secrets are protected; without it they are left out. */
+	'import.commit': Call<
+		{ token: string; passphrase?: string | null },
+		{ safety: BackupInfo; imported: IncomingSummary }
+	>;
 	'import.cancel': Call<{ token: string }, void>;
 }
 

@@ -51,6 +51,7 @@ export class FileTransferState {
 	#askingAboutSecrets = $state(false);
 	/** Bumped when an import starts or is dismissed, so a late answer of an abandoned one is ignored. */
 	#run = 0;
+	#passphraseError = $state<string | null>(null);
 
 	constructor(db: DbClient, backups: BackupsState) {
 		this.#db = db;
@@ -138,15 +139,27 @@ export class FileTransferState {
 		}
 	}
 
-	/** The person confirmed: back up the current database and swap the file in. */
-	async confirm(): Promise<void> {
+	/** A wrong passphrase for the file's secrets: the import still waits, the person may try again. */
+	get passphraseError(): string | null {
+		return this.#passphraseError;
+	}
+
+	/**
+	 * The person confirmed: back up the current database and swap the file in. `passphrase`: the file's,
+	 * to keep its protected secrets (empty: leave them out).
+	 */
+	async confirm(passphrase = ''): Promise<void> {
 		const preview = this.#preview;
 		if (this.#phase !== 'confirm' || !preview) return;
 		const run = ++this.#run;
+		this.#passphraseError = null;
 		this.#phase = 'working';
 		this.#progress = { stage: 'save', step: 'Backing up the current database', fraction: null };
 		try {
-			const { safety, imported } = await this.#db.call('import.commit', { token: preview.token });
+			const { safety, imported } = await this.#db.call('import.commit', {
+				token: preview.token,
+				passphrase: passphrase || null,
+			});
 			const n = imported.monitorCount;
 			notices.push(
 				'info',
@@ -157,7 +170,13 @@ export class FileTransferState {
 			// The backup made before the swap is new in the list.
 			void this.#backups.load();
 		} catch (error) {
-			if (run === this.#run) this.#fail(error);
+			if (run !== this.#run) return;
+			if (error instanceof AppError && error.code === 'wrong-passphrase') {
+				this.#passphraseError = error.message;
+				this.#phase = 'confirm';
+				return;
+			}
+			this.#fail(error);
 		}
 	}
 

@@ -36,6 +36,15 @@ export interface OpenOptions {
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
 	onProgress?: (progress: TaskProgress) => void;
+	/**
+	 * Brings the secrets of a database about to replace this one under this device's protection (the
+	 * owner account, see account/incoming.ts); runs on the prepared copy before anything is backed up or
+	 * saved, and `afterSwap` once it is live.
+	 */
+	secrets?: {
+		adopt: (incoming: Engine, live: Engine, passphrase: string | null) => Promise<unknown>;
+		afterSwap: (live: Engine, adopted: unknown) => Promise<void>;
+	};
 	now?: () => number;
 }
 
@@ -50,6 +59,8 @@ export interface ReplaceOptions {
 	corrupt: ErrorCode;
 	/** The task its progress is reported as; `restore` unless said otherwise. */
 	task?: 'restore' | 'import';
+	/** The incoming file's passphrase, to carry its encrypted secrets over (imports from another device). */
+	passphrase?: string | null;
 }
 
 export class LiveDatabase {
@@ -328,6 +339,11 @@ export class LiveDatabase {
 					now: this.#options.now,
 				}).engine;
 			}
+			const adopted = await this.#options.secrets?.adopt(
+				next,
+				this.#engine,
+				options.passphrase ?? null,
+			);
 			const safety = await this.#backup(options.reason, options.detail ?? null, task);
 			this.#progress(
 				task,
@@ -346,6 +362,7 @@ export class LiveDatabase {
 			next = null;
 			previous.db.close();
 
+			await this.#options.secrets?.afterSwap(this.#engine, adopted);
 			this.#options.onSave?.(this.#persister.status());
 			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
 			this.#announce([...tables].sort());

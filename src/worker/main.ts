@@ -5,6 +5,7 @@
  */
 import type { FromWorker, ToWorker } from '../shared/api';
 import type { BuildInfo } from '../shared/build';
+import { adoptSecrets, afterSwap } from './account/incoming';
 import { IdbBackupStore } from './backups/idb-backup-store';
 import { LiveDatabase } from './database';
 import { bundledMigrations, bundledSources } from './migrations/bundled';
@@ -45,6 +46,7 @@ const tab = new Tab({
 			store: new IdbImageStore(createDurableStore('monitor', 'database')),
 			backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),
 			onProgress: (progress) => hooks.onEvent('progress', progress),
+			secrets: { adopt: adoptSecrets, afterSwap },
 			onPhase: hooks.onPhase,
 			onSave: hooks.onSave,
 			onChanged: hooks.onChanged,

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { call, openApp } from './helpers';
 import { FakeTelegram } from './support/fake-telegram';
+import { importDialog, pickFile, sqlite3 } from './support/files';
 
 const TOKEN = '4242424242:AAFakeBotTokenForAccountTestsOnly_98765';
 const PASSPHRASE = 'correct horse battery staple';
@@ -143,4 +147,107 @@ test('a forgotten passphrase can be reset: the secrets go, everything else stays
 	await expect(page.getByRole('listitem', { name: 'Stays' })).toBeVisible();
 	await page.goto('/#/settings');
 	await expect(page.getByText(/Secrets to enter again: 1 bot token/)).toBeVisible();
+});
+
+test.use({ acceptDownloads: true });
+
+test('an export holds no secret in any form; a fresh browser imports it with and without its passphrase', async ({
+	page,
+	browser,
+}) => {
+	// Headless Chromium has no save dialog to answer: take the download path browsers without one use.
+	await page.addInitScript(() => {
+		delete (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+		delete (globalThis as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+	});
+	await openApp(page);
+	await call(page, 'telegram.setApiBase', { base: telegram.url });
+	await call(page, 'telegram.addBot', { token: TOKEN });
+	await call(page, 'monitors.create', {
+		name: 'Private API',
+		url: 'https://api.example.com',
+		intervalS: 3600,
+		enabled: false,
+		headers: { Authorization: 'Bearer header-secret-42' },
+	});
+	await setPassphrase(page);
+
+	await page.goto('/#/database');
+	await page.getByRole('button', { name: 'Export database' }).click();
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page
+			.getByRole('dialog', { name: 'The export holds secrets' })
+			.getByRole('button', { name: 'Export' })
+			.click(),
+	]);
+	const file = join(mkdtempSync(join(tmpdir(), 'monitor-account-')), 'monitor.db');
+	await download.saveAs(file);
+
+	const bytes = readFileSync(file);
+	const secret = TOKEN.split(':')[1]!;
+	for (const form of [secret, secret.slice(0, 16), secret.slice(-16), 'header-secret-42']) {
+		for (const encoded of [
+			form,
+			Buffer.from(form).toString('base64'),
+			Buffer.from(form).toString('hex'),
+		]) {
+			expect(bytes.includes(encoded), `${form} as ${encoded}`).toBe(false);
+		}
+		expect(bytes.includes(Buffer.from(form, 'utf16le'))).toBe(false);
+	}
+	expect(sqlite3(file, 'PRAGMA integrity_check')).toEqual(['ok']);
+	expect(sqlite3(file, '.dump').join('\n')).not.toContain(secret);
+
+	// A fresh profile without the passphrase: everything but the secrets.
+	const without = await browser.newContext({ acceptDownloads: true });
+	const a = await without.newPage();
+	await openApp(a, '/#/database');
+	await pickFile(a, file);
+	await expect(importDialog(a).getByLabel('The file’s passphrase')).toBeVisible();
+	await importDialog(a).getByRole('button', { name: 'Replace database' }).click();
+	await expect(a.getByText(/Imported “monitor\.db”/)).toBeVisible();
+	expect(await call(a, 'account.status')).toMatchObject({
+		hasPassphrase: false,
+		locked: false,
+		needsReentry: { bots: 1, monitors: 1 },
+	});
+	expect((await call(a, 'monitors.list'))[0]).toMatchObject({
+		name: 'Private API',
+		headers: {},
+		needsHeaders: true,
+	});
+	await without.close();
+
+	// Another fresh profile, with the passphrase: the secrets come along, still encrypted.
+	const withIt = await browser.newContext({ acceptDownloads: true });
+	const b = await withIt.newPage();
+	await openApp(b, '/#/database');
+	await call(b, 'telegram.setApiBase', { base: telegram.url });
+	await pickFile(b, file);
+	await importDialog(b).getByLabel('The file’s passphrase').fill('not it');
+	await importDialog(b).getByRole('button', { name: 'Replace database' }).click();
+	await expect(
+		importDialog(b).getByText('That is not the passphrase this file was protected with.'),
+	).toBeVisible();
+	await importDialog(b).getByLabel('The file’s passphrase').fill(PASSPHRASE);
+	await importDialog(b).getByRole('button', { name: 'Replace database' }).click();
+	await expect(b.getByText(/Imported “monitor\.db”/)).toBeVisible();
+	expect(await call(b, 'account.status')).toMatchObject({
+		hasPassphrase: true,
+		locked: false,
+		needsReentry: { bots: 0, monitors: 0 },
+	});
+	expect((await call(b, 'monitors.list'))[0]!.headers).toEqual({
+		Authorization: 'Bearer header-secret-42',
+	});
+	const chats = (await call(b, 'telegram.overview')).bots;
+	expect(chats[0]).toMatchObject({ username: 'monitor_alerts_bot', needsToken: false });
+	// The secrets work: Telegram accepts the token.
+	await call(b, 'telegram.discover', { botId: chats[0]!.id });
+	await b.reload();
+	await expect(b.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+	await unlock(b);
+	await expect(b.getByRole('navigation', { name: 'Main' })).toBeVisible();
+	await withIt.close();
 });

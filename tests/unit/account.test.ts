@@ -11,6 +11,11 @@ import {
 	unwrap,
 	wrap,
 } from '../../src/worker/account/crypto';
+import {
+	adoptSecrets,
+	afterSwap,
+	checkIncomingPassphrase,
+} from '../../src/worker/account/incoming';
 import { vault } from '../../src/worker/account/vault';
 import { LiveDatabase } from '../../src/worker/database';
 import { createMonitor, listMonitors, storedHeaders } from '../../src/worker/handlers/monitors';
@@ -264,5 +269,83 @@ describe('account', () => {
 		expect(
 			String(w.db.engine.value("SELECT result FROM _requests WHERE id = 'page:1'")),
 		).not.toContain('key-987');
+	});
+});
+
+describe('secrets that arrive with another database', () => {
+	async function protectedFile(passphrase: string) {
+		const w = await world();
+		await w.account.setPassphrase(passphrase);
+		const image = w.db.engine.db.export();
+		vault.forget();
+		return image;
+	}
+
+	async function incomingEngine(image: Uint8Array) {
+		const SQL = await loadSql();
+		const { configure } = await import('../../src/worker/connection');
+		return configure(new SQL.Database(image));
+	}
+
+	it('with its passphrase, on a device without one: keeps the file’s protection', async () => {
+		const image = await protectedFile('their passphrase here');
+		const here = await world();
+		const incoming = await incomingEngine(image);
+		const key = await adoptSecrets(incoming, here.db.engine, 'their passphrase here');
+		await afterSwap(incoming, key);
+		expect(incoming.value('SELECT count(*) FROM users')).toBe(1);
+		expect(listMonitors(incoming)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
+		expect(botSecrets(incoming)[0]!.token).toBe(TOKEN);
+	});
+
+	it('with its passphrase, on a device with one: sealed again under this device’s key', async () => {
+		const image = await protectedFile('their passphrase here');
+		const here = await world();
+		await here.account.setPassphrase('our own passphrase');
+		const ours = here.db.engine.get<{ salt: Uint8Array }>('SELECT salt FROM users')!.salt;
+		const incoming = await incomingEngine(image);
+		const key = await adoptSecrets(incoming, here.db.engine, 'their passphrase here');
+		expect(key).toBe(vault.key);
+		expect(incoming.get<{ salt: Uint8Array }>('SELECT salt FROM users')!.salt).toEqual(ours);
+		expect(listMonitors(incoming)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
+		expect(isSealed(String(incoming.value('SELECT token FROM telegram_bots')))).toBe(true);
+	});
+
+	it('without its passphrase: everything but the secrets, which are marked for re-entry', async () => {
+		const image = await protectedFile('their passphrase here');
+		const here = await world();
+		const incoming = await incomingEngine(image);
+		expect(await adoptSecrets(incoming, here.db.engine, null)).toBeNull();
+		expect(incoming.value('SELECT count(*) FROM users')).toBe(0);
+		expect(listMonitors(incoming)[0]).toMatchObject({
+			name: 'API',
+			headers: {},
+			needsHeaders: true,
+		});
+		expect(incoming.value('SELECT needs_token FROM telegram_bots')).toBe(1);
+		await expect(checkIncomingPassphrase(incoming, 'wrong')).resolves.toBeUndefined();
+	});
+
+	it('refuses a wrong passphrase before anything changes', async () => {
+		const image = await protectedFile('their passphrase here');
+		const incoming = await incomingEngine(image);
+		await expect(checkIncomingPassphrase(incoming, 'wrong')).rejects.toMatchObject({
+			code: 'wrong-passphrase',
+		});
+	});
+
+	it('a backup of this very database (same key, or from before the passphrase) keeps its secrets on restore', async () => {
+		const w = await world();
+		const before = w.db.engine.db.export(); // secrets in clear, from before the passphrase
+		await w.account.setPassphrase('correct horse battery staple');
+		const after = w.db.engine.db.export(); // sealed under this device's key
+		for (const image of [before, after]) {
+			const incoming = await incomingEngine(image);
+			const key = await adoptSecrets(incoming, w.db.engine, null);
+			expect(key).toBe(vault.key);
+			expect(isSealed(String(incoming.value('SELECT token FROM telegram_bots')))).toBe(true);
+			expect(listMonitors(incoming)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
+			expect(incoming.value('SELECT needs_token FROM telegram_bots')).toBe(0);
+		}
 	});
 });

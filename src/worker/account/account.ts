@@ -68,6 +68,12 @@ export class Account {
 
 	/** Ends sessions a closed app left open, and starts the idle watch. */
 	async start(): Promise<void> {
+		// An import or restore may bring (or take away) the passphrase: the lock state follows the database.
+		this.#db.subscribe((tables) => {
+			if (!tables.includes('users')) return;
+			this.#locked = this.#user() !== undefined && !vault.hasKey;
+			this.#emit();
+		});
 		if (!this.#db.readOnly) {
 			await this.#db.write(() =>
 				this.#engine.run(

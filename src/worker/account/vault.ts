@@ -17,6 +17,11 @@ export class Vault {
 		return this.#key !== null;
 	}
 
+	/** The data key, for re-sealing secrets that arrive with another database (see incoming.ts). */
+	get key(): CryptoKey | null {
+		return this.#key;
+	}
+
 	/** Holds the data key and decrypts the given sealed values into the cache. */
 	async useKey(key: CryptoKey, sealedValues: Iterable<string>): Promise<void> {
 		for (const sealed of sealedValues) {
