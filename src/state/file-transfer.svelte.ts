@@ -16,6 +16,7 @@ import {
 	type ImportPreview,
 	type ImportStage,
 } from '../shared/transfer';
+import type { AccountState } from './account.svelte';
 import type { BackupsState } from './backups.svelte';
 import { describeError, notices, reportError } from './notices.svelte';
 
@@ -42,6 +43,7 @@ export interface ImportProgress {
 export class FileTransferState {
 	readonly #db: DbClient;
 	readonly #backups: BackupsState;
+	readonly #account: AccountState;
 	#phase = $state<ImportPhase>('idle');
 	#filename = $state('');
 	#progress = $state.raw<ImportProgress>({ stage: 'read', step: '', fraction: null });
@@ -53,9 +55,10 @@ export class FileTransferState {
 	#run = 0;
 	#passphraseError = $state<string | null>(null);
 
-	constructor(db: DbClient, backups: BackupsState) {
+	constructor(db: DbClient, backups: BackupsState, account: AccountState) {
 		this.#db = db;
 		this.#backups = backups;
+		this.#account = account;
 		// The installed app opened with files ("Open with Monitor"): one database at a time.
 		onLaunchFiles((files) => {
 			const [first] = files;
@@ -190,10 +193,18 @@ export class FileTransferState {
 		if (preview) void this.#db.call('import.cancel', { token: preview.token }).catch(() => {});
 	}
 
-	/** Exports the database, first warning (once) that the file holds secrets. */
+	/**
+	 * Whether an export would hold the secrets in clear: true without a passphrase (with one, tokens and
+	 * headers are sealed with AES-GCM before they are ever written).
+	 */
+	get secretsInClear(): boolean {
+		return !this.#account.status?.hasPassphrase;
+	}
+
+	/** Exports the database, first warning (once) that the file holds secrets in clear. */
 	async export(): Promise<void> {
 		if (this.#exporting) return;
-		if (!secretsWarned()) {
+		if (this.secretsInClear && !secretsWarned()) {
 			this.#askingAboutSecrets = true;
 			return;
 		}

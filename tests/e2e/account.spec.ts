@@ -173,14 +173,13 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 	await setPassphrase(page);
 
 	await page.goto('/#/database');
-	await page.getByRole('button', { name: 'Export database' }).click();
+	// With a passphrase, the secrets are sealed: the card says so and no warning stands in the way.
+	await expect(page.getByTestId('export-secrets')).toContainText('encrypted with your passphrase');
 	const [download] = await Promise.all([
 		page.waitForEvent('download'),
-		page
-			.getByRole('dialog', { name: 'The export holds secrets' })
-			.getByRole('button', { name: 'Export' })
-			.click(),
+		page.getByRole('button', { name: 'Export database' }).click(),
 	]);
+	await expect(page.getByRole('dialog', { name: 'The export holds secrets' })).toHaveCount(0);
 	const file = join(mkdtempSync(join(tmpdir(), 'monitor-account-')), 'monitor.db');
 	await download.saveAs(file);
 
@@ -212,11 +211,19 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 		locked: false,
 		needsReentry: { bots: 1, monitors: 1 },
 	});
-	expect((await call(a, 'monitors.list'))[0]).toMatchObject({
-		name: 'Private API',
-		headers: {},
-		needsHeaders: true,
-	});
+	const [lost] = await call(a, 'monitors.list');
+	expect(lost).toMatchObject({ name: 'Private API', headers: {}, needsHeaders: true });
+	// The person is told what to enter again, and entering it clears the mark.
+	await a.goto('/#/telegram');
+	await expect(a.getByTestId('needs-token')).toContainText('token must be entered again');
+	await a.goto(`/#/monitors/${lost!.id}`);
+	await expect(a.getByTestId('needs-headers')).toBeVisible();
+	await expect(a.locator('[data-state]').first()).toHaveText('Needs headers');
+	await a.getByRole('button', { name: 'Enter headers' }).click();
+	await a.getByLabel('Headers, one per line').fill('Authorization: Bearer typed-again');
+	await a.getByRole('button', { name: 'Save changes' }).click();
+	await expect(a.getByTestId('needs-headers')).toHaveCount(0);
+	expect((await call(a, 'account.status')).needsReentry).toEqual({ bots: 1, monitors: 0 });
 	await without.close();
 
 	// Another fresh profile, with the passphrase: the secrets come along, still encrypted.

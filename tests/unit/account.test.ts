@@ -118,6 +118,27 @@ describe('crypto', () => {
 });
 
 describe('account', () => {
+	it('over a schema from before the account (a failed migration left it read-only), there is simply no passphrase', async () => {
+		const db = await LiveDatabase.open({
+			SQL: await loadSql(),
+			files: (await realMigrations()).filter((f) => !f.filename.includes('account')),
+			store: new MemoryImageStore(),
+			writerId: 'old',
+			now: () => time,
+		});
+		expect(db.engine.value("SELECT count(*) FROM sqlite_schema WHERE name = 'users'")).toBe(0);
+		const account = new Account(db, { now: () => time, iterations: ITERATIONS });
+		await account.start();
+		account.stop();
+		expect(account.locked).toBe(false);
+		expect(account.status()).toMatchObject({
+			hasPassphrase: false,
+			locked: false,
+			secretsAvailable: true,
+			needsReentry: { bots: 0, monitors: 0 },
+		});
+	});
+
 	it('stores headers as a plain JSON object without a passphrase', async () => {
 		const w = await world();
 		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' });

@@ -62,7 +62,20 @@ export class Account {
 		return this.#db.engine;
 	}
 
+	/**
+	 * Whether the schema has the account's tables: a migration that failed leaves an older schema open
+	 * read-only, and that database simply has no passphrase.
+	 */
+	#hasSchema(): boolean {
+		return (
+			this.#engine.value(
+				"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'users'",
+			) === 1
+		);
+	}
+
 	#user(): UserRow | undefined {
+		if (!this.#hasSchema()) return undefined;
 		return this.#engine.get<UserRow>('SELECT * FROM users WHERE id = 1');
 	}
 
@@ -74,7 +87,7 @@ export class Account {
 			this.#locked = this.#user() !== undefined && !vault.hasKey;
 			this.#emit();
 		});
-		if (!this.#db.readOnly) {
+		if (!this.#db.readOnly && this.#hasSchema()) {
 			await this.#db.write(() =>
 				this.#engine.run(
 					"UPDATE sessions SET ended_at = last_active_at, ended_how = 'closed' WHERE ended_at IS NULL",
@@ -116,10 +129,12 @@ export class Account {
 							),
 						}
 					: { alerts: 0, monitors: 0 },
-			needsReentry: {
-				bots: sealed('SELECT count(*) FROM telegram_bots WHERE needs_token = 1'),
-				monitors: sealed('SELECT count(*) FROM monitors WHERE needs_headers = 1'),
-			},
+			needsReentry: this.#hasSchema()
+				? {
+						bots: sealed('SELECT count(*) FROM telegram_bots WHERE needs_token = 1'),
+						monitors: sealed('SELECT count(*) FROM monitors WHERE needs_headers = 1'),
+					}
+				: { bots: 0, monitors: 0 },
 		};
 	}
 
