@@ -14,7 +14,11 @@ export class BackupsState {
 
 	constructor(db: DbClient) {
 		this.#db = db;
-		db.on('progress', (progress) => (this.#progress = progress.task ? progress : null));
+		db.on('progress', (progress) => {
+			// Maintenance reports on the same event; its own card shows it.
+			if (progress.task === null || progress.task === 'backup' || progress.task === 'restore')
+				this.#progress = progress.task ? progress : null;
+		});
 	}
 
 	get items(): BackupInfo[] {

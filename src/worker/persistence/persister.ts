@@ -29,6 +29,8 @@ export interface PersisterOptions {
 	now?: () => number;
 	/** Milliseconds to wait before retry number `attempt` (0-based). */
 	backoff?: (attempt: number) => number;
+	/** Hears how long each successful save took, from reading the image to the committed transaction. */
+	onSaved?: (ms: number) => void;
 }
 
 const defaultBackoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
@@ -125,6 +127,7 @@ export class Persister {
 
 	async #saveOnce(durability: Durability): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
+		const started = performance.now();
 		const changed = source.takeChanged(chunkSize);
 		try {
 			const plan = planSave(source.image(), this.#manifest, changed, {
@@ -135,6 +138,7 @@ export class Persister {
 			});
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
+			this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
 			if (changed) source.restoreChanged(changed);
 			throw error;
