@@ -25,6 +25,8 @@ export const ERROR_CATALOGUE = {
 	'backup-failed':
 		'Making a backup failed, so the work that needed it was not started and nothing was changed.',
 	busy: 'A backup or restore is already running. Try again when it has finished.',
+	'maintenance-busy':
+		'Another maintenance task is running on the database. Try again when it has finished.',
 	'storage-unavailable':
 		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
 	'storage-corrupt':

@@ -98,7 +98,7 @@ export const METRIC_INFO: Record<HealthMetric, MetricInfo> = {
 		describe: 'The size of monitor.db: it is kept in memory and saved to the browser as a whole.',
 		action: {
 			warning:
-				'Rotate or archive old check history (Maintenance, below), then compact the file with VACUUM.',
+				'Rotate or archive old check history (Database → Maintenance), then compact the file with VACUUM.',
 			critical:
 				'Archive old history and compact now. If it stays this large, export the database and start a fresh one with a shorter history.',
 		},
@@ -129,9 +129,9 @@ export const METRIC_INFO: Record<HealthMetric, MetricInfo> = {
 		describe: '95% of the statements the database ran recently took at most this long.',
 		action: {
 			warning:
-				'Run Optimize (it refreshes SQLite’s statistics), then look at the slowest statements below; archiving old history helps too.',
+				'Run Optimize (Database → Maintenance; it refreshes SQLite’s statistics) and look at the slowest statements on the Database page; archiving old history helps too.',
 			critical:
-				'Run Optimize, archive old data and compact. A statement that stays slow needs an index: report it with its text below.',
+				'Run Optimize, archive old data and compact. A statement that stays slow needs an index: report it with its text from the Database page.',
 		},
 	},
 };
@@ -183,8 +183,13 @@ export function alertMessage(
  */
 export function validateThresholds(
 	input: unknown,
-): { ok: true; thresholds: Thresholds } | { ok: false; errors: Partial<Record<HealthMetric, string>> } {
-	const source = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+):
+	| { ok: true; thresholds: Thresholds }
+	| { ok: false; errors: Partial<Record<HealthMetric, string>> } {
+	const source = (typeof input === 'object' && input !== null ? input : {}) as Record<
+		string,
+		unknown
+	>;
 	const errors: Partial<Record<HealthMetric, string>> = {};
 	const thresholds = {} as Thresholds;
 	for (const metric of HEALTH_METRICS) {

@@ -441,7 +441,8 @@ function persisterFor(
 }
 
 function assertNotPromise(result: unknown): void {
-	if (result instanceof Promise) throw new AppError('internal', 'Maintenance work must be synchronous.');
+	if (result instanceof Promise)
+		throw new AppError('internal', 'Maintenance work must be synchronous.');
 }
 
 function tableNames(engine: Engine): string[] {

@@ -10,8 +10,8 @@ const MAX_LENGTH = 300;
 export function normalizeSql(sql: string): string {
 	const text = sql
 		.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ')
-		.replace(/'(?:[^']|'')*'/g, '?')
 		.replace(/\bx'[0-9a-f]*'/gi, '?')
+		.replace(/'(?:[^']|'')*'/g, '?')
 		.replace(/(?<![\w$])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?\b/gi, '?')
 		.replace(/\s+/g, ' ')
 		.trim();
