@@ -170,7 +170,7 @@ export class Engine {
 		}
 		return {
 			changes: this.db.getRowsModified(),
-			lastInsertRowid: Number(this.untimed(() => this.value('SELECT last_insert_rowid()'))),
+			lastInsertRowid: Number(this.untimed(() => this.value<number>('SELECT last_insert_rowid()'))),
 		};
 	}
 
