@@ -3,6 +3,7 @@
  * the level each metric is at, and what to do about it in plain words. Pure, shared by the worker (which
  * measures and records level changes) and the UI (which shows them and edits the thresholds).
  */
+import { formatBytes } from './format';
 
 export const HEALTH_METRICS = ['size', 'memory', 'writeRate', 'queryP95'] as const;
 export type HealthMetric = (typeof HEALTH_METRICS)[number];
@@ -142,7 +143,7 @@ export function formatMetric(metric: HealthMetric, value: number | null): string
 	switch (metric) {
 		case 'size':
 		case 'memory':
-			return formatMegabytes(value);
+			return formatBytes(value);
 		case 'writeRate':
 			return `${Math.round(value).toLocaleString('en-US')}/h`;
 		case 'queryP95':
@@ -150,15 +151,10 @@ export function formatMetric(metric: HealthMetric, value: number | null): string
 	}
 }
 
-function formatMegabytes(bytes: number): string {
-	const mb = bytes / MB;
-	return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toLocaleString('en-US')} MB`;
-}
-
 /** The unit thresholds are edited in, and the factor from it to the stored base unit. */
 export const THRESHOLD_UNITS: Record<HealthMetric, { unit: string; factor: number }> = {
-	size: { unit: 'MB', factor: MB },
-	memory: { unit: 'MB', factor: MB },
+	size: { unit: 'MiB', factor: MB },
+	memory: { unit: 'MiB', factor: MB },
 	writeRate: { unit: 'writes/hour', factor: 1 },
 	queryP95: { unit: 'ms', factor: 1 },
 };

@@ -82,7 +82,7 @@ describe('normalised SQL for people', () => {
 				'SELECT id,message FROM checks WHERE monitor_id=?AND started_at>=?ORDER BY started_at DESC LIMIT?;',
 			),
 		).toBe(
-			'SELECT id, message FROM checks WHERE monitor_id = ? AND started_at >= ? ORDER BY started_at DESC LIMIT?',
+			'SELECT id, message FROM checks WHERE monitor_id = ? AND started_at >= ? ORDER BY started_at DESC LIMIT ?',
 		);
 		expect(readableSql('DELETE FROM checks WHERE id IN(SELECT id FROM checks);')).toBe(
 			'DELETE FROM checks WHERE id IN (SELECT id FROM checks)',

@@ -101,8 +101,8 @@ describe('validation', () => {
 
 describe('what people read', () => {
 	it('formats each metric in its unit', () => {
-		expect(formatMetric('size', 150 * MB)).toBe('150 MB');
-		expect(formatMetric('memory', 1.5 * MB)).toBe('1.5 MB');
+		expect(formatMetric('size', 150 * MB)).toBe('150 MiB');
+		expect(formatMetric('memory', 1.5 * MB)).toBe('1.5 MiB');
 		expect(formatMetric('writeRate', 12345.4)).toBe('12,345/h');
 		expect(formatMetric('queryP95', 0.123)).toBe('0.12 ms');
 		expect(formatMetric('queryP95', 130.4)).toBe('130 ms');
@@ -111,14 +111,14 @@ describe('what people read', () => {
 
 	it('an alert names the value, the level crossed and the seed’s action', () => {
 		expect(alertMessage('size', 'warning', 120 * MB, DEFAULT_THRESHOLDS)).toBe(
-			'Database size is 120 MB, past the warning level of 100 MB. ' +
+			'Database size is 120 MiB, past the warning level of 100 MiB. ' +
 				'Rotate or archive old check history (Database → Maintenance), then compact the file with VACUUM.',
 		);
 		expect(alertMessage('queryP95', 'critical', 700, DEFAULT_THRESHOLDS)).toMatch(
 			/^Query time \(P95\) is 700 ms, past the critical level of 500 ms\. .*index/,
 		);
 		expect(alertMessage('size', 'ok', 50 * MB, DEFAULT_THRESHOLDS)).toBe(
-			'Database size is back to normal: 50 MB.',
+			'Database size is back to normal: 50 MiB.',
 		);
 	});
 });

@@ -25,6 +25,8 @@ export function readableSql(normalized: string): string {
 		.replace(/,(?=\S)/g, ', ')
 		.replace(/(<=|>=|<>|!=|==|=|<|>)/g, ' $1 ')
 		.replace(/\?(?=[A-Za-z(])/g, '? ')
+		.replace(/(?<=[A-Za-z])\?/g, ' ?')
+		.replace(/(?<=[A-Za-z])\*(?=[A-Za-z])/g, ' * ')
 		.replace(/\)(?=[A-Za-z])/g, ') ')
 		.replace(/\b(IN|VALUES|EXISTS)\(/gi, '$1 (')
 		.replace(/ {2,}/g, ' ')
