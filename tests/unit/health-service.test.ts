@@ -108,6 +108,23 @@ describe('the health report', () => {
 		t.clock.now += 61 * 60_000;
 		expect((await t.health.report()).writes.lastHour).toBe(0);
 	});
+	it('reports on a database left on an older schema (no health tables), without history or alerts', async () => {
+		const SQL = await loadSql();
+		const files = (await realMigrations()).filter((f) => !f.filename.includes('health'));
+		const db = await LiveDatabase.open({
+			SQL,
+			store: new MemoryImageStore(),
+			files,
+			writerId: 'old',
+		});
+		const t = await setup();
+		const health = new HealthService(db, t.health.env);
+		const report = await health.report();
+		expect(report.metrics.every((m) => m.level === 'ok')).toBe(true);
+		expect(report.tables.map((x) => x.name)).not.toContain('health_alerts');
+		expect(health.activeAlerts()).toEqual([]);
+		expect(health.history('24h').points).toEqual([]);
+	});
 });
 
 describe('levels and alerts', () => {

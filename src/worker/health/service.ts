@@ -201,6 +201,7 @@ export class HealthService {
 		const { spanMs, bucketMs } = RANGES[range];
 		const to = this.env.now();
 		const from = to - spanMs;
+		if (!this.#hasTables()) return { range, from, to, bucketMs, points: [] };
 		const points = this.#engine.untimed(() =>
 			this.#engine.all<{ t: number; size: number | null; p95: number | null }>(
 				`SELECT (at / ?) * ? AS t, max(size_bytes) AS size, max(query_p95_ms) AS p95
@@ -219,6 +220,7 @@ export class HealthService {
 
 	/** The raises not dismissed and still current (no later change of the same metric). */
 	activeAlerts(): HealthAlert[] {
+		if (!this.#hasTables()) return [];
 		return this.#engine.untimed(() =>
 			this.#engine.all<AlertRow>(
 				`SELECT id, at, metric, level, previous, value, message FROM health_alerts
@@ -237,6 +239,19 @@ export class HealthService {
 			[this.env.now(), id],
 		).changes;
 		return { dismissed: changes > 0 };
+	}
+
+	/**
+	 * A database left on an older schema (a failed migration opens it read-only) has no health tables:
+	 * the report still works from what is measured, without history or alerts.
+	 */
+	#hasTables(): boolean {
+		return this.#engine.untimed(
+			() =>
+				this.#engine.value(
+					"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('health_samples', 'health_alerts')",
+				) === 2,
+		);
 	}
 
 	async #storage(): Promise<{ usage: number; quota: number } | null> {
@@ -277,6 +292,7 @@ export class HealthService {
 			HealthMetric,
 			HealthLevel
 		>;
+		if (!this.#hasTables()) return levels;
 		// SQLite returns the other columns of the row that holds max(id): each metric's latest level.
 		for (const row of this.#engine.all<{ metric: HealthMetric; level: HealthLevel }>(
 			'SELECT metric, level, max(id) FROM health_alerts GROUP BY metric',
