@@ -36,14 +36,14 @@ try {
 	);
 	for (const mb of sizes) {
 		// A string, not a function: tsx's esbuild adds helpers (__name) that do not exist in the page.
-		const r = (await page.evaluate(`globalThis.harness.writeRate(${mb}, ${seconds * 1000})`)) as {
+		const r = await page.evaluate<{
 			megabytes: number;
 			sequentialPerS: number;
 			concurrentPerS: number;
 			vacuumMs: number;
 			integrityMs: number;
 			exportMs: number;
-		};
+		}>(`globalThis.harness.writeRate(${mb}, ${seconds * 1000})`);
 		console.log(
 			[
 				r.megabytes.toFixed(1),
