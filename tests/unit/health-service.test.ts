@@ -181,6 +181,30 @@ describe('levels and alerts', () => {
 		expect(t.health.activeAlerts().map((a) => [a.level, a.previous])).toEqual([['critical', 'ok']]);
 	});
 
+	it('a window that just took over does not call the write rate back to normal before it counted an hour', async () => {
+		const t = await setup();
+		await t.health.setThresholds(withThreshold('writeRate', 3, 1000));
+		await addMonitors(t.db, 1);
+		await addMonitors(t.db, 1);
+		await addMonitors(t.db, 1);
+		expect((await t.health.evaluate()).map((a) => [a.metric, a.level])).toEqual([
+			['writeRate', 'warning'],
+		]);
+
+		// Another window opens the same storage: its counter starts at zero.
+		const next = await setup(t.store);
+		next.clock.now = t.clock.now + 60_000;
+		expect(await next.health.evaluate()).toEqual([]);
+		expect((await next.health.report()).metrics.find((m) => m.metric === 'writeRate')?.level).toBe(
+			'warning',
+		);
+		// After an hour of counting, a quiet hour is a real fall.
+		next.clock.now += 61 * 60_000;
+		expect((await next.health.evaluate()).map((a) => [a.metric, a.level])).toEqual([
+			['writeRate', 'ok'],
+		]);
+	});
+
 	it('refuses invalid thresholds with a reason per metric and changes nothing', async () => {
 		const t = await setup();
 		const before = hashOf(t.db);

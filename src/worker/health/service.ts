@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors';
 import {
 	alertMessage,
 	HEALTH_METRICS,
+	levelRank,
 	nextLevel,
 	parseThresholds,
 	SAMPLES_KEPT_DAYS,
@@ -52,9 +53,12 @@ interface Measured {
 	writes: number;
 	saves: Percentiles;
 	values: Record<HealthMetric, number | null>;
+	/** The write counter has run for less than an hour: its count is a lower bound. */
+	writesPartial: boolean;
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 /** Alert rows kept (the latest of each metric always stays: it is the metric's current level). */
 const ALERTS_KEPT = 500;
 
@@ -136,7 +140,7 @@ export class HealthService {
 				metrics: HEALTH_METRICS.map((metric) => ({
 					metric,
 					value: m.values[metric],
-					level: nextLevel(stored[metric], m.values[metric], thresholds[metric]),
+					level: this.#levelOf(metric, stored[metric], m, thresholds),
 					threshold: thresholds[metric],
 				})),
 				thresholds,
@@ -284,7 +288,26 @@ export class HealthService {
 			writes,
 			saves: this.#db.health.saves(),
 			values: { size: sizeBytes, memory: memoryBytes, writeRate: writes, queryP95: queries.p95 },
+			writesPartial: this.env.now() - this.#db.health.since < HOUR,
 		};
+	}
+
+	/**
+	 * The level a metric moves to. A write count that started less than an hour ago (this window just
+	 * took the database over) can show a rate above a threshold, never that it fell below one: a reload
+	 * must not turn a warning into "back to normal" and raise it again an hour later.
+	 */
+	#levelOf(
+		metric: HealthMetric,
+		stored: HealthLevel,
+		m: Measured,
+		thresholds: Thresholds,
+	): HealthLevel {
+		const level = nextLevel(stored, m.values[metric], thresholds[metric]);
+		if (metric === 'writeRate' && m.writesPartial && levelRank(level) < levelRank(stored)) {
+			return stored;
+		}
+		return level;
 	}
 
 	#storedLevels(): Record<HealthMetric, HealthLevel> {
@@ -307,7 +330,7 @@ export class HealthService {
 		const stored = this.#storedLevels();
 		return HEALTH_METRICS.flatMap((metric) => {
 			const value = m.values[metric];
-			const level = nextLevel(stored[metric], value, thresholds[metric]);
+			const level = this.#levelOf(metric, stored[metric], m, thresholds);
 			if (level === stored[metric] || value === null) return [];
 			return [
 				{
