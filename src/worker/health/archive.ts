@@ -109,6 +109,8 @@ export async function archiveOldRows(
 	);
 	if (total === 0) return { checks: 0, rollups: 0, file: null };
 
+	// A restore or an import swaps the engine: the archive would then mix two databases' rows.
+	const live = db.engine;
 	// Not `configure()`d: foreign keys stay off, as in any stock sqlite3 opening the file.
 	const archive = new Engine(new SQL.Database());
 	try {
@@ -135,6 +137,12 @@ export async function archiveOldRows(
 				let count: number;
 				try {
 					count = await db.write(() => {
+						if (db.engine !== live) {
+							throw new AppError(
+								'maintenance-busy',
+								'The database was replaced (a restore or an import) while it was being archived, so archiving stopped.',
+							);
+						}
 						const rows = db.engine.all<Record<string, Param>>(select, [...rule.params, batch]);
 						if (rows.length === 0) return 0;
 						archive.runMany(
