@@ -1,8 +1,9 @@
 /// <reference types="vitest/config" />
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './src/sw/pwa.ts';
+import { patchSqlJs } from './src/worker/persistence/sqljs-patch.ts';
 
 /**
  * The Content Security Policy the built app runs under: no inline scripts and no eval. sql.js needs
@@ -33,13 +34,44 @@ const BUILD_TIME = Number(process.env.BUILD_TIME ?? Date.now());
 const BUILD_ID =
 	process.env.BUILD_ID ?? `${BUILD_TIME.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
+const SQLJS_BUILD = /[\\/]sql\.js[\\/]dist[\\/]sql-wasm(-browser)?\.js$/;
+const SQLJS_ANY = /[\\/]node_modules[\\/]sql\.js[\\/]/;
+
+/**
+ * Applies the file-change hook to sql.js's browser and Node builds at build time, from the pinned
+ * version (src/worker/persistence/sqljs-patch.ts). `patchSqlJs` throws when sql.js changed shape, and a
+ * bundle that contains sql.js without the hook (say, a renamed entry file) is an error too: the build
+ * fails loudly instead of shipping the slow path by accident.
+ */
+export function sqlJsFileHook(): Plugin {
+	let patched = false;
+	return {
+		name: 'monitor:sqljs-file-hook',
+		enforce: 'pre',
+		transform(code, id) {
+			if (!SQLJS_BUILD.test(id.split('?')[0]!)) return null;
+			patched = true;
+			return { code: patchSqlJs(code), map: null };
+		},
+		generateBundle() {
+			const bundlesSqlJs = [...this.getModuleIds()].some((id) => SQLJS_ANY.test(id));
+			if (bundlesSqlJs && !patched) {
+				this.error('sql.js is in the bundle but the file-change hook was not applied to it.');
+			}
+		},
+	};
+}
+
 export default defineConfig({
-	plugins: [svelte(), VitePWA(pwaOptions)],
+	plugins: [svelte(), sqlJsFileHook(), VitePWA(pwaOptions)],
 	define: {
 		__BUILD_ID__: JSON.stringify(BUILD_ID),
 		__BUILD_TIME__: JSON.stringify(BUILD_TIME),
 	},
-	worker: { format: 'es' },
+	// Workers are bundled by a build of their own, with their own plugins.
+	worker: { format: 'es', plugins: () => [sqlJsFileHook()] },
+	// The dev server pre-bundles sql.js; hook it there too, so `npm run dev` runs the same path.
+	optimizeDeps: { rolldownOptions: { plugins: [sqlJsFileHook()] } },
 	build: { target: 'es2022', sourcemap: true },
 	preview: {
 		host: '127.0.0.1',
@@ -51,5 +83,7 @@ export default defineConfig({
 		include: ['tests/unit/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 20_000,
+		// Inlined so the hook above applies to the Node build in the unit tests too.
+		server: { deps: { inline: ['sql.js'] } },
 	},
 });

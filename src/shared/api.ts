@@ -17,7 +17,15 @@ import type {
 } from './health';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
+import type {
+	MonitorAlerts,
+	OutboxEntry,
+	TelegramBot,
+	TelegramChat,
+	TelegramOverview,
+} from './telegram';
 import type { WireError } from './errors';
+import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
 
 interface Call<Args, Result> {
 	args: Args;
@@ -36,10 +44,38 @@ export interface DbApi {
 	'monitors.detail': Call<{ id: number; range: ChartRange }, MonitorDetail>;
 	/** Runs the monitor's check now instead of at its next due time. */
 	'checks.runNow': Call<{ id: number }, void>;
+	'telegram.overview': Call<void, TelegramOverview>;
+	/** Checks the token with getMe and stores the bot; looks for its chats at once. */
+	'telegram.addBot': Call<{ token: string }, TelegramBot>;
+	'telegram.removeBot': Call<{ id: number }, { deleted: boolean }>;
+	/** A short getUpdates poll now: finds chats the bot was added to or written in. */
+	'telegram.discover': Call<{ botId: number }, { newChats: number; updates: number }>;
+	'telegram.removeWebhook': Call<{ botId: number }, { newChats: number; updates: number }>;
+	'telegram.refreshChat': Call<{ chatRef: number }, TelegramChat>;
+	'telegram.updateChat': Call<
+		{
+			chatRef: number;
+			isDefault: boolean;
+			defaultThreadId: number | null;
+			defaultSilent: boolean;
+			enable?: boolean;
+		},
+		TelegramChat
+	>;
+	'telegram.testMessage': Call<{ chatRef: number; threadId?: number | null }, { outboxId: number }>;
+	'telegram.setApiBase': Call<{ base: string }, { apiBase: string }>;
+	/** A custom message template, or null for the default one. */
+	'telegram.setTemplate': Call<{ template: string | null }, { template: string | null }>;
+	/** Sends a failed or uncertain message again, on purpose. */
+	'telegram.resend': Call<{ outboxId: number }, void>;
+	'alerts.get': Call<{ monitorId: number }, MonitorAlerts>;
+	'alerts.set': Call<{ monitorId: number; alerts: MonitorAlerts }, MonitorAlerts>;
+	/** The notification log: what was sent, or not, and why; newest first. */
+	'alerts.log': Call<{ monitorId: number | null }, OutboxEntry[]>;
 	'settings.get': Call<void, AppSettings>;
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */
-	'maintenance.rotate': Call<void, { checks: number; rollups: number }>;
+	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
 	/** Moves the rows rotation would delete into a separate SQLite file (null when there are none). */
 	'maintenance.archive': Call<void, ArchiveResult>;
 	/** VACUUM, then a strict save of the rewritten file. */
@@ -70,6 +106,18 @@ export interface DbApi {
 	'backups.delete': Call<{ id: number }, { deleted: boolean }>;
 	/** The backup as a plain SQLite file (decompressed and checked against its SHA-256). */
 	'backups.download': Call<{ id: number }, { filename: string; bytes: Uint8Array }>;
+	/** The live database as a plain SQLite file, a consistent snapshot; its buffer is transferred. */
+	'database.export': Call<void, ExportedFile>;
+	/** Records that an export was saved, by its snapshot time (the `last_export_at` setting). */
+	'database.exported': Call<{ at: number }, { lastExportAt: number }>;
+	/**
+	 * Checks a file (transfer its buffer: `callTransfer`) and prepares it on a scratch copy; nothing
+	 * live changes. The preview's token names it for `import.commit` or `import.cancel`.
+	 */
+	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
+	/** Backs up the current database, then replaces it with the prepared file. */
+	'import.commit': Call<{ token: string }, { safety: BackupInfo; imported: IncomingSummary }>;
+	'import.cancel': Call<{ token: string }, void>;
 }
 
 export type Method = keyof DbApi;

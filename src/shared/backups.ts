@@ -42,14 +42,16 @@ export function describeReason(info: Pick<BackupInfo, 'reason' | 'detail'>): str
 /** Database maintenance from the Health section (src/shared/health.ts). */
 export type MaintenanceTask = 'rotate' | 'archive' | 'vacuum' | 'optimize' | 'integrity';
 
-/** Long work in the worker (a backup, a restore, maintenance), for a progress bar. */
+/** Long work in the worker (a backup, a restore, an import, maintenance), for a progress bar. */
 export interface TaskProgress {
 	/** null once the task has finished (or failed). */
-	task: 'backup' | 'restore' | MaintenanceTask | null;
+	task: 'backup' | 'restore' | 'import' | MaintenanceTask | null;
 	/** What is happening now, as a short sentence. */
 	step: string;
 	/** 0 to 1 for this step, or null when unknown. */
 	fraction: number | null;
+	/** Where an import is: check, migrate or save (reading the file happens in the page). */
+	stage?: 'check' | 'migrate' | 'save';
 }
 
 /** The file name a downloaded backup gets: `monitor-2026-11-26-153012-before-migration.db`. */

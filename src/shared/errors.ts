@@ -24,7 +24,30 @@ export const ERROR_CATALOGUE = {
 		'That backup is damaged (its contents no longer match its checksum), so it cannot be used. Try an older one.',
 	'backup-failed':
 		'Making a backup failed, so the work that needed it was not started and nothing was changed.',
-	busy: 'A backup or restore is already running. Try again when it has finished.',
+	'import-empty': 'This file is empty (0 bytes), so there is nothing to import.',
+	'import-too-large':
+		'This file is larger than the 200 MiB Monitor can import: in a browser the file, a scratch copy and the current database must all fit in memory at once.',
+	'import-compressed':
+		'This file is compressed. Unpack it first (open the archive), then import the .db file inside.',
+	'import-text-file':
+		'This is a text file (an SQL dump or a CSV, perhaps), not a SQLite database file. Import the .db file that Monitor exported.',
+	'import-truncated':
+		'This database file is incomplete: it ends before the end its header announces, so the copy or download was cut short. Copy it again from where it came from.',
+	'import-corrupt':
+		'This database file is damaged (SQLite’s consistency check found errors), so it cannot be imported. Try an older copy.',
+	'import-newer-than-app':
+		'This file was made by a newer version of Monitor. Reload the app to update it, then import the file again.',
+	'import-migration-altered':
+		'This file’s record of applied migrations does not match this app’s migrations (one was changed after it was applied), so Monitor cannot trust its tables.',
+	'import-schema-mismatch':
+		'This file’s tables, indexes, views or triggers differ from the ones Monitor makes (it was changed by another tool, or crafted), so it was not imported.',
+	'import-unreadable':
+		'The browser could not read this file (was it moved, changed or deleted while being read?). Choose it again.',
+	'import-expired':
+		'This import is no longer waiting (it was cancelled, replaced by another one, left for too long, or the window that checked it has closed). Choose the file again.',
+	'export-failed':
+		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
+	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
 	'storage-unavailable':
@@ -40,6 +63,11 @@ export const ERROR_CATALOGUE = {
 		'The window that owned the database changed while this call was on its way; it is sent again automatically.',
 	'app-outdated':
 		'A newer version of Monitor is open in another window and now owns the database. Reload this window to continue.',
+	'telegram-token-invalid':
+		'Telegram does not accept this bot token. Copy it again from BotFather (it may have been revoked).',
+	'telegram-unreachable':
+		'Telegram could not be reached: check the connection, or the Bot API server address in Telegram settings.',
+	'telegram-refused': 'Telegram refused the request.',
 	'sql-error': 'The database reported an error.',
 	internal: 'Something went wrong inside Monitor.',
 } as const;

@@ -6,9 +6,12 @@ import { BackupReminderState } from './backup-reminder.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
 import { HealthState } from './health.svelte';
+import { MonitorAlertsState } from './monitor-alerts.svelte';
+import { FileTransferState } from './file-transfer.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
 import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
+import { TelegramState } from './telegram.svelte';
 import { StorageState } from './storage.svelte';
 
 const db = getDb();
@@ -18,11 +21,14 @@ export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
 export const monitorDetail = new MonitorDetailState(db);
 export const settings = new SettingsState(db);
+export const telegram = new TelegramState(db);
+export const monitorAlerts = new MonitorAlertsState(db);
 export const backups = new BackupsState(db);
 export const health = new HealthState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
+export const fileTransfer = new FileTransferState(db, backups);
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };

@@ -15,7 +15,8 @@ export class BackupsState {
 	constructor(db: DbClient) {
 		this.#db = db;
 		db.on('progress', (progress) => {
-			// Maintenance reports on the same event; its own card shows it.
+			// Maintenance and imports report on the same event; their own card and dialog show it (an
+			// import's progress includes the backup it makes).
 			if (progress.task === null || progress.task === 'backup' || progress.task === 'restore')
 				this.#progress = progress.task ? progress : null;
 		});

@@ -38,8 +38,12 @@ export function describeError(error: unknown): string {
 }
 
 /** Reports a failure to the person using the app; `doing` says what was being attempted. */
+/** Errors a banner already explains for the whole app: repeating them per action would only be noise. */
+const SHOWN_BY_BANNER = new Set(['app-outdated']);
+
 export function reportError(error: unknown, doing?: string): void {
 	if (error instanceof DOMException && error.name === 'AbortError') return;
+	if (error instanceof AppError && SHOWN_BY_BANNER.has(error.code)) return;
 	console.error(doing ?? 'Error', error);
 	const message = describeError(error);
 	notices.push('error', doing ? `${doing}: ${message}` : message);

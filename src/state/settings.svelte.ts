@@ -31,7 +31,7 @@ export class SettingsState {
 		this.#settings = await this.#db.call('settings.update', patch);
 	}
 
-	rotateNow(): Promise<{ checks: number; rollups: number }> {
+	rotateNow(): Promise<{ checks: number; rollups: number; notifications: number }> {
 		return this.#db.call('maintenance.rotate');
 	}
 }

@@ -8,12 +8,13 @@ import { Engine } from './engine';
 export function configure(db: Database): Engine {
 	db.exec(
 		[
+			// Files from elsewhere must not run functions from their schema (views, triggers) with side
+			// effects. First, before any statement that could read the schema of an imported file.
+			'PRAGMA trusted_schema = OFF',
 			// The in-memory file is persisted between transactions, so a rollback journal on MEMFS would only
 			// cost copies; an in-memory journal still supports ROLLBACK and SAVEPOINT.
 			'PRAGMA journal_mode = MEMORY',
 			'PRAGMA foreign_keys = ON',
-			// Files from elsewhere must not run functions from their schema (views, triggers) with side effects.
-			'PRAGMA trusted_schema = OFF',
 			'PRAGMA mmap_size = 0',
 		].join(';'),
 	);

@@ -3,7 +3,7 @@
  * written through `write()`, which commits in memory and resolves only once the change is durable.
  * `replace()` swaps in a whole other file (a restored backup, an import) without ever leaving a half state.
  */
-import type { SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import type { Phase } from '../shared/api';
 import type { BackupInfo, BackupReason, TaskProgress } from '../shared/backups';
 import { LAST_EXPORT_KEY, parseEpochMs } from '../shared/backup-reminder';
@@ -13,15 +13,15 @@ import { describeEngine, loadBackup, saveBackup } from './backups/backups';
 import { sha256Bytes } from './backups/codec';
 import type { BackupStore } from './backups/store';
 import { openEngine } from './connection';
-import type { Engine } from './engine';
+import { Engine } from './engine';
 import { DatabaseHealth } from './health/recorder';
 import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
 import type { ImageStore } from './persistence/idb-store';
-import { ExportImageSource } from './persistence/image-source';
+import { imageSourceFor, type ImageSource } from './persistence/image-source';
 import { Persister } from './persistence/persister';
-import { prepareImage } from './prepare-image';
+import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 
 export interface OpenOptions {
 	SQL: SqlJsStatic;
@@ -31,6 +31,8 @@ export interface OpenOptions {
 	/** Where backups go. Without it no automatic backup is made (unit tests of persistence alone). */
 	backups?: BackupStore;
 	chunkSize?: number;
+	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
+	imageSource?: (db: Database) => ImageSource;
 	onPhase?: (phase: Phase) => void;
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
@@ -47,6 +49,8 @@ export interface ReplaceOptions {
 	subject: string;
 	/** The error code for an incoming file that fails SQLite's consistency check. */
 	corrupt: ErrorCode;
+	/** The task its progress is reported as; `restore` unless said otherwise. */
+	task?: 'restore' | 'import';
 }
 
 export class LiveDatabase {
@@ -114,7 +118,13 @@ export class LiveDatabase {
 		}
 
 		const health = new DatabaseHealth(options.now);
-		const persister = persisterFor(options, engine, stored?.manifest ?? null, health);
+		const persister = persisterFor(
+			options,
+			engine,
+			stored?.manifest ?? null,
+			health,
+			stored?.snapshotGeneration ?? null,
+		);
 		const live = new LiveDatabase(engine, persister, options, readOnly, health);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.
 		if (migrated) await persister.persist('strict');
@@ -260,8 +270,13 @@ export class LiveDatabase {
 	 * database, saves the new file in one atomic strict commit, and only then makes it live and
 	 * announces every table as changed. A failure at any step leaves the live database and its
 	 * storage exactly as they were. Resolves with the backup of the previous database.
+	 *
+	 * Given an `Engine`, the file was already checked and migrated (`prepareImage`, as an import does
+	 * before asking the person to confirm); `replace` then owns it, and closes it if the swap fails.
 	 */
-	async replace(image: Uint8Array, options: ReplaceOptions): Promise<BackupInfo> {
+	async replace(image: Uint8Array | Engine, options: ReplaceOptions): Promise<BackupInfo> {
+		// Refused as `busy` below: a prepared engine handed over is still closed.
+		if (this.#exclusive && image instanceof Engine) image.db.close();
 		return this.#exclusively(() => this.#replace(image, options));
 	}
 
@@ -281,7 +296,13 @@ export class LiveDatabase {
 		return result;
 	}
 
-	/** Long work elsewhere in the worker (maintenance) reports on the same `progress` event. */
+	/** Checks and migrates another file on a scratch engine (see `prepareImage`); nothing live is touched. */
+	prepare(image: Uint8Array, options: Omit<PrepareOptions, 'now'>): Prepared {
+		const { SQL, files, now } = this.#options;
+		return prepareImage(SQL, image, files, { ...options, now });
+	}
+
+	/** Reports long work that runs outside this class (an import's checks, maintenance) to every window. */
 	reportProgress(progress: TaskProgress): void {
 		this.#options.onProgress?.(progress);
 	}
@@ -312,24 +333,32 @@ export class LiveDatabase {
 		};
 	}
 
-	async #replace(image: Uint8Array, options: ReplaceOptions): Promise<BackupInfo> {
+	async #replace(image: Uint8Array | Engine, options: ReplaceOptions): Promise<BackupInfo> {
 		const { SQL, files } = this.#options;
-		const saving = this.#persister.status();
-		if (saving.state === 'error') {
-			throw new AppError(
-				'save-failed',
-				`Saving to the browser storage is failing right now (${saving.error ?? 'unknown error'}), so nothing was replaced.`,
-			);
-		}
-		this.#progress('restore', `Checking ${options.subject.toLowerCase()}`, null);
-		let next: Engine | null = prepareImage(SQL, image, files, {
-			subject: options.subject,
-			corrupt: options.corrupt,
-			now: this.#options.now,
-		}).engine;
+		const task = options.task ?? 'restore';
+		let next: Engine | null = image instanceof Engine ? image : null;
 		try {
-			const safety = await this.#backup(options.reason, options.detail ?? null, 'restore');
-			this.#progress('restore', 'Saving the restored database', null);
+			const saving = this.#persister.status();
+			if (saving.state === 'error') {
+				throw new AppError(
+					'save-failed',
+					`Saving to the browser storage is failing right now (${saving.error ?? 'unknown error'}), so nothing was replaced.`,
+				);
+			}
+			if (!next) {
+				this.#progress(task, `Checking ${options.subject.toLowerCase()}`, null);
+				next = prepareImage(SQL, image as Uint8Array, files, {
+					subject: options.subject,
+					corrupt: options.corrupt,
+					now: this.#options.now,
+				}).engine;
+			}
+			const safety = await this.#backup(options.reason, options.detail ?? null, task);
+			this.#progress(
+				task,
+				`Saving the ${task === 'import' ? 'imported' : 'restored'} database`,
+				null,
+			);
 			// Everything committed so far is saved first, so the stored generation is the one we replace.
 			if (this.#persister.status().pending > 0) await this.#persister.persist();
 			const manifest = await this.#commitWhole(next);
@@ -374,13 +403,13 @@ export class LiveDatabase {
 	async #backup(
 		reason: BackupReason,
 		detail: string | null,
-		task: 'backup' | 'restore',
+		task: 'backup' | 'restore' | 'import',
 	): Promise<BackupInfo> {
 		const backups = this.#backups();
 		// No transaction ever spans an await, so this is a committed state.
 		const image = this.#engine.db.export();
 		const step =
-			task === 'restore' ? 'Backing up the current database' : 'Compressing and storing the backup';
+			task === 'backup' ? 'Compressing and storing the backup' : 'Backing up the current database';
 		this.#progress(task, step, 0);
 		return saveBackup(backups, { image, ...describeEngine(this.#engine) }, reason, detail, {
 			now: this.#options.now,
@@ -408,7 +437,10 @@ export class LiveDatabase {
 	}
 
 	#progress(task: TaskProgress['task'], step: string, fraction: number | null): void {
-		this.#options.onProgress?.({ task, step, fraction });
+		// An import's backup and commit are its last stage, "save" (reading, checking and migrating come before).
+		this.#options.onProgress?.(
+			task === 'import' ? { task, step, fraction, stage: 'save' } : { task, step, fraction },
+		);
 	}
 
 	#totalChanges(): number {
@@ -421,11 +453,13 @@ function persisterFor(
 	engine: Engine,
 	stored: Manifest | null,
 	health: DatabaseHealth,
+	snapshotGeneration: number | null = null,
 ): Persister {
 	return new Persister(
 		{
 			store: options.store,
-			source: new ExportImageSource(engine.db),
+			// The tracked source when the build hooked sql.js, else export-and-compare (image-source.ts).
+			source: (options.imageSource ?? imageSourceFor)(engine.db),
 			chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
 			writerId: options.writerId,
 			meta: () => ({
@@ -437,6 +471,7 @@ function persisterFor(
 			now: options.now,
 		},
 		stored,
+		snapshotGeneration,
 	);
 }
 

@@ -11,6 +11,8 @@ import { browserHealthEnv } from './health/browser-env';
 import { Maintenance } from './health/maintenance';
 import { HealthService } from './health/service';
 import { throttle } from './health/throttle';
+import { Dispatcher } from './telegram/dispatcher';
+import { startPolling } from './telegram/poller';
 
 export interface OwnerJob {
 	name: string;
@@ -135,11 +137,40 @@ export const watchHealth: OwnerJob = {
 	},
 };
 
+const POLL_TELEGRAM_EVERY_MS = 30_000;
+
+/** Telegram: deliver the outbox as it fills, and look for new chats with short polls. */
+export const runTelegram: OwnerJob = {
+	name: 'telegram',
+	start(ctx) {
+		const env = workerEnv();
+		const dispatcher = new Dispatcher(ctx.db, env);
+		ctx.services.telegram = dispatcher;
+		const unsubscribe = ctx.db.subscribe((tables) => {
+			if (tables.includes('outbox') || tables.includes('telegram_chats')) dispatcher.kick();
+		});
+		const onNetwork = () => dispatcher.kick();
+		addEventListener('online', onNetwork);
+		dispatcher
+			.start()
+			.catch((error: unknown) => console.warn('Starting Telegram delivery failed', error));
+		const stopPolling = startPolling(ctx.db, env, POLL_TELEGRAM_EVERY_MS);
+		return () => {
+			stopPolling();
+			dispatcher.stop();
+			unsubscribe();
+			removeEventListener('online', onNetwork);
+			delete ctx.services.telegram;
+		};
+	},
+};
+
 export const OWNER_JOBS: readonly OwnerJob[] = [
 	pruneRequestLedger,
 	runChecks,
 	rotateHistory,
 	watchHealth,
+	runTelegram,
 ];
 
 export function startJobs(ctx: HandlerContext, jobs: readonly OwnerJob[] = OWNER_JOBS): () => void {

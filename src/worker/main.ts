@@ -14,10 +14,11 @@ import { loadSqlJs } from './sqljs';
 import { OwnerRuntime } from './tabs/owner';
 import { CHANNEL_NAME, LOCK_NAME } from './tabs/protocol';
 import { Tab } from './tabs/tab';
+import { transferables } from './transferables';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the DOM lib is the one in tsconfig). */
 interface WorkerScope {
-	postMessage(message: FromWorker): void;
+	postMessage(message: FromWorker, transfer: Transferable[]): void;
 	addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
 }
 
@@ -34,7 +35,7 @@ const tab = new Tab({
 	build,
 	channel: new BroadcastChannel(CHANNEL_NAME),
 	lock: webLock(LOCK_NAME),
-	toPage: (message) => scope.postMessage(message),
+	toPage: (message) => scope.postMessage(message, transferables(message)),
 	async openOwner(hooks) {
 		const [SQL, files] = await Promise.all([loadSqlJs(), bundledMigrations()]);
 		const db = await LiveDatabase.open({

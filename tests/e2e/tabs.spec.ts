@@ -63,7 +63,9 @@ test('closing the owning window mid-stream: the others’ writes all complete, n
 
 	const fromOwner = writeMany(owner!, 'owner', 300).catch(() => 'closed');
 	const fromOthers = Promise.all([writeMany(b!, 'b', 300), writeMany(c!, 'c', 300)]);
-	await expect.poll(() => ownerAcks.length, { intervals: [5], timeout: 30_000 }).toBeGreaterThan(20);
+	await expect
+		.poll(() => ownerAcks.length, { intervals: [5], timeout: 30_000 })
+		.toBeGreaterThan(20);
 	await owner!.close();
 	expect(await fromOwner).toBe('closed');
 

@@ -30,11 +30,16 @@ test('a window of an older build stops writing once a newer build owns the datab
 	const old = await context.newPage();
 	await openApp(old, server.url);
 	await call(old, 'monitors.create', monitorInput('Written by version 1'));
+	// The list refreshes a moment after the write; a refresh that lands after the hand-over is refused.
+	await expect(old.getByRole('listitem', { name: 'Written by version 1' })).toBeVisible();
 
 	server.serve(v2);
 	const fresh = await context.newPage();
 	await openApp(fresh, server.url);
-	await expect(old.getByText('A newer version of Monitor is open in another window')).toBeVisible();
+	// The banner's own words: a refused refresh may also say "a newer version ..." in a notice.
+	await expect(
+		old.getByText('A newer version of Monitor is open in another window. Reload this one'),
+	).toBeVisible();
 	await expect(old.getByRole('button', { name: 'Add monitor' })).toBeDisabled();
 
 	const refused = await old.evaluate(async () => {

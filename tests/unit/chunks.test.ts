@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { assemble, hashChunk, planSave, type Manifest } from '../../src/worker/persistence/chunks';
+import {
+	assemble,
+	chunksNewerThan,
+	hashChunk,
+	planSave,
+	readManifest,
+	storedManifest,
+	type Manifest,
+} from '../../src/worker/persistence/chunks';
 
 const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'test', now: 1000 };
 
@@ -116,5 +124,46 @@ describe('chunk layout', () => {
 		const flipped = data.slice();
 		flipped[500] = flipped[500]! ^ 4;
 		expect(hashChunk(flipped)).not.toBe(hashChunk(data));
+	});
+
+	it('records which generation last wrote each chunk, and keeps the lineage', () => {
+		const first = planSave(bytes(40), null, null, META).manifest;
+		expect(first.written).toEqual([1, 1, 1]);
+		expect(first.lineage).toMatch(/\w{8}-/);
+		const changed = bytes(40);
+		changed[20] = 0;
+		const second = planSave(changed, first, [1], META).manifest;
+		expect(second.written).toEqual([1, 2, 1]);
+		expect(second.lineage).toBe(first.lineage);
+	});
+
+	it('reads manifests stored with typed arrays and those from before `written` and `lineage`', () => {
+		const manifest = planSave(bytes(40), null, null, META).manifest;
+		expect(readManifest(storedManifest(manifest))).toEqual(manifest);
+		const { written: _w, lineage: _l, ...legacy } = { ...manifest, generation: 7 };
+		expect(readManifest(legacy)).toMatchObject({ written: [7, 7, 7], lineage: '' });
+		expect(readManifest({ ...manifest, hashes: [1] })).toBeNull();
+		expect(readManifest({ ...manifest, written: new Uint32Array(5) })).toBeNull();
+	});
+
+	it('lists the chunks a snapshot cannot supply: written after it, beyond its end, or none at all', () => {
+		const image = bytes(40);
+		const manifest = { ...planSave(image, null, null, META).manifest, written: [1, 3, 2] };
+		const snapshot = {
+			lineage: manifest.lineage,
+			generation: 2,
+			chunkSize: 16,
+			byteLength: 40,
+			bytes: image,
+		};
+		expect(chunksNewerThan({ ...manifest, generation: 3 }, snapshot)).toEqual([1]);
+		expect(
+			chunksNewerThan({ ...manifest, generation: 3 }, { ...snapshot, byteLength: 20 }),
+		).toEqual([1, 2]);
+		expect(
+			chunksNewerThan({ ...manifest, generation: 3 }, { ...snapshot, lineage: 'x' }),
+		).toBeNull();
+		expect(chunksNewerThan({ ...manifest, generation: 1 }, snapshot)).toBeNull();
+		expect(chunksNewerThan({ ...manifest, lineage: '' }, { ...snapshot, lineage: '' })).toBeNull();
 	});
 });

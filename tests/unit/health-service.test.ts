@@ -10,7 +10,9 @@ import { LiveDatabase } from '../../src/worker/database';
 import { checkImage } from '../../src/worker/health/integrity';
 import { Maintenance } from '../../src/worker/health/maintenance';
 import { HealthService, type HealthEnv } from '../../src/worker/health/service';
+import { imageSourceFor } from '../../src/worker/persistence/image-source';
 import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from '../../src/worker/persistence/sqljs-patch';
 import { loadSql, realMigrations, sha256 } from './helpers';
 
 const DAY = 86_400_000;
@@ -23,12 +25,15 @@ interface Setup {
 	maintenance: Maintenance;
 	clock: { now: number };
 	progress: TaskProgress[];
+	/** The image source of every persister opened so far ('tracked' when the sql.js hook is in). */
+	sources: string[];
 }
 
 async function setup(store = new MemoryImageStore()): Promise<Setup> {
 	const SQL = await loadSql();
 	const clock = { now: T0 };
 	const progress: TaskProgress[] = [];
+	const sources: string[] = [];
 	const db = await LiveDatabase.open({
 		SQL,
 		store,
@@ -37,6 +42,11 @@ async function setup(store = new MemoryImageStore()): Promise<Setup> {
 		chunkSize: 4096,
 		now: () => clock.now,
 		onProgress: (p) => progress.push(p),
+		imageSource: (sqlDb) => {
+			const source = imageSourceFor(sqlDb);
+			sources.push(source.kind);
+			return source;
+		},
 	});
 	const env: HealthEnv = {
 		now: () => clock.now,
@@ -46,7 +56,7 @@ async function setup(store = new MemoryImageStore()): Promise<Setup> {
 		sql: () => Promise.resolve(SQL),
 	};
 	const health = new HealthService(db, env);
-	return { db, store, health, maintenance: new Maintenance(db, health), clock, progress };
+	return { db, store, health, maintenance: new Maintenance(db, health), clock, progress, sources };
 }
 
 const addMonitors = (db: LiveDatabase, count: number, urlLength = 40) =>
@@ -253,6 +263,13 @@ describe('maintenance', () => {
 		expect(result.afterBytes).toBeLessThan(result.beforeBytes * 0.7);
 		expect(t.db.engine.all('SELECT * FROM monitors ORDER BY id')).toEqual(rows);
 		expect(t.progress.map((p) => p.task)).toEqual(['vacuum', 'vacuum', null]);
+		// VACUUM rewrites and truncates the file: the tracked source must report all of it, so what is
+		// stored is byte for byte the live file SQLite left behind.
+		expect(t.sources).toEqual(['tracked']);
+		const hook = (t.db.engine.db as unknown as Record<string, SqlJsFileHook>)[SQLJS_HOOK_PROPERTY]!;
+		const stored = await t.store.load();
+		expect(stored?.image.length).toBe(result.afterBytes);
+		expect(sha256(stored!.image)).toBe(sha256(hook.bytes()));
 
 		const reopened = await setup(t.store);
 		expect(reopened.db.engine.all('SELECT * FROM monitors ORDER BY id')).toEqual(rows);

@@ -5,6 +5,7 @@
 import type { Outcome } from '../../shared/checks';
 import type { Engine } from '../engine';
 import type { Observation } from './http';
+import { enqueueAlert } from '../telegram/alerts';
 import { transition, type StatusSnapshot, type Transition } from './transition';
 
 export const RESOLUTIONS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -29,8 +30,8 @@ export interface Recorded {
 /** Returns null when the monitor was deleted while its check ran. */
 export function recordCheck(engine: Engine, input: RecordInput): Recorded | null {
 	const { monitorId, observation: o } = input;
-	const status = engine.get<StatusSnapshot & { next_due_at: number }>(
-		'SELECT state, failures, next_due_at FROM monitor_status WHERE monitor_id = ?',
+	const status = engine.get<StatusSnapshot & { next_due_at: number; state_since: number | null }>(
+		'SELECT state, failures, next_due_at, state_since FROM monitor_status WHERE monitor_id = ?',
 		[monitorId],
 	);
 	if (!status) return null;
@@ -73,10 +74,23 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 		],
 	);
 	if (next.event) {
-		engine.run(
+		const { lastInsertRowid: eventId } = engine.run(
 			'INSERT INTO events (monitor_id, at, from_state, to_state, message, check_id) VALUES (?, ?, ?, ?, ?, ?)',
 			[monitorId, o.startedAt, next.event.from, next.event.to, o.message, checkId],
 		);
+		// A new monitor coming up is not news; everything else is an alert, in this same transaction.
+		if (next.event.from !== null || next.event.to !== 'up') {
+			const wasDown = next.event.from === 'down' && status.state_since !== null;
+			enqueueAlert(engine, {
+				monitorId,
+				kind: next.event.to,
+				from: next.event.from,
+				message: o.message,
+				at: o.startedAt,
+				downtimeMs: wasDown ? o.startedAt - status.state_since! : null,
+				eventId,
+			});
+		}
 	}
 	for (const resolution of Object.keys(RESOLUTIONS) as Resolution[]) {
 		addToRollup(engine, monitorId, resolution, o.startedAt, o.outcome, o.durationMs);

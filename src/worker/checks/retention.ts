@@ -15,6 +15,7 @@ const ROLLUPS_DAYS = 365;
 export interface RotationResult {
 	checks: number;
 	rollups: number;
+	notifications: number;
 }
 
 /** What rotation deletes: rows strictly older than these instants (epoch ms). */
@@ -45,7 +46,7 @@ export async function rotate(
 	const batch = options.batch ?? 2000;
 	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 	const cutoffs = rotationCutoffs(db.engine, now);
-	const result: RotationResult = { checks: 0, rollups: 0 };
+	const result: RotationResult = { checks: 0, rollups: 0, notifications: 0 };
 	let removedSoFar = 0;
 
 	const inBatches = async (sql: string, params: (string | number)[]): Promise<number> => {
@@ -62,6 +63,12 @@ export async function rotate(
 
 	result.checks = await inBatches(
 		'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE started_at < ? ORDER BY started_at LIMIT ?)',
+		[cutoffs.checksBefore],
+	);
+	// The notification log follows the checks' retention; messages still to be sent are never rotated.
+	result.notifications = await inBatches(
+		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		   WHERE status IN ('sent', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
 		[cutoffs.checksBefore],
 	);
 	result.rollups += await inBatches(

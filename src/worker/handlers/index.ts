@@ -14,6 +14,7 @@ import type { Scheduler } from '../checks/scheduler';
 import type { Maintenance } from '../health/maintenance';
 import type { HealthService } from '../health/service';
 import { alertIdOf, checkHealthRange, healthOf, maintenanceOf } from './health';
+import type { Dispatcher } from '../telegram/dispatcher';
 import {
 	createMonitor,
 	deleteMonitor,
@@ -23,12 +24,17 @@ import {
 	updateMonitor,
 } from './monitors';
 import { getSettings, updateSettings } from './settings';
+import * as telegram from './telegram';
+import { outboxFor, requeue } from '../telegram/store';
+import { exportDatabase, recordExport } from './transfer';
+import { cancelImport, commitImport, inspectImport } from '../import/session';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
 	scheduler?: Scheduler;
 	health?: HealthService;
 	maintenance?: Maintenance;
+	telegram?: Dispatcher;
 }
 import {
 	createManualBackup,
@@ -84,6 +90,26 @@ export const handlers: HandlerTable = {
 			await services.scheduler.checkNow(id);
 		},
 	},
+	'telegram.overview': { kind: 'read', run: (ctx) => telegram.overview(ctx) },
+	'telegram.addBot': { kind: 'task', run: (ctx, args) => telegram.addBot(ctx, args) },
+	'telegram.removeBot': { kind: 'task', run: (ctx, args) => telegram.removeBot(ctx, args) },
+	'telegram.discover': { kind: 'task', run: (ctx, args) => telegram.discover(ctx, args) },
+	'telegram.removeWebhook': { kind: 'task', run: (ctx, args) => telegram.removeWebhook(ctx, args) },
+	'telegram.refreshChat': { kind: 'task', run: (ctx, args) => telegram.refresh(ctx, args) },
+	'telegram.updateChat': { kind: 'write', run: (ctx, args) => telegram.updateChat(ctx, args) },
+	'telegram.testMessage': { kind: 'write', run: (ctx, args) => telegram.testMessage(ctx, args) },
+	'telegram.setApiBase': { kind: 'write', run: (ctx, args) => telegram.setApiBase(ctx, args) },
+	'telegram.setTemplate': { kind: 'write', run: (ctx, args) => telegram.setTemplate(ctx, args) },
+	'telegram.resend': {
+		kind: 'write',
+		run: ({ db, now }, { outboxId }) => requeue(db.engine, outboxId, now()),
+	},
+	'alerts.get': { kind: 'read', run: (ctx, args) => telegram.getAlerts(ctx, args) },
+	'alerts.set': { kind: 'write', run: (ctx, args) => telegram.setAlerts(ctx, args) },
+	'alerts.log': {
+		kind: 'read',
+		run: ({ db }, { monitorId }) => outboxFor(db.engine, monitorId ?? null),
+	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
 		kind: 'write',
@@ -121,6 +147,18 @@ export const handlers: HandlerTable = {
 	'backups.restore': { kind: 'task', run: ({ db }, args) => restoreBackup(db, args) },
 	'backups.delete': { kind: 'task', run: ({ db }, args) => deleteBackup(db, args) },
 	'backups.download': { kind: 'read', run: ({ db }, args) => downloadBackup(db, args) },
+	'database.export': { kind: 'read', run: ({ db, now }) => exportDatabase(db, now()) },
+	'database.exported': {
+		kind: 'write',
+		run: ({ db, now }, args) => recordExport(db.engine, args, now()),
+	},
+	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
+	'import.inspect': {
+		kind: 'task',
+		run: ({ db }, args) => Promise.resolve().then(() => inspectImport(db, args)),
+	},
+	'import.commit': { kind: 'task', run: ({ db }, args) => commitImport(db, args) },
+	'import.cancel': { kind: 'read', run: ({ db }, args) => cancelImport(db, args) },
 };
 
 function checkRange(range: unknown): ChartRange {

@@ -20,11 +20,22 @@ export interface Manifest {
 	chunkCount: number;
 	/** One 32-bit hash per chunk, in chunk order. */
 	hashes: number[];
+	/**
+	 * The generation that last wrote each chunk. A snapshot taken at generation G is current for every
+	 * chunk with `written[i] <= G`; the others are read from their chunk records.
+	 */
+	written: number[];
 	pageSize: number;
 	schemaVersion: number;
 	savedAt: number;
 	/** Which worker wrote this generation (diagnostics only). */
 	writerId: string;
+	/**
+	 * A random id given to a database at its first save and kept by every later generation, so a snapshot
+	 * left over from a database that was since replaced (cleared storage, an import) is never mistaken
+	 * for one of this database's generations. Empty in manifests from before snapshots existed.
+	 */
+	lineage: string;
 }
 
 export function chunkCount(byteLength: number, chunkSize: number): number {
@@ -73,9 +84,14 @@ export interface ChunkWrite {
 
 export interface SavePlan {
 	writes: ChunkWrite[];
-	/** Chunk indices at and above this number are deleted (the file shrank). */
+	/** Chunk indices from `deleteFrom` up to `deleteTo` (exclusive) are deleted (the file shrank). */
 	deleteFrom: number;
+	deleteTo: number;
 	manifest: Manifest;
+}
+
+function newLineage(): string {
+	return crypto.randomUUID();
 }
 
 /**
@@ -98,7 +114,9 @@ export function planSave(
 ): SavePlan {
 	const chunkSize = previous?.chunkSize ?? meta.chunkSize;
 	const count = chunkCount(image.length, chunkSize);
+	const generation = (previous?.generation ?? 0) + 1;
 	const hashes = previous ? previous.hashes.slice(0, count) : [];
+	const written = previous ? previous.written.slice(0, count) : [];
 	const writes: ChunkWrite[] = [];
 
 	const consider = (index: number) => {
@@ -108,6 +126,7 @@ export function planSave(
 		const hash = hashChunk(view);
 		if (previous && isStored(previous, index, hash, view.length)) return;
 		hashes[index] = hash;
+		written[index] = generation;
 		writes.push({ index, bytes: view.slice(), hash });
 	};
 
@@ -134,17 +153,20 @@ export function planSave(
 	return {
 		writes,
 		deleteFrom: count,
+		deleteTo: Math.max(count, previous?.chunkCount ?? 0),
 		manifest: {
 			format: MANIFEST_FORMAT,
-			generation: (previous?.generation ?? 0) + 1,
+			generation,
 			byteLength: image.length,
 			chunkSize,
 			chunkCount: count,
 			hashes,
+			written,
 			pageSize: meta.pageSize,
 			schemaVersion: meta.schemaVersion,
 			savedAt: meta.now,
 			writerId: meta.writerId,
+			lineage: previous?.lineage || newLineage(),
 		},
 	};
 }
@@ -174,16 +196,137 @@ export function assemble(manifest: Manifest, chunks: readonly Uint8Array[]): Uin
 	return image;
 }
 
-export function isManifest(value: unknown): value is Manifest {
-	if (typeof value !== 'object' || value === null) return false;
-	const m = value as Partial<Manifest>;
-	return (
+type Numbers = number[] | Uint32Array;
+
+function isNumbers(value: unknown, length: number): value is Numbers {
+	return (Array.isArray(value) || value instanceof Uint32Array) && value.length === length;
+}
+
+/**
+ * Reads a stored manifest: hash lists may be stored as Uint32Array (cheap to clone) or as arrays, and
+ * manifests written before `written` existed count every chunk as written by their own generation
+ * (true: no chunk can be newer than the generation that stored the manifest). Null if not a manifest.
+ */
+export function readManifest(value: unknown): Manifest | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const m = value as Partial<Record<keyof Manifest, unknown>>;
+	const ok =
 		m.format === MANIFEST_FORMAT &&
 		Number.isInteger(m.generation) &&
 		Number.isInteger(m.byteLength) &&
 		Number.isInteger(m.chunkSize) &&
 		Number.isInteger(m.chunkCount) &&
-		Array.isArray(m.hashes) &&
-		m.hashes.length === m.chunkCount
+		isNumbers(m.hashes, m.chunkCount as number) &&
+		(m.written === undefined || isNumbers(m.written, m.chunkCount as number));
+	if (!ok) return null;
+	const manifest = value as Manifest;
+	const written = m.written as Numbers | undefined;
+	return {
+		...manifest,
+		lineage: typeof m.lineage === 'string' ? m.lineage : '',
+		hashes: Array.from(m.hashes as Numbers),
+		written: written
+			? Array.from(written)
+			: new Array<number>(manifest.chunkCount).fill(manifest.generation),
+	};
+}
+
+export function isManifest(value: unknown): value is Manifest {
+	return readManifest(value) !== null;
+}
+
+/** The manifest as stored: the per-chunk lists as typed arrays, which clone as one memcpy. */
+export function storedManifest(manifest: Manifest): Omit<Manifest, 'hashes' | 'written'> & {
+	hashes: Uint32Array;
+	written: Uint32Array;
+} {
+	return {
+		...manifest,
+		hashes: Uint32Array.from(manifest.hashes),
+		written: Uint32Array.from(manifest.written),
+	};
+}
+
+/**
+ * A copy of the whole file as it was at one stored generation, kept as ONE value so a cold open reads
+ * it in one go (Chromium reads one large value many times faster than hundreds of small records). It is
+ * only a cache: the chunks and the manifest stay the truth, and a snapshot that is missing, unreadable
+ * or inconsistent is ignored.
+ */
+export interface Snapshot {
+	lineage: string;
+	generation: number;
+	chunkSize: number;
+	byteLength: number;
+	bytes: Uint8Array;
+}
+
+export function isSnapshot(value: unknown): value is Snapshot {
+	if (typeof value !== 'object' || value === null) return false;
+	const s = value as Partial<Snapshot>;
+	return (
+		typeof s.lineage === 'string' &&
+		Number.isInteger(s.generation) &&
+		Number.isInteger(s.chunkSize) &&
+		Number.isInteger(s.byteLength) &&
+		s.bytes instanceof Uint8Array &&
+		s.bytes.length >= (s.byteLength ?? Infinity)
 	);
+}
+
+/**
+ * The chunks a cold open must read from their records, given a snapshot: those written after the
+ * snapshot's generation, and any the snapshot does not cover. Null when the snapshot cannot be used.
+ */
+export function chunksNewerThan(manifest: Manifest, snapshot: Snapshot | null): number[] | null {
+	if (
+		!snapshot ||
+		!manifest.lineage ||
+		snapshot.lineage !== manifest.lineage ||
+		snapshot.generation > manifest.generation ||
+		snapshot.chunkSize !== manifest.chunkSize
+	) {
+		return null;
+	}
+	// A chunk whose range or bytes changed after the snapshot was rewritten after it (planSave rewrites
+	// the last chunks whenever the length changes), so `written` alone says what is current.
+	const needed: number[] = [];
+	for (let i = 0; i < manifest.chunkCount; i++) {
+		const end = chunkRange(i, manifest.byteLength, manifest.chunkSize)[1];
+		if (end > snapshot.byteLength || manifest.written[i]! > snapshot.generation) needed.push(i);
+	}
+	return needed;
+}
+
+/**
+ * Reassembles the image from a snapshot plus the newer chunk records, verifying every chunk against the
+ * manifest's hash, wherever it came from. The newer chunks are written into the snapshot's own buffer
+ * (freshly read from storage, so ours to change): no second full-size copy.
+ */
+export function assembleWithSnapshot(
+	manifest: Manifest,
+	snapshot: Snapshot,
+	newer: ReadonlyMap<number, Uint8Array>,
+): Uint8Array {
+	const target =
+		snapshot.bytes.length >= manifest.byteLength
+			? snapshot.bytes.subarray(0, manifest.byteLength)
+			: new Uint8Array(manifest.byteLength);
+	if (target.buffer !== snapshot.bytes.buffer) {
+		target.set(snapshot.bytes.subarray(0, Math.min(snapshot.byteLength, manifest.byteLength)));
+	}
+	for (let i = 0; i < manifest.chunkCount; i++) {
+		const [start, end] = chunkRange(i, manifest.byteLength, manifest.chunkSize);
+		const record = newer.get(i);
+		if (record) {
+			if (record.length !== end - start) {
+				throw new Error(`chunk ${i} has ${record.length} bytes, expected ${end - start}`);
+			}
+			target.set(record, start);
+		}
+		if (hashChunk(target.subarray(start, end)) !== manifest.hashes[i]) {
+			throw new Error(`chunk ${i} does not match its hash (${record ? 'record' : 'snapshot'})`);
+		}
+	}
+	return target;
 }

@@ -4,18 +4,27 @@
  * wrote can skip both the copy and the hashing.
  */
 import type { Database } from 'sql.js';
+import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from './sqljs-patch';
 
 export interface ImageSource {
+	/** Which implementation this is, for diagnostics and tests. */
+	readonly kind: 'tracked' | 'export';
 	/** The current database file, between transactions. May be a live view, valid until the next statement. */
 	image(): Uint8Array;
 	/** Chunks written since the last call, or null when this source cannot tell. */
 	takeChanged(chunkSize: number): Set<number> | null;
 	/** Gives back chunks whose save failed, so the next save includes them. */
 	restoreChanged(chunks: Iterable<number>): void;
+	/**
+	 * True only when the file is known to be exactly what the last successful save stored (nothing
+	 * written since `takeChanged`, nothing given back). A snapshot is taken only then.
+	 */
+	isClean(): boolean;
 }
 
 /** sql.js `export()`: a consistent copy of the file (the online-backup API since 1.15.2), no change tracking. */
 export class ExportImageSource implements ImageSource {
+	readonly kind = 'export';
 	readonly #db: Database;
 
 	constructor(db: Database) {
@@ -31,4 +40,75 @@ export class ExportImageSource implements ImageSource {
 	}
 
 	restoreChanged(): void {}
+
+	isClean(): boolean {
+		return false;
+	}
+}
+
+/**
+ * The live MEMFS file of a patched sql.js (see sqljs-patch.ts) and the blocks SQLite wrote to it.
+ * No export copy and no whole-file hashing: a save slices and hashes only the chunks that changed.
+ * The hook reports every change since the file was opened, so the baseline is the image the database
+ * was opened from, which is the stored generation (or nothing, for a new database).
+ */
+export class TrackedImageSource implements ImageSource {
+	readonly kind = 'tracked';
+	readonly #hook: SqlJsFileHook;
+	/** Chunks of failed saves, with the chunk size they were computed for. */
+	#restored = new Set<number>();
+	#restoredSize = 0;
+
+	constructor(hook: SqlJsFileHook) {
+		this.#hook = hook;
+	}
+
+	image(): Uint8Array {
+		return this.#hook.bytes();
+	}
+
+	takeChanged(chunkSize: number): Set<number> {
+		if (this.#restored.size > 0 && this.#restoredSize !== chunkSize) {
+			// One persister per database uses one chunk size; anything else is a programming error.
+			throw new Error('TrackedImageSource: the chunk size changed between saves');
+		}
+		const changed = this.#restored;
+		this.#restored = new Set();
+		this.#restoredSize = chunkSize;
+		const block = this.#hook.blockSize;
+		for (const index of this.#hook.takeDirty()) {
+			const first = Math.floor((index * block) / chunkSize);
+			const last = Math.floor(((index + 1) * block - 1) / chunkSize);
+			for (let c = first; c <= last; c++) changed.add(c);
+		}
+		return changed;
+	}
+
+	restoreChanged(chunks: Iterable<number>): void {
+		for (const chunk of chunks) this.#restored.add(chunk);
+	}
+
+	isClean(): boolean {
+		return this.#restored.size === 0 && !this.#hook.hasDirty();
+	}
+}
+
+/** The hook the build applied to sql.js, or null when this sql.js is not patched. */
+export function fileHookOf(db: Database): SqlJsFileHook | null {
+	const hook = (db as Database & { [SQLJS_HOOK_PROPERTY]?: SqlJsFileHook })[SQLJS_HOOK_PROPERTY];
+	return hook &&
+		typeof hook.bytes === 'function' &&
+		typeof hook.takeDirty === 'function' &&
+		typeof hook.hasDirty === 'function'
+		? hook
+		: null;
+}
+
+/**
+ * The tracked source when the build patched sql.js, else the export-and-compare fallback (a dev
+ * server's pre-bundled sql.js, or a sql.js version the patch did not recognise at build time).
+ */
+export function imageSourceFor(db: Database): ImageSource {
+	const hook = fileHookOf(db);
+	return hook ? new TrackedImageSource(hook) : new ExportImageSource(db);
 }

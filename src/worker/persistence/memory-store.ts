@@ -1,18 +1,28 @@
 /**
- * An ImageStore in memory, with the same atomicity and fence as IndexedDB. It backs the Node unit
- * tests and the command line's dry runs; the persistence contract suite runs against it and IndexedDB.
+ * An ImageStore in memory, with the same atomicity, fence and snapshot logic as IndexedDB. It backs the
+ * Node unit tests and the command line's dry runs; the persistence contract suite runs against it and
+ * IndexedDB.
  */
 import { AppError } from '../../shared/errors';
-import { assemble, type Manifest, type SavePlan } from './chunks';
+import {
+	assemble,
+	assembleWithSnapshot,
+	chunksNewerThan,
+	type Manifest,
+	type SavePlan,
+	type Snapshot,
+} from './chunks';
 import type { ImageStore, StoredImage } from './idb-store';
 
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
 	#chunks = new Map<number, Uint8Array>();
+	#snapshot: Snapshot | null = null;
 	#lease: string | null = null;
 	/** Set to make the next commits fail, to exercise retries. */
 	failNext: Error[] = [];
 	commits = 0;
+	snapshots = 0;
 
 	claim(writerId: string): Promise<void> {
 		this.#lease = writerId;
@@ -24,15 +34,35 @@ export class MemoryImageStore implements ImageStore {
 	}
 
 	load(): Promise<StoredImage | null> {
-		const manifest = this.#manifest;
+		const manifest = this.#manifest && structuredClone(this.#manifest);
 		if (!manifest) return Promise.resolve(null);
+		const snapshot = this.#snapshot;
+		const wanted = chunksNewerThan(manifest, snapshot);
+		if (snapshot && wanted) {
+			const newer = new Map(wanted.map((i) => [i, this.#chunks.get(i) ?? new Uint8Array()]));
+			try {
+				// A copy, as IndexedDB hands out: assembling patches the snapshot's buffer in place.
+				const copy = { ...snapshot, bytes: snapshot.bytes.slice() };
+				const image = assembleWithSnapshot(manifest, copy, newer);
+				return Promise.resolve({
+					manifest,
+					image,
+					snapshotGeneration: snapshot.generation,
+					chunksRead: newer.size,
+				});
+			} catch {
+				// Ignored, as IndexedDB's store does: the chunks are the truth.
+			}
+		}
 		const chunks = Array.from(
 			{ length: manifest.chunkCount },
 			(_, i) => this.#chunks.get(i) ?? new Uint8Array(),
 		);
 		return Promise.resolve({
-			manifest: structuredClone(manifest),
+			manifest,
 			image: assemble(manifest, chunks),
+			snapshotGeneration: null,
+			chunksRead: chunks.length,
 		});
 	}
 
@@ -50,9 +80,33 @@ export class MemoryImageStore implements ImageStore {
 			});
 		}
 		for (const write of plan.writes) this.#chunks.set(write.index, write.bytes.slice());
-		for (const index of [...this.#chunks.keys()])
-			if (index >= plan.deleteFrom) this.#chunks.delete(index);
+		for (let index = plan.deleteFrom; index < plan.deleteTo; index++) this.#chunks.delete(index);
 		this.#manifest = structuredClone(plan.manifest);
 		this.commits++;
+	}
+
+	async writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
+		await Promise.resolve();
+		const snapshot = take();
+		if (!snapshot) return false;
+		// A copy, as IndexedDB's put() makes one: `take` may return a live view.
+		this.#snapshot = { ...snapshot, bytes: snapshot.bytes.slice(0, snapshot.byteLength) };
+		this.snapshots++;
+		return true;
+	}
+
+	/** For tests: replaces or removes the stored snapshot. */
+	setSnapshot(snapshot: Snapshot | null): void {
+		this.#snapshot = snapshot;
+	}
+
+	/** For tests: the stored snapshot, to inspect or damage. */
+	get snapshot(): Snapshot | null {
+		return this.#snapshot;
+	}
+
+	/** For tests: the stored chunk records. */
+	get chunkRecords(): ReadonlyMap<number, Uint8Array> {
+		return this.#chunks;
 	}
 }

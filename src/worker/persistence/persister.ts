@@ -5,10 +5,14 @@
  *
  * A failed save keeps everything in memory and retries with backoff; the waiting writes stay pending
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
+ *
+ * Once enough chunks changed since the last snapshot (the cold-open cache, see idb-store.ts), a new one
+ * is written when the writer is quiet and the file is exactly the last saved generation. It never
+ * delays a write's acknowledgement, and its failure costs nothing but a slower next cold open.
  */
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
-import { planSave, type Manifest } from './chunks';
+import { planSave, type Manifest, type Snapshot } from './chunks';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
 
@@ -29,9 +33,26 @@ export interface PersisterOptions {
 	now?: () => number;
 	/** Milliseconds to wait before retry number `attempt` (0-based). */
 	backoff?: (attempt: number) => number;
+	/** When to refresh the snapshot; false: never. */
+	snapshots?: SnapshotPolicy | false;
 	/** Hears how long each successful save took, from reading the image to the committed transaction. */
 	onSaved?: (ms: number) => void;
 }
+
+export interface SnapshotPolicy {
+	/** Refresh once this many chunks, or this share of all chunks (whichever is more), changed since. */
+	minChunks: number;
+	share: number;
+	/** ...and no save happened for this long (a busy writer is not held up by a large write). */
+	quietMs: number;
+}
+
+/**
+ * At 50 MB with 32 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
+ * A cold open then reads at most ~32 chunk records besides the snapshot; a busy writer that never pauses
+ * gets its snapshot anyway once four times that changed.
+ */
+export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { minChunks: 8, share: 0.02, quietMs: 300 };
 
 const defaultBackoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
@@ -43,10 +64,28 @@ export class Persister {
 	#running = false;
 	#fenced: AppError | null = null;
 	#lastError: WireError | null = null;
+	/** Chunks written after the stored snapshot's generation (every chunk when there is none). */
+	#sinceSnapshot = new Set<number>();
+	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	#snapshotting: Promise<unknown> | null = null;
+	#idleWaiters: (() => void)[] = [];
 
-	constructor(options: PersisterOptions, stored: Manifest | null) {
+	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
+	constructor(
+		options: PersisterOptions,
+		stored: Manifest | null,
+		snapshotGeneration: number | null = null,
+	) {
 		this.#options = options;
 		this.#manifest = stored;
+		if (stored) {
+			stored.written.forEach((generation, index) => {
+				if (snapshotGeneration === null || generation > snapshotGeneration)
+					this.#sinceSnapshot.add(index);
+			});
+			// A database opened without a current snapshot gets one even if nothing is written this session.
+			this.#scheduleSnapshot();
+		}
 	}
 
 	get manifest(): Manifest | null {
@@ -119,25 +158,43 @@ export class Persister {
 				this.#lastError = null;
 				for (const waiter of this.#inFlight.splice(0)) waiter.resolve();
 				this.#emit();
+				this.#scheduleSnapshot();
 			}
 		} finally {
 			this.#running = false;
+			this.#notifyIdle();
 		}
 	}
 
 	async #saveOnce(durability: Durability): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
 		const started = performance.now();
-		const changed = source.takeChanged(chunkSize);
+		// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
+		// chunks must be counted in that size, not in the configured one.
+		const changed = source.takeChanged(this.#manifest?.chunkSize ?? chunkSize);
 		try {
-			const plan = planSave(source.image(), this.#manifest, changed, {
+			const image = source.image();
+			const plan = planSave(image, this.#manifest, changed, {
 				chunkSize,
 				writerId,
 				now: (this.#options.now ?? Date.now)(),
 				...this.#options.meta(),
 			});
+			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
+			// copy the image this save stores (export() already is a copy) and write it if the save commits.
+			const capture = this.#snapshotOverdue()
+				? source.kind === 'export'
+					? image
+					: image.slice()
+				: null;
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
+			for (const write of plan.writes) this.#sinceSnapshot.add(write.index);
+			for (const index of this.#sinceSnapshot) {
+				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
+			}
+			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
+			// The snapshot is written in the background and is not part of the save's latency.
 			this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
 			if (changed) source.restoreChanged(changed);
@@ -145,8 +202,114 @@ export class Persister {
 		}
 	}
 
+	#snapshotThreshold(policy: SnapshotPolicy, manifest: Manifest): number {
+		return Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
+	}
+
+	#snapshotOverdue(): boolean {
+		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
+		const manifest = this.#manifest;
+		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) {
+			return false;
+		}
+		return this.#sinceSnapshot.size >= 4 * this.#snapshotThreshold(policy, manifest);
+	}
+
+	#scheduleSnapshot(): void {
+		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
+		const manifest = this.#manifest;
+		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) return;
+		const threshold = this.#snapshotThreshold(policy, manifest);
+		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
+		if (changed < threshold) return;
+		// Each save pushes the snapshot back, until four times the threshold changed.
+		if (this.#snapshotTimer !== null) {
+			if (changed >= 4 * threshold) return;
+			clearTimeout(this.#snapshotTimer);
+		}
+		this.#snapshotTimer = setTimeout(() => {
+			this.#snapshotTimer = null;
+			void this.snapshot();
+		}, policy.quietMs);
+	}
+
+	/**
+	 * Writes a snapshot of the last saved generation now, if the file is exactly that generation.
+	 * Resolves with whether one was written.
+	 */
+	async snapshot(): Promise<boolean> {
+		const { source } = this.#options;
+		// Called by the store synchronously right before it hands the bytes to storage, so no statement
+		// can run between checking that the file is the saved generation and copying it.
+		return this.#writeSnapshot(() => {
+			const manifest = this.#manifest;
+			if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
+			return this.#snapshotOf(manifest, source.image());
+		});
+	}
+
+	#snapshotOf(manifest: Manifest, bytes: Uint8Array): Snapshot {
+		return {
+			lineage: manifest.lineage,
+			generation: manifest.generation,
+			chunkSize: manifest.chunkSize,
+			byteLength: bytes.length,
+			bytes,
+		};
+	}
+
+	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
+		const { store } = this.#options;
+		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
+		let covered: Set<number> | null = null;
+		const written = store
+			.writeSnapshot(() => {
+				const snapshot = take();
+				if (!snapshot) return null;
+				// Chunks written after this generation stay counted (a captured image is older than them).
+				covered = new Set<number>();
+				for (const index of this.#sinceSnapshot) {
+					if ((this.#manifest?.written[index] ?? Infinity) <= snapshot.generation) {
+						covered.add(index);
+						this.#sinceSnapshot.delete(index);
+					}
+				}
+				return snapshot;
+			})
+			.then(
+				(done) => done,
+				() => {
+					for (const index of covered ?? []) this.#sinceSnapshot.add(index);
+					return false;
+				},
+			);
+		this.#snapshotting = written;
+		try {
+			return await written;
+		} finally {
+			this.#snapshotting = null;
+			this.#notifyIdle();
+		}
+	}
+
+	/** Resolves when no save is running or queued and no snapshot is being written. */
+	whenIdle(): Promise<void> {
+		if (this.#isIdle()) return Promise.resolve();
+		return new Promise((resolve) => this.#idleWaiters.push(resolve));
+	}
+
+	#isIdle(): boolean {
+		return !this.#running && this.#waiters.length === 0 && this.#snapshotting === null;
+	}
+
+	#notifyIdle(): void {
+		if (!this.#isIdle()) return;
+		for (const resolve of this.#idleWaiters.splice(0)) resolve();
+	}
+
 	#fence(error: AppError): void {
 		this.#fenced = error;
+		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
 		for (const waiter of [...this.#inFlight.splice(0), ...this.#waiters.splice(0)])
 			waiter.reject(error);
 		this.#emit();

@@ -104,6 +104,9 @@ export class Tab {
 			// Otherwise the database is still opening; #becomeOwner routes every pending call when it is.
 		} else if (this.#owner) {
 			call.sentTo = this.#owner.id;
+			// A BroadcastChannel cannot transfer, so a file imported in this (follower) window is copied once
+			// on its way to the owner; the page already handed it here without a copy. That is acceptable:
+			// the copy lives only until the owner has read it, and `args` is kept for a resend to a new owner.
 			this.#post({
 				type: 'call',
 				from: this.#o.id,

@@ -1,0 +1,242 @@
+/**
+ * Export and import of the database file, from wherever they start (the Database page, the keyboard
+ * shortcut, a file dropped anywhere, a file the installed app was opened with).
+ *
+ * An import goes: read (here) -> check -> migrate (in the worker, on a scratch copy) -> confirm (the
+ * person compares the current and incoming databases) -> save (backup, swap, persist). Until the
+ * person confirms, nothing changes; any failure is shown in the import dialog with its own message.
+ */
+import type { DbClient } from '../client/db-client';
+import { checkImportSize, readWholeFile, saveDatabaseFile } from '../client/files';
+import { onLaunchFiles } from '../client/launch-queue';
+import { AppError, type ErrorCode } from '../shared/errors';
+import {
+	cleanFilename,
+	exportFilename,
+	type ImportPreview,
+	type ImportStage,
+} from '../shared/transfer';
+import type { BackupsState } from './backups.svelte';
+import { describeError, notices, reportError } from './notices.svelte';
+
+/** Whether the person was told that an export holds secrets: a fact about this browser's user, not data. */
+const SECRETS_WARNED_KEY = 'monitor.export.secretsWarnedAt';
+
+function secretsWarned(): boolean {
+	try {
+		return localStorage.getItem(SECRETS_WARNED_KEY) !== null;
+	} catch {
+		return false;
+	}
+}
+
+export type ImportPhase = 'idle' | 'working' | 'confirm' | 'failed';
+
+export interface ImportProgress {
+	stage: ImportStage;
+	step: string;
+	/** 0 to 1, or null when the step cannot tell. */
+	fraction: number | null;
+}
+
+export class FileTransferState {
+	readonly #db: DbClient;
+	readonly #backups: BackupsState;
+	#phase = $state<ImportPhase>('idle');
+	#filename = $state('');
+	#progress = $state.raw<ImportProgress>({ stage: 'read', step: '', fraction: null });
+	#preview = $state.raw<ImportPreview | null>(null);
+	#error = $state.raw<{ code: ErrorCode; message: string } | null>(null);
+	#exporting = $state(false);
+	#askingAboutSecrets = $state(false);
+	/** Bumped when an import starts or is dismissed, so a late answer of an abandoned one is ignored. */
+	#run = 0;
+
+	constructor(db: DbClient, backups: BackupsState) {
+		this.#db = db;
+		this.#backups = backups;
+		// The installed app opened with files ("Open with Monitor"): one database at a time.
+		onLaunchFiles((files) => {
+			const [first] = files;
+			if (files.length > 1) {
+				notices.push(
+					'info',
+					`Monitor imports one database at a time: “${cleanFilename(first?.name)}”.`,
+				);
+			}
+			if (first) void this.importFile(first);
+		});
+		db.on('progress', (p) => {
+			if (p.task !== 'import' || this.#phase !== 'working' || !p.stage) return;
+			this.#progress = { stage: p.stage, step: p.step, fraction: p.fraction };
+		});
+	}
+
+	get phase(): ImportPhase {
+		return this.#phase;
+	}
+
+	/** The incoming file's name, cleaned of control characters (show it as text). */
+	get filename(): string {
+		return this.#filename;
+	}
+
+	get progress(): ImportProgress {
+		return this.#progress;
+	}
+
+	get preview(): ImportPreview | null {
+		return this.#preview;
+	}
+
+	get error(): { code: ErrorCode; message: string } | null {
+		return this.#error;
+	}
+
+	get exporting(): boolean {
+		return this.#exporting;
+	}
+
+	/** The one-time warning that an export holds secrets is waiting for an answer. */
+	get askingAboutSecrets(): boolean {
+		return this.#askingAboutSecrets;
+	}
+
+	/** Checks a file and shows what importing it would replace; changes nothing yet. */
+	async importFile(file: File): Promise<void> {
+		if (this.#phase === 'working' || this.#phase === 'confirm') {
+			notices.push('error', 'An import is already waiting. Finish or cancel it first.');
+			return;
+		}
+		const run = ++this.#run;
+		this.#filename = cleanFilename(file.name);
+		this.#preview = null;
+		this.#error = null;
+		this.#phase = 'working';
+		this.#progress = { stage: 'read', step: 'Reading the file', fraction: 0 };
+		try {
+			checkImportSize(file.size);
+			const bytes = await readWholeFile(
+				file,
+				(fraction) => (this.#progress = { ...this.#progress, fraction }),
+				() => run !== this.#run,
+			);
+			if (run !== this.#run) return;
+			this.#progress = { stage: 'check', step: 'Checking the file', fraction: null };
+			// The buffer moves to the worker; from here the page holds no copy of the file.
+			const preview = await this.#db.callTransfer('import.inspect', { bytes, name: file.name }, [
+				bytes.buffer,
+			]);
+			if (run !== this.#run) {
+				void this.#db.call('import.cancel', { token: preview.token }).catch(() => {});
+				return;
+			}
+			this.#preview = preview;
+			this.#phase = 'confirm';
+		} catch (error) {
+			if (run === this.#run) this.#fail(error);
+		}
+	}
+
+	/** The person confirmed: back up the current database and swap the file in. */
+	async confirm(): Promise<void> {
+		const preview = this.#preview;
+		if (this.#phase !== 'confirm' || !preview) return;
+		const run = ++this.#run;
+		this.#phase = 'working';
+		this.#progress = { stage: 'save', step: 'Backing up the current database', fraction: null };
+		try {
+			const { safety, imported } = await this.#db.call('import.commit', { token: preview.token });
+			const n = imported.monitorCount;
+			notices.push(
+				'info',
+				`Imported “${imported.filename}” (${n} monitor${n === 1 ? '' : 's'}). The database as it was before is backup #${safety.id}.`,
+				10_000,
+			);
+			if (run === this.#run) this.#reset();
+			// The backup made before the swap is new in the list.
+			void this.#backups.load();
+		} catch (error) {
+			if (run === this.#run) this.#fail(error);
+		}
+	}
+
+	/** Closes the import dialog; an import waiting in the worker is dropped. */
+	dismiss(): void {
+		const preview = this.#phase === 'confirm' ? this.#preview : null;
+		// Saving cannot be stopped half-way; the dialog stays until it has finished.
+		if (this.#phase === 'working' && this.#progress.stage === 'save') return;
+		this.#run++;
+		this.#reset();
+		if (preview) void this.#db.call('import.cancel', { token: preview.token }).catch(() => {});
+	}
+
+	/** Exports the database, first warning (once) that the file holds secrets. */
+	async export(): Promise<void> {
+		if (this.#exporting) return;
+		if (!secretsWarned()) {
+			this.#askingAboutSecrets = true;
+			return;
+		}
+		await this.#export();
+	}
+
+	/** The person read the warning: remember it, and export (this click still counts as a gesture). */
+	async acknowledgeSecrets(): Promise<void> {
+		this.#askingAboutSecrets = false;
+		try {
+			localStorage.setItem(SECRETS_WARNED_KEY, String(Date.now()));
+		} catch {
+			// Storage blocked: the warning comes again next time, which errs on the safe side.
+		}
+		await this.#export();
+	}
+
+	declineSecrets(): void {
+		this.#askingAboutSecrets = false;
+	}
+
+	async #export(): Promise<void> {
+		this.#exporting = true;
+		try {
+			const file = this.#db.call('database.export');
+			// If the person cancels the picker first, a later failure of the export is nobody's news.
+			file.catch(() => {});
+			const filename = exportFilename(Date.now());
+			const how = await saveDatabaseFile(
+				filename,
+				file.then((f) => f.bytes),
+			);
+			const { takenAt } = await file;
+			try {
+				await this.#db.call('database.exported', { at: takenAt });
+			} catch (error) {
+				// A read-only database (from a newer app) can be exported, but not written to.
+				if (!(error instanceof AppError && error.code === 'db-read-only')) throw error;
+			}
+			notices.push(
+				'info',
+				how === 'saved' ? `Exported ${filename}.` : `Exported: ${filename} is in your downloads.`,
+			);
+		} catch (error) {
+			reportError(error, 'Exporting the database');
+		} finally {
+			this.#exporting = false;
+		}
+	}
+
+	#fail(error: unknown): void {
+		console.warn('Import refused', error);
+		this.#error = {
+			code: error instanceof AppError ? error.code : 'internal',
+			message: describeError(error),
+		};
+		this.#phase = 'failed';
+	}
+
+	#reset(): void {
+		this.#phase = 'idle';
+		this.#preview = null;
+		this.#error = null;
+	}
+}

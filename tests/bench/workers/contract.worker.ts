@@ -1,0 +1,59 @@
+/**
+ * The persistence contract (tests/contract/persistence.ts) in Chromium, against the real IndexedDB
+ * store, with the sql.js this harness was built with (hooked, as in the app).
+ */
+import { promisifyRequest } from 'idb-keyval';
+import type { Snapshot } from '../../../src/worker/persistence/chunks';
+import {
+	createDurableStore,
+	IdbImageStore,
+	snapshotStoreFor,
+	type ImageStore,
+} from '../../../src/worker/persistence/idb-store';
+import { loadSqlJs } from '../../../src/worker/sqljs';
+import { contractCases, type ContractEnv } from '../../contract/persistence';
+import { serve } from './serve';
+
+const names = new WeakMap<ImageStore, string>();
+let next = 0;
+
+function storeNamed(name: string): ImageStore {
+	const use = createDurableStore(name, 'database');
+	const store = new IdbImageStore(use, snapshotStoreFor(use));
+	names.set(store, name);
+	return store;
+}
+
+function nameOf(store: ImageStore): string {
+	const name = names.get(store);
+	if (!name) throw new Error('not a store of this harness');
+	return name;
+}
+
+serve({
+	async contract({ name, kind }) {
+		const found = contractCases.find((c) => c.name === name);
+		if (!found) throw new Error(`no contract case named "${name}"`);
+		const prefix = `contract-${kind}-${Date.now()}-${next++}`;
+		let stores = 0;
+		const env: ContractEnv = {
+			SQL: await loadSqlJs(),
+			newStore: () => Promise.resolve(storeNamed(`${prefix}-${stores++}`)),
+			sameStorage: (store) => storeNamed(nameOf(store)),
+			async editSnapshot(store, edit) {
+				const snapshots = snapshotStoreFor(createDurableStore(nameOf(store), 'database'));
+				const current = await snapshots('readonly', (s) =>
+					promisifyRequest<Snapshot | undefined>(s.get('image')),
+				);
+				const edited = edit(current ?? null);
+				await snapshots('readwrite', (s) => {
+					if (edited) s.put(edited, 'image');
+					else s.delete('image');
+					return promisifyRequest(s.transaction);
+				});
+			},
+		};
+		await found.run(env, kind);
+		return null;
+	},
+});

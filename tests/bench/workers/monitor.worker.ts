@@ -1,0 +1,194 @@
+/**
+ * Monitor's own persistence, exactly as the app runs it: LiveDatabase (sql.js with the file-change hook,
+ * group commit) over the chunked IndexedDB store.
+ */
+import { promisifyRequest } from 'idb-keyval';
+import { LiveDatabase } from '../../../src/worker/database';
+import { parseMigrations } from '../../../src/worker/migrations/files';
+import {
+	assembleWithSnapshot,
+	DEFAULT_CHUNK_SIZE,
+	planSave,
+	readManifest,
+	type Snapshot,
+} from '../../../src/worker/persistence/chunks';
+import { configure } from '../../../src/worker/connection';
+import { inspect } from '../../../src/worker/migrations/runner';
+import {
+	createDurableStore,
+	IdbImageStore,
+	snapshotStoreFor,
+	type ImageStore,
+} from '../../../src/worker/persistence/idb-store';
+import { imageSourceFor } from '../../../src/worker/persistence/image-source';
+import { loadSqlJs } from '../../../src/worker/sqljs';
+import { INSERT_SQL, rowParams, SCHEMA } from './schema';
+import { serve, wasmBytes, watchWasmMemory } from './serve';
+
+watchWasmMemory();
+const use = createDurableStore('bench-monitor', 'database');
+const store = new IdbImageStore(use, snapshotStoreFor(use));
+const files = parseMigrations({ '/migrations/001_check_results.sql': SCHEMA });
+let live: LiveDatabase | undefined;
+/** Saves and the time spent in them, to tell group commit at work from writes that each save alone. */
+let saves = 0;
+let saveMs = 0;
+
+let loadMs = 0;
+let loadedFrom = '';
+const timings: [number, number][] = [];
+const timed: ImageStore = {
+	claim: (writerId) => store.claim(writerId),
+	async load() {
+		const start = performance.now();
+		const loaded = await store.load();
+		loadMs = performance.now() - start;
+		loadedFrom =
+			loaded?.snapshotGeneration !== null
+				? `snapshot + ${loaded?.chunksRead} chunks`
+				: `${loaded?.chunksRead} chunks`;
+		return loaded;
+	},
+	writeSnapshot: (take) => store.writeSnapshot(take),
+	readManifest: () => store.readManifest(),
+	async commit(plan, expected, durability) {
+		const start = performance.now();
+		await store.commit(plan, expected, durability);
+		saves++;
+		saveMs += performance.now() - start;
+	},
+};
+
+const db = () => {
+	if (!live) throw new Error('not open');
+	return live;
+};
+
+const snapshots = snapshotStoreFor(use);
+
+async function clear(): Promise<void> {
+	for (const target of [use, snapshots]) {
+		await target('readwrite', (s) => {
+			s.clear();
+			return promisifyRequest(s.transaction);
+		});
+	}
+}
+
+serve({
+	async restore({ bytes }) {
+		await clear();
+		const plan = planSave(bytes, null, null, {
+			chunkSize: DEFAULT_CHUNK_SIZE,
+			pageSize: 4096,
+			schemaVersion: 1,
+			writerId: 'bench-restore',
+			now: Date.now(),
+		});
+		await store.commit(plan, 0, 'strict');
+		// As the app has it once its first save settled: the snapshot of that generation too.
+		await store.writeSnapshot(() => ({
+			lineage: plan.manifest.lineage,
+			generation: plan.manifest.generation,
+			chunkSize: plan.manifest.chunkSize,
+			byteLength: bytes.length,
+			bytes,
+		}));
+		return { storedBytes: bytes.length };
+	},
+	async open({ chunkSize }) {
+		let source = 'none';
+		const start = performance.now();
+		const SQL = await loadSqlJs();
+		const sqlMs = performance.now() - start;
+		live = await LiveDatabase.open({
+			imageSource: (sqlDb) => {
+				const chosen = imageSourceFor(sqlDb);
+				source = chosen.kind;
+				return chosen;
+			},
+			SQL,
+			store: timed,
+			files: await files,
+			writerId: 'bench',
+			...(chunkSize ? { chunkSize } : {}),
+		});
+		const rows = Number(live.engine.value('SELECT count(*) FROM check_results'));
+		const totalMs = performance.now() - start;
+		return {
+			rows,
+			fileBytes: live.status().sizeBytes,
+			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms`,
+		};
+	},
+	/** Diagnostics (BENCH_DEBUG): where a cold open's time goes, step by step. */
+	async openSteps() {
+		const t: Record<string, number> = {};
+		let last = performance.now();
+		const lap = (name: string) => {
+			const now = performance.now();
+			t[name] = now - last;
+			last = now;
+		};
+		const SQL = await loadSqlJs();
+		lap('sqljs');
+		const raw = await snapshots('readonly', (s) => promisifyRequest<Snapshot>(s.get('image')));
+		lap('snapshotRead');
+		const manifest = readManifest(
+			await use('readonly', (s) => promisifyRequest(s.get('manifest'))),
+		)!;
+		lap('manifestRead');
+		const image = assembleWithSnapshot(manifest, raw, new Map());
+		lap('verifyAndPatch');
+		const db = new SQL.Database(image);
+		lap('newDatabase');
+		const engine = configure(db);
+		lap('configure');
+		const parsed = await files;
+		inspect(engine, parsed);
+		lap('inspect');
+		engine.value('SELECT count(*) FROM check_results');
+		lap('firstQuery');
+		db.close();
+		return t;
+	},
+	async write({ n }) {
+		const d = db();
+		const start = performance.now();
+		let committed = 0;
+		await d.write(() => {
+			d.engine.run(INSERT_SQL, rowParams(n));
+			committed = performance.now();
+		});
+		const end = performance.now();
+		timings.push([committed - start, end - committed]);
+		return null;
+	},
+	async txn({ from, count }) {
+		const d = db();
+		// One prepared statement, as the other configurations do: this measures persistence, not SQL parsing.
+		await d.write(() => {
+			const stmt = d.engine.db.prepare(INSERT_SQL);
+			try {
+				for (let n = from; n < from + count; n++) stmt.run(rowParams(n));
+			} finally {
+				stmt.free();
+			}
+		});
+		return null;
+	},
+	async memory() {
+		// Between saves: nothing queued, no snapshot being written.
+		await db().persister.whenIdle();
+		const med = (i: 0 | 1) =>
+			timings.map((t) => t[i]).sort((a, b) => a - b)[timings.length >> 1] ?? 0;
+		const sum = (i: 0 | 1) => timings.reduce((a, t) => a + t[i], 0);
+		const detail = { bodyP50: med(0), persistP50: med(1), bodySum: sum(0), n: timings.length };
+		timings.length = 0;
+		return { wasmBytes: wasmBytes(), fileBytes: db().status().sizeBytes, saves, saveMs, detail };
+	},
+	async clear() {
+		await clear();
+		return null;
+	},
+});

@@ -1,0 +1,31 @@
+/**
+ * Builds the starting database every configuration restores before a run, so all three start from the
+ * same file: the bench schema (applied by the app's migration runner) and check results up to a size.
+ */
+import { LiveDatabase } from '../../../src/worker/database';
+import { parseMigrations } from '../../../src/worker/migrations/files';
+import { MemoryImageStore } from '../../../src/worker/persistence/memory-store';
+import { loadSqlJs } from '../../../src/worker/sqljs';
+import { INSERT_SQL, rowParams, SCHEMA } from './schema';
+import { serve } from './serve';
+
+serve({
+	async template({ targetBytes }) {
+		const db = await LiveDatabase.open({
+			SQL: await loadSqlJs(),
+			store: new MemoryImageStore(),
+			files: await parseMigrations({ '/migrations/001_check_results.sql': SCHEMA }),
+			writerId: 'bench-template',
+		});
+		const e = db.engine;
+		let n = 0;
+		while (db.status().sizeBytes < targetBytes) {
+			e.transaction(() => {
+				for (let i = 0; i < 5000; i++, n++) e.run(INSERT_SQL, rowParams(n));
+			});
+		}
+		const bytes = e.db.export();
+		e.db.close();
+		return bytes;
+	},
+});

@@ -1,0 +1,520 @@
+/**
+ * The persistence contract: the same assertions, run against every image source (tracked, export) and
+ * every store (MemoryImageStore in Node, IdbImageStore in Chromium). Plain functions that throw on
+ * failure, so they run under Vitest and inside a browser worker alike (tests/bench/pages/contract).
+ */
+import type { SqlJsStatic } from 'sql.js';
+import { AppError } from '../../src/shared/errors';
+import { LiveDatabase } from '../../src/worker/database';
+import { configure } from '../../src/worker/connection';
+import { parseMigrations, type MigrationFile } from '../../src/worker/migrations/files';
+import {
+	chunkCount,
+	type Manifest,
+	type SavePlan,
+	type Snapshot,
+} from '../../src/worker/persistence/chunks';
+import type { Durability, ImageStore, StoredImage } from '../../src/worker/persistence/idb-store';
+import {
+	ExportImageSource,
+	imageSourceFor,
+	type ImageSource,
+} from '../../src/worker/persistence/image-source';
+
+export type SourceKind = 'tracked' | 'export';
+
+export interface ContractEnv {
+	SQL: SqlJsStatic;
+	/** A fresh, empty store. */
+	newStore(): Promise<ImageStore>;
+	/** A second handle onto the same storage, as another tab's worker would have. */
+	sameStorage(store: ImageStore): ImageStore;
+	/** Replaces the stored snapshot of `store` (a store from `newStore`) with what `edit` returns. */
+	editSnapshot(
+		store: ImageStore,
+		edit: (snapshot: Snapshot | null) => Snapshot | null,
+	): Promise<void>;
+}
+
+export interface ContractCase {
+	name: string;
+	run(env: ContractEnv, source: SourceKind): Promise<void>;
+}
+
+export class ContractFailure extends Error {
+	override readonly name = 'ContractFailure';
+}
+
+function check(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new ContractFailure(message);
+}
+
+function same(actual: unknown, expected: unknown, what: string): void {
+	const a = JSON.stringify(actual);
+	const e = JSON.stringify(expected);
+	if (a !== e) throw new ContractFailure(`${what}: expected ${e}, got ${a}`);
+}
+
+/** Counts commits and written chunks, and can fail the next commits, around any store. */
+export class ObservedStore implements ImageStore {
+	readonly inner: ImageStore;
+	commits: SavePlan[] = [];
+	failNext: Error[] = [];
+
+	constructor(inner: ImageStore) {
+		this.inner = inner;
+	}
+
+	claim(writerId: string): Promise<void> {
+		return this.inner.claim(writerId);
+	}
+
+	load(): Promise<StoredImage | null> {
+		return this.inner.load();
+	}
+
+	readManifest(): Promise<Manifest | null> {
+		return this.inner.readManifest();
+	}
+
+	async commit(plan: SavePlan, expected: number, durability: Durability): Promise<void> {
+		const failure = this.failNext.shift();
+		if (failure) throw failure;
+		await this.inner.commit(plan, expected, durability);
+		this.commits.push(plan);
+	}
+
+	writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
+		return this.inner.writeSnapshot?.(take) ?? Promise.resolve(false);
+	}
+}
+
+const SCHEMA = `CREATE TABLE results (
+	id INTEGER PRIMARY KEY,
+	monitor INTEGER NOT NULL,
+	at INTEGER NOT NULL,
+	body TEXT NOT NULL
+);
+CREATE INDEX results_at ON results (at);`;
+
+let files: Promise<MigrationFile[]> | undefined;
+function schema(): Promise<MigrationFile[]> {
+	files ??= parseMigrations({ '/migrations/001_results.sql': SCHEMA });
+	return files;
+}
+
+function sourceFactory(kind: SourceKind) {
+	return (db: Parameters<typeof imageSourceFor>[0]): ImageSource => {
+		if (kind === 'export') return new ExportImageSource(db);
+		const source = imageSourceFor(db);
+		// A missing hook must fail the tracked runs, not quietly test the export path twice.
+		check(source.kind === 'tracked', 'sql.js is not patched: the tracked source is unavailable');
+		return source;
+	};
+}
+
+async function open(
+	env: ContractEnv,
+	store: ImageStore,
+	kind: SourceKind,
+	chunkSize = 4096,
+): Promise<LiveDatabase> {
+	return LiveDatabase.open({
+		SQL: env.SQL,
+		store,
+		files: await schema(),
+		writerId: `contract-${kind}`,
+		chunkSize,
+		imageSource: sourceFactory(kind),
+	});
+}
+
+/** ~200 bytes of text, like a check result with a short response excerpt. */
+function body(n: number): string {
+	return `{"status":200,"ms":${n % 997},"excerpt":"${'ok '.repeat(55)}","n":${n}}`;
+}
+
+function insert(db: LiveDatabase, n: number): Promise<unknown> {
+	return db.write(() =>
+		db.engine.run('INSERT INTO results (monitor, at, body) VALUES (?, ?, ?)', [n % 17, n, body(n)]),
+	);
+}
+
+function insertMany(db: LiveDatabase, from: number, count: number): Promise<unknown> {
+	return db.write(() => {
+		for (let n = from; n < from + count; n++) {
+			db.engine.run('INSERT INTO results (monitor, at, body) VALUES (?, ?, ?)', [
+				n % 17,
+				n,
+				body(n),
+			]);
+		}
+	});
+}
+
+/** What the database holds, as one string: equal strings mean equal contents. */
+function contents(db: { exec(sql: string): { values: unknown[][] }[] }): string {
+	const rows = db.exec('SELECT id, monitor, at, body FROM results ORDER BY id');
+	return JSON.stringify(rows[0]?.values ?? []);
+}
+
+/** Opens what is stored, independently of LiveDatabase, and checks it is whole and equals `live`. */
+async function assertStoredEquals(env: ContractEnv, store: ImageStore, live: LiveDatabase) {
+	const stored = await store.load();
+	check(stored, 'nothing is stored');
+	const copy = configure(new env.SQL.Database(stored.image));
+	try {
+		same(copy.value('PRAGMA integrity_check'), 'ok', 'integrity_check of the stored image');
+		check(
+			contents(copy.db) === contents(live.engine.db),
+			'the stored image does not hold what the live database holds',
+		);
+		same(stored.manifest.generation, live.persister.generation, 'stored generation');
+		same(
+			stored.manifest.chunkCount,
+			chunkCount(stored.image.length, stored.manifest.chunkSize),
+			'chunk count',
+		);
+	} finally {
+		copy.db.close();
+	}
+}
+
+export const contractCases: ContractCase[] = [
+	{
+		name: 'a new database is saved whole on first open, and reopens with the same contents',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			same(store.commits.length, 1, 'commits after the first open');
+			same(
+				store.commits[0]!.writes.length,
+				store.commits[0]!.manifest.chunkCount,
+				'chunks in the first save',
+			);
+			await assertStoredEquals(env, store, db);
+			const again = await open(env, store, kind);
+			same(again.persister.generation, 1, 'generation after reopening');
+		},
+	},
+	{
+		name: 'every acknowledged write is in storage when it resolves, and after reopening',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			await insertMany(db, 0, 2000); // about 0.5 MB, so there are many chunks
+			for (let n = 2000; n < 2030; n++) {
+				await insert(db, n);
+				const stored = await store.load();
+				const copy = new env.SQL.Database(stored!.image);
+				const found = copy.exec('SELECT count(*) FROM results WHERE at = ?', [n])[0]!.values[0]![0];
+				copy.close();
+				same(found, 1, `row ${n} in storage once its write resolved`);
+			}
+			await assertStoredEquals(env, store, db);
+			const reopened = await open(env, store, kind);
+			same(reopened.engine.value('SELECT count(*) FROM results'), 2030, 'rows after reopening');
+		},
+	},
+	{
+		name: 'a one-row write saves only a few chunks, not the file',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			await insertMany(db, 0, 4000); // about 1 MB: 250 chunks of 4 KiB
+			const chunks = store.commits.at(-1)!.manifest.chunkCount;
+			check(chunks > 200, `expected a file of over 200 chunks, got ${chunks}`);
+			for (let n = 4000; n < 4010; n++) {
+				await insert(db, n);
+				const written = store.commits.at(-1)!.writes.length;
+				check(written <= 4, `a one-row write saved ${written} chunks`);
+			}
+			await assertStoredEquals(env, store, db);
+		},
+	},
+	{
+		name: 'concurrent writes are coalesced into a few saves and all of them are kept',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			const before = store.commits.length;
+			await Promise.all(Array.from({ length: 300 }, (_, i) => insert(db, i)));
+			const saves = store.commits.length - before;
+			check(saves >= 1 && saves <= 3, `300 concurrent writes took ${saves} saves`);
+			await assertStoredEquals(env, store, db);
+			same(db.engine.value('SELECT count(*) FROM results'), 300, 'rows');
+		},
+	},
+	{
+		name: 'a failed save keeps its writes pending, and the retry saves every changed chunk',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			await insertMany(db, 0, 1000);
+			store.failNext = [new Error('disk hiccup')];
+			let acknowledged = false;
+			const first = insertMany(db, 1000, 500).then(() => (acknowledged = true));
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			check(!acknowledged, 'a write was acknowledged although its save failed');
+			same(db.persister.status().state, 'error', 'status during the retry wait');
+			// Changes made while the save is failing join the retry.
+			const second = insert(db, 5000);
+			await Promise.all([first, second]);
+			await assertStoredEquals(env, store, db);
+			const reopened = await open(env, store, kind);
+			same(reopened.engine.value('SELECT count(*) FROM results'), 1501, 'rows after reopening');
+		},
+	},
+	{
+		name: 'a stale writer is fenced: the newer owner keeps its data',
+		async run(env, kind) {
+			const storage = await env.newStore();
+			const first = await open(env, storage, kind);
+			const second = await open(env, env.sameStorage(storage), kind);
+			await insert(second, 1);
+			let code: string | undefined;
+			try {
+				await insert(first, 2);
+			} catch (error) {
+				code = error instanceof AppError ? error.code : String(error);
+			}
+			same(code, 'stale-writer', 'the old owner’s error');
+			const reopened = await open(env, storage, kind);
+			same(
+				reopened.engine.all('SELECT at FROM results'),
+				[{ at: 1 }],
+				'rows after the old owner tried to write',
+			);
+		},
+	},
+	{
+		name: 'a file that shrinks (DELETE + VACUUM) and grows again is stored exactly',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind);
+			await insertMany(db, 0, 3000);
+			const big = store.commits.at(-1)!.manifest.chunkCount;
+			await db.write(() => db.engine.run('DELETE FROM results WHERE at % 10 <> 0'));
+			db.engine.exec('VACUUM');
+			// VACUUM runs outside a transaction; the next write's save carries its changes.
+			await insert(db, 10_001);
+			const small = store.commits.at(-1)!.manifest.chunkCount;
+			check(small < big / 2, `the file did not shrink: ${big} -> ${small} chunks`);
+			await assertStoredEquals(env, store, db);
+			await insertMany(db, 20_000, 2000);
+			await assertStoredEquals(env, store, db);
+		},
+	},
+	{
+		name: 'a stored image keeps its chunk size when the configured one differs',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 1000);
+			const reopened = await open(env, store, kind, 32 * 1024);
+			for (let n = 1000; n < 1400; n += 100) await insertMany(reopened, n, 100);
+			same(store.commits.at(-1)!.manifest.chunkSize, 4096, 'chunk size after reopening');
+			await assertStoredEquals(env, store, reopened);
+		},
+	},
+	{
+		name: 'random inserts, updates, deletes and vacuums: storage always equals the live database',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 8192);
+			let seed = 42;
+			const random = () => {
+				seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+				return seed / 2 ** 32;
+			};
+			let next = 0;
+			for (let step = 0; step < 40; step++) {
+				const r = random();
+				if (r < 0.4) {
+					const count = 1 + Math.floor(random() * 300);
+					await insertMany(db, next, count);
+					next += count;
+				} else if (r < 0.6) {
+					await db.write(() =>
+						db.engine.run('UPDATE results SET body = ? WHERE id % ? = 0', [
+							body(step).repeat(1 + Math.floor(random() * 3)),
+							2 + Math.floor(random() * 9),
+						]),
+					);
+				} else if (r < 0.8) {
+					await db.write(() =>
+						db.engine.run('DELETE FROM results WHERE id % ? = 1', [2 + Math.floor(random() * 5)]),
+					);
+				} else if (r < 0.9) {
+					db.engine.exec('VACUUM');
+					await insert(db, next++);
+				} else {
+					await Promise.all(Array.from({ length: 20 }, () => insert(db, next++)));
+				}
+				await assertStoredEquals(env, store, db);
+			}
+		},
+	},
+	{
+		name: 'a cold open reads the snapshot plus only the chunks written after it, and gets the same file',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 4000);
+			await db.persister.whenIdle();
+			const taken = await db.persister.snapshot();
+			// Only the tracked source can vouch that the file is exactly the saved generation.
+			same(taken, kind === 'tracked', 'snapshot taken');
+			for (let n = 4000; n < 4020; n++) await insert(db, n);
+			const stored = await store.load();
+			check(stored, 'nothing stored');
+			if (kind === 'tracked') {
+				same(stored.snapshotGeneration, db.persister.generation - 20, 'snapshot generation used');
+				const total = stored.manifest.chunkCount;
+				check(
+					stored.chunksRead > 0 && stored.chunksRead < total / 4,
+					`read ${stored.chunksRead} of ${total} chunk records besides the snapshot`,
+				);
+			} else {
+				// The export source only writes the snapshots a busy writer captures during a save.
+				check(
+					stored.snapshotGeneration === null || stored.snapshotGeneration < db.persister.generation,
+					`snapshot generation ${stored.snapshotGeneration}`,
+				);
+			}
+			await assertStoredEquals(env, store, db);
+			const reopened = await open(env, store, kind);
+			same(reopened.engine.value('SELECT count(*) FROM results'), 4020, 'rows after reopening');
+		},
+	},
+	{
+		name: 'a damaged, foreign, newer or missing snapshot is ignored: the chunks are the truth',
+		async run(env, kind) {
+			const raw = await env.newStore();
+			const store = new ObservedStore(raw);
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 3000);
+			await db.persister.whenIdle();
+			const taken = await db.persister.snapshot();
+			if (!taken) {
+				// The export source writes no snapshot; plant one to prove a foreign one is not trusted.
+				const image = db.engine.db.export();
+				await env.editSnapshot(raw, () => ({
+					lineage: 'someone else',
+					generation: 1,
+					chunkSize: 4096,
+					byteLength: image.length,
+					bytes: image,
+				}));
+			}
+			await insertMany(db, 3000, 10);
+			const damages: [string, (s: Snapshot) => Snapshot][] = [
+				[
+					'a flipped byte',
+					(s) => {
+						const bytes = s.bytes.slice();
+						bytes[Math.floor(s.byteLength / 2)]! ^= 0xff;
+						return { ...s, bytes };
+					},
+				],
+				['another lineage', (s) => ({ ...s, lineage: 'another database' })],
+				['a generation from the future', (s) => ({ ...s, generation: s.generation + 1000 })],
+				[
+					'a truncated copy',
+					(s) => ({
+						...s,
+						byteLength: Math.floor(s.byteLength / 3),
+						bytes: s.bytes.slice(0, Math.floor(s.byteLength / 3)),
+					}),
+				],
+			];
+			let original: Snapshot | null = null;
+			await env.editSnapshot(raw, (s) => (original = s));
+			check(original, 'no snapshot stored');
+			for (const [what, damage] of damages) {
+				await env.editSnapshot(raw, () => damage(original!));
+				const reopened = await open(env, store, kind);
+				same(
+					reopened.engine.value('SELECT count(*) FROM results'),
+					3010,
+					`rows after reopening with ${what}`,
+				);
+				same(reopened.engine.value('PRAGMA integrity_check'), 'ok', `integrity with ${what}`);
+				check(
+					contents(reopened.engine.db) === contents(db.engine.db),
+					`contents differ after reopening with ${what}`,
+				);
+			}
+			await env.editSnapshot(raw, () => null);
+			const reopened = await open(env, store, kind);
+			same(reopened.engine.value('SELECT count(*) FROM results'), 3010, 'rows without a snapshot');
+		},
+	},
+	{
+		name: 'no snapshot is taken while a change is unsaved',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 500);
+			await db.persister.whenIdle();
+			store.failNext = [new Error('disk hiccup')];
+			const pending = insert(db, 500);
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			same(await db.persister.snapshot(), false, 'snapshot during a failing save');
+			await pending;
+			// Changed in memory, not saved yet: the file is not the saved generation.
+			db.engine.exec("UPDATE results SET body = 'changed' WHERE id = 1");
+			same(await db.persister.snapshot(), false, 'snapshot with an unsaved change');
+			await insert(db, 501);
+			await db.persister.whenIdle();
+			same(await db.persister.snapshot(), kind === 'tracked', 'snapshot once saved');
+			await assertStoredEquals(env, store, db);
+		},
+	},
+	{
+		name: 'snapshots are refreshed by themselves after enough changes and a quiet moment',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 3000);
+			let stored = await store.load();
+			for (let i = 0; i < 50 && kind === 'tracked' && stored?.snapshotGeneration === null; i++) {
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				await db.persister.whenIdle();
+				stored = await store.load();
+			}
+			same(
+				stored?.snapshotGeneration ?? null,
+				kind === 'tracked' ? db.persister.generation : null,
+				'generation of the automatic snapshot',
+			);
+		},
+	},
+	{
+		name: 'a writer that never pauses still gets snapshots, of exactly the generations it saved',
+		async run(env, kind) {
+			const store = new ObservedStore(await env.newStore());
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 2000);
+			await db.persister.whenIdle();
+			await db.persister.snapshot();
+			// Back to back, never idle: each write waits only for its own save.
+			let n = 2000;
+			for (let round = 0; round < 12; round++) {
+				const before = db.persister.generation;
+				await Promise.all([insertMany(db, n, 300), insert(db, n + 300)]);
+				n += 301;
+				check(db.persister.generation > before, 'no save happened');
+			}
+			await db.persister.whenIdle();
+			const stored = await store.load();
+			check(stored, 'nothing stored');
+			check(stored.snapshotGeneration !== null, 'no snapshot was captured while busy');
+			check(
+				stored.snapshotGeneration > 3,
+				`the snapshot is still the one from before the burst (generation ${stored.snapshotGeneration})`,
+			);
+			await assertStoredEquals(env, store, db);
+		},
+	},
+];

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { describe, expect, it } from 'vitest';
+import { fileHookOf, imageSourceFor } from '../../src/worker/persistence/image-source';
+import {
+	findNames,
+	patchSqlJs,
+	PATCH_MARKER,
+	SqlJsShapeError,
+	type SqlJsFileHook,
+} from '../../src/worker/persistence/sqljs-patch';
+import { loadSql } from './helpers';
+
+const DIST = join(import.meta.dirname, '../../node_modules/sql.js/dist');
+const BUILDS = ['sql-wasm-browser.js', 'sql-wasm.js'] as const;
+const read = (file: string) => readFileSync(join(DIST, file), 'utf8');
+
+describe('the sql.js patch', () => {
+	it.each(BUILDS)(
+		'finds every name it needs in the shipped %s and inserts the hook once',
+		(file) => {
+			const code = read(file);
+			const names = findNames(code);
+			for (const name of Object.values(names)) expect(name).toMatch(/^[\w$]+$/);
+			const patched = patchSqlJs(code);
+			expect(patched.split(PATCH_MARKER)).toHaveLength(2);
+			// Only an insertion: the original code is intact around it.
+			const at = patched.indexOf(PATCH_MARKER);
+			expect(patched.slice(0, at)).toBe(code.slice(0, at));
+			expect(patched.endsWith(code.slice(at))).toBe(true);
+			// The hook sits before sqlite3_open opens the file.
+			expect(code.slice(at)).toMatch(/^\s*this\.handleError\(/);
+		},
+	);
+
+	it.each([
+		['the constructor', (c: string) => c.replace('"dbfile_"', '"db_"')],
+		['export()', (c: string) => c.replace(/=Object\.create\(/g, '=Object.assign(')],
+		['MEMFS file nodes', (c: string) => c.replace(/\.file\.stream,/g, '.file.streams,')],
+		['setattr', (c: string) => c.replace('["mode","atime","mtime","ctime"]', '["mode"]')],
+		['a pattern found twice', (c: string) => c + ';' + c],
+	])('refuses sql.js whose shape changed (%s), loudly', (_what, mutate) => {
+		for (const file of BUILDS) {
+			expect(() => patchSqlJs(mutate(read(file)))).toThrow(SqlJsShapeError);
+		}
+	});
+
+	it('refuses to patch twice', () => {
+		expect(() => patchSqlJs(patchSqlJs(read('sql-wasm.js')))).toThrow(/already patched/);
+	});
+
+	it('is applied by vite.config.ts to the Node build the unit tests load', async () => {
+		const SQL = await loadSql();
+		const db = new SQL.Database();
+		expect(fileHookOf(db)).not.toBeNull();
+		expect(imageSourceFor(db).kind).toBe('tracked');
+		db.close();
+	});
+
+	it('falls back to the export source at run time when sql.js is not patched', async () => {
+		// Node's own require bypasses Vite, so this is the sql.js from npm, untouched.
+		const require = createRequire(import.meta.url);
+		const initSqlJs = require(join(DIST, 'sql-wasm.js')) as () => Promise<SqlJsStatic>;
+		const SQL = await initSqlJs();
+		const db = new SQL.Database();
+		expect(fileHookOf(db)).toBeNull();
+		expect(imageSourceFor(db).kind).toBe('export');
+		db.close();
+	});
+});
+
+describe('the file-change hook', () => {
+	const hookOf = (db: Database): SqlJsFileHook => {
+		const hook = fileHookOf(db);
+		if (!hook) throw new Error('not patched');
+		return hook;
+	};
+
+	/** Every byte that differs between two snapshots lies in a block the hook reported. */
+	function expectCovered(before: Uint8Array, after: Uint8Array, dirty: number[], block: number) {
+		const blocks = new Set(dirty);
+		const length = Math.max(before.length, after.length);
+		const missed: number[] = [];
+		for (let i = 0; i < length; i++) {
+			if (before[i] !== after[i] && !blocks.has(Math.floor(i / block))) missed.push(i);
+		}
+		expect(missed.slice(0, 5)).toEqual([]);
+	}
+
+	it('reports every block SQLite writes, grows or truncates, through inserts, updates, deletes and VACUUM', async () => {
+		const SQL = await loadSql();
+		const db = new SQL.Database();
+		const hook = hookOf(db);
+		db.exec('PRAGMA journal_mode = MEMORY; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+		let snapshot = hook.bytes().slice();
+		hook.takeDirty();
+		const steps = [
+			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+			 INSERT INTO t (v) SELECT printf('%0200d', i) FROM n`,
+			"UPDATE t SET v = v || 'x' WHERE id % 7 = 0",
+			'DELETE FROM t WHERE id % 3 = 0',
+			'VACUUM',
+			'DELETE FROM t WHERE id > 100',
+			'VACUUM',
+			'PRAGMA page_size = 8192',
+			'VACUUM',
+			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+			 INSERT INTO t (v) SELECT printf('%0500d', i) FROM n`,
+		];
+		for (const sql of steps) {
+			db.exec(sql);
+			const now = hook.bytes();
+			expectCovered(snapshot, now, hook.takeDirty(), hook.blockSize);
+			snapshot = now.slice();
+		}
+		expect(db.exec('PRAGMA page_size')[0]!.values[0]![0]).toBe(8192);
+		db.close();
+	});
+
+	it('exposes the live file, equal to export() apart from the change counter, and reports each change once', async () => {
+		const SQL = await loadSql();
+		const db = new SQL.Database();
+		const hook = hookOf(db);
+		expect(hook.bytes()).toHaveLength(0);
+		db.exec("PRAGMA journal_mode = MEMORY; CREATE TABLE t (v); INSERT INTO t VALUES ('a')");
+		const exported = db.export();
+		const live = hook.bytes();
+		expect(live.length).toBe(exported.length);
+		const differing = [...live.keys()].filter((i) => live[i] !== exported[i]);
+		// Bytes 24-27 and 92-95: the file change counter and "version valid for", which the backup resets.
+		expect(differing.every((i) => (i >= 24 && i < 28) || (i >= 92 && i < 96))).toBe(true);
+		expect(hook.takeDirty().length).toBeGreaterThan(0);
+		expect(hook.takeDirty()).toEqual([]);
+
+		const reopened = new SQL.Database(exported);
+		expect(hookOf(reopened).takeDirty()).toEqual([]);
+		expect(hookOf(reopened).bytes()).toEqual(exported);
+		reopened.close();
+		db.close();
+	});
+});
