@@ -313,6 +313,8 @@ export const SAMPLE_EVERY_MS = 5 * 60 * 1000;
 export interface ArchiveResult {
 	checks: number;
 	rollups: number;
+	/** Sent, failed and uncertain Telegram messages (the notification log). */
+	notifications: number;
 	/** The archive file, or null when nothing was old enough to archive. */
 	file: { filename: string; bytes: Uint8Array } | null;
 }

@@ -141,7 +141,10 @@ export class HealthState {
 	rotate(): Promise<void> {
 		return this.#maintain('rotate', async () => {
 			const r = await this.#db.call('maintenance.rotate');
-			return `Rotation removed ${count(r.checks, 'check')} and ${count(r.rollups, 'rollup row')}.`;
+			return (
+				`Rotation removed ${count(r.checks, 'check')}, ${count(r.rollups, 'rollup row')} ` +
+				`and ${count(r.notifications, 'old notification')}.`
+			);
 		});
 	}
 
@@ -154,7 +157,8 @@ export class HealthState {
 				return 'Nothing is old enough to archive: every row is within the retention period.';
 			file = r.file;
 			return (
-				`Archived ${count(r.checks, 'check')} and ${count(r.rollups, 'rollup row')} into ` +
+				`Archived ${count(r.checks, 'check')}, ${count(r.rollups, 'rollup row')} and ` +
+				`${count(r.notifications, 'old notification')} into ` +
 				`${r.file.filename} (${formatBytes(r.file.bytes.byteLength)}) and removed them from the database.`
 			);
 		});

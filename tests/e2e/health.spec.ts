@@ -130,7 +130,9 @@ test('maintenance: optimize, the integrity verdict, archive and rotation with no
 	);
 
 	await page.getByRole('button', { name: 'Rotate now' }).click();
-	await expect(outcome).toHaveText('Rotation removed 0 checks and 0 rollup rows.');
+	await expect(outcome).toHaveText(
+		'Rotation removed 0 checks, 0 rollup rows and 0 old notifications.',
+	);
 });
 
 test('the Health section reports every metric, query times and tables, and says when it has no samples yet', async ({

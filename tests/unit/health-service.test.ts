@@ -361,6 +361,21 @@ describe('archive', () => {
 			e.run("INSERT INTO events (monitor_id, at, from_state, to_state) VALUES (1, ?, NULL, 'up')", [
 				T0 - 40 * DAY,
 			]);
+			// The notification log: old sent, failed and uncertain messages go; one still pending stays,
+			// and so do recent ones.
+			for (const [status, days] of [
+				['sent', 40],
+				['failed', 35],
+				['uncertain', 31],
+				['pending', 40],
+				['sent', 2],
+			] as const) {
+				e.run(
+					`INSERT INTO outbox (kind, monitor_id, text, created_at, status, next_attempt_at)
+					 VALUES ('down', 1, ?, ?, ?, ?)`,
+					[`<b>Monitor 0</b> is down (${status}, ${days} days ago)`, T0 - days * DAY, status, T0],
+				);
+			}
 		});
 	}
 
@@ -378,10 +393,16 @@ describe('archive', () => {
 		);
 		const kept = e.all(`SELECT * FROM checks WHERE started_at >= ? ORDER BY id`, [T0 - 30 * DAY]);
 		expect(oldChecks.length).toBe(30);
+		const oldNotifications = e.all(
+			`SELECT * FROM outbox WHERE status != 'pending' AND created_at < ? ORDER BY id`,
+			[T0 - 30 * DAY],
+		);
+		expect(oldNotifications).toHaveLength(3);
 
 		const result = await t.maintenance.archive();
 		expect(result.checks).toBe(30);
 		expect(result.rollups).toBe(oldRollups.length);
+		expect(result.notifications).toBe(3);
 		expect(result.file?.filename).toMatch(/^monitor-archive-\d{4}-\d\d-\d\d-\d{6}\.db$/);
 
 		const SQL = await loadSql();
@@ -394,16 +415,26 @@ describe('archive', () => {
 		expect(read('SELECT * FROM rollups ORDER BY monitor_id, resolution, bucket_start')).toEqual(
 			oldRollups,
 		);
+		expect(read('SELECT * FROM outbox ORDER BY id')).toEqual(oldNotifications);
 		archive.close();
 
 		expect(e.all('SELECT * FROM checks ORDER BY id')).toEqual(kept);
 		expect(e.value('SELECT count(*) FROM events')).toBe(1);
 		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'hour'")).toBe(90);
+		expect(e.all('SELECT status FROM outbox ORDER BY id')).toEqual([
+			{ status: 'pending' },
+			{ status: 'sent' },
+		]);
 		const fractions = t.progress.filter((p) => p.task === 'archive').map((p) => p.fraction);
 		expect(fractions[fractions.length - 1]).toBe(1);
 
 		// Nothing left to archive: no file.
-		expect(await t.maintenance.archive()).toEqual({ checks: 0, rollups: 0, file: null });
+		expect(await t.maintenance.archive()).toEqual({
+			checks: 0,
+			rollups: 0,
+			notifications: 0,
+			file: null,
+		});
 	});
 
 	it('keeps archive and database in step when a batch fails', async () => {

@@ -1,6 +1,7 @@
 /**
- * "Archive": the rows rotation would delete (raw checks past the retention period, old rollups) are
- * copied into a separate SQLite file and deleted from the live database.
+ * "Archive": the rows rotation would delete (raw checks past the retention period, old rollups, the
+ * notification log's sent and failed messages of the same age) are copied into a separate SQLite file
+ * and deleted from the live database.
  *
  * Each batch is copied and deleted inside one write transaction, selected and deleted by the same
  * ordered query, so the archive holds exactly the rows that were removed, whatever else writes in
@@ -17,7 +18,9 @@ import type { LiveDatabase } from '../database';
 import { Engine, type Param } from '../engine';
 
 interface Rule {
-	table: 'checks' | 'rollups';
+	table: 'checks' | 'rollups' | 'outbox';
+	/** Which count of the result its rows add to. */
+	counts: 'checks' | 'rollups' | 'notifications';
 	where: string;
 	params: number[];
 	/** Follows an index, so each batch reads its rows in order without sorting the rest. */
@@ -45,13 +48,24 @@ function rules(db: LiveDatabase, now: number): Rule[] {
 	return [
 		{
 			table: 'checks',
+			counts: 'checks',
 			where: 'started_at < ?',
 			params: [cut.checksBefore],
 			order: 'started_at, id',
 			key: 'id',
 		},
 		{
+			// As rotation: the log follows the checks' retention; messages still to be sent stay.
+			table: 'outbox',
+			counts: 'notifications',
+			where: "status IN ('sent', 'failed', 'uncertain') AND created_at < ?",
+			params: [cut.checksBefore],
+			order: 'id',
+			key: 'id',
+		},
+		{
 			table: 'rollups',
+			counts: 'rollups',
 			where: "resolution = 'minute' AND bucket_start < ?",
 			params: [cut.minuteRollupsBefore],
 			order: rollupOrder,
@@ -59,6 +73,7 @@ function rules(db: LiveDatabase, now: number): Rule[] {
 		},
 		{
 			table: 'rollups',
+			counts: 'rollups',
 			where: "resolution IN ('hour', 'day') AND bucket_start < ?",
 			params: [cut.rollupsBefore],
 			order: rollupOrder,
@@ -101,13 +116,16 @@ export async function archiveOldRows(
 ): Promise<ArchiveResult> {
 	const batch = options.batch ?? 5000;
 	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
-	const plan = rules(db, now);
-	const total = plan.reduce(
-		(sum, r) =>
-			sum + Number(db.engine.value(`SELECT count(*) FROM ${r.table} WHERE ${r.where}`, r.params)),
-		0,
-	);
-	if (total === 0) return { checks: 0, rollups: 0, file: null };
+	const counted = rules(db, now).map((rule) => ({
+		rule,
+		rows: Number(
+			db.engine.value(`SELECT count(*) FROM ${rule.table} WHERE ${rule.where}`, rule.params),
+		),
+	}));
+	// Only tables with rows to move get into the archive (and its file).
+	const plan = counted.filter((c) => c.rows > 0).map((c) => c.rule);
+	const total = counted.reduce((sum, c) => sum + c.rows, 0);
+	if (total === 0) return { checks: 0, rollups: 0, notifications: 0, file: null };
 
 	// A restore or an import swaps the engine: the archive would then mix two databases' rows.
 	const live = db.engine;
@@ -121,7 +139,7 @@ export async function archiveOldRows(
 			columns.set(table, cols);
 			archive.exec(archiveTableSql(db.engine, table, cols));
 		}
-		const moved = { checks: 0, rollups: 0 };
+		const moved = { checks: 0, rollups: 0, notifications: 0 };
 		let done = 0;
 		options.onProgress?.(0, total);
 		for (const rule of plan) {
@@ -163,7 +181,7 @@ export async function archiveOldRows(
 					archive.exec('ROLLBACK TO batch; RELEASE batch');
 					throw error;
 				}
-				moved[rule.table] += count;
+				moved[rule.counts] += count;
 				done += count;
 				options.onProgress?.(done, Math.max(total, done));
 				if (count < batch) break;
@@ -173,7 +191,10 @@ export async function archiveOldRows(
 		const bytes = archive.db.export();
 		return {
 			...moved,
-			file: moved.checks + moved.rollups > 0 ? { filename: archiveFilename(now), bytes } : null,
+			file:
+				moved.checks + moved.rollups + moved.notifications > 0
+					? { filename: archiveFilename(now), bytes }
+					: null,
 		};
 	} finally {
 		archive.db.close();
