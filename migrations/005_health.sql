@@ -1,6 +1,7 @@
 -- Database health: a sample of the vital signs every few minutes (kept 30 days, for the charts), and
 -- every change of a metric's level (ok / warning / critical), which the in-app banner announces once.
--- The Telegram alerts read `health_alerts` too: a raise with `notified_at` NULL has not been sent yet.
+-- A rise into warning or critical also puts one message per default Telegram chat in the outbox, in the
+-- same transaction: the outbox, not this table, records whether it was sent.
 
 CREATE TABLE health_samples (
 	at INTEGER PRIMARY KEY,
@@ -31,8 +32,6 @@ CREATE TABLE health_alerts (
 	message TEXT NOT NULL,
 	-- When the banner for it was dismissed (in any window).
 	dismissed_at INTEGER,
-	-- When it was sent to the Telegram chats (set by the Telegram job).
-	notified_at INTEGER,
 	CHECK (level <> previous)
 ) STRICT;
 

@@ -1,7 +1,8 @@
 /**
  * Database health in the owner: measures the seed's metrics, evaluates them against the thresholds,
- * records every change of level in `health_alerts` (the banner and, later, Telegram read it there) and
- * writes a sample to `health_samples` every few minutes for the 30-day charts.
+ * records every change of level in `health_alerts` (the banner reads it there; a rise also goes to the
+ * default Telegram chats through the outbox, in the same write) and writes a sample to `health_samples`
+ * every few minutes for the 30-day charts.
  *
  * Its own statements run untimed: the query times it reports are the app's, not its own.
  */
@@ -29,6 +30,7 @@ import {
 } from '../../shared/health';
 import type { LiveDatabase } from '../database';
 import type { Engine } from '../engine';
+import { enqueueHealthAlert } from './telegram';
 
 export interface HealthEnv {
 	now: () => number;
@@ -344,13 +346,16 @@ export class HealthService {
 		});
 	}
 
+	/** Must run in a write: a raise and its Telegram messages are stored together or not at all. */
 	#record(m: Measured): HealthAlert[] {
 		const at = this.env.now();
+		const thresholds = this.thresholds();
 		return this.#transitions(m).map((t) => {
 			const { lastInsertRowid: id } = this.#engine.run(
 				`INSERT INTO health_alerts (at, metric, level, previous, value, message) VALUES (?, ?, ?, ?, ?, ?)`,
 				[at, t.metric, t.level, t.previous, t.value, t.message],
 			);
+			enqueueHealthAlert(this.#engine, t, thresholds, at);
 			return { id, at, ...t };
 		});
 	}
