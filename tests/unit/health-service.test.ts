@@ -215,6 +215,36 @@ describe('levels and alerts', () => {
 		]);
 	});
 
+	it('a query P95 over too few statements (a cold start) moves no level; over enough it does', async () => {
+		const t = await setup();
+		const statements = (ms: number, n: number) => {
+			for (let i = 0; i < n; i++) t.db.health.statement('SELECT ?', ms);
+		};
+		const p95 = async () => (await t.health.report()).queries;
+		// A start: a few dozen statements in the window, two of them slow.
+		statements(250, 2);
+		const cold = await p95();
+		expect(cold.count).toBeLessThan(100);
+		expect(cold.p95).toBe(250);
+		expect(await t.health.evaluate()).toEqual([]);
+		expect((await t.health.report()).metrics.find((m) => m.metric === 'queryP95')?.level).toBe(
+			'ok',
+		);
+
+		// Enough statements, and 5% of them slow: a real warning.
+		statements(0.1, 100);
+		statements(250, 6);
+		expect((await p95()).p95).toBe(250);
+		expect((await t.health.evaluate()).map((a) => [a.metric, a.level])).toEqual([
+			['queryP95', 'warning'],
+		]);
+
+		// A later window with too few statements does not call it back to normal either.
+		t.clock.now += 11 * 60_000;
+		statements(0.1, 10);
+		expect(await t.health.evaluate()).toEqual([]);
+	});
+
 	it('refuses invalid thresholds with a reason per metric and changes nothing', async () => {
 		const t = await setup();
 		const before = hashOf(t.db);

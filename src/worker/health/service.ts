@@ -57,12 +57,21 @@ interface Measured {
 	values: Record<HealthMetric, number | null>;
 	/** The write counter has run for less than an hour: its count is a lower bound. */
 	writesPartial: boolean;
+	/** Too few statements in the window for their P95 to mean more than the slowest one or two. */
+	queriesPartial: boolean;
 }
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Alert rows kept (the latest of each metric always stays: it is the metric's current level). */
 const ALERTS_KEPT = 500;
+/**
+ * Statements the query window must hold before their P95 may change a level: then at least six slow
+ * ones make a P95. Right after a start the window holds a few dozen cold statements (wasm code not yet
+ * optimised, tables read for the first time), and on a busy machine one or two of them take 100 ms or
+ * more: on their own they would raise a warning, and a Telegram message, on every reload.
+ */
+const MIN_STATEMENTS_FOR_P95 = 100;
 
 const RANGES: Record<HealthRange, { spanMs: number; bucketMs: number }> = {
 	'24h': { spanMs: DAY, bucketMs: 5 * 60_000 },
@@ -291,13 +300,15 @@ export class HealthService {
 			saves: this.#db.health.saves(),
 			values: { size: sizeBytes, memory: memoryBytes, writeRate: writes, queryP95: queries.p95 },
 			writesPartial: this.env.now() - this.#db.health.since < HOUR,
+			queriesPartial: queries.count < MIN_STATEMENTS_FOR_P95,
 		};
 	}
 
 	/**
 	 * The level a metric moves to. A write count that started less than an hour ago (this window just
 	 * took the database over) can show a rate above a threshold, never that it fell below one: a reload
-	 * must not turn a warning into "back to normal" and raise it again an hour later.
+	 * must not turn a warning into "back to normal" and raise it again an hour later. A query P95 over
+	 * too few statements moves no level, either way.
 	 */
 	#levelOf(
 		metric: HealthMetric,
@@ -309,6 +320,7 @@ export class HealthService {
 		if (metric === 'writeRate' && m.writesPartial && levelRank(level) < levelRank(stored)) {
 			return stored;
 		}
+		if (metric === 'queryP95' && m.queriesPartial) return stored;
 		return level;
 	}
 
