@@ -5,6 +5,17 @@
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AccountStatus } from './account';
+import type {
+	ArchiveResult,
+	HealthAlert,
+	HealthHistory,
+	HealthRange,
+	HealthReport,
+	IntegrityResult,
+	OptimizeResult,
+	Thresholds,
+	VacuumResult,
+} from './health';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
 import type {
@@ -79,6 +90,23 @@ export interface DbApi {
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */
 	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
+	/** Moves the rows rotation would delete into a separate SQLite file (null when there are none). */
+	'maintenance.archive': Call<void, ArchiveResult>;
+	/** VACUUM, then a strict save of the rewritten file. */
+	'maintenance.vacuum': Call<void, VacuumResult>;
+	'maintenance.optimize': Call<void, OptimizeResult>;
+	/** `PRAGMA integrity_check` and `foreign_key_check` on a copy, in a worker of its own. */
+	'maintenance.integrity': Call<void, IntegrityResult>;
+	/** The Health section: metrics, levels, query times, tables. */
+	'health.report': Call<void, HealthReport>;
+	/** Size and query P95 over a range, from the sampled history. */
+	'health.history': Call<{ range: HealthRange }, HealthHistory>;
+	/** Raises (into warning or critical) whose banner has not been dismissed. */
+	'health.alerts': Call<void, HealthAlert[]>;
+	'health.dismiss': Call<{ id: number }, { dismissed: boolean }>;
+	'health.thresholds': Call<void, Thresholds>;
+	/** Stores new thresholds (invalid-input with per-metric `fields`) and evaluates against them. */
+	'health.setThresholds': Call<Thresholds, Thresholds>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */

@@ -48,6 +48,8 @@ export const ERROR_CATALOGUE = {
 	'export-failed':
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
+	'maintenance-busy':
+		'Another maintenance task is running on the database. Try again when it has finished.',
 	'storage-unavailable':
 		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
 	'storage-corrupt':

@@ -14,6 +14,7 @@ import { sha256Bytes } from './backups/codec';
 import type { BackupStore } from './backups/store';
 import { openEngine } from './connection';
 import { Engine } from './engine';
+import { DatabaseHealth } from './health/recorder';
 import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
@@ -71,18 +72,23 @@ export class LiveDatabase {
 	readonly #changeListeners = new Set<(tables: string[]) => void>();
 	/** Set while a restore or import swaps the database: writes wait for it, other swaps are refused. */
 	#exclusive: Promise<void> | null = null;
+	/** Statement times, durable writes and save latencies, for the health page. */
+	readonly health: DatabaseHealth;
 
 	private constructor(
 		engine: Engine,
 		persister: Persister,
 		options: OpenOptions,
 		readOnly: AppError | null,
+		health: DatabaseHealth,
 	) {
 		this.#engine = engine;
 		this.#persister = persister;
 		this.#options = options;
 		this.#readOnly = readOnly;
+		this.health = health;
 		if (readOnly) engine.exec('PRAGMA query_only = ON');
+		engine.setTimer(health.statement);
 	}
 
 	static async open(options: OpenOptions): Promise<LiveDatabase> {
@@ -122,13 +128,15 @@ export class LiveDatabase {
 			}
 		}
 
+		const health = new DatabaseHealth(options.now);
 		const persister = persisterFor(
 			options,
 			engine,
 			stored?.manifest ?? null,
+			health,
 			stored?.snapshotGeneration ?? null,
 		);
-		const live = new LiveDatabase(engine, persister, options, readOnly);
+		const live = new LiveDatabase(engine, persister, options, readOnly, health);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.
 		if (migrated) await persister.persist('strict');
 		return live;
@@ -197,6 +205,7 @@ export class LiveDatabase {
 		}
 		if (this.#totalChanges() !== before) {
 			await this.#persister.persist();
+			this.health.wrote();
 			tables.delete('_requests');
 			if (tables.size > 0) this.#announce([...tables].sort());
 		}
@@ -282,13 +291,29 @@ export class LiveDatabase {
 		return this.#exclusively(() => this.#replace(image, options));
 	}
 
+	/**
+	 * Maintenance that cannot run in a write transaction (VACUUM) or changes the file outside one
+	 * (ANALYZE): runs `fn` once no restore is in progress, then saves with strict durability, since it
+	 * may have rewritten every page. `fn` is synchronous, so no other call runs while it does.
+	 */
+	async maintain<T>(fn: (engine: Engine) => T): Promise<T> {
+		while (this.#exclusive) await this.#exclusive;
+		if (this.#readOnly) {
+			throw new AppError('db-read-only', this.#readOnly.message, { reason: this.#readOnly.code });
+		}
+		const result = fn(this.#engine);
+		assertNotPromise(result);
+		await this.#persister.persist('strict');
+		return result;
+	}
+
 	/** Checks and migrates another file on a scratch engine (see `prepareImage`); nothing live is touched. */
 	prepare(image: Uint8Array, options: Omit<PrepareOptions, 'now'>): Prepared {
 		const { SQL, files, now } = this.#options;
 		return prepareImage(SQL, image, files, { ...options, now });
 	}
 
-	/** Reports long work that runs outside this class (an import's checks) to every window. */
+	/** Reports long work that runs outside this class (an import's checks, maintenance) to every window. */
 	reportProgress(progress: TaskProgress): void {
 		this.#options.onProgress?.(progress);
 	}
@@ -357,7 +382,8 @@ export class LiveDatabase {
 			const previous = this.#engine;
 			const tables = new Set([...tableNames(previous), ...tableNames(next)]);
 			this.#engine = next;
-			this.#persister = persisterFor(this.#options, next, manifest);
+			next.setTimer(this.health.statement);
+			this.#persister = persisterFor(this.#options, next, manifest, this.health);
 			this.#readOnly = null;
 			next = null;
 			previous.db.close();
@@ -443,6 +469,7 @@ function persisterFor(
 	options: OpenOptions,
 	engine: Engine,
 	stored: Manifest | null,
+	health: DatabaseHealth,
 	snapshotGeneration: number | null = null,
 ): Persister {
 	return new Persister(
@@ -457,11 +484,17 @@ function persisterFor(
 				schemaVersion: Number(engine.value('PRAGMA user_version')),
 			}),
 			onStatus: options.onSave,
+			onSaved: (ms) => health.saved(ms),
 			now: options.now,
 		},
 		stored,
 		snapshotGeneration,
 	);
+}
+
+function assertNotPromise(result: unknown): void {
+	if (result instanceof Promise)
+		throw new AppError('internal', 'Maintenance work must be synchronous.');
 }
 
 function tableNames(engine: Engine): string[] {

@@ -5,8 +5,9 @@
  *
  * Shared by the worker and the Node command line: nothing here touches a browser API.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import { AppError } from '../shared/errors';
+import { normalizeSql } from './health/normalize';
 
 export type Param = string | number | null | Uint8Array;
 export type Params = readonly Param[] | Readonly<Record<string, Param>>;
@@ -19,12 +20,21 @@ export interface RunResult {
 
 export type ChangeListener = (table: string) => void;
 
+/** Hears how long each statement took, in milliseconds, with its normalised SQL. */
+export type StatementTimer = (sql: string, ms: number) => void;
+
+/** Distinct SQL texts whose normal form is remembered; past it the cache starts again. */
+const NORMALIZED_CACHE_SIZE = 1000;
+
 export class Engine {
 	readonly db: Database;
 	#depth = 0;
 	#savepointSeq = 0;
 	#listeners = new Set<ChangeListener>();
 	#statementCount = 0;
+	#timer: StatementTimer | null = null;
+	#untimed = 0;
+	readonly #normalized = new Map<string, string>();
 
 	constructor(db: Database) {
 		this.db = db;
@@ -42,6 +52,24 @@ export class Engine {
 		return this.#statementCount;
 	}
 
+	/**
+	 * Times every statement from now on (null stops it): the health page's query times come from here.
+	 * Costs two `performance.now()` calls and a map lookup per statement (tests/bench/health-overhead.ts).
+	 */
+	setTimer(timer: StatementTimer | null): void {
+		this.#timer = timer;
+	}
+
+	/** Runs `fn` with its statements untimed: health measuring itself would skew what it measures. */
+	untimed<T>(fn: () => T): T {
+		this.#untimed++;
+		try {
+			return fn();
+		} finally {
+			this.#untimed--;
+		}
+	}
+
 	/** Called with the table name of every row an INSERT, UPDATE or DELETE touches. */
 	onChange(listener: ChangeListener): () => void {
 		this.#listeners.add(listener);
@@ -49,31 +77,37 @@ export class Engine {
 	}
 
 	all<T = Row>(sql: string, params?: Params): T[] {
+		const start = this.#start();
 		const stmt = this.#prepare(sql, params);
 		try {
 			const rows: T[] = [];
 			while (stmt.step()) rows.push(stmt.getAsObject() as T);
 			return rows;
 		} finally {
+			this.#stop(start, sql, stmt);
 			stmt.free();
 		}
 	}
 
 	get<T = Row>(sql: string, params?: Params): T | undefined {
+		const start = this.#start();
 		const stmt = this.#prepare(sql, params);
 		try {
 			return stmt.step() ? (stmt.getAsObject() as T) : undefined;
 		} finally {
+			this.#stop(start, sql, stmt);
 			stmt.free();
 		}
 	}
 
 	/** The first column of the first row, for `SELECT count(*)` and PRAGMA reads. */
 	value<T extends SqlValue = SqlValue>(sql: string, params?: Params): T | undefined {
+		const start = this.#start();
 		const stmt = this.#prepare(sql, params);
 		try {
 			return stmt.step() ? (stmt.get()[0] as T) : undefined;
 		} finally {
+			this.#stop(start, sql, stmt);
 			stmt.free();
 		}
 	}
@@ -87,11 +121,13 @@ export class Engine {
 		const stmt = this.db.prepare(sql);
 		try {
 			return paramSets.map((params) => {
+				const start = this.#start();
 				checkParams(params);
 				stmt.bind(params as never);
 				const rows: T[] = [];
 				while (stmt.step()) rows.push(stmt.getAsObject() as T);
 				stmt.reset();
+				this.#stop(start, sql, stmt);
 				return rows;
 			});
 		} finally {
@@ -99,23 +135,54 @@ export class Engine {
 		}
 	}
 
+	/**
+	 * Runs one write statement with many parameter sets, preparing it once (copying rows into another
+	 * database). Returns the rows changed in all.
+	 */
+	runMany(sql: string, paramSets: readonly Params[]): number {
+		this.#statementCount += paramSets.length;
+		const stmt = this.db.prepare(sql);
+		let changes = 0;
+		try {
+			for (const params of paramSets) {
+				const start = this.#start();
+				checkParams(params);
+				stmt.bind(params as never);
+				stmt.step();
+				stmt.reset();
+				changes += this.db.getRowsModified();
+				this.#stop(start, sql, stmt);
+			}
+			return changes;
+		} finally {
+			stmt.free();
+		}
+	}
+
 	run(sql: string, params?: Params): RunResult {
+		const start = this.#start();
 		const stmt = this.#prepare(sql, params);
 		try {
 			stmt.step();
 		} finally {
+			this.#stop(start, sql, stmt);
 			stmt.free();
 		}
 		return {
 			changes: this.db.getRowsModified(),
-			lastInsertRowid: Number(this.value('SELECT last_insert_rowid()')),
+			lastInsertRowid: Number(this.untimed(() => this.value<number>('SELECT last_insert_rowid()'))),
 		};
 	}
 
 	/** Runs a script of several statements with no parameters (migrations, PRAGMA batches). */
 	exec(sql: string): void {
 		this.#statementCount++;
-		this.db.exec(sql);
+		const start = this.#start();
+		try {
+			this.db.exec(sql);
+		} finally {
+			this.#stop(start, sql, null);
+		}
 	}
 
 	/**
@@ -146,7 +213,10 @@ export class Engine {
 		try {
 			const result = fn();
 			assertSync(result);
+			// Committing is where a large transaction's pages are written out: it counts as a statement.
+			const start = this.#start();
 			this.db.exec('COMMIT');
+			this.#stop(start, 'COMMIT', null);
 			return result;
 		} catch (error) {
 			try {
@@ -158,6 +228,27 @@ export class Engine {
 		} finally {
 			this.#depth = 0;
 		}
+	}
+
+	/** The start time of a statement, or -1 when nothing is timed. */
+	#start(): number {
+		return this.#timer !== null && this.#untimed === 0 ? performance.now() : -1;
+	}
+
+	#stop(start: number, sql: string, stmt: Statement | null): void {
+		if (start < 0 || this.#timer === null) return;
+		const ms = performance.now() - start;
+		this.#timer(this.#normalize(sql, stmt), ms);
+	}
+
+	#normalize(sql: string, stmt: Statement | null): string {
+		let key = this.#normalized.get(sql);
+		if (key === undefined) {
+			key = (stmt && normalizedOf(stmt)) || normalizeSql(sql);
+			if (this.#normalized.size >= NORMALIZED_CACHE_SIZE) this.#normalized.clear();
+			this.#normalized.set(sql, key);
+		}
+		return key;
 	}
 
 	#prepare(sql: string, params?: Params) {
@@ -173,6 +264,15 @@ export class Engine {
 			}
 		}
 		return stmt;
+	}
+}
+
+/** SQLite's normal form of a prepared statement (literals as `?`), or null where it has none. */
+function normalizedOf(stmt: Statement): string | null {
+	try {
+		return stmt.getNormalizedSQL() || null;
+	} catch {
+		return null;
 	}
 }
 

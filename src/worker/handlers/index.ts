@@ -12,6 +12,9 @@ import { detail, overview } from '../checks/history';
 import { rotate } from '../checks/retention';
 import type { Account } from '../account/account';
 import type { Scheduler } from '../checks/scheduler';
+import type { Maintenance } from '../health/maintenance';
+import type { HealthService } from '../health/service';
+import { alertIdOf, checkHealthRange, healthOf, maintenanceOf } from './health';
 import type { Dispatcher } from '../telegram/dispatcher';
 import {
 	createMonitor,
@@ -32,6 +35,8 @@ import { cancelImport, commitImport, inspectImport } from '../import/session';
 export interface Services {
 	account?: Account;
 	scheduler?: Scheduler;
+	health?: HealthService;
+	maintenance?: Maintenance;
 	telegram?: Dispatcher;
 }
 import {
@@ -156,7 +161,24 @@ export const handlers: HandlerTable = {
 		kind: 'write',
 		run: ({ db, now }, patch) => updateSettings(db.engine, patch, now()),
 	},
-	'maintenance.rotate': { kind: 'read', run: ({ db, now }) => rotate(db, now()) },
+	'maintenance.rotate': {
+		kind: 'task',
+		run: async (ctx) =>
+			ctx.services.maintenance ? ctx.services.maintenance.rotate() : rotate(ctx.db, ctx.now()),
+	},
+	'maintenance.archive': { kind: 'task', run: (ctx) => maintenanceOf(ctx).archive() },
+	'maintenance.vacuum': { kind: 'task', run: (ctx) => maintenanceOf(ctx).vacuum() },
+	'maintenance.optimize': { kind: 'task', run: (ctx) => maintenanceOf(ctx).optimize() },
+	'maintenance.integrity': { kind: 'task', run: (ctx) => maintenanceOf(ctx).integrity() },
+	'health.report': { kind: 'read', run: (ctx) => healthOf(ctx).report() },
+	'health.history': {
+		kind: 'read',
+		run: (ctx, args) => healthOf(ctx).history(checkHealthRange(args)),
+	},
+	'health.alerts': { kind: 'read', run: (ctx) => healthOf(ctx).activeAlerts() },
+	'health.dismiss': { kind: 'write', run: (ctx, args) => healthOf(ctx).dismiss(alertIdOf(args)) },
+	'health.thresholds': { kind: 'read', run: (ctx) => healthOf(ctx).thresholds() },
+	'health.setThresholds': { kind: 'task', run: (ctx, args) => healthOf(ctx).setThresholds(args) },
 	'database.status': { kind: 'read', run: ({ db }) => db.status() },
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
 	'database.flush': {

@@ -381,24 +381,39 @@ export function setMonitorAlerts(
 	return monitorAlerts(engine, monitorId);
 }
 
+type TargetRow = { chat_ref: number; thread_id: number | null; silent: number };
+
+const toTarget = (r: TargetRow): AlertTarget => ({
+	chatRef: r.chat_ref,
+	threadId: r.thread_id,
+	silent: r.silent === 1,
+});
+
+/** The default chats (with their default topic and silence); never a disabled chat or a revoked bot. */
+export function defaultTargets(engine: Engine): AlertTarget[] {
+	return engine
+		.all<TargetRow>(
+			`SELECT c.id AS chat_ref, c.default_thread_id AS thread_id, c.default_silent AS silent
+			 FROM telegram_chats c JOIN telegram_bots b ON b.id = c.bot_id
+			 WHERE c.is_default = 1 AND c.disabled_at IS NULL AND b.status != 'revoked'
+			 ORDER BY c.id`,
+		)
+		.map(toTarget);
+}
+
 /** Where a monitor's alerts go now: its chosen chats, or the default chats; never a disabled chat or a revoked bot. */
 export function alertTargets(engine: Engine, monitorId: number): AlertTarget[] {
 	const { mode } = monitorAlerts(engine, monitorId);
 	if (mode === 'off') return [];
-	const rows =
-		mode === 'chosen'
-			? engine.all<{ chat_ref: number; thread_id: number | null; silent: number }>(
-					`SELECT a.chat_ref, a.thread_id, a.silent FROM monitor_alert_chats a
-					 JOIN telegram_chats c ON c.id = a.chat_ref JOIN telegram_bots b ON b.id = c.bot_id
-					 WHERE a.monitor_id = ? AND c.disabled_at IS NULL AND b.status != 'revoked'`,
-					[monitorId],
-				)
-			: engine.all<{ chat_ref: number; thread_id: number | null; silent: number }>(
-					`SELECT c.id AS chat_ref, c.default_thread_id AS thread_id, c.default_silent AS silent
-					 FROM telegram_chats c JOIN telegram_bots b ON b.id = c.bot_id
-					 WHERE c.is_default = 1 AND c.disabled_at IS NULL AND b.status != 'revoked'`,
-				);
-	return rows.map((r) => ({ chatRef: r.chat_ref, threadId: r.thread_id, silent: r.silent === 1 }));
+	if (mode === 'default') return defaultTargets(engine);
+	return engine
+		.all<TargetRow>(
+			`SELECT a.chat_ref, a.thread_id, a.silent FROM monitor_alert_chats a
+			 JOIN telegram_chats c ON c.id = a.chat_ref JOIN telegram_bots b ON b.id = c.bot_id
+			 WHERE a.monitor_id = ? AND c.disabled_at IS NULL AND b.status != 'revoked'`,
+			[monitorId],
+		)
+		.map(toTarget);
 }
 
 // --- outbox -----------------------------------------------------------------------------------------
