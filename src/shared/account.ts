@@ -33,7 +33,7 @@ export function passphraseStrength(passphrase: string): { score: 0 | 1 | 2 | 3 |
 	if (length < 8 || common)
 		return {
 			score: 0,
-			hint: 'Too short or too common: use at least 12 characters, or several words.',
+			hint: 'Too short or too common: use at least 8 characters; several unrelated words are best.',
 		};
 	const bits = length * Math.log2(Math.min(95, 10 + classes * 17)) - (repeated ? 20 : 0);
 	if (bits < 45) return { score: 1, hint: 'Weak: add length (several unrelated words work well).' };

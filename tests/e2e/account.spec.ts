@@ -100,6 +100,12 @@ test('a passphrase locks the app after a reload, secrets stay encrypted, and unl
 	await expect(
 		page.getByText('Monitoring and alerts keep running while the app is locked.'),
 	).toBeVisible();
+	// The key is still in the worker's memory (checks run on): a wrong passphrase must not open it.
+	await unlock(page, 'not the passphrase');
+	await expect(page.getByText('That passphrase is not the right one.')).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Monitor is locked' })).toBeVisible();
+	await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
+	expect(await call(second, 'account.status')).toMatchObject({ locked: true, failedAttempts: 1 });
 });
 
 test('locks itself after the idle time', async ({ page }) => {

@@ -212,6 +212,20 @@ describe('account', () => {
 		expect(again.account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
 	});
 
+	it('a wrong passphrase on a locked app (its key still in memory) leaves it locked; the right one unlocks', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		await w.account.lock();
+		expect(w.account.status()).toMatchObject({ locked: true, secretsAvailable: true });
+		await expect(w.account.unlock('wrong horse')).rejects.toMatchObject({
+			code: 'wrong-passphrase',
+		});
+		// The failed attempt is written to `users`: that write must not reopen the app.
+		expect(w.account.status()).toMatchObject({ locked: true, failedAttempts: 1 });
+		await w.account.unlock('correct horse battery staple');
+		expect(w.account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
+	});
+
 	it('changes the passphrase without re-encrypting, and removes it back to clear text', async () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');

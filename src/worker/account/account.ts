@@ -82,9 +82,12 @@ export class Account {
 	/** Ends sessions a closed app left open, and starts the idle watch. */
 	async start(): Promise<void> {
 		// An import or restore may bring (or take away) the passphrase: the lock state follows the database.
+		// Only ever towards locked while a passphrase exists: a locked app keeps its key in memory (checks
+		// and alerts run on), and a write to `users` (a failed attempt, say) must not reopen it.
 		this.#db.subscribe((tables) => {
 			if (!tables.includes('users')) return;
-			this.#locked = this.#user() !== undefined && !vault.hasKey;
+			const user = this.#user();
+			this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
 			this.#emit();
 		});
 		if (!this.#db.readOnly && this.#hasSchema()) {
