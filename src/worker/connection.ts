@@ -16,6 +16,9 @@ export function configure(db: Database): Engine {
 			'PRAGMA journal_mode = MEMORY',
 			'PRAGMA foreign_keys = ON',
 			'PRAGMA mmap_size = 0',
+			// Deleted content is overwritten with zeros, so a secret replaced by its ciphertext (or removed)
+			// does not linger in free pages of an exported file.
+			'PRAGMA secure_delete = ON',
 		].join(';'),
 	);
 	return new Engine(db);

@@ -37,6 +37,15 @@ export interface OpenOptions {
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
 	onProgress?: (progress: TaskProgress) => void;
+	/**
+	 * Brings the secrets of a database about to replace this one under this device's protection (the
+	 * owner account, see account/incoming.ts); runs on the prepared copy before anything is backed up or
+	 * saved, and `afterSwap` once it is live.
+	 */
+	secrets?: {
+		adopt: (incoming: Engine, live: Engine, passphrase: string | null) => Promise<unknown>;
+		afterSwap: (live: Engine, adopted: unknown) => Promise<void>;
+	};
 	now?: () => number;
 }
 
@@ -51,6 +60,8 @@ export interface ReplaceOptions {
 	corrupt: ErrorCode;
 	/** The task its progress is reported as; `restore` unless said otherwise. */
 	task?: 'restore' | 'import';
+	/** The incoming file's passphrase, to carry its encrypted secrets over (imports from another device). */
+	passphrase?: string | null;
 }
 
 export class LiveDatabase {
@@ -178,7 +189,7 @@ export class LiveDatabase {
 				if (requestId !== undefined) {
 					this.#engine.run('INSERT INTO _requests (id, result, at) VALUES (?, ?, ?)', [
 						requestId,
-						result === undefined ? null : JSON.stringify(result),
+						result === undefined ? null : JSON.stringify(result, withoutSecrets),
 						(this.#options.now ?? Date.now)(),
 					]);
 				}
@@ -353,6 +364,11 @@ export class LiveDatabase {
 					now: this.#options.now,
 				}).engine;
 			}
+			const adopted = await this.#options.secrets?.adopt(
+				next,
+				this.#engine,
+				options.passphrase ?? null,
+			);
 			const safety = await this.#backup(options.reason, options.detail ?? null, task);
 			this.#progress(
 				task,
@@ -372,6 +388,7 @@ export class LiveDatabase {
 			next = null;
 			previous.db.close();
 
+			await this.#options.secrets?.afterSwap(this.#engine, adopted);
 			this.#options.onSave?.(this.#persister.status());
 			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
 			this.#announce([...tables].sort());
@@ -548,4 +565,12 @@ function explainMigrationFailure(
 			`schema version ${schemaVersion} and is open read-only.${kept}`,
 		{ ...error.detail, backupId: backup?.id ?? null },
 	);
+}
+
+/**
+ * The ledger keeps results for an hour and the file may be exported meanwhile: secrets (request headers,
+ * tokens) are left out. A call answered from the ledger gets its result without them.
+ */
+function withoutSecrets(key: string, value: unknown): unknown {
+	return key === 'headers' || key === 'token' ? undefined : value;
 }

@@ -5,6 +5,7 @@
  */
 import { rotate } from './checks/retention';
 import { Scheduler, type SchedulerEnv } from './checks/scheduler';
+import { vault } from './account/vault';
 import type { HandlerContext } from './handlers';
 import { SAMPLE_EVERY_MS } from '../shared/health';
 import { browserHealthEnv } from './health/browser-env';
@@ -60,6 +61,8 @@ export const runChecks: OwnerJob = {
 		const unsubscribe = ctx.db.subscribe((tables) => {
 			if (tables.includes('monitors')) scheduler.refresh();
 		});
+		// Monitors whose headers are sealed wait for the passphrase; they join once it is entered.
+		const stopUnlock = vault.onUnlock(() => scheduler.refresh());
 		const onNetwork = () => scheduler.onlineChanged();
 		addEventListener('online', onNetwork);
 		addEventListener('offline', onNetwork);
@@ -67,6 +70,7 @@ export const runChecks: OwnerJob = {
 		return () => {
 			scheduler.stop();
 			unsubscribe();
+			stopUnlock();
 			removeEventListener('online', onNetwork);
 			removeEventListener('offline', onNetwork);
 			delete ctx.services.scheduler;
@@ -149,6 +153,8 @@ export const runTelegram: OwnerJob = {
 		const unsubscribe = ctx.db.subscribe((tables) => {
 			if (tables.includes('outbox') || tables.includes('telegram_chats')) dispatcher.kick();
 		});
+		// Alerts through bots whose token is sealed wait for the passphrase.
+		const stopUnlock = vault.onUnlock(() => dispatcher.kick());
 		const onNetwork = () => dispatcher.kick();
 		addEventListener('online', onNetwork);
 		dispatcher
@@ -159,6 +165,7 @@ export const runTelegram: OwnerJob = {
 			stopPolling();
 			dispatcher.stop();
 			unsubscribe();
+			stopUnlock();
 			removeEventListener('online', onNetwork);
 			delete ctx.services.telegram;
 		};
