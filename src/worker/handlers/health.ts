@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors';
 import { HEALTH_RANGES, type HealthRange } from '../../shared/health';
 import type { Maintenance } from '../health/maintenance';
 import type { HealthService } from '../health/service';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
 
 /** Health runs as an owner job (jobs.ts); a database opened without it cannot answer these calls. */
 export function healthOf(ctx: HandlerContext): HealthService {

@@ -6,16 +6,17 @@
  */
 import type { ArgsOf, Method, ResultOf } from '../../shared/api';
 import { AppError } from '../../shared/errors';
-import type { LiveDatabase } from '../database';
 import { CHART_RANGES, type ChartRange } from '../../shared/history';
 import { detail, overview } from '../checks/history';
 import { rotate } from '../checks/retention';
-import type { Account } from '../account/account';
-import type { Scheduler } from '../checks/scheduler';
-import type { Maintenance } from '../health/maintenance';
-import type { HealthService } from '../health/service';
+import {
+	createManualBackup,
+	deleteBackup,
+	downloadBackup,
+	listBackups,
+	restoreBackup,
+} from './backups';
 import { alertIdOf, checkHealthRange, healthOf, maintenanceOf } from './health';
-import type { Dispatcher } from '../telegram/dispatcher';
 import {
 	createMonitor,
 	deleteMonitor,
@@ -30,28 +31,10 @@ import * as telegram from './telegram';
 import { outboxFor, requeue } from '../telegram/store';
 import { exportDatabase, recordExport } from './transfer';
 import { cancelImport, commitImport, inspectImport } from '../import/session';
+import type { Account } from '../account/account';
+import type { HandlerContext, Services } from './context';
 
-/** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
-export interface Services {
-	account?: Account;
-	scheduler?: Scheduler;
-	health?: HealthService;
-	maintenance?: Maintenance;
-	telegram?: Dispatcher;
-}
-import {
-	createManualBackup,
-	deleteBackup,
-	downloadBackup,
-	listBackups,
-	restoreBackup,
-} from './backups';
-
-export interface HandlerContext {
-	db: LiveDatabase;
-	now: () => number;
-	services: Services;
-}
+export type { HandlerContext, Services } from './context';
 
 type Handler<M extends Method> =
 	| {

@@ -30,7 +30,7 @@ import {
 } from '../telegram/store';
 import { hintOf } from '../account/account';
 import { vault } from '../account/vault';
-import type { HandlerContext } from './index';
+import type { HandlerContext } from './context';
 import { getMonitor } from './monitors';
 
 const env = () => ({

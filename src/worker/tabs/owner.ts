@@ -10,8 +10,7 @@ import type { LiveDatabase } from '../database';
 import { dispatch, type HandlerContext } from '../handlers';
 import { startJobs, type OwnerJob } from '../jobs';
 import { Account } from '../account/account';
-import type { CallResult } from './protocol';
-import type { OwnerHooks } from './tab';
+import type { CallResult, RelayEvent } from './protocol';
 
 const OPEN_WHILE_LOCKED = new Set<Method>([
 	'account.status',
@@ -33,7 +32,7 @@ export class OwnerRuntime {
 		options: {
 			now?: () => number;
 			jobs?: readonly OwnerJob[];
-			emit?: OwnerHooks['onEvent'];
+			emit?: RelayEvent;
 			browser?: string;
 		} = {},
 	) {

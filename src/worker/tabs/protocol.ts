@@ -18,6 +18,9 @@ export const LOCK_NAME = 'monitor-db-owner';
 /** Owner events relayed to every window unchanged. */
 export type RelayedEvent = 'progress' | 'account';
 
+/** Sends an event to every window's page, relayed as it is. */
+export type RelayEvent = <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
+
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 export type TabMessage =

@@ -16,14 +16,13 @@ import { AppError, toWireError, type WireError } from '../../shared/errors';
 import type { OwnershipLock } from '../ownership';
 import { coalesceTables, latestEvery } from './coalesce';
 import type { OwnerRuntime } from './owner';
-import type { CallResult, Channel, RelayedEvent, TabMessage } from './protocol';
+import type { CallResult, Channel, RelayEvent, TabMessage } from './protocol';
 
 export interface OwnerHooks {
 	onPhase: (phase: Phase) => void;
 	onSave: (status: SaveStatus) => void;
 	onChanged: (tables: string[]) => void;
-	/** An event for every window's page, relayed as it is. */
-	onEvent: <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
+	onEvent: RelayEvent;
 }
 
 export interface TabOptions {
