@@ -22,7 +22,7 @@ import {
 } from '../../../src/worker/persistence/idb-store';
 import { imageSourceFor } from '../../../src/worker/persistence/image-source';
 import { loadSqlJs } from '../../../src/worker/sqljs';
-import { INSERT_SQL, rowParams, SCHEMA } from './schema';
+import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve, wasmBytes, watchWasmMemory } from './serve';
 
 watchWasmMemory();
@@ -117,7 +117,7 @@ serve({
 		const totalMs = performance.now() - start;
 		return {
 			rows,
-			fileBytes: live.status().sizeBytes,
+			fileBytes: fileBytes(live.engine),
 			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms`,
 		};
 	},
@@ -185,7 +185,7 @@ serve({
 		const sum = (i: 0 | 1) => timings.reduce((a, t) => a + t[i], 0);
 		const detail = { bodyP50: med(0), persistP50: med(1), bodySum: sum(0), n: timings.length };
 		timings.length = 0;
-		return { wasmBytes: wasmBytes(), fileBytes: db().status().sizeBytes, saves, saveMs, detail };
+		return { wasmBytes: wasmBytes(), fileBytes: fileBytes(db().engine), saves, saveMs, detail };
 	},
 	async clear() {
 		await clear();
