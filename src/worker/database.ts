@@ -151,7 +151,7 @@ export class LiveDatabase {
 		}
 		const tables = new Set<string>();
 		const stop = this.#engine.onChange((table) => tables.add(table));
-		const before = this.#totalChanges();
+		const before = this.#engine.totalChanges();
 		let outcome: { replayed: boolean; result: T };
 		try {
 			outcome = this.#engine.transaction(() => {
@@ -184,7 +184,7 @@ export class LiveDatabase {
 			await this.#persister.flushed();
 			return outcome.result;
 		}
-		if (this.#totalChanges() !== before) {
+		if (this.#engine.totalChanges() !== before) {
 			await this.#persister.persist();
 			tables.delete('_requests');
 			if (tables.size > 0) this.#announce([...tables].sort());
@@ -415,10 +415,6 @@ export class LiveDatabase {
 		this.#options.onProgress?.(
 			task === 'import' ? { task, step, fraction, stage: 'save' } : { task, step, fraction },
 		);
-	}
-
-	#totalChanges(): number {
-		return Number(this.#engine.value('SELECT total_changes()'));
 	}
 }
 
