@@ -74,12 +74,18 @@ export class LiveDatabase {
 		if (readOnly) engine.exec('PRAGMA query_only = ON');
 	}
 
-	static async open(options: OpenOptions): Promise<LiveDatabase> {
-		const { SQL, store, files } = options;
-		// Claim before loading: a previous owner's last save then lands before the claim (and is loaded here)
-		// or is refused after it. Nothing is ever saved over a generation this owner has not seen.
-		await store.claim(options.writerId);
-		const stored = await store.load();
+	/** `SQL` may still be loading: sql.js compiles its wasm while the stored image is read. */
+	static async open(
+		given: Omit<OpenOptions, 'SQL'> & { SQL: SqlJsStatic | Promise<SqlJsStatic> },
+	): Promise<LiveDatabase> {
+		const { store, files } = given;
+		const [SQL, stored] = await Promise.all([
+			given.SQL,
+			// Claim before loading: a previous owner's last save then lands before the claim (and is loaded
+			// here) or is refused after it. Nothing is ever saved over a generation this owner has not seen.
+			store.claim(given.writerId).then(() => store.load()),
+		]);
+		const options: OpenOptions = { ...given, SQL };
 		let engine = openEngine(SQL, stored?.image);
 		let readOnly: AppError | null = null;
 		let migrated = false;
