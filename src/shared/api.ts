@@ -4,6 +4,18 @@
  */
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
+import type { AccountStatus } from './account';
+import type {
+	ArchiveResult,
+	HealthAlert,
+	HealthHistory,
+	HealthRange,
+	HealthReport,
+	IntegrityResult,
+	OptimizeResult,
+	Thresholds,
+	VacuumResult,
+} from './health';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
 import type {
@@ -61,10 +73,40 @@ export interface DbApi {
 	'alerts.set': Call<{ monitorId: number; alerts: MonitorAlerts }, MonitorAlerts>;
 	/** The notification log: what was sent, or not, and why; newest first. */
 	'alerts.log': Call<{ monitorId: number | null }, OutboxEntry[]>;
+	'account.status': Call<void, AccountStatus>;
+	/** Sets the first passphrase: the secrets are encrypted under it and a session starts. */
+	'account.setPassphrase': Call<{ passphrase: string }, AccountStatus>;
+	'account.changePassphrase': Call<{ current: string; next: string }, AccountStatus>;
+	/** Removes the passphrase after checking it: the secrets go back to clear text. */
+	'account.removePassphrase': Call<{ current: string }, AccountStatus>;
+	'account.unlock': Call<{ passphrase: string }, AccountStatus>;
+	'account.lock': Call<void, AccountStatus>;
+	/** The person did something: postpones the idle lock. */
+	'account.activity': Call<void, void>;
+	'account.setIdleMinutes': Call<{ minutes: number }, AccountStatus>;
+	/** A forgotten passphrase: removes the encrypted secrets (and the passphrase); everything else stays. */
+	'account.resetForgotten': Call<{ confirm: 'remove secrets' }, AccountStatus>;
 	'settings.get': Call<void, AppSettings>;
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */
 	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
+	/** Moves the rows rotation would delete into a separate SQLite file (null when there are none). */
+	'maintenance.archive': Call<void, ArchiveResult>;
+	/** VACUUM, then a strict save of the rewritten file. */
+	'maintenance.vacuum': Call<void, VacuumResult>;
+	'maintenance.optimize': Call<void, OptimizeResult>;
+	/** `PRAGMA integrity_check` and `foreign_key_check` on a copy, in a worker of its own. */
+	'maintenance.integrity': Call<void, IntegrityResult>;
+	/** The Health section: metrics, levels, query times, tables. */
+	'health.report': Call<void, HealthReport>;
+	/** Size and query P95 over a range, from the sampled history. */
+	'health.history': Call<{ range: HealthRange }, HealthHistory>;
+	/** Raises (into warning or critical) whose banner has not been dismissed. */
+	'health.alerts': Call<void, HealthAlert[]>;
+	'health.dismiss': Call<{ id: number }, { dismissed: boolean }>;
+	'health.thresholds': Call<void, Thresholds>;
+	/** Stores new thresholds (invalid-input with per-metric `fields`) and evaluates against them. */
+	'health.setThresholds': Call<Thresholds, Thresholds>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
 	/** Resolves once every change committed so far is durable (used before reloading into an update). */
@@ -88,7 +130,11 @@ export interface DbApi {
 	 */
 	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
 	/** Backs up the current database, then replaces it with the prepared file. */
-	'import.commit': Call<{ token: string }, { safety: BackupInfo; imported: IncomingSummary }>;
+	/** `passphrase`: the file's own, when its secrets are protected; without it they are left out. */
+	'import.commit': Call<
+		{ token: string; passphrase?: string | null },
+		{ safety: BackupInfo; imported: IncomingSummary }
+	>;
 	'import.cancel': Call<{ token: string }, void>;
 }
 
@@ -113,6 +159,8 @@ export interface DbEvents {
 	phase: Phase;
 	/** Long work (a backup, a restore) as it goes; `task: null` when it has finished. */
 	progress: TaskProgress;
+	/** The owner account's state: whether a passphrase is set and the app is locked. */
+	account: AccountStatus;
 }
 
 export type EventName = keyof DbEvents;

@@ -39,10 +39,13 @@ export function describeReason(info: Pick<BackupInfo, 'reason' | 'detail'>): str
 	return info.detail ? `${base} ${info.detail}` : base;
 }
 
-/** Long work in the worker (a backup, a restore, an import), for a progress bar. */
+/** Database maintenance from the Health section (src/shared/health.ts). */
+export type MaintenanceTask = 'rotate' | 'archive' | 'vacuum' | 'optimize' | 'integrity';
+
+/** Long work in the worker (a backup, a restore, an import, maintenance), for a progress bar. */
 export interface TaskProgress {
 	/** null once the task has finished (or failed). */
-	task: 'backup' | 'restore' | 'import' | null;
+	task: 'backup' | 'restore' | 'import' | MaintenanceTask | null;
 	/** What is happening now, as a short sentence. */
 	step: string;
 	/** 0 to 1 for this step, or null when unknown. */

@@ -48,6 +48,8 @@ export const ERROR_CATALOGUE = {
 	'export-failed':
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
+	'maintenance-busy':
+		'Another maintenance task is running on the database. Try again when it has finished.',
 	'storage-unavailable':
 		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
 	'storage-corrupt':
@@ -66,6 +68,14 @@ export const ERROR_CATALOGUE = {
 	'telegram-unreachable':
 		'Telegram could not be reached: check the connection, or the Bot API server address in Telegram settings.',
 	'telegram-refused': 'Telegram refused the request.',
+	'secrets-locked':
+		'This needs a secret (a bot token, request headers) that stays locked until the passphrase is entered.',
+	'app-locked': 'Monitor is locked. Enter the passphrase to continue.',
+	'wrong-passphrase': 'That passphrase is not the right one.',
+	'too-many-attempts': 'Too many wrong passphrases: wait a moment before trying again.',
+	'passphrase-exists': 'A passphrase is already set; change it or remove it instead.',
+	'no-passphrase': 'No passphrase is set.',
+	'weak-passphrase': 'Choose a passphrase of at least 8 characters.',
 	'sql-error': 'The database reported an error.',
 	internal: 'Something went wrong inside Monitor.',
 } as const;

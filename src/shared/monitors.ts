@@ -33,6 +33,10 @@ export interface Monitor {
 	retries: number;
 	conditions: Conditions;
 	headers: Record<string, string>;
+	/** The headers are encrypted and the passphrase has not been entered since the app started. */
+	secretsLocked?: boolean;
+	/** The headers could not be carried over (forgotten passphrase, import without it): enter them again. */
+	needsHeaders?: boolean;
 	createdAt: number;
 	updatedAt: number;
 }

@@ -11,6 +11,8 @@ export interface TelegramBot {
 	id: number;
 	/** The token with its middle hidden: enough to tell two bots apart, useless to anyone reading it. */
 	maskedToken: string;
+	/** The token was lost with a forgotten passphrase (or an import without it): add the bot again. */
+	needsToken: boolean;
 	username: string | null;
 	firstName: string | null;
 	/** Privacy mode on: in groups the bot sees only commands, mentions and replies (it is still told when added). */

@@ -74,6 +74,11 @@ export interface IncomingSummary extends DatabaseSummary {
 	check: 'integrity_check' | 'quick_check';
 	/** Things the person should know before confirming (e.g. a file written in WAL mode). */
 	warnings: string[];
+	/**
+	 * The file's secrets (bot tokens, request headers): `protected` when a passphrase seals them, which must
+	 * be given to keep them; without it they are left out and marked for re-entry.
+	 */
+	secrets: { protected: boolean; bots: number; monitors: number };
 }
 
 export interface ImportPreview {

@@ -3,8 +3,10 @@ import { getDb } from '../client/db-client';
 import { BackupsState } from './backups.svelte';
 import { AppUpdates } from './app-updates.svelte';
 import { BackupReminderState } from './backup-reminder.svelte';
+import { AccountState } from './account.svelte';
 import { Connection } from './connection.svelte';
 import { DatabaseState } from './database.svelte';
+import { HealthState } from './health.svelte';
 import { MonitorAlertsState } from './monitor-alerts.svelte';
 import { FileTransferState } from './file-transfer.svelte';
 import { MonitorDetailState } from './monitor-detail.svelte';
@@ -16,6 +18,7 @@ import { StorageState } from './storage.svelte';
 const db = getDb();
 
 export const connection = new Connection(db);
+export const account = new AccountState(db);
 export const monitors = new MonitorsState(db);
 export const database = new DatabaseState(db);
 export const monitorDetail = new MonitorDetailState(db);
@@ -23,10 +26,22 @@ export const settings = new SettingsState(db);
 export const telegram = new TelegramState(db);
 export const monitorAlerts = new MonitorAlertsState(db);
 export const backups = new BackupsState(db);
+export const health = new HealthState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
-export const fileTransfer = new FileTransferState(db, backups);
+export const fileTransfer = new FileTransferState(db, backups, account);
+
+// Whatever was read while the app was locked was refused; read it again once it opens.
+let wasLocked = false;
+db.on('account', (status) => {
+	const locked = status.hasPassphrase && status.locked;
+	if (wasLocked && !locked) {
+		void monitors.load();
+		void database.refresh();
+	}
+	wasLocked = locked;
+});
 
 /** A handle for people who want to script their own data from the console (and for end-to-end tests). */
 export const debugHandle = { db, updates };

@@ -14,9 +14,11 @@ export class BackupsState {
 
 	constructor(db: DbClient) {
 		this.#db = db;
-		// An import shows its own progress (the backup it makes included) in its dialog.
 		db.on('progress', (progress) => {
-			if (progress.task !== 'import') this.#progress = progress.task ? progress : null;
+			// Maintenance and imports report on the same event; their own card and dialog show it (an
+			// import's progress includes the backup it makes).
+			if (progress.task === null || progress.task === 'backup' || progress.task === 'restore')
+				this.#progress = progress.task ? progress : null;
 		});
 	}
 

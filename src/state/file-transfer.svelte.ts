@@ -16,6 +16,7 @@ import {
 	type ImportPreview,
 	type ImportStage,
 } from '../shared/transfer';
+import type { AccountState } from './account.svelte';
 import type { BackupsState } from './backups.svelte';
 import { describeError, notices, reportError } from './notices.svelte';
 
@@ -42,6 +43,7 @@ export interface ImportProgress {
 export class FileTransferState {
 	readonly #db: DbClient;
 	readonly #backups: BackupsState;
+	readonly #account: AccountState;
 	#phase = $state<ImportPhase>('idle');
 	#filename = $state('');
 	#progress = $state.raw<ImportProgress>({ stage: 'read', step: '', fraction: null });
@@ -51,10 +53,12 @@ export class FileTransferState {
 	#askingAboutSecrets = $state(false);
 	/** Bumped when an import starts or is dismissed, so a late answer of an abandoned one is ignored. */
 	#run = 0;
+	#passphraseError = $state<string | null>(null);
 
-	constructor(db: DbClient, backups: BackupsState) {
+	constructor(db: DbClient, backups: BackupsState, account: AccountState) {
 		this.#db = db;
 		this.#backups = backups;
+		this.#account = account;
 		// The installed app opened with files ("Open with Monitor"): one database at a time.
 		onLaunchFiles((files) => {
 			const [first] = files;
@@ -138,15 +142,27 @@ export class FileTransferState {
 		}
 	}
 
-	/** The person confirmed: back up the current database and swap the file in. */
-	async confirm(): Promise<void> {
+	/** A wrong passphrase for the file's secrets: the import still waits, the person may try again. */
+	get passphraseError(): string | null {
+		return this.#passphraseError;
+	}
+
+	/**
+	 * The person confirmed: back up the current database and swap the file in. `passphrase`: the file's,
+	 * to keep its protected secrets (empty: leave them out).
+	 */
+	async confirm(passphrase = ''): Promise<void> {
 		const preview = this.#preview;
 		if (this.#phase !== 'confirm' || !preview) return;
 		const run = ++this.#run;
+		this.#passphraseError = null;
 		this.#phase = 'working';
 		this.#progress = { stage: 'save', step: 'Backing up the current database', fraction: null };
 		try {
-			const { safety, imported } = await this.#db.call('import.commit', { token: preview.token });
+			const { safety, imported } = await this.#db.call('import.commit', {
+				token: preview.token,
+				passphrase: passphrase || null,
+			});
 			const n = imported.monitorCount;
 			notices.push(
 				'info',
@@ -157,7 +173,13 @@ export class FileTransferState {
 			// The backup made before the swap is new in the list.
 			void this.#backups.load();
 		} catch (error) {
-			if (run === this.#run) this.#fail(error);
+			if (run !== this.#run) return;
+			if (error instanceof AppError && error.code === 'wrong-passphrase') {
+				this.#passphraseError = error.message;
+				this.#phase = 'confirm';
+				return;
+			}
+			this.#fail(error);
 		}
 	}
 
@@ -171,10 +193,18 @@ export class FileTransferState {
 		if (preview) void this.#db.call('import.cancel', { token: preview.token }).catch(() => {});
 	}
 
-	/** Exports the database, first warning (once) that the file holds secrets. */
+	/**
+	 * Whether an export would hold the secrets in clear: true without a passphrase (with one, tokens and
+	 * headers are sealed with AES-GCM before they are ever written).
+	 */
+	get secretsInClear(): boolean {
+		return !this.#account.status?.hasPassphrase;
+	}
+
+	/** Exports the database, first warning (once) that the file holds secrets in clear. */
 	async export(): Promise<void> {
 		if (this.#exporting) return;
-		if (!secretsWarned()) {
+		if (this.secretsInClear && !secretsWarned()) {
 			this.#askingAboutSecrets = true;
 			return;
 		}

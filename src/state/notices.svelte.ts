@@ -39,7 +39,7 @@ export function describeError(error: unknown): string {
 
 /** Reports a failure to the person using the app; `doing` says what was being attempted. */
 /** Errors a banner already explains for the whole app: repeating them per action would only be noise. */
-const SHOWN_BY_BANNER = new Set(['app-outdated']);
+const SHOWN_BY_BANNER = new Set(['app-outdated', 'app-locked']);
 
 export function reportError(error: unknown, doing?: string): void {
 	if (error instanceof DOMException && error.name === 'AbortError') return;

@@ -24,6 +24,9 @@ export function configure(db: Database): Engine {
 			'PRAGMA synchronous = OFF',
 			'PRAGMA foreign_keys = ON',
 			'PRAGMA mmap_size = 0',
+			// Deleted content is overwritten with zeros, so a secret replaced by its ciphertext (or removed)
+			// does not linger in free pages of an exported file.
+			'PRAGMA secure_delete = ON',
 		].join(';'),
 	);
 	return new Engine(db);

@@ -14,6 +14,7 @@ import { sha256Bytes } from './backups/codec';
 import type { BackupStore } from './backups/store';
 import { openEngine } from './connection';
 import { Engine } from './engine';
+import { DatabaseHealth } from './health/recorder';
 import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
@@ -36,6 +37,15 @@ export interface OpenOptions {
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;
 	onProgress?: (progress: TaskProgress) => void;
+	/**
+	 * Brings the secrets of a database about to replace this one under this device's protection (the
+	 * owner account, see account/incoming.ts); runs on the prepared copy before anything is backed up or
+	 * saved, and `afterSwap` once it is live.
+	 */
+	secrets?: {
+		adopt: (incoming: Engine, live: Engine, passphrase: string | null) => Promise<unknown>;
+		afterSwap: (live: Engine, adopted: unknown) => Promise<void>;
+	};
 	now?: () => number;
 }
 
@@ -50,6 +60,8 @@ export interface ReplaceOptions {
 	corrupt: ErrorCode;
 	/** The task its progress is reported as; `restore` unless said otherwise. */
 	task?: 'restore' | 'import';
+	/** The incoming file's passphrase, to carry its encrypted secrets over (imports from another device). */
+	passphrase?: string | null;
 }
 
 export class LiveDatabase {
@@ -60,18 +72,23 @@ export class LiveDatabase {
 	readonly #changeListeners = new Set<(tables: string[]) => void>();
 	/** Set while a restore or import swaps the database: writes wait for it, other swaps are refused. */
 	#exclusive: Promise<void> | null = null;
+	/** Statement times, durable writes and save latencies, for the health page. */
+	readonly health: DatabaseHealth;
 
 	private constructor(
 		engine: Engine,
 		persister: Persister,
 		options: OpenOptions,
 		readOnly: AppError | null,
+		health: DatabaseHealth,
 	) {
 		this.#engine = engine;
 		this.#persister = persister;
 		this.#options = options;
 		this.#readOnly = readOnly;
+		this.health = health;
 		if (readOnly) engine.exec('PRAGMA query_only = ON');
+		engine.setTimer(health.statement);
 	}
 
 	/** `SQL` may still be loading: sql.js compiles its wasm while the stored image is read. */
@@ -117,13 +134,15 @@ export class LiveDatabase {
 			}
 		}
 
+		const health = new DatabaseHealth(options.now);
 		const persister = persisterFor(
 			options,
 			engine,
 			stored?.manifest ?? null,
+			health,
 			stored?.snapshotGeneration ?? null,
 		);
-		const live = new LiveDatabase(engine, persister, options, readOnly);
+		const live = new LiveDatabase(engine, persister, options, readOnly, health);
 		// Migrations and the first image are saved with strict durability: they are rare and precious.
 		if (migrated) await persister.persist('strict');
 		return live;
@@ -176,7 +195,7 @@ export class LiveDatabase {
 				if (requestId !== undefined) {
 					this.#engine.run('INSERT INTO _requests (id, result, at) VALUES (?, ?, ?)', [
 						requestId,
-						result === undefined ? null : JSON.stringify(result),
+						result === undefined ? null : JSON.stringify(result, withoutSecrets),
 						(this.#options.now ?? Date.now)(),
 					]);
 				}
@@ -192,6 +211,7 @@ export class LiveDatabase {
 		}
 		if (this.#engine.totalChanges() !== before) {
 			await this.#persister.persist();
+			this.health.wrote();
 			tables.delete('_requests');
 			if (tables.size > 0) this.#announce([...tables].sort());
 		}
@@ -277,13 +297,29 @@ export class LiveDatabase {
 		return this.#exclusively(() => this.#replace(image, options));
 	}
 
+	/**
+	 * Maintenance that cannot run in a write transaction (VACUUM) or changes the file outside one
+	 * (ANALYZE): runs `fn` once no restore is in progress, then saves with strict durability, since it
+	 * may have rewritten every page. `fn` is synchronous, so no other call runs while it does.
+	 */
+	async maintain<T>(fn: (engine: Engine) => T): Promise<T> {
+		while (this.#exclusive) await this.#exclusive;
+		if (this.#readOnly) {
+			throw new AppError('db-read-only', this.#readOnly.message, { reason: this.#readOnly.code });
+		}
+		const result = fn(this.#engine);
+		assertNotPromise(result);
+		await this.#persister.persist('strict');
+		return result;
+	}
+
 	/** Checks and migrates another file on a scratch engine (see `prepareImage`); nothing live is touched. */
 	prepare(image: Uint8Array, options: Omit<PrepareOptions, 'now'>): Prepared {
 		const { SQL, files, now } = this.#options;
 		return prepareImage(SQL, image, files, { ...options, now });
 	}
 
-	/** Reports long work that runs outside this class (an import's checks) to every window. */
+	/** Reports long work that runs outside this class (an import's checks, maintenance) to every window. */
 	reportProgress(progress: TaskProgress): void {
 		this.#options.onProgress?.(progress);
 	}
@@ -334,6 +370,11 @@ export class LiveDatabase {
 					now: this.#options.now,
 				}).engine;
 			}
+			const adopted = await this.#options.secrets?.adopt(
+				next,
+				this.#engine,
+				options.passphrase ?? null,
+			);
 			const safety = await this.#backup(options.reason, options.detail ?? null, task);
 			this.#progress(
 				task,
@@ -347,11 +388,13 @@ export class LiveDatabase {
 			const previous = this.#engine;
 			const tables = new Set([...tableNames(previous), ...tableNames(next)]);
 			this.#engine = next;
-			this.#persister = persisterFor(this.#options, next, manifest);
+			next.setTimer(this.health.statement);
+			this.#persister = persisterFor(this.#options, next, manifest, this.health);
 			this.#readOnly = null;
 			next = null;
 			previous.db.close();
 
+			await this.#options.secrets?.afterSwap(this.#engine, adopted);
 			this.#options.onSave?.(this.#persister.status());
 			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
 			this.#announce([...tables].sort());
@@ -428,6 +471,7 @@ function persisterFor(
 	options: OpenOptions,
 	engine: Engine,
 	stored: Manifest | null,
+	health: DatabaseHealth,
 	snapshotGeneration: number | null = null,
 ): Persister {
 	return new Persister(
@@ -442,11 +486,17 @@ function persisterFor(
 				schemaVersion: Number(engine.value('PRAGMA user_version')),
 			}),
 			onStatus: options.onSave,
+			onSaved: (ms) => health.saved(ms),
 			now: options.now,
 		},
 		stored,
 		snapshotGeneration,
 	);
+}
+
+function assertNotPromise(result: unknown): void {
+	if (result instanceof Promise)
+		throw new AppError('internal', 'Maintenance work must be synchronous.');
 }
 
 function tableNames(engine: Engine): string[] {
@@ -517,4 +567,12 @@ function explainMigrationFailure(
 			`schema version ${schemaVersion} and is open read-only.${kept}`,
 		{ ...error.detail, backupId: backup?.id ?? null },
 	);
+}
+
+/**
+ * The ledger keeps results for an hour and the file may be exported meanwhile: secrets (request headers,
+ * tokens) are left out. A call answered from the ledger gets its result without them.
+ */
+function withoutSecrets(key: string, value: unknown): unknown {
+	return key === 'headers' || key === 'token' ? undefined : value;
 }

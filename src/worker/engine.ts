@@ -9,6 +9,7 @@
  */
 import type { Database, SqlValue, Statement } from 'sql.js';
 import { AppError } from '../shared/errors';
+import { normalizeSql } from './health/normalize';
 
 export type Param = string | number | null | Uint8Array;
 export type Params = readonly Param[] | Readonly<Record<string, Param>>;
@@ -20,6 +21,12 @@ export interface RunResult {
 }
 
 export type ChangeListener = (table: string) => void;
+
+/** Hears how long each statement took, in milliseconds, with its normalised SQL. */
+export type StatementTimer = (sql: string, ms: number) => void;
+
+/** Distinct SQL texts whose normal form is remembered; past it the cache starts again. */
+const NORMALIZED_CACHE_SIZE = 1000;
 
 /** How many prepared statements an engine keeps for reuse (least recently used go first). */
 export const STATEMENT_CACHE_SIZE = 64;
@@ -36,6 +43,9 @@ export class Engine {
 	#savepointSeq = 0;
 	#listeners = new Set<ChangeListener>();
 	#statementCount = 0;
+	#timer: StatementTimer | null = null;
+	#untimed = 0;
+	readonly #normalized = new Map<string, string>();
 	/** Reset statements ready for reuse, by SQL text; a Map keeps insertion order, oldest first. */
 	readonly #cache = new Map<string, Statement>();
 
@@ -53,6 +63,24 @@ export class Engine {
 	/** How many statements this engine has run; the health page turns this into a rate later. */
 	get statementCount(): number {
 		return this.#statementCount;
+	}
+
+	/**
+	 * Times every statement from now on (null stops it): the health page's query times come from here.
+	 * Costs two `performance.now()` calls and a map lookup per statement (tests/bench/health-overhead.ts).
+	 */
+	setTimer(timer: StatementTimer | null): void {
+		this.#timer = timer;
+	}
+
+	/** Runs `fn` with its statements untimed: health measuring itself would skew what it measures. */
+	untimed<T>(fn: () => T): T {
+		this.#untimed++;
+		try {
+			return fn();
+		} finally {
+			this.#untimed--;
+		}
 	}
 
 	/** Called with the table name of every row an INSERT, UPDATE or DELETE touches. */
@@ -83,39 +111,51 @@ export class Engine {
 	 * where one prepared statement beats both N separate prepares and a scan of the whole table.
 	 */
 	allFor<T = Row>(sql: string, paramSets: readonly Params[]): T[][] {
-		this.#statementCount += paramSets.length - 1;
-		return this.#with(sql, undefined, (stmt) =>
-			paramSets.map((params) => {
-				checkParams(params);
-				stmt.bind(params as never);
-				const rows: T[] = [];
-				while (stmt.step()) rows.push(stmt.getAsObject() as T);
-				stmt.reset();
-				return rows;
-			}),
-		);
+		return this.#each(sql, paramSets, (stmt) => {
+			const rows: T[] = [];
+			while (stmt.step()) rows.push(stmt.getAsObject() as T);
+			return rows;
+		});
+	}
+
+	/**
+	 * Runs one write statement with many parameter sets, preparing it once (copying rows into another
+	 * database). Returns the rows changed in all.
+	 */
+	runMany(sql: string, paramSets: readonly Params[]): number {
+		let changes = 0;
+		this.#each(sql, paramSets, (stmt) => {
+			stmt.step();
+			changes += this.db.getRowsModified();
+		});
+		return changes;
 	}
 
 	run(sql: string, params?: Params): RunResult {
 		this.#with(sql, params, (stmt) => stmt.step());
 		return {
 			changes: this.db.getRowsModified(),
-			lastInsertRowid: Number(this.value('SELECT last_insert_rowid()')),
+			lastInsertRowid: Number(this.untimed(() => this.value<number>('SELECT last_insert_rowid()'))),
 		};
 	}
 
 	/**
 	 * How many rows INSERT, UPDATE and DELETE statements changed since the database was opened
-	 * (SQLite's `total_changes()`): a write that leaves it unchanged changed no row.
+	 * (SQLite's `total_changes()`): a write that leaves it unchanged changed no row. Bookkeeping, untimed.
 	 */
 	totalChanges(): number {
-		return Number(this.value('SELECT total_changes()'));
+		return Number(this.untimed(() => this.value<number>('SELECT total_changes()')));
 	}
 
 	/** Runs a script of several statements with no parameters (migrations, PRAGMA batches). */
 	exec(sql: string): void {
 		this.#statementCount++;
-		this.db.exec(sql);
+		const start = this.#start();
+		try {
+			this.db.exec(sql);
+		} finally {
+			this.#stop(start, sql, null);
+		}
 	}
 
 	/**
@@ -141,16 +181,17 @@ export class Engine {
 	}
 
 	#outer<T>(fn: () => T): T {
-		this.#control('BEGIN IMMEDIATE');
+		this.untimed(() => this.#control('BEGIN IMMEDIATE'));
 		this.#depth = 1;
 		try {
 			const result = fn();
 			assertSync(result);
+			// Committing is where a large transaction's pages are written out: it counts as a statement.
 			this.#control('COMMIT');
 			return result;
 		} catch (error) {
 			try {
-				this.#control('ROLLBACK');
+				this.untimed(() => this.#control('ROLLBACK'));
 			} catch {
 				// Some errors (SQLITE_FULL, IOERR) end the transaction themselves; the first error is the one to report.
 			}
@@ -165,9 +206,31 @@ export class Engine {
 		this.#with(sql, undefined, (stmt) => stmt.step());
 	}
 
+	/** Runs `use` once per parameter set on one statement, timing each run as a statement of its own. */
+	#each<R>(sql: string, paramSets: readonly Params[], use: (stmt: Statement) => R): R[] {
+		for (const params of paramSets) checkParams(params);
+		this.#statementCount += paramSets.length;
+		const stmt = this.#acquire(sql);
+		try {
+			const results = paramSets.map((params) => {
+				const start = this.#start();
+				stmt.bind(params as never);
+				const result = use(stmt);
+				stmt.reset();
+				this.#stop(start, sql, stmt);
+				return result;
+			});
+			this.#release(sql, stmt);
+			return results;
+		} catch (error) {
+			stmt.free();
+			throw error;
+		}
+	}
+
 	/**
-	 * Runs `use` with a statement for `sql`, bound to `params`: a cached one when there is one, else a
-	 * freshly prepared one. Afterwards the statement is reset (bindings cleared, so no bound text stays in
+	 * Runs `use` with a statement for `sql`, bound to `params`, timed: a cached statement when there is
+	 * one, else a freshly prepared one. Afterwards it is reset (bindings cleared, so no bound text stays in
 	 * the wasm heap) and cached, unless `use` threw (it is freed: an error never leaves a statement in an
 	 * unknown state for the next caller). A statement in use is out of the cache, so a nested call with
 	 * the same SQL (from a change listener, say) prepares its own.
@@ -175,22 +238,30 @@ export class Engine {
 	#with<R>(sql: string, params: Params | undefined, use: (stmt: Statement) => R): R {
 		this.#statementCount++;
 		if (params !== undefined) checkParams(params);
-		let stmt = this.#cache.get(sql);
-		if (stmt) this.#cache.delete(sql);
-		else stmt = this.db.prepare(sql);
+		const start = this.#start();
+		const stmt = this.#acquire(sql);
 		let result: R;
 		try {
 			if (params !== undefined) stmt.bind(params as never);
 			result = use(stmt);
 		} catch (error) {
+			this.#stop(start, sql, stmt);
 			stmt.free();
 			throw error;
 		}
-		this.#keep(sql, stmt);
+		this.#stop(start, sql, stmt);
+		this.#release(sql, stmt);
 		return result;
 	}
 
-	#keep(sql: string, stmt: Statement): void {
+	#acquire(sql: string): Statement {
+		const cached = this.#cache.get(sql);
+		if (!cached) return this.db.prepare(sql);
+		this.#cache.delete(sql);
+		return cached;
+	}
+
+	#release(sql: string, stmt: Statement): void {
 		if (UNCACHEABLE.test(sql) || this.#cache.has(sql)) {
 			stmt.free();
 			return;
@@ -202,6 +273,36 @@ export class Engine {
 			this.#cache.delete(oldestSql);
 			oldest.free();
 		}
+	}
+
+	/** The start time of a statement, or -1 when nothing is timed. */
+	#start(): number {
+		return this.#timer !== null && this.#untimed === 0 ? performance.now() : -1;
+	}
+
+	#stop(start: number, sql: string, stmt: Statement | null): void {
+		if (start < 0 || this.#timer === null) return;
+		const ms = performance.now() - start;
+		this.#timer(this.#normalize(sql, stmt), ms);
+	}
+
+	#normalize(sql: string, stmt: Statement | null): string {
+		let key = this.#normalized.get(sql);
+		if (key === undefined) {
+			key = (stmt && normalizedOf(stmt)) || normalizeSql(sql);
+			if (this.#normalized.size >= NORMALIZED_CACHE_SIZE) this.#normalized.clear();
+			this.#normalized.set(sql, key);
+		}
+		return key;
+	}
+}
+
+/** SQLite's normal form of a prepared statement (literals as `?`), or null where it has none. */
+function normalizedOf(stmt: Statement): string | null {
+	try {
+		return stmt.getNormalizedSQL() || null;
+	} catch {
+		return null;
 	}
 }
 

@@ -5,7 +5,13 @@
  */
 import { rotate } from './checks/retention';
 import { Scheduler, type SchedulerEnv } from './checks/scheduler';
+import { vault } from './account/vault';
 import type { HandlerContext } from './handlers';
+import { SAMPLE_EVERY_MS } from '../shared/health';
+import { browserHealthEnv } from './health/browser-env';
+import { Maintenance } from './health/maintenance';
+import { HealthService } from './health/service';
+import { throttle } from './health/throttle';
 import { Dispatcher } from './telegram/dispatcher';
 import { startPolling } from './telegram/poller';
 
@@ -55,6 +61,8 @@ export const runChecks: OwnerJob = {
 		const unsubscribe = ctx.db.subscribe((tables) => {
 			if (tables.includes('monitors')) scheduler.refresh();
 		});
+		// Monitors whose headers are sealed wait for the passphrase; they join once it is entered.
+		const stopUnlock = vault.onUnlock(() => scheduler.refresh());
 		const onNetwork = () => scheduler.onlineChanged();
 		addEventListener('online', onNetwork);
 		addEventListener('offline', onNetwork);
@@ -62,6 +70,7 @@ export const runChecks: OwnerJob = {
 		return () => {
 			scheduler.stop();
 			unsubscribe();
+			stopUnlock();
 			removeEventListener('online', onNetwork);
 			removeEventListener('offline', onNetwork);
 			delete ctx.services.scheduler;
@@ -91,6 +100,47 @@ export const rotateHistory: OwnerJob = {
 	},
 };
 
+/** Changes to these alone do not call for an evaluation: they are health's own bookkeeping. */
+const HEALTH_TABLES = new Set(['health_samples', 'health_alerts']);
+/** Levels follow the data within seconds, without measuring after every single write. */
+const EVALUATE_EVERY_MS = 5_000;
+const FIRST_SAMPLE_AFTER_MS = 60_000;
+
+/**
+ * Database health: evaluates the metrics against the thresholds shortly after changes (a level change
+ * is recorded in `health_alerts`, which raises the banner) and writes a sample every five minutes.
+ */
+export const watchHealth: OwnerJob = {
+	name: 'health',
+	start(ctx) {
+		const health = new HealthService(ctx.db, browserHealthEnv(ctx.now));
+		ctx.services.health = health;
+		ctx.services.maintenance = new Maintenance(ctx.db, health);
+		const warn = (what: string) => (error: unknown) => console.warn(what, error);
+		const evaluate = throttle(() => {
+			health.evaluate().catch(warn('Evaluating database health failed'));
+		}, EVALUATE_EVERY_MS);
+		const sample = () => {
+			if (ctx.db.readOnly) return;
+			health.sample().catch(warn('Sampling database health failed'));
+		};
+		const unsubscribe = ctx.db.subscribe((tables) => {
+			if (tables.some((t) => !HEALTH_TABLES.has(t))) evaluate();
+		});
+		evaluate();
+		const first = setTimeout(sample, FIRST_SAMPLE_AFTER_MS);
+		const timer = setInterval(sample, SAMPLE_EVERY_MS);
+		return () => {
+			unsubscribe();
+			evaluate.cancel();
+			clearTimeout(first);
+			clearInterval(timer);
+			delete ctx.services.health;
+			delete ctx.services.maintenance;
+		};
+	},
+};
+
 const POLL_TELEGRAM_EVERY_MS = 30_000;
 
 /** Telegram: deliver the outbox as it fills, and look for new chats with short polls. */
@@ -103,6 +153,8 @@ export const runTelegram: OwnerJob = {
 		const unsubscribe = ctx.db.subscribe((tables) => {
 			if (tables.includes('outbox') || tables.includes('telegram_chats')) dispatcher.kick();
 		});
+		// Alerts through bots whose token is sealed wait for the passphrase.
+		const stopUnlock = vault.onUnlock(() => dispatcher.kick());
 		const onNetwork = () => dispatcher.kick();
 		addEventListener('online', onNetwork);
 		dispatcher
@@ -113,6 +165,7 @@ export const runTelegram: OwnerJob = {
 			stopPolling();
 			dispatcher.stop();
 			unsubscribe();
+			stopUnlock();
 			removeEventListener('online', onNetwork);
 			delete ctx.services.telegram;
 		};
@@ -123,6 +176,7 @@ export const OWNER_JOBS: readonly OwnerJob[] = [
 	pruneRequestLedger,
 	runChecks,
 	rotateHistory,
+	watchHealth,
 	runTelegram,
 ];
 

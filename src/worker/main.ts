@@ -5,6 +5,7 @@
  */
 import type { FromWorker, ToWorker } from '../shared/api';
 import type { BuildInfo } from '../shared/build';
+import { adoptSecrets, afterSwap } from './account/incoming';
 import { IdbBackupStore } from './backups/idb-backup-store';
 import { LiveDatabase } from './database';
 import { bundledMigrations, bundledSources } from './migrations/bundled';
@@ -46,12 +47,13 @@ const tab = new Tab({
 			writerId: id,
 			store: new IdbImageStore(createDurableStore('monitor', 'database')),
 			backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),
-			onProgress: hooks.onProgress,
+			onProgress: (progress) => hooks.onEvent('progress', progress),
+			secrets: { adopt: adoptSecrets, afterSwap },
 			onPhase: hooks.onPhase,
 			onSave: hooks.onSave,
 			onChanged: hooks.onChanged,
 		});
-		return new OwnerRuntime(db, build);
+		return new OwnerRuntime(db, build, { emit: hooks.onEvent, browser: navigator.userAgent });
 	},
 });
 

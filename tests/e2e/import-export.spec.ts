@@ -277,6 +277,7 @@ test.describe('export', () => {
 		});
 		await expect(page.getByTestId('export-facts')).toContainText('saved to your downloads');
 		await expect(page.getByTestId('export-facts')).toContainText('Last export: never');
+		await expect(page.getByTestId('export-secrets')).toContainText('stored in clear');
 
 		await page.getByRole('button', { name: 'Export database' }).click();
 		const warning = page.getByRole('dialog', { name: 'The export holds secrets' });

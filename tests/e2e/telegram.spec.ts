@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { DEFAULT_THRESHOLDS } from '../../src/shared/health';
 import { call, openApp } from './helpers';
 import { FakeTelegram } from './support/fake-telegram';
 import { corsTarget } from './support/targets';
@@ -110,6 +111,29 @@ test('add a bot, find the group that just added it, and get exactly one "down" a
 	// Every request was a simple one: the Bot API does not answer preflights.
 	expect(telegram.preflights).toBe(0);
 	expect(new Set(telegram.requests.map((r) => r.httpMethod))).toEqual(new Set(['GET', 'POST']));
+});
+
+test('a database health metric rising into warning is sent to the default chat once', async ({
+	page,
+}) => {
+	await setUpBotAndGroup(page);
+	const size = (await call(page, 'health.report')).sizeBytes;
+	const lowered = { ...DEFAULT_THRESHOLDS, size: { warning: size / 2, critical: size * 100 } };
+	// Saving thresholds evaluates at once: the rise and its outbox message are one write.
+	await call(page, 'health.setThresholds', lowered);
+	await expect.poll(() => telegram.sent.length).toBe(1);
+	const sent = telegram.sent[0]!;
+	expect(sent).toMatchObject({ chat_id: '-1001777', parse_mode: 'HTML' });
+	expect(sent.text).toMatch(
+		/^⚠️ <b>Monitor database: warning<\/b>\nDatabase size is <b>[\d.]+ KiB<\/b>, past the warning level of [\d.]+ KiB\.\nWhat to do: Rotate or archive old check history/,
+	);
+
+	// The same level again, a reload (a new owner evaluating afresh): nothing more is sent.
+	await call(page, 'health.setThresholds', lowered);
+	await page.reload();
+	await openApp(page);
+	await page.waitForTimeout(2000);
+	expect(telegram.sent).toHaveLength(1);
 });
 
 test('a 429 is retried after the time Telegram asks for, and delivered once', async ({ page }) => {

@@ -8,6 +8,8 @@ import { bundledMigrations } from '../../src/worker/migrations/bundled';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
 import { loadSqlJs } from '../../src/worker/sqljs';
 import { imageStoreContract } from '../contract/image-store';
+import { archiveScenario } from './archive';
+import { writeRate } from './measure';
 
 let counter = 0;
 
@@ -58,5 +60,5 @@ async function staleWriter(): Promise<{ refused: string | null; stored: string[]
 	return { refused, stored };
 }
 
-Object.assign(globalThis, { harness: { runContract, staleWriter } });
+Object.assign(globalThis, { harness: { runContract, staleWriter, writeRate, archiveScenario } });
 document.body.dataset.ready = 'true';

@@ -184,7 +184,13 @@ async function setup() {
 			{ name: 'API', url: 'https://api.test/health', intervalS: 60 },
 			time,
 		);
-		const bot = saveBot(e, TOKEN, { id: 1, is_bot: true, first_name: 'Alerts' }, time);
+		const bot = saveBot(
+			e,
+			TOKEN,
+			'123456789:…',
+			{ id: 1, is_bot: true, first_name: 'Alerts' },
+			time,
+		);
 		recordSighting(
 			e,
 			bot.id,

@@ -96,7 +96,8 @@ export class Scheduler {
 		);
 		this.#monitors = new Map(
 			listMonitors(engine)
-				.filter((m) => m.enabled && due.has(m.id))
+				// A monitor whose headers are locked (or lost) waits: a check without them would only fail.
+				.filter((m) => m.enabled && !m.secretsLocked && !m.needsHeaders && due.has(m.id))
 				.map((m) => [m.id, toScheduled(m, due.get(m.id)!)]),
 		);
 		this.#tick();

@@ -10,7 +10,11 @@ import type { LiveDatabase } from '../database';
 import { CHART_RANGES, type ChartRange } from '../../shared/history';
 import { detail, overview } from '../checks/history';
 import { rotate } from '../checks/retention';
+import type { Account } from '../account/account';
 import type { Scheduler } from '../checks/scheduler';
+import type { Maintenance } from '../health/maintenance';
+import type { HealthService } from '../health/service';
+import { alertIdOf, checkHealthRange, healthOf, maintenanceOf } from './health';
 import type { Dispatcher } from '../telegram/dispatcher';
 import {
 	createMonitor,
@@ -18,6 +22,7 @@ import {
 	getMonitor,
 	listMonitors,
 	setMonitorEnabled,
+	storedHeaders,
 	updateMonitor,
 } from './monitors';
 import { getSettings, updateSettings } from './settings';
@@ -28,7 +33,10 @@ import { cancelImport, commitImport, inspectImport } from '../import/session';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
+	account?: Account;
 	scheduler?: Scheduler;
+	health?: HealthService;
+	maintenance?: Maintenance;
 	telegram?: Dispatcher;
 }
 import {
@@ -50,7 +58,12 @@ type Handler<M extends Method> =
 			kind: 'read';
 			run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
 	  }
-	| { kind: 'write'; run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> }
+	| {
+			kind: 'write';
+			/** Async work before the transaction (sealing a secret): its result is passed to `run`. */
+			prepare?: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<unknown>;
+			run: (ctx: HandlerContext, args: ArgsOf<M>, prepared: unknown) => ResultOf<M>;
+	  }
 	| { kind: 'task'; run: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<ResultOf<M>> };
 
 export type HandlerTable = { [M in Method]: Handler<M> };
@@ -60,11 +73,14 @@ export const handlers: HandlerTable = {
 	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, id) },
 	'monitors.create': {
 		kind: 'write',
-		run: ({ db, now }, input) => createMonitor(db.engine, input, now()),
+		prepare: ({ db }, input) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, input, headers) => createMonitor(db.engine, input, now(), headers as string),
 	},
 	'monitors.update': {
 		kind: 'write',
-		run: ({ db, now }, { id, input }) => updateMonitor(db.engine, id, input, now()),
+		prepare: ({ db }, { input }) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, { id, input }, headers) =>
+			updateMonitor(db.engine, id, input, now(), headers as string),
 	},
 	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
 	'monitors.setEnabled': {
@@ -105,12 +121,64 @@ export const handlers: HandlerTable = {
 		kind: 'read',
 		run: ({ db }, { monitorId }) => outboxFor(db.engine, monitorId ?? null),
 	},
+	'account.status': { kind: 'read', run: ({ services }) => account(services).status() },
+	'account.setPassphrase': {
+		kind: 'task',
+		run: ({ services }, { passphrase }) => account(services).setPassphrase(passphrase),
+	},
+	'account.changePassphrase': {
+		kind: 'task',
+		run: ({ services }, { current, next }) => account(services).changePassphrase(current, next),
+	},
+	'account.removePassphrase': {
+		kind: 'task',
+		run: ({ services }, { current }) => account(services).removePassphrase(current),
+	},
+	'account.unlock': {
+		kind: 'task',
+		run: ({ services }, { passphrase }) => account(services).unlock(passphrase),
+	},
+	'account.lock': { kind: 'task', run: ({ services }) => account(services).lock() },
+	'account.activity': { kind: 'task', run: ({ services }) => account(services).activity() },
+	'account.setIdleMinutes': {
+		kind: 'task',
+		run: ({ services }, { minutes }) => account(services).setIdleMinutes(minutes),
+	},
+	'account.resetForgotten': {
+		kind: 'task',
+		run: ({ services }, { confirm }) => {
+			if (confirm !== 'remove secrets') {
+				throw new AppError(
+					'invalid-input',
+					'Confirm that the encrypted secrets are to be removed.',
+				);
+			}
+			return account(services).resetForgotten();
+		},
+	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
 		kind: 'write',
 		run: ({ db, now }, patch) => updateSettings(db.engine, patch, now()),
 	},
-	'maintenance.rotate': { kind: 'read', run: ({ db, now }) => rotate(db, now()) },
+	'maintenance.rotate': {
+		kind: 'task',
+		run: async (ctx) =>
+			ctx.services.maintenance ? ctx.services.maintenance.rotate() : rotate(ctx.db, ctx.now()),
+	},
+	'maintenance.archive': { kind: 'task', run: (ctx) => maintenanceOf(ctx).archive() },
+	'maintenance.vacuum': { kind: 'task', run: (ctx) => maintenanceOf(ctx).vacuum() },
+	'maintenance.optimize': { kind: 'task', run: (ctx) => maintenanceOf(ctx).optimize() },
+	'maintenance.integrity': { kind: 'task', run: (ctx) => maintenanceOf(ctx).integrity() },
+	'health.report': { kind: 'read', run: (ctx) => healthOf(ctx).report() },
+	'health.history': {
+		kind: 'read',
+		run: (ctx, args) => healthOf(ctx).history(checkHealthRange(args)),
+	},
+	'health.alerts': { kind: 'read', run: (ctx) => healthOf(ctx).activeAlerts() },
+	'health.dismiss': { kind: 'write', run: (ctx, args) => healthOf(ctx).dismiss(alertIdOf(args)) },
+	'health.thresholds': { kind: 'read', run: (ctx) => healthOf(ctx).thresholds() },
+	'health.setThresholds': { kind: 'task', run: (ctx, args) => healthOf(ctx).setThresholds(args) },
 	'database.status': { kind: 'read', run: ({ db }) => db.status() },
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
 	'database.flush': {
@@ -139,6 +207,11 @@ export const handlers: HandlerTable = {
 	'import.cancel': { kind: 'read', run: ({ db }, args) => cancelImport(db, args) },
 };
 
+function account(services: Services): Account {
+	if (!services.account) throw new AppError('not-owner');
+	return services.account;
+}
+
 function checkRange(range: unknown): ChartRange {
 	if (!CHART_RANGES.includes(range as ChartRange)) {
 		throw new AppError('invalid-input', `A chart range is one of ${CHART_RANGES.join(', ')}.`);
@@ -159,5 +232,6 @@ export async function dispatch<M extends Method>(
 	const handler = handlers[method] as Handler<M> | undefined;
 	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
 	if (handler.kind === 'read' || handler.kind === 'task') return handler.run(ctx, args);
-	return ctx.db.write(() => handler.run(ctx, args), requestId);
+	const prepared = handler.prepare ? await handler.prepare(ctx, args) : undefined;
+	return ctx.db.write(() => handler.run(ctx, args, prepared), requestId);
 }

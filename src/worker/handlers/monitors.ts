@@ -7,6 +7,7 @@ import {
 	type Monitor,
 	type MonitorInput,
 } from '../../shared/monitors';
+import { vault } from '../account/vault';
 import type { Engine } from '../engine';
 
 interface MonitorRow {
@@ -21,12 +22,13 @@ interface MonitorRow {
 	retries: number;
 	conditions: string;
 	headers: string;
+	needs_headers: number;
 	created_at: number;
 	updated_at: number;
 }
 
 const COLUMNS =
-	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, created_at, updated_at';
+	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, needs_headers, created_at, updated_at';
 
 function parseJson(text: string): unknown {
 	try {
@@ -48,10 +50,31 @@ function toMonitor(row: MonitorRow): Monitor {
 		mode: row.mode as CheckMode,
 		retries: row.retries,
 		conditions: readConditions(parseJson(row.conditions)),
-		headers: readHeaders(parseJson(row.headers)),
+		...headersOf(row.headers),
+		needsHeaders: row.needs_headers === 1,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
+}
+
+/**
+ * Stored headers are a JSON object in clear, or, under a passphrase, a JSON string holding the sealed
+ * object. Sealed headers are revealed when the key is in memory; otherwise the monitor says they are locked.
+ */
+function headersOf(stored: string): { headers: Record<string, string>; secretsLocked: boolean } {
+	const value = parseJson(stored);
+	if (typeof value !== 'string') return { headers: readHeaders(value), secretsLocked: false };
+	if (!vault.canReveal(value)) return { headers: {}, secretsLocked: true };
+	return { headers: readHeaders(parseJson(vault.reveal(value))), secretsLocked: false };
+}
+
+/** How headers are stored: sealed when a passphrase protects the database (async: run before the transaction). */
+export async function storedHeaders(engine: Engine, input: unknown): Promise<string> {
+	const headers = readHeaders(input);
+	const text = JSON.stringify(headers);
+	const passphraseSet = engine.value('SELECT count(*) FROM users') === 1;
+	if (!passphraseSet || Object.keys(headers).length === 0) return text;
+	return JSON.stringify(await vault.protect(text, true));
 }
 
 function valid(input: unknown): Required<MonitorInput> {
@@ -79,13 +102,19 @@ export function getMonitor(engine: Engine, id: unknown): Monitor {
 	return toMonitor(row);
 }
 
-export function createMonitor(engine: Engine, input: unknown, now: number): Monitor {
+/** `headers`: the stored form from `storedHeaders` (sealed under a passphrase); the input's, in clear, if absent. */
+export function createMonitor(
+	engine: Engine,
+	input: unknown,
+	now: number,
+	headers?: string,
+): Monitor {
 	const m = valid(input);
 	const { lastInsertRowid } = engine.run(
 		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
 		   headers, created_at, updated_at)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		[...configValues(m), now, now],
+		[...configValues(m, headers), now, now],
 	);
 	// A new monitor is checked at once.
 	engine.run('INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, ?)', [
@@ -95,14 +124,22 @@ export function createMonitor(engine: Engine, input: unknown, now: number): Moni
 	return getMonitor(engine, lastInsertRowid);
 }
 
-export function updateMonitor(engine: Engine, id: unknown, input: unknown, now: number): Monitor {
+export function updateMonitor(
+	engine: Engine,
+	id: unknown,
+	input: unknown,
+	now: number,
+	headers?: string,
+): Monitor {
 	const m = valid(input);
 	const existing = getMonitor(engine, id);
+	// Saving over headers this window cannot read would erase them.
+	if (existing.secretsLocked) throw new AppError('secrets-locked');
 	engine.run(
 		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?, mode = ?,
-		   retries = ?, conditions = ?, headers = ?, updated_at = ?
+		   retries = ?, conditions = ?, headers = ?, needs_headers = 0, updated_at = ?
 		 WHERE id = ?`,
-		[...configValues(m), Math.max(now, existing.createdAt), existing.id],
+		[...configValues(m, headers), Math.max(now, existing.createdAt), existing.id],
 	);
 	// Changed settings are checked at once, and an old CORS verdict no longer applies.
 	engine.run(
@@ -114,7 +151,7 @@ export function updateMonitor(engine: Engine, id: unknown, input: unknown, now: 
 	return getMonitor(engine, existing.id);
 }
 
-function configValues(m: Required<MonitorInput>): (string | number)[] {
+function configValues(m: Required<MonitorInput>, headers?: string): (string | number)[] {
 	return [
 		m.name,
 		m.url,
@@ -125,7 +162,7 @@ function configValues(m: Required<MonitorInput>): (string | number)[] {
 		m.mode,
 		m.retries,
 		JSON.stringify(m.conditions),
-		JSON.stringify(m.headers),
+		headers ?? JSON.stringify(m.headers),
 	];
 }
 

@@ -28,6 +28,8 @@ import {
 	TEMPLATE_KEY,
 	updateChatSettings,
 } from '../telegram/store';
+import { hintOf } from '../account/account';
+import { vault } from '../account/vault';
 import type { HandlerContext } from './index';
 import { getMonitor } from './monitors';
 
@@ -92,7 +94,9 @@ export async function addBot({ db, now }: HandlerContext, args: { token: unknown
 	} catch (error) {
 		throw explain(error);
 	}
-	const bot = await db.write(() => saveBot(db.engine, token, me, now()));
+	const passphraseSet = db.engine.value('SELECT count(*) FROM users') === 1;
+	const stored = await vault.protect(token, passphraseSet);
+	const bot = await db.write(() => saveBot(db.engine, stored, hintOf(token), me, now()));
 	// Look for chats right away: a bot just added to a group is found without waiting for the next poll.
 	await pollBot(db, env(), bot.id).catch(() => undefined);
 	return listBots(db.engine).find((b) => b.id === bot.id) ?? bot;

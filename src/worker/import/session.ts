@@ -15,6 +15,7 @@ import {
 } from '../../shared/transfer';
 import type { LiveDatabase } from '../database';
 import type { Engine } from '../engine';
+import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
 import { sizeOf, summarize } from './summary';
 
@@ -46,6 +47,11 @@ function readArgs(args: unknown): { bytes: Uint8Array; name: string } {
 	return { bytes, name: cleanFilename(name) };
 }
 
+function readPassphrase(args: unknown): string | null {
+	const passphrase = (args as { passphrase?: unknown } | undefined)?.passphrase;
+	return typeof passphrase === 'string' && passphrase.length > 0 ? passphrase : null;
+}
+
 function readToken(args: unknown): string {
 	const token = (args as { token?: unknown } | undefined)?.token;
 	if (typeof token !== 'string' || token.length === 0 || token.length > 100) {
@@ -74,6 +80,7 @@ export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
 		});
 		const incoming: IncomingSummary = {
 			...summarize(prepared.engine, bytes.length),
+			secrets: describeIncoming(prepared.engine),
 			schemaVersion: prepared.schemaVersion,
 			filename: name,
 			migrations: prepared.migrated.map((m) => m.filename),
@@ -107,8 +114,11 @@ export async function commitImport(
 	args: unknown,
 ): Promise<{ safety: BackupInfo; imported: IncomingSummary }> {
 	const token = readToken(args);
+	const passphrase = readPassphrase(args);
 	const current = waiting.get(db);
 	if (!current || current.token !== token) throw new AppError('import-expired');
+	// A wrong passphrase is caught here, while the import still waits to be tried again.
+	if (passphrase !== null) await checkIncomingPassphrase(current.engine, passphrase);
 	// From here on `replace` owns the scratch engine: it closes it if the swap fails.
 	waiting.delete(db);
 	clearTimeout(current.timer);
@@ -118,6 +128,7 @@ export async function commitImport(
 		subject: 'This file',
 		corrupt: 'import-corrupt',
 		task: 'import',
+		passphrase,
 	});
 	return { safety, imported: current.incoming };
 }

@@ -35,6 +35,8 @@ export interface PersisterOptions {
 	backoff?: (attempt: number) => number;
 	/** When to refresh the snapshot; false: never. */
 	snapshots?: SnapshotPolicy | false;
+	/** Hears how long each successful save took, from reading the image to the committed transaction. */
+	onSaved?: (ms: number) => void;
 }
 
 export interface SnapshotPolicy {
@@ -166,6 +168,7 @@ export class Persister {
 
 	async #saveOnce(durability: Durability): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
+		const started = performance.now();
 		// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
 		// chunks must be counted in that size, not in the configured one.
 		const changed = source.takeChanged(this.#manifest?.chunkSize ?? chunkSize);
@@ -191,6 +194,8 @@ export class Persister {
 				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
 			}
 			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
+			// The snapshot is written in the background and is not part of the save's latency.
+			this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
 			if (changed) source.restoreChanged(changed);
 			throw error;

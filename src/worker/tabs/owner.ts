@@ -9,7 +9,17 @@ import { AppError, toWireError } from '../../shared/errors';
 import type { LiveDatabase } from '../database';
 import { dispatch, type HandlerContext } from '../handlers';
 import { startJobs, type OwnerJob } from '../jobs';
+import { Account } from '../account/account';
 import type { CallResult } from './protocol';
+import type { OwnerHooks } from './tab';
+
+const OPEN_WHILE_LOCKED = new Set<Method>([
+	'account.status',
+	'account.unlock',
+	'account.resetForgotten',
+	'database.saveStatus',
+	'database.flush',
+]);
 
 export class OwnerRuntime {
 	readonly #ctx: HandlerContext;
@@ -20,11 +30,25 @@ export class OwnerRuntime {
 	constructor(
 		db: LiveDatabase,
 		build: BuildInfo,
-		options: { now?: () => number; jobs?: readonly OwnerJob[] } = {},
+		options: {
+			now?: () => number;
+			jobs?: readonly OwnerJob[];
+			emit?: OwnerHooks['onEvent'];
+			browser?: string;
+		} = {},
 	) {
-		this.#ctx = { db, now: options.now ?? Date.now, services: {} };
+		const now = options.now ?? Date.now;
+		const account = new Account(db, {
+			now,
+			browser: options.browser,
+			onStatus: (status) => options.emit?.('account', status),
+		});
+		this.#ctx = { db, now, services: { account } };
 		this.#build = build;
 		this.#stopJobs = startJobs(this.#ctx, options.jobs);
+		void account
+			.start()
+			.catch((error: unknown) => console.warn('Starting the account failed', error));
 	}
 
 	get phase(): Phase {
@@ -48,6 +72,9 @@ export class OwnerRuntime {
 			// An older window must reload; a newer one is about to take over and will send the call again.
 			if (order < 0) throw new AppError('app-outdated');
 			if (order > 0) throw new AppError('not-owner');
+			// While locked only the lock screen's calls are answered: the lock must hold for a console too.
+			if (this.#ctx.services.account?.locked && !OPEN_WHILE_LOCKED.has(method))
+				throw new AppError('app-locked');
 			const value = await dispatch(this.#ctx, method, args as ArgsOf<typeof method>, rid);
 			return { ok: true, value };
 		} catch (error) {
@@ -59,5 +86,6 @@ export class OwnerRuntime {
 		if (this.#stopped) return;
 		this.#stopped = true;
 		this.#stopJobs();
+		this.#ctx.services.account?.stop();
 	}
 }

@@ -7,14 +7,16 @@
  * the others address it. The cost is that every message reaches every window; with a handful of windows
  * and small messages that is negligible.
  */
-import type { Method, Phase } from '../../shared/api';
+import type { DbEvents, Method, Phase } from '../../shared/api';
 import type { BuildInfo } from '../../shared/build';
-import type { TaskProgress } from '../../shared/backups';
 import type { SaveStatus } from '../../shared/database';
 import type { WireError } from '../../shared/errors';
 
 export const CHANNEL_NAME = 'monitor-db';
 export const LOCK_NAME = 'monitor-db-owner';
+
+/** Owner events relayed to every window unchanged. */
+export type RelayedEvent = 'progress' | 'account';
 
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
@@ -24,8 +26,8 @@ export type TabMessage =
 	/** The owner announces itself: when it is ready, when asked, and when its phase changes. */
 	| { type: 'owner'; from: string; build: BuildInfo; phase: Phase }
 	| { type: 'save'; from: string; status: SaveStatus }
-	/** Long work in the owner (a backup, a restore), so every window can show its progress. */
-	| { type: 'progress'; from: string; progress: TaskProgress }
+	/** Events every window shows as they are (a task's progress, the account's lock state). */
+	| { type: 'event'; from: string; event: RelayedEvent; payload: DbEvents[RelayedEvent] }
 	/** Tables changed by durable writes, so every window refreshes its views. */
 	| { type: 'changed'; from: string; tables: string[] }
 	| {

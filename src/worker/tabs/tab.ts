@@ -11,19 +11,19 @@
  */
 import type { DbEvents, EventName, FromWorker, Method, Phase, ToWorker } from '../../shared/api';
 import { compareBuilds, type BuildInfo } from '../../shared/build';
-import type { TaskProgress } from '../../shared/backups';
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
 import type { OwnershipLock } from '../ownership';
 import { coalesceTables, latestEvery } from './coalesce';
 import type { OwnerRuntime } from './owner';
-import type { CallResult, Channel, TabMessage } from './protocol';
+import type { CallResult, Channel, RelayedEvent, TabMessage } from './protocol';
 
 export interface OwnerHooks {
 	onPhase: (phase: Phase) => void;
 	onSave: (status: SaveStatus) => void;
 	onChanged: (tables: string[]) => void;
-	onProgress: (progress: TaskProgress) => void;
+	/** An event for every window's page, relayed as it is. */
+	onEvent: <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
 }
 
 export interface TabOptions {
@@ -144,9 +144,9 @@ export class Tab {
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('save', { ...message.status, savedBy: 'another-window' });
 				break;
-			case 'progress':
+			case 'event':
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
-					this.#toPage('progress', message.progress);
+					this.#toPage(message.event, message.payload);
 				break;
 			case 'changed':
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
@@ -232,9 +232,9 @@ export class Tab {
 					onPhase: (phase) => this.#setPhase(phase),
 					onSave: toOthersSave,
 					onChanged: toOthersChanged,
-					onProgress: (progress) => {
-						this.#toPage('progress', progress);
-						this.#post({ type: 'progress', from: this.#o.id, progress });
+					onEvent: (event, payload) => {
+						this.#toPage(event, payload);
+						this.#post({ type: 'event', from: this.#o.id, event, payload });
 					},
 				});
 				if (this.#role !== 'owner') {

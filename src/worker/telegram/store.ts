@@ -13,6 +13,8 @@ import {
 	type TelegramBot,
 	type TelegramChat,
 } from '../../shared/telegram';
+import { isSealed } from '../account/crypto';
+import { vault } from '../account/vault';
 import type { Engine } from '../engine';
 import type { BotUser } from './api';
 import type { ChatSighting, Migration } from './updates';
@@ -56,12 +58,17 @@ interface BotRow {
 	update_offset: number;
 	added_at: number;
 	checked_at: number | null;
+	token_hint: string | null;
+	needs_token: number;
 }
 
 function toBot(row: BotRow): TelegramBot {
+	// A sealed token is never decrypted for display; its hint shows only the bot's public id.
+	const clear = !isSealed(row.token) && row.needs_token === 0;
 	return {
 		id: row.id,
-		maskedToken: maskToken(row.token),
+		maskedToken: clear ? maskToken(row.token) : (row.token_hint ?? '…'),
+		needsToken: row.needs_token === 1,
 		username: row.username,
 		firstName: row.first_name,
 		privacyMode: row.reads_all_group_messages === 0,
@@ -76,35 +83,56 @@ export function listBots(engine: Engine): TelegramBot[] {
 	return engine.all<BotRow>('SELECT * FROM telegram_bots ORDER BY id').map(toBot);
 }
 
-/** For the owner's own calls to Telegram only: the token never leaves the worker. */
+/**
+ * For the owner's own calls to Telegram only: the token never leaves the worker. Bots whose token is
+ * sealed while the passphrase has not been entered (or that need their token again) are left out.
+ */
 export function botSecrets(
 	engine: Engine,
 ): { id: number; token: string; offset: number; status: BotStatus }[] {
-	return engine.all<BotRow>('SELECT * FROM telegram_bots ORDER BY id').map((r) => ({
-		id: r.id,
-		token: r.token,
-		offset: r.update_offset,
-		status: r.status as BotStatus,
-	}));
+	return engine
+		.all<BotRow>('SELECT * FROM telegram_bots WHERE needs_token = 0 ORDER BY id')
+		.filter((r) => vault.canReveal(r.token))
+		.map((r) => ({
+			id: r.id,
+			token: vault.reveal(r.token),
+			offset: r.update_offset,
+			status: r.status as BotStatus,
+		}));
 }
 
 export function botToken(engine: Engine, botId: number): string {
-	const token = engine.value<string>('SELECT token FROM telegram_bots WHERE id = ?', [botId]);
-	if (typeof token !== 'string')
-		throw new AppError('not-found', 'That bot is no longer in this database.');
-	return token;
+	const row = engine.get<{ token: string; needs_token: number }>(
+		'SELECT token, needs_token FROM telegram_bots WHERE id = ?',
+		[botId],
+	);
+	if (!row) throw new AppError('not-found', 'That bot is no longer in this database.');
+	if (row.needs_token) throw new AppError('telegram-token-invalid');
+	return vault.reveal(row.token);
 }
 
-export function saveBot(engine: Engine, token: string, me: BotUser, now: number): TelegramBot {
+/**
+ * Stores a bot checked with getMe. `stored` is the token as kept (sealed under a passphrase), `hint` its
+ * public id. The same bot added again (a new token from BotFather) replaces its old token.
+ */
+export function saveBot(
+	engine: Engine,
+	stored: string,
+	hint: string,
+	me: BotUser,
+	now: number,
+): TelegramBot {
 	engine.run(
-		`INSERT INTO telegram_bots (token, bot_user_id, username, first_name, reads_all_group_messages, status,
-		   status_message, added_at, checked_at)
-		 VALUES (?, ?, ?, ?, ?, 'ok', NULL, ?, ?)
-		 ON CONFLICT (token) DO UPDATE SET bot_user_id = excluded.bot_user_id, username = excluded.username,
-		   first_name = excluded.first_name, reads_all_group_messages = excluded.reads_all_group_messages,
-		   status = 'ok', status_message = NULL, checked_at = excluded.checked_at`,
+		`INSERT INTO telegram_bots (token, token_hint, bot_user_id, username, first_name, reads_all_group_messages,
+		   status, status_message, added_at, checked_at)
+		 VALUES (?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?)
+		 ON CONFLICT (bot_user_id) DO UPDATE SET token = excluded.token, token_hint = excluded.token_hint,
+		   needs_token = 0, username = excluded.username, first_name = excluded.first_name,
+		   reads_all_group_messages = excluded.reads_all_group_messages, status = 'ok', status_message = NULL,
+		   checked_at = excluded.checked_at`,
 		[
-			token,
+			stored,
+			hint,
 			me.id,
 			me.username ?? null,
 			me.first_name,
@@ -113,7 +141,7 @@ export function saveBot(engine: Engine, token: string, me: BotUser, now: number)
 			now,
 		],
 	);
-	const row = engine.get<BotRow>('SELECT * FROM telegram_bots WHERE token = ?', [token]);
+	const row = engine.get<BotRow>('SELECT * FROM telegram_bots WHERE bot_user_id = ?', [me.id]);
 	return toBot(row!);
 }
 
@@ -353,24 +381,39 @@ export function setMonitorAlerts(
 	return monitorAlerts(engine, monitorId);
 }
 
+type TargetRow = { chat_ref: number; thread_id: number | null; silent: number };
+
+const toTarget = (r: TargetRow): AlertTarget => ({
+	chatRef: r.chat_ref,
+	threadId: r.thread_id,
+	silent: r.silent === 1,
+});
+
+/** The default chats (with their default topic and silence); never a disabled chat or a revoked bot. */
+export function defaultTargets(engine: Engine): AlertTarget[] {
+	return engine
+		.all<TargetRow>(
+			`SELECT c.id AS chat_ref, c.default_thread_id AS thread_id, c.default_silent AS silent
+			 FROM telegram_chats c JOIN telegram_bots b ON b.id = c.bot_id
+			 WHERE c.is_default = 1 AND c.disabled_at IS NULL AND b.status != 'revoked'
+			 ORDER BY c.id`,
+		)
+		.map(toTarget);
+}
+
 /** Where a monitor's alerts go now: its chosen chats, or the default chats; never a disabled chat or a revoked bot. */
 export function alertTargets(engine: Engine, monitorId: number): AlertTarget[] {
 	const { mode } = monitorAlerts(engine, monitorId);
 	if (mode === 'off') return [];
-	const rows =
-		mode === 'chosen'
-			? engine.all<{ chat_ref: number; thread_id: number | null; silent: number }>(
-					`SELECT a.chat_ref, a.thread_id, a.silent FROM monitor_alert_chats a
-					 JOIN telegram_chats c ON c.id = a.chat_ref JOIN telegram_bots b ON b.id = c.bot_id
-					 WHERE a.monitor_id = ? AND c.disabled_at IS NULL AND b.status != 'revoked'`,
-					[monitorId],
-				)
-			: engine.all<{ chat_ref: number; thread_id: number | null; silent: number }>(
-					`SELECT c.id AS chat_ref, c.default_thread_id AS thread_id, c.default_silent AS silent
-					 FROM telegram_chats c JOIN telegram_bots b ON b.id = c.bot_id
-					 WHERE c.is_default = 1 AND c.disabled_at IS NULL AND b.status != 'revoked'`,
-				);
-	return rows.map((r) => ({ chatRef: r.chat_ref, threadId: r.thread_id, silent: r.silent === 1 }));
+	if (mode === 'default') return defaultTargets(engine);
+	return engine
+		.all<TargetRow>(
+			`SELECT a.chat_ref, a.thread_id, a.silent FROM monitor_alert_chats a
+			 JOIN telegram_chats c ON c.id = a.chat_ref JOIN telegram_bots b ON b.id = c.bot_id
+			 WHERE a.monitor_id = ? AND c.disabled_at IS NULL AND b.status != 'revoked'`,
+			[monitorId],
+		)
+		.map(toTarget);
 }
 
 // --- outbox -----------------------------------------------------------------------------------------
@@ -433,9 +476,11 @@ export function dueMessages(engine: Engine, now: number, limit = 50): Deliverabl
 			`SELECT o.id, o.text, o.thread_id, o.silent, o.attempts, o.chat_ref, c.chat_id, c.type, c.bot_id, b.token
 			 FROM outbox o JOIN telegram_chats c ON c.id = o.chat_ref JOIN telegram_bots b ON b.id = c.bot_id
 			 WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND c.disabled_at IS NULL AND b.status != 'revoked'
+			   AND b.needs_token = 0 AND (b.token NOT LIKE 'enc:%' OR ?)
 			 ORDER BY o.id LIMIT ?`,
-			[now, limit],
+			[now, vault.hasKey ? 1 : 0, limit],
 		)
+		.filter((r) => vault.canReveal(r.token))
 		.map((r) => ({
 			id: r.id,
 			text: r.text,
@@ -446,7 +491,7 @@ export function dueMessages(engine: Engine, now: number, limit = 50): Deliverabl
 			chatId: r.chat_id,
 			chatType: r.type as ChatType,
 			botId: r.bot_id,
-			token: r.token,
+			token: vault.reveal(r.token),
 		}));
 }
 
@@ -454,7 +499,9 @@ export function nextAttemptAt(engine: Engine): number | null {
 	const value = engine.value<number>(
 		`SELECT min(o.next_attempt_at) FROM outbox o JOIN telegram_chats c ON c.id = o.chat_ref
 		 JOIN telegram_bots b ON b.id = c.bot_id
-		 WHERE o.status = 'pending' AND c.disabled_at IS NULL AND b.status != 'revoked'`,
+		 WHERE o.status = 'pending' AND c.disabled_at IS NULL AND b.status != 'revoked'
+		   AND b.needs_token = 0 AND (b.token NOT LIKE 'enc:%' OR ?)`,
+		[vault.hasKey ? 1 : 0],
 	);
 	return typeof value === 'number' ? value : null;
 }

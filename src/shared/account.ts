@@ -1,0 +1,44 @@
+/** The owner account as the UI sees it: whether a passphrase protects the app, and whether it is locked. */
+
+export interface AccountStatus {
+	hasPassphrase: boolean;
+	/** The app is locked: the UI shows only the lock screen. */
+	locked: boolean;
+	/** The secrets can be read (no passphrase, or it was entered since the app started). */
+	secretsAvailable: boolean;
+	/** After too many wrong passphrases, no attempt is accepted before this time. */
+	retryAfter: number | null;
+	failedAttempts: number;
+	idleLockMinutes: number;
+	/** What waits for the first unlock after a restart. */
+	waiting: { alerts: number; monitors: number };
+	/** Secrets that could not be carried over and must be entered again. */
+	needsReentry: { bots: number; monitors: number };
+}
+
+export const IDLE_MINUTES_MIN = 1;
+export const IDLE_MINUTES_MAX = 1440;
+export const PASSPHRASE_MIN = 8;
+
+/** A hint of a passphrase's strength from its length and variety, with a sentence; it never sees the app's data. */
+export function passphraseStrength(passphrase: string): { score: 0 | 1 | 2 | 3 | 4; hint: string } {
+	const length = [...passphrase].length;
+	const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9\s]/, /\s/].filter((r) =>
+		r.test(passphrase),
+	).length;
+	const repeated = /(.)\1{2,}/.test(passphrase) || /^(.+)\1+$/.test(passphrase);
+	const common = /^(password|passw0rd|monitor|qwerty|letmein|123456|111111|iloveyou|admin)/i.test(
+		passphrase,
+	);
+	if (length < 8 || common)
+		return {
+			score: 0,
+			hint: 'Too short or too common: use at least 8 characters; several unrelated words are best.',
+		};
+	const bits = length * Math.log2(Math.min(95, 10 + classes * 17)) - (repeated ? 20 : 0);
+	if (bits < 45) return { score: 1, hint: 'Weak: add length (several unrelated words work well).' };
+	if (bits < 60)
+		return { score: 2, hint: 'Fair: a few more characters make it much harder to guess.' };
+	if (bits < 80) return { score: 3, hint: 'Good.' };
+	return { score: 4, hint: 'Strong.' };
+}

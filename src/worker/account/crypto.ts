@@ -1,0 +1,108 @@
+/**
+ * The cryptography of the owner account, on WebCrypto only (the same code runs in the worker and in Node):
+ * PBKDF2-SHA256 derives a key-encryption key from the passphrase; a random AES-GCM-256 data key encrypts
+ * the secrets and is stored wrapped (AES-GCM) under the derived key, so changing the passphrase re-wraps
+ * one key instead of re-encrypting every secret.
+ */
+
+/** OWASP Password Storage Cheat Sheet (2023 and later): 600,000 iterations for PBKDF2-HMAC-SHA256. */
+export const KDF_ITERATIONS = 600_000;
+export const SEALED_PREFIX = 'enc:v1:';
+
+const subtle = () => globalThis.crypto.subtle;
+
+function random(length: number): Uint8Array<ArrayBuffer> {
+	return globalThis.crypto.getRandomValues(new Uint8Array(length));
+}
+
+function toBase64(bytes: Uint8Array): string {
+	let text = '';
+	for (const byte of bytes) text += String.fromCharCode(byte);
+	return btoa(text);
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+	const binary = atob(text);
+	const bytes = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+	return bytes;
+}
+
+export function newSalt(): Uint8Array<ArrayBuffer> {
+	return random(16);
+}
+
+export async function deriveKey(
+	passphrase: string,
+	salt: Uint8Array<ArrayBuffer>,
+	iterations: number,
+): Promise<CryptoKey> {
+	const material = await subtle().importKey(
+		'raw',
+		new TextEncoder().encode(passphrase.normalize('NFC')),
+		'PBKDF2',
+		false,
+		['deriveKey'],
+	);
+	return subtle().deriveKey(
+		{ name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+		material,
+		{ name: 'AES-GCM', length: 256 },
+		false,
+		['encrypt', 'decrypt'],
+	);
+}
+
+export interface WrappedKey {
+	wrapped: Uint8Array<ArrayBuffer>;
+	iv: Uint8Array<ArrayBuffer>;
+}
+
+/** A fresh data key: the CryptoKey (not extractable) and its raw bytes, to be wrapped once and dropped. */
+export async function newDataKey(): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
+	const raw = random(32);
+	return { key: await importDataKey(raw), raw };
+}
+
+function importDataKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+	return subtle().importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+}
+
+export async function wrap(raw: Uint8Array<ArrayBuffer>, kek: CryptoKey): Promise<WrappedKey> {
+	const iv = random(12);
+	return { wrapped: new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv }, kek, raw)), iv };
+}
+
+/** Throws when the derived key is not the one the data key was wrapped under (a wrong passphrase). */
+export async function unwrap(
+	wrapped: WrappedKey,
+	kek: CryptoKey,
+): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
+	const raw = new Uint8Array(
+		await subtle().decrypt({ name: 'AES-GCM', iv: wrapped.iv }, kek, wrapped.wrapped),
+	);
+	return { key: await importDataKey(raw), raw };
+}
+
+export function isSealed(value: string): boolean {
+	return value.startsWith(SEALED_PREFIX);
+}
+
+export async function seal(key: CryptoKey, plaintext: string): Promise<string> {
+	const iv = random(12);
+	const ciphertext = new Uint8Array(
+		await subtle().encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(plaintext)),
+	);
+	return `${SEALED_PREFIX}${toBase64(iv)}:${toBase64(ciphertext)}`;
+}
+
+export async function open(key: CryptoKey, sealed: string): Promise<string> {
+	const [iv, data] = sealed.slice(SEALED_PREFIX.length).split(':');
+	if (!iv || !data) throw new Error('not a sealed value');
+	const plain = await subtle().decrypt(
+		{ name: 'AES-GCM', iv: fromBase64(iv) },
+		key,
+		fromBase64(data),
+	);
+	return new TextDecoder().decode(plain);
+}

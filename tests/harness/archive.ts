@@ -1,0 +1,103 @@
+/**
+ * Archive in Chromium against real IndexedDB: a database with 45 days of checks and rollups is archived,
+ * then reopened from storage. Returns the archive file and the rows that were due to go, so the test can
+ * open the file with stock sqlite3 and compare.
+ */
+import { LiveDatabase } from '../../src/worker/database';
+import { checkImage } from '../../src/worker/health/integrity';
+import { Maintenance } from '../../src/worker/health/maintenance';
+import { HealthService } from '../../src/worker/health/service';
+import { bundledMigrations } from '../../src/worker/migrations/bundled';
+import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
+import { loadSqlJs } from '../../src/worker/sqljs';
+
+const DAY = 86_400_000;
+
+function base64(bytes: Uint8Array): string {
+	let text = '';
+	for (let i = 0; i < bytes.length; i += 0x8000) {
+		text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	}
+	return btoa(text);
+}
+
+export async function archiveScenario() {
+	const [SQL, files] = await Promise.all([loadSqlJs(), bundledMigrations()]);
+	const store = new IdbImageStore(createDurableStore(`archive-${Date.now()}`, 'database'));
+	const db = await LiveDatabase.open({ SQL, files, store, writerId: 'archive' });
+	const now = Date.now();
+	const e = db.engine;
+	await db.write(() => {
+		for (const id of [1, 2]) {
+			e.run(`INSERT INTO monitors (id, name, url, created_at, updated_at) VALUES (?, ?, ?, 1, 1)`, [
+				id,
+				`Monitor ${id}`,
+				`https://example.com/${id}`,
+			]);
+		}
+		for (let d = 0; d < 45; d++) {
+			for (const monitor of [1, 2]) {
+				const at = now - d * DAY - monitor * 1000;
+				// Durations with few significant digits: sqlite3 prints REALs with 15 of them.
+				e.run(
+					`INSERT INTO checks (monitor_id, due_at, started_at, duration_ms, outcome, http_status, message, mode)
+					 VALUES (?, ?, ?, ?, ?, ?, ?, 'full')`,
+					[
+						monitor,
+						at - 5,
+						at,
+						100 + d / 8,
+						d % 5 ? 'up' : 'down',
+						d % 5 ? 200 : null,
+						`Check ${d} “ok”`,
+					],
+				);
+				for (const [resolution, size] of [
+					['minute', 60_000],
+					['hour', 3_600_000],
+					['day', DAY],
+				] as const) {
+					e.run(
+						`INSERT INTO rollups (monitor_id, resolution, bucket_start, checks, up, degraded, down, min_ms, max_ms, sum_ms)
+						 VALUES (?, ?, ?, 1, 1, 0, 0, ?, ?, ?)`,
+						[monitor, resolution, Math.floor(at / size) * size, 0.5 + d, 1.25 + d, 0.5 + d],
+					);
+				}
+			}
+		}
+	});
+	const removedChecks = e.all('SELECT * FROM checks WHERE started_at < ? ORDER BY id', [
+		now - 30 * DAY,
+	]);
+	const removedRollups = e.all(
+		`SELECT * FROM rollups WHERE resolution = 'minute' AND bucket_start < ?
+		 ORDER BY monitor_id, resolution, bucket_start`,
+		[now - 7 * DAY],
+	);
+	const keptChecks = e.all('SELECT * FROM checks WHERE started_at >= ? ORDER BY id', [
+		now - 30 * DAY,
+	]);
+
+	const health = new HealthService(db, {
+		now: () => now,
+		wasmBytes: () => null,
+		storage: () => Promise.resolve(null),
+		checkIntegrity: (image) => Promise.resolve(checkImage(SQL, image)),
+		sql: () => Promise.resolve(SQL),
+	});
+	const result = await new Maintenance(db, health).archive();
+
+	const reopened = await LiveDatabase.open({ SQL, files, store, writerId: 'reopened' });
+	return {
+		counts: { checks: result.checks, rollups: result.rollups },
+		filename: result.file?.filename ?? null,
+		file: result.file ? base64(result.file.bytes) : null,
+		removedChecks,
+		removedRollups,
+		keptChecks,
+		storedChecks: reopened.engine.all('SELECT * FROM checks ORDER BY id'),
+		storedMinuteRollups: Number(
+			reopened.engine.value("SELECT count(*) FROM rollups WHERE resolution = 'minute'"),
+		),
+	};
+}
