@@ -91,12 +91,18 @@ export class LiveDatabase {
 		engine.setTimer(health.statement);
 	}
 
-	static async open(options: OpenOptions): Promise<LiveDatabase> {
-		const { SQL, store, files } = options;
-		// Claim before loading: a previous owner's last save then lands before the claim (and is loaded here)
-		// or is refused after it. Nothing is ever saved over a generation this owner has not seen.
-		await store.claim(options.writerId);
-		const stored = await store.load();
+	/** `SQL` may still be loading: sql.js compiles its wasm while the stored image is read. */
+	static async open(
+		given: Omit<OpenOptions, 'SQL'> & { SQL: SqlJsStatic | Promise<SqlJsStatic> },
+	): Promise<LiveDatabase> {
+		const { store, files } = given;
+		const [SQL, stored] = await Promise.all([
+			given.SQL,
+			// Claim before loading: a previous owner's last save then lands before the claim (and is loaded
+			// here) or is refused after it. Nothing is ever saved over a generation this owner has not seen.
+			store.claim(given.writerId).then(() => store.load()),
+		]);
+		const options: OpenOptions = { ...given, SQL };
 		let engine = openEngine(SQL, stored?.image);
 		let readOnly: AppError | null = null;
 		let migrated = false;
@@ -170,7 +176,7 @@ export class LiveDatabase {
 		}
 		const tables = new Set<string>();
 		const stop = this.#engine.onChange((table) => tables.add(table));
-		const before = this.#totalChanges();
+		const before = this.#engine.totalChanges();
 		let outcome: { replayed: boolean; result: T };
 		try {
 			outcome = this.#engine.transaction(() => {
@@ -203,7 +209,7 @@ export class LiveDatabase {
 			await this.#persister.flushed();
 			return outcome.result;
 		}
-		if (this.#totalChanges() !== before) {
+		if (this.#engine.totalChanges() !== before) {
 			await this.#persister.persist();
 			this.health.wrote();
 			tables.delete('_requests');
@@ -458,10 +464,6 @@ export class LiveDatabase {
 		this.#options.onProgress?.(
 			task === 'import' ? { task, step, fraction, stage: 'save' } : { task, step, fraction },
 		);
-	}
-
-	#totalChanges(): number {
-		return Number(this.#engine.value('SELECT total_changes()'));
 	}
 }
 

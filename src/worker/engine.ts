@@ -1,7 +1,9 @@
 /**
- * The only wrapper around a sql.js Database. It owns statement and transaction lifetimes:
- * statements are freed in `finally` (sql.js keeps them in the wasm heap until freed), parameters are
- * always bound and type-checked, and nested transactions become SAVEPOINTs.
+ * The only wrapper around a sql.js Database. It owns statement and transaction lifetimes: parameters
+ * are always bound and type-checked, nested transactions become SAVEPOINTs, and every statement is
+ * either freed in `finally` or reset and kept in a small cache for the next call with the same SQL
+ * (preparing a statement costs more than running a one-row INSERT; sql.js keeps statements in the wasm
+ * heap until freed, so the cache is bounded).
  *
  * Shared by the worker and the Node command line: nothing here touches a browser API.
  */
@@ -26,6 +28,15 @@ export type StatementTimer = (sql: string, ms: number) => void;
 /** Distinct SQL texts whose normal form is remembered; past it the cache starts again. */
 const NORMALIZED_CACHE_SIZE = 1000;
 
+/** How many prepared statements an engine keeps for reuse (least recently used go first). */
+export const STATEMENT_CACHE_SIZE = 64;
+
+/**
+ * PRAGMAs are not kept: SQLite computes many of their answers while preparing and marks such statements
+ * run-once, so a kept one would only be prepared again (and take a slot from a statement worth keeping).
+ */
+const UNCACHEABLE = /^\s*PRAGMA\b/i;
+
 export class Engine {
 	readonly db: Database;
 	#depth = 0;
@@ -35,6 +46,8 @@ export class Engine {
 	#timer: StatementTimer | null = null;
 	#untimed = 0;
 	readonly #normalized = new Map<string, string>();
+	/** Reset statements ready for reuse, by SQL text; a Map keeps insertion order, oldest first. */
+	readonly #cache = new Map<string, Statement>();
 
 	constructor(db: Database) {
 		this.db = db;
@@ -77,39 +90,20 @@ export class Engine {
 	}
 
 	all<T = Row>(sql: string, params?: Params): T[] {
-		const start = this.#start();
-		const stmt = this.#prepare(sql, params);
-		try {
+		return this.#with(sql, params, (stmt) => {
 			const rows: T[] = [];
 			while (stmt.step()) rows.push(stmt.getAsObject() as T);
 			return rows;
-		} finally {
-			this.#stop(start, sql, stmt);
-			stmt.free();
-		}
+		});
 	}
 
 	get<T = Row>(sql: string, params?: Params): T | undefined {
-		const start = this.#start();
-		const stmt = this.#prepare(sql, params);
-		try {
-			return stmt.step() ? (stmt.getAsObject() as T) : undefined;
-		} finally {
-			this.#stop(start, sql, stmt);
-			stmt.free();
-		}
+		return this.#with(sql, params, (stmt) => (stmt.step() ? (stmt.getAsObject() as T) : undefined));
 	}
 
 	/** The first column of the first row, for `SELECT count(*)` and PRAGMA reads. */
 	value<T extends SqlValue = SqlValue>(sql: string, params?: Params): T | undefined {
-		const start = this.#start();
-		const stmt = this.#prepare(sql, params);
-		try {
-			return stmt.step() ? (stmt.get()[0] as T) : undefined;
-		} finally {
-			this.#stop(start, sql, stmt);
-			stmt.free();
-		}
+		return this.#with(sql, params, (stmt) => (stmt.step() ? (stmt.get()[0] as T) : undefined));
 	}
 
 	/**
@@ -117,22 +111,11 @@ export class Engine {
 	 * where one prepared statement beats both N separate prepares and a scan of the whole table.
 	 */
 	allFor<T = Row>(sql: string, paramSets: readonly Params[]): T[][] {
-		this.#statementCount += paramSets.length;
-		const stmt = this.db.prepare(sql);
-		try {
-			return paramSets.map((params) => {
-				const start = this.#start();
-				checkParams(params);
-				stmt.bind(params as never);
-				const rows: T[] = [];
-				while (stmt.step()) rows.push(stmt.getAsObject() as T);
-				stmt.reset();
-				this.#stop(start, sql, stmt);
-				return rows;
-			});
-		} finally {
-			stmt.free();
-		}
+		return this.#each(sql, paramSets, (stmt) => {
+			const rows: T[] = [];
+			while (stmt.step()) rows.push(stmt.getAsObject() as T);
+			return rows;
+		});
 	}
 
 	/**
@@ -140,38 +123,28 @@ export class Engine {
 	 * database). Returns the rows changed in all.
 	 */
 	runMany(sql: string, paramSets: readonly Params[]): number {
-		this.#statementCount += paramSets.length;
-		const stmt = this.db.prepare(sql);
 		let changes = 0;
-		try {
-			for (const params of paramSets) {
-				const start = this.#start();
-				checkParams(params);
-				stmt.bind(params as never);
-				stmt.step();
-				stmt.reset();
-				changes += this.db.getRowsModified();
-				this.#stop(start, sql, stmt);
-			}
-			return changes;
-		} finally {
-			stmt.free();
-		}
+		this.#each(sql, paramSets, (stmt) => {
+			stmt.step();
+			changes += this.db.getRowsModified();
+		});
+		return changes;
 	}
 
 	run(sql: string, params?: Params): RunResult {
-		const start = this.#start();
-		const stmt = this.#prepare(sql, params);
-		try {
-			stmt.step();
-		} finally {
-			this.#stop(start, sql, stmt);
-			stmt.free();
-		}
+		this.#with(sql, params, (stmt) => stmt.step());
 		return {
 			changes: this.db.getRowsModified(),
 			lastInsertRowid: Number(this.untimed(() => this.value<number>('SELECT last_insert_rowid()'))),
 		};
+	}
+
+	/**
+	 * How many rows INSERT, UPDATE and DELETE statements changed since the database was opened
+	 * (SQLite's `total_changes()`): a write that leaves it unchanged changed no row. Bookkeeping, untimed.
+	 */
+	totalChanges(): number {
+		return Number(this.untimed(() => this.value<number>('SELECT total_changes()')));
 	}
 
 	/** Runs a script of several statements with no parameters (migrations, PRAGMA batches). */
@@ -208,25 +181,97 @@ export class Engine {
 	}
 
 	#outer<T>(fn: () => T): T {
-		this.db.exec('BEGIN IMMEDIATE');
+		this.untimed(() => this.#control('BEGIN IMMEDIATE'));
 		this.#depth = 1;
 		try {
 			const result = fn();
 			assertSync(result);
 			// Committing is where a large transaction's pages are written out: it counts as a statement.
-			const start = this.#start();
-			this.db.exec('COMMIT');
-			this.#stop(start, 'COMMIT', null);
+			this.#control('COMMIT');
 			return result;
 		} catch (error) {
 			try {
-				this.db.exec('ROLLBACK');
+				this.untimed(() => this.#control('ROLLBACK'));
 			} catch {
 				// Some errors (SQLITE_FULL, IOERR) end the transaction themselves; the first error is the one to report.
 			}
 			throw error;
 		} finally {
 			this.#depth = 0;
+		}
+	}
+
+	/** Transaction control, through the statement cache (no `exec` string copy and parse each time). */
+	#control(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): void {
+		this.#with(sql, undefined, (stmt) => stmt.step());
+	}
+
+	/** Runs `use` once per parameter set on one statement, timing each run as a statement of its own. */
+	#each<R>(sql: string, paramSets: readonly Params[], use: (stmt: Statement) => R): R[] {
+		for (const params of paramSets) checkParams(params);
+		this.#statementCount += paramSets.length;
+		const stmt = this.#acquire(sql);
+		try {
+			const results = paramSets.map((params) => {
+				const start = this.#start();
+				stmt.bind(params as never);
+				const result = use(stmt);
+				stmt.reset();
+				this.#stop(start, sql, stmt);
+				return result;
+			});
+			this.#release(sql, stmt);
+			return results;
+		} catch (error) {
+			stmt.free();
+			throw error;
+		}
+	}
+
+	/**
+	 * Runs `use` with a statement for `sql`, bound to `params`, timed: a cached statement when there is
+	 * one, else a freshly prepared one. Afterwards it is reset (bindings cleared, so no bound text stays in
+	 * the wasm heap) and cached, unless `use` threw (it is freed: an error never leaves a statement in an
+	 * unknown state for the next caller). A statement in use is out of the cache, so a nested call with
+	 * the same SQL (from a change listener, say) prepares its own.
+	 */
+	#with<R>(sql: string, params: Params | undefined, use: (stmt: Statement) => R): R {
+		this.#statementCount++;
+		if (params !== undefined) checkParams(params);
+		const start = this.#start();
+		const stmt = this.#acquire(sql);
+		let result: R;
+		try {
+			if (params !== undefined) stmt.bind(params as never);
+			result = use(stmt);
+		} catch (error) {
+			this.#stop(start, sql, stmt);
+			stmt.free();
+			throw error;
+		}
+		this.#stop(start, sql, stmt);
+		this.#release(sql, stmt);
+		return result;
+	}
+
+	#acquire(sql: string): Statement {
+		const cached = this.#cache.get(sql);
+		if (!cached) return this.db.prepare(sql);
+		this.#cache.delete(sql);
+		return cached;
+	}
+
+	#release(sql: string, stmt: Statement): void {
+		if (UNCACHEABLE.test(sql) || this.#cache.has(sql)) {
+			stmt.free();
+			return;
+		}
+		stmt.reset();
+		this.#cache.set(sql, stmt);
+		if (this.#cache.size > STATEMENT_CACHE_SIZE) {
+			const [oldestSql, oldest] = this.#cache.entries().next().value!;
+			this.#cache.delete(oldestSql);
+			oldest.free();
 		}
 	}
 
@@ -249,21 +294,6 @@ export class Engine {
 			this.#normalized.set(sql, key);
 		}
 		return key;
-	}
-
-	#prepare(sql: string, params?: Params) {
-		this.#statementCount++;
-		const stmt = this.db.prepare(sql);
-		if (params !== undefined) {
-			try {
-				checkParams(params);
-				stmt.bind(params as never);
-			} catch (error) {
-				stmt.free();
-				throw error;
-			}
-		}
-		return stmt;
 	}
 }
 

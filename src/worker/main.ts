@@ -38,7 +38,9 @@ const tab = new Tab({
 	lock: webLock(LOCK_NAME),
 	toPage: (message) => scope.postMessage(message, transferables(message)),
 	async openOwner(hooks) {
-		const [SQL, files] = await Promise.all([loadSqlJs(), bundledMigrations()]);
+		// sql.js compiles while the migrations are hashed and the database is read from storage.
+		const SQL = loadSqlJs();
+		const files = await bundledMigrations();
 		const db = await LiveDatabase.open({
 			SQL,
 			files,

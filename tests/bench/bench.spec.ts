@@ -4,15 +4,26 @@
  * baseline and the official SQLite WASM on OPFS (opfs-sahpool), at about 1, 10 and 50 MB.
  *
  * Environment: BENCH_REPS (default 3), BENCH_SIZES (default "1,10,50", in MB), BENCH_CONFIGS (default
- * all three), BENCH_WRITES (single writes per run, default 100), BENCH_PORT (default: any free port).
+ * all three), BENCH_WRITES (single writes per run, default 100), BENCH_PORT (default: any free port),
+ * BENCH_DEBUG (timings inside the workers), BENCH_PROFILE=<config> (CPU profiles of that configuration's
+ * worker and of the page during the concurrent writes, written to a temporary directory).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { test, type Page } from '@playwright/test';
 import { launchProfile } from './chromium';
 import { startHarness } from './harness';
 import type { Bench } from './pages/bench';
-import { cpuByProcessType, peakRss, rendererPids, resetPeaks, WorkerProbe } from './probes';
+import {
+	cpuByProcessType,
+	peakRss,
+	rendererPids,
+	resetPeaks,
+	topSelfTime,
+	WorkerProbe,
+	type CpuProfile,
+} from './probes';
 import {
 	CONFIGS,
 	machine,
@@ -180,7 +191,25 @@ async function runOnce(
 			'save ms avg',
 			(before.saveMs! / before.saves!).toFixed(2),
 		);
+	const profiling = process.env.BENCH_PROFILE === config && (await probe.startProfile(config));
+	const pageSession = profiling ? await page.context().newCDPSession(page) : null;
+	if (pageSession) {
+		await pageSession.send('Profiler.enable');
+		await pageSession.send('Profiler.start');
+	}
 	const concurrentMs = await bench(page, 'concurrent', concurrentCount);
+	if (profiling && pageSession) {
+		const worker = await probe.stopProfile(config);
+		const { profile } = await pageSession.send('Profiler.stop');
+		await pageSession.detach();
+		const dir = mkdtempSync(resolve(tmpdir(), 'bench-profile-'));
+		writeFileSync(resolve(dir, 'worker.cpuprofile'), JSON.stringify(worker));
+		writeFileSync(resolve(dir, 'page.cpuprofile'), JSON.stringify(profile));
+		console.log(
+			`    profiles in ${dir}\n    worker:\n      ${topSelfTime(worker!).join('\n      ')}`,
+		);
+		console.log(`    page:\n      ${topSelfTime(profile as CpuProfile).join('\n      ')}`);
+	}
 	const after = await bench(page, 'memory');
 	if (process.env.BENCH_DEBUG && after.saves !== undefined)
 		console.log(

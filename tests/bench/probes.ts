@@ -57,15 +57,69 @@ export class WorkerProbe {
 		return result;
 	}
 
-	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
-	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
-		const target = [...this.#workers.values()].find(
+	#target(nameOrUrl: string) {
+		return [...this.#workers.values()].find(
 			(w) => w.title === nameOrUrl || w.url.includes(nameOrUrl),
 		);
+	}
+
+	/** Starts the V8 CPU profiler in a worker (BENCH_PROFILE diagnostics); false if there is none. */
+	async startProfile(nameOrUrl: string): Promise<boolean> {
+		const target = this.#target(nameOrUrl);
+		if (!target) return false;
+		await this.#send(target.sessionId, 'Profiler.enable');
+		await this.#send(target.sessionId, 'Profiler.setSamplingInterval', { interval: 100 });
+		await this.#send(target.sessionId, 'Profiler.start');
+		return true;
+	}
+
+	/** Stops the profiler started by `startProfile` and returns the profile (.cpuprofile JSON). */
+	async stopProfile(nameOrUrl: string): Promise<CpuProfile | null> {
+		const target = this.#target(nameOrUrl);
+		if (!target) return null;
+		const result = (await this.#send(target.sessionId, 'Profiler.stop')) as { profile: CpuProfile };
+		return result.profile;
+	}
+
+	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
+	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
+		const target = this.#target(nameOrUrl);
 		if (!target) return null;
 		await this.#send(target.sessionId, 'HeapProfiler.collectGarbage');
 		return (await this.#send(target.sessionId, 'Runtime.getHeapUsage')) as HeapUsage;
 	}
+}
+
+export interface CpuProfile {
+	nodes: {
+		id: number;
+		callFrame: { functionName: string; url: string; lineNumber: number };
+		children?: number[];
+	}[];
+	samples: number[];
+	timeDeltas: number[];
+	startTime: number;
+	endTime: number;
+}
+
+/** The functions with the most self time in `profile`, as "ms  name (file:line)" lines. */
+export function topSelfTime(profile: CpuProfile, count = 25): string[] {
+	const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+	const self = new Map<string, number>();
+	profile.samples.forEach((id, i) => {
+		const frame = byId.get(id)!.callFrame;
+		const file = frame.url.split('/').pop() ?? '';
+		const key = `${frame.functionName || '(anonymous)'} (${file}:${frame.lineNumber + 1})`;
+		self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+	});
+	const total = [...self.values()].reduce((a, b) => a + b, 0);
+	return [
+		`total ${total.toFixed(1)} ms`,
+		...[...self.entries()]
+			.sort((a, b) => b[1] - a[1])
+			.slice(0, count)
+			.map(([key, ms]) => `${ms.toFixed(1).padStart(8)} ms  ${key}`),
+	];
 }
 
 interface Proc {

@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { STATEMENT_CACHE_SIZE, type Engine } from '../../src/worker/engine';
 import { newEngine } from './helpers';
+
+/** Counts the engine's live sql.js statements: prepared and not yet freed. */
+function countStatements(engine: Engine): () => number {
+	const db = engine.db;
+	const prepare = db.prepare.bind(db);
+	let live = 0;
+	db.prepare = (...args: Parameters<typeof prepare>) => {
+		const stmt = prepare(...args);
+		live++;
+		const free = stmt.free.bind(stmt);
+		stmt.free = () => {
+			live--;
+			return free();
+		};
+		return stmt;
+	};
+	return () => live;
+}
 
 async function withTable() {
 	const engine = await newEngine();
@@ -71,16 +90,58 @@ describe('engine', () => {
 		expect(engine.value('SELECT count(*) FROM t')).toBe(1);
 	});
 
-	it('frees statements even when binding fails, so the wasm heap does not leak', async () => {
+	it('frees or keeps every statement, even when binding or stepping fails: the wasm heap does not leak', async () => {
 		const engine = await withTable();
+		const live = countStatements(engine);
 		for (let i = 0; i < 2000; i++) {
 			expect(() => engine.get('SELECT * FROM t WHERE id = ?', [undefined as never])).toThrow();
 			engine.get('SELECT * FROM t WHERE id = ?', [i]);
+			expect(() => engine.run('INSERT INTO t (v) VALUES (?)', [null])).toThrow(/NOT NULL/);
+			engine.run('INSERT INTO t (v) VALUES (?)', [`row ${i}`]);
 		}
-		// sql.js tracks live statements in db.statements; freed ones are removed.
-		expect(
-			Object.keys((engine.db as unknown as { statements: object }).statements ?? {}),
-		).toHaveLength(0);
+		// One kept statement per distinct SQL text (plus last_insert_rowid), however many calls.
+		expect(live()).toBeLessThanOrEqual(3);
+		expect(engine.value('SELECT count(*) FROM t')).toBe(2000);
+	});
+
+	it('keeps at most STATEMENT_CACHE_SIZE statements, however many different queries run', async () => {
+		const engine = await withTable();
+		const live = countStatements(engine);
+		for (let i = 0; i < 3 * STATEMENT_CACHE_SIZE; i++) {
+			expect(engine.value(`SELECT ${i} + count(*) FROM t`)).toBe(i);
+		}
+		expect(live()).toBe(STATEMENT_CACHE_SIZE);
+	});
+
+	it('answers PRAGMAs afresh after a setting changed', async () => {
+		const engine = await withTable();
+		expect(engine.value('PRAGMA foreign_keys')).toBe(1);
+		engine.exec('PRAGMA foreign_keys = OFF');
+		expect(engine.value('PRAGMA foreign_keys')).toBe(0);
+		engine.exec('PRAGMA user_version = 7');
+		expect(engine.value('PRAGMA user_version')).toBe(7);
+		// cache_size's answer is computed while the statement is prepared, not while it runs.
+		const cacheSize = engine.value('PRAGMA cache_size');
+		engine.exec('PRAGMA cache_size = -1234');
+		expect(engine.value('PRAGMA cache_size')).toBe(-1234);
+		expect(cacheSize).not.toBe(-1234);
+	});
+
+	it('reuses a statement across schema changes and nested calls with the same SQL', async () => {
+		const engine = await withTable();
+		engine.run("INSERT INTO t (v) VALUES ('a')");
+		expect(engine.all('SELECT * FROM t')).toEqual([{ id: 1, v: 'a' }]);
+		engine.exec('ALTER TABLE t ADD COLUMN w TEXT');
+		expect(engine.all('SELECT * FROM t')).toEqual([{ id: 1, v: 'a', w: null }]);
+		// A change listener that runs the same query while the outer statement is in use gets its own.
+		const counts: unknown[] = [];
+		const stop = engine.onChange(() => counts.push(engine.value('SELECT count(*) FROM t')));
+		engine.run("INSERT INTO t (v) VALUES ('b')");
+		stop();
+		expect(counts).toEqual([2]);
+		expect(engine.value('SELECT count(*) FROM t')).toBe(2);
+		engine.exec('DROP TABLE t');
+		expect(() => engine.all('SELECT * FROM t')).toThrow(/no such table/);
 	});
 
 	it('reports the table of every changed row to its listeners', async () => {

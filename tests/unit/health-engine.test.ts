@@ -36,7 +36,7 @@ describe('statement timing', () => {
 	it('does not count its own last_insert_rowid lookup, and times a transaction’s COMMIT', async () => {
 		const { engine, seen } = await timedEngine();
 		engine.transaction(() => engine.run('INSERT INTO t (name) VALUES (?)', ['x']));
-		expect(seen.map((s) => s.sql)).toEqual(['INSERT INTO t(name)VALUES(?);', 'COMMIT']);
+		expect(seen.map((s) => s.sql)).toEqual(['INSERT INTO t(name)VALUES(?);', 'COMMIT;']);
 	});
 
 	it('normalises scripts run through exec() in JavaScript', async () => {

@@ -129,6 +129,8 @@ export function snapshotStoreFor(use: DurableUseStore): DurableUseStore {
 export class IdbImageStore implements ImageStore {
 	readonly #use: DurableUseStore;
 	readonly #snapshots: DurableUseStore | null;
+	/** The snapshot read that claim() started for the load() that follows it. */
+	#prefetched: Promise<Snapshot | null> | null = null;
 
 	/** `snapshots` null: no snapshot (every cold open reads every chunk). */
 	constructor(use: DurableUseStore, snapshots: DurableUseStore | null = snapshotStoreFor(use)) {
@@ -137,6 +139,10 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	claim(writerId: string): Promise<void> {
+		// The snapshot lives in a database of its own and is checked against the manifest that load()
+		// reads after the claim, so reading it can start now: the largest read of a cold open then
+		// overlaps the claim's flush to disk.
+		this.#prefetched ??= this.#readSnapshot();
 		const lease: Lease = { writerId, claimedAt: Date.now() };
 		return this.#use(
 			'readwrite',
@@ -152,8 +158,13 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	async load(): Promise<StoredImage | null> {
+		const prefetched = this.#prefetched;
+		this.#prefetched = null;
 		// Opening the main database's connection overlaps the snapshot read.
-		const [snapshot] = await Promise.all([this.#readSnapshot(), this.#use('readonly', () => null)]);
+		const [snapshot] = await Promise.all([
+			prefetched ?? this.#readSnapshot(),
+			this.#use('readonly', () => null),
+		]);
 		const read = await this.#readChunks((manifest) => chunksNewerThan(manifest, snapshot));
 		if (!read) return null;
 		const { manifest, chunks, wanted } = read;

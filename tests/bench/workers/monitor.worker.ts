@@ -22,7 +22,7 @@ import {
 } from '../../../src/worker/persistence/idb-store';
 import { imageSourceFor } from '../../../src/worker/persistence/image-source';
 import { loadSqlJs } from '../../../src/worker/sqljs';
-import { INSERT_SQL, rowParams, SCHEMA } from './schema';
+import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve, wasmBytes, watchWasmMemory } from './serve';
 
 watchWasmMemory();
@@ -33,6 +33,8 @@ let live: LiveDatabase | undefined;
 /** Saves and the time spent in them, to tell group commit at work from writes that each save alone. */
 let saves = 0;
 let saveMs = 0;
+/** Each save since the last `memory` call: [start ms, duration ms, chunks written] (BENCH_DEBUG). */
+const saveLog: [number, number, number][] = [];
 
 let loadMs = 0;
 let loadedFrom = '';
@@ -56,6 +58,7 @@ const timed: ImageStore = {
 		await store.commit(plan, expected, durability);
 		saves++;
 		saveMs += performance.now() - start;
+		saveLog.push([start, performance.now() - start, plan.writes.length]);
 	},
 };
 
@@ -99,8 +102,12 @@ serve({
 	async open({ chunkSize }) {
 		let source = 'none';
 		const start = performance.now();
-		const SQL = await loadSqlJs();
-		const sqlMs = performance.now() - start;
+		let sqlMs = 0;
+		// As the app's worker does: sql.js compiles while the database is read from storage.
+		const SQL = loadSqlJs().then((loaded) => {
+			sqlMs = performance.now() - start;
+			return loaded;
+		});
 		live = await LiveDatabase.open({
 			imageSource: (sqlDb) => {
 				const chosen = imageSourceFor(sqlDb);
@@ -117,7 +124,7 @@ serve({
 		const totalMs = performance.now() - start;
 		return {
 			rows,
-			fileBytes: live.status().sizeBytes,
+			fileBytes: fileBytes(live.engine),
 			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms`,
 		};
 	},
@@ -183,9 +190,20 @@ serve({
 		const med = (i: 0 | 1) =>
 			timings.map((t) => t[i]).sort((a, b) => a - b)[timings.length >> 1] ?? 0;
 		const sum = (i: 0 | 1) => timings.reduce((a, t) => a + t[i], 0);
-		const detail = { bodyP50: med(0), persistP50: med(1), bodySum: sum(0), n: timings.length };
+		const detail = {
+			bodyP50: med(0),
+			persistP50: med(1),
+			bodySum: sum(0),
+			n: timings.length,
+			// The first saves as "start+duration ms/chunks", to see how a burst is grouped.
+			saves: saveLog
+				.slice(0, 6)
+				.map(([at, ms, chunks]) => `${(at - saveLog[0]![0]).toFixed(0)}+${ms.toFixed(1)}/${chunks}`)
+				.join(' '),
+		};
+		saveLog.length = 0;
 		timings.length = 0;
-		return { wasmBytes: wasmBytes(), fileBytes: db().status().sizeBytes, saves, saveMs, detail };
+		return { wasmBytes: wasmBytes(), fileBytes: fileBytes(db().engine), saves, saveMs, detail };
 	},
 	async clear() {
 		await clear();

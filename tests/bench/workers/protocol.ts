@@ -22,7 +22,7 @@ export interface BenchOps {
 			fileBytes: number;
 			saves?: number;
 			saveMs?: number;
-			detail?: Record<string, number>;
+			detail?: Record<string, number | string>;
 		};
 	};
 	/** Removes everything this configuration stored. */

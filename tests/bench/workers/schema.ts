@@ -12,6 +12,14 @@ export const SCHEMA = `CREATE TABLE check_results (
 );
 CREATE INDEX check_results_monitor_time ON check_results (monitor_id, checked_at);`;
 
+/**
+ * The file's size from SQLite itself. Not `LiveDatabase.status()`: that also reads the app's own tables
+ * (settings), which the benchmark's database does not have.
+ */
+export function fileBytes(engine: { value(sql: string): unknown }): number {
+	return Number(engine.value('PRAGMA page_count')) * Number(engine.value('PRAGMA page_size'));
+}
+
 export const INSERT_SQL =
 	'INSERT INTO check_results (monitor_id, checked_at, status, latency_ms, body) VALUES (?, ?, ?, ?, ?)';
 

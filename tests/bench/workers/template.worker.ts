@@ -6,7 +6,7 @@ import { LiveDatabase } from '../../../src/worker/database';
 import { parseMigrations } from '../../../src/worker/migrations/files';
 import { MemoryImageStore } from '../../../src/worker/persistence/memory-store';
 import { loadSqlJs } from '../../../src/worker/sqljs';
-import { INSERT_SQL, rowParams, SCHEMA } from './schema';
+import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve } from './serve';
 
 serve({
@@ -19,7 +19,7 @@ serve({
 		});
 		const e = db.engine;
 		let n = 0;
-		while (db.status().sizeBytes < targetBytes) {
+		while (fileBytes(e) < targetBytes) {
 			e.transaction(() => {
 				for (let i = 0; i < 5000; i++, n++) e.run(INSERT_SQL, rowParams(n));
 			});
