@@ -57,11 +57,21 @@ export class WorkerProbe {
 		return result;
 	}
 
-	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
-	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
-		const target = [...this.#workers.values()].find(
+	#find(nameOrUrl: string) {
+		return [...this.#workers.values()].find(
 			(w) => w.title === nameOrUrl || w.url.includes(nameOrUrl),
 		);
+	}
+
+	/** Sends a DevTools command to the worker; null when there is no such worker. */
+	async command(nameOrUrl: string, method: string, params: object = {}): Promise<unknown> {
+		const target = this.#find(nameOrUrl);
+		return target ? this.#send(target.sessionId, method, params) : null;
+	}
+
+	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
+	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
+		const target = this.#find(nameOrUrl);
 		if (!target) return null;
 		await this.#send(target.sessionId, 'HeapProfiler.collectGarbage');
 		return (await this.#send(target.sessionId, 'Runtime.getHeapUsage')) as HeapUsage;
