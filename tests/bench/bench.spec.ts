@@ -7,6 +7,7 @@
  * all three), BENCH_WRITES (single writes per run, default 100), BENCH_PORT (default: any free port),
  * BENCH_DEBUG (timings inside the workers), BENCH_PROFILE=<config> (CPU profiles of that configuration's
  * worker and of the page during the concurrent writes, written to a temporary directory).
+ * BENCH_ONLY / BENCH_SKIP select scenarios (scenarios.ts); the sustained one is sustained.spec.ts.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,7 @@ import {
 	type Config,
 	type Sample,
 } from './report';
+import { mergeResults, RESULTS, selected, writeSection } from './scenarios';
 
 const MB = 1024 * 1024;
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -48,7 +50,6 @@ const TXN_ROWS = 10_000;
 const WRITE_BUDGET_MS = 8_000;
 /** The baseline saves the whole file per write; 1,000 of them at 50 MB would take minutes. */
 const CONCURRENT_BUDGET_MS = 10_000;
-const RESULTS = resolve(import.meta.dirname, 'results');
 
 /** Calls `window.bench[method](...args)` in the page. */
 function bench<M extends keyof Bench>(
@@ -84,7 +85,7 @@ async function settle(userDataDir: string): Promise<void> {
 }
 
 test('persistence benchmark', async () => {
-	test.skip(process.env.BENCH_LAYOUT === '1', 'layout study only');
+	test.skip(!selected('persistence'), 'not selected (BENCH_ONLY / BENCH_SKIP / BENCH_LAYOUT)');
 	const harness = await startHarness();
 	const profile = await launchProfile();
 	const samples: Sample[] = [];
@@ -123,10 +124,7 @@ test('persistence benchmark', async () => {
 		const date = new Date().toISOString();
 		const machineText = machine(chromiumVersion);
 		mkdirSync(RESULTS, { recursive: true });
-		writeFileSync(
-			resolve(RESULTS, 'latest.json'),
-			JSON.stringify({ date, machine: machineText, runs: runsOf(summaries) }, null, '\t') + '\n',
-		);
+		mergeResults({ date, machine: machineText, runs: runsOf(summaries) });
 		writeFileSync(
 			resolve(RESULTS, 'latest-detail.json'),
 			JSON.stringify({ date, machine: machineText, reps: REPS, summaries, samples }, null, '\t') +
@@ -144,7 +142,7 @@ test('persistence benchmark', async () => {
 			ratios(summaries),
 			'',
 		].join('\n');
-		writeFileSync(resolve(RESULTS, 'latest.md'), text);
+		writeSection('persistence', text);
 		console.log('\n' + text);
 	} finally {
 		await profile.close();
@@ -254,7 +252,7 @@ async function runOnce(
  * (BENCH_LAYOUT=1 npm run bench). Raw IndexedDB; interleaved; medians over BENCH_REPS.
  */
 test('layout study', async () => {
-	test.skip(process.env.BENCH_LAYOUT !== '1', 'run with BENCH_LAYOUT=1');
+	test.skip(!selected('layout'), 'run with BENCH_LAYOUT=1 or BENCH_ONLY=layout');
 	const harness = await startHarness();
 	const profile = await launchProfile();
 	try {

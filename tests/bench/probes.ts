@@ -81,6 +81,12 @@ export class WorkerProbe {
 		return result.profile;
 	}
 
+	/** Sends a DevTools command to the worker; null when there is no such worker. */
+	async command(nameOrUrl: string, method: string, params: object = {}): Promise<unknown> {
+		const target = this.#target(nameOrUrl);
+		return target ? this.#send(target.sessionId, method, params) : null;
+	}
+
 	/** JS heap and ArrayBuffer backing stores (the wasm memory is not among them), after a GC. */
 	async heap(nameOrUrl: string): Promise<HeapUsage | null> {
 		const target = this.#target(nameOrUrl);
