@@ -109,8 +109,12 @@ export interface DbApi {
 	'health.setThresholds': Call<Thresholds, Thresholds>;
 	'database.status': Call<void, DatabaseStatus>;
 	'database.saveStatus': Call<void, SaveStatus>;
-	/** Resolves once every change committed so far is durable (used before reloading into an update). */
-	'database.flush': Call<void, SaveStatus>;
+	/**
+	 * Resolves once every change committed so far is durable (used before reloading into an update).
+	 * `holdChecksMs`: and no scheduled check starts for that long (at most a minute), so no request
+	 * reaches the old service worker while the new version takes over.
+	 */
+	'database.flush': Call<{ holdChecksMs?: number } | void, SaveStatus>;
 	/** Newest first. */
 	'backups.list': Call<void, BackupInfo[]>;
 	/** "Back up now": a manual backup, kept until deleted. */

@@ -3,7 +3,8 @@
  * install, and "A new version is available" with Reload / Later while an update waits.
  *
  * Reload never loses a write: it first waits until every change committed so far is durable
- * (`database.flush`), then lets the waiting version take over and reloads this window only.
+ * (`database.flush`, which also pauses scheduled checks for a moment), then lets the waiting version
+ * take over and reloads this window only.
  * Other windows keep the old code until their person reloads them; once the new version owns the
  * database they are refused every call (`app-outdated`) and say so.
  */
@@ -14,6 +15,9 @@ import {
 	type ServiceWorkerEvents,
 } from '../client/service-worker';
 import { notices } from './notices.svelte';
+
+/** Long enough for the new version to take over and this window to reload and open the database. */
+const CHECK_HOLD_MS = 15_000;
 
 export type Register = (events: ServiceWorkerEvents) => ServiceWorkerControl | null;
 
@@ -61,7 +65,8 @@ export class AppUpdates {
 		if (this.#reloading) return;
 		this.#reloading = true;
 		try {
-			await this.#db.call('database.flush');
+			// Checks pause briefly, so no request reaches the old service worker while it is swapped out.
+			await this.#db.call('database.flush', { holdChecksMs: CHECK_HOLD_MS });
 		} catch (error) {
 			// Nothing this window could still save: another window (a newer build) owns the database, or
 			// it never opened. Waiting would not help; reloading is the way forward.

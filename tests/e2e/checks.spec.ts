@@ -193,6 +193,23 @@ test('offline, checks pause and nothing is recorded as a failure; they resume on
 	expect((await detail(page, monitor.id)).status.state).toBe('up');
 });
 
+test('before an update takes over, a flush can hold scheduled checks for a moment; they run when it ends', async ({
+	page,
+}) => {
+	await openApp(page);
+	const target = await keep(corsTarget());
+	const monitor = await watch(page, { name: 'Held', url: target.url });
+	const hits = target.hits;
+
+	const held = Date.now();
+	await call(page, 'database.flush', { holdChecksMs: 3_000 });
+	await call(page, 'checks.runNow', { id: monitor.id });
+	await page.waitForTimeout(1_500);
+	expect(target.hits).toBe(hits);
+	await expect.poll(() => target.hits, { timeout: 10_000 }).toBe(hits + 1);
+	expect(Date.now() - held).toBeGreaterThanOrEqual(3_000);
+});
+
 test('a full check refused by CORS offers reachability mode, and switching works', async ({
 	page,
 }) => {

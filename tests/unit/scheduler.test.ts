@@ -163,6 +163,28 @@ describe('scheduler', () => {
 		expect(t.checks()[0]).toMatchObject({ due_at: T0, started_at: T0 + 120_000, outcome: 'up' });
 	});
 
+	it('a hold starts no check until it ends, then the due ones run, late and with the delay recorded', async () => {
+		const t = await setup(30);
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		expect(t.checks()).toHaveLength(1);
+		t.scheduler.hold(45_000);
+		await t.advanceTo(T0 + 45_999);
+		expect(t.checks()).toHaveLength(1);
+		expect(t.env.requests).toHaveLength(1);
+		await t.advanceTo(T0 + 46_500);
+		expect(t.checks()).toHaveLength(2);
+		expect(t.checks()[1]).toMatchObject({ due_at: T0 + 30_000, started_at: T0 + 46_000 });
+		expect(Math.max(...t.scheduler.delays())).toBe(16_000);
+		// Back on the cadence afterwards; a shorter hold does not cut a longer one short.
+		t.scheduler.hold(20_000);
+		t.scheduler.hold(1_000);
+		await t.advanceTo(T0 + 66_499);
+		expect(t.checks()).toHaveLength(2);
+		await t.advanceTo(T0 + 80_000);
+		expect(t.checks().map((c) => c.started_at - T0)).toEqual([0, 46_000, 66_500]);
+	});
+
 	it('does not check a paused monitor; resuming checks it at once', async () => {
 		const t = await setup(30);
 		await t.db.write(() => setMonitorEnabled(t.db.engine, t.monitor.id, false, t.env.time));

@@ -44,6 +44,8 @@ export class Scheduler {
 	#timer: unknown = null;
 	#stopped = true;
 	#refreshQueued = false;
+	/** No check starts before this time (see `hold`). */
+	#heldUntil = 0;
 	/** Milliseconds between due and start, for the last checks (a ring buffer). */
 	readonly #delays: number[] = [];
 	#delayCursor = 0;
@@ -108,6 +110,17 @@ export class Scheduler {
 		this.#tick();
 	}
 
+	/**
+	 * Starts no new check for `ms` (checks already running finish). Used while a new version of the app
+	 * activates: each check's request passes the old service worker, and one arriving while Chromium
+	 * swaps the worker out starts it again and holds the update up for minutes. A hold ends by itself,
+	 * so a window that asks for one and then goes away cannot stop the monitoring.
+	 */
+	hold(ms: number): void {
+		this.#heldUntil = Math.max(this.#heldUntil, this.#env.now() + ms);
+		this.#tick();
+	}
+
 	/** Moves a monitor's next check to now. */
 	async checkNow(id: number): Promise<void> {
 		const now = this.#env.now();
@@ -139,7 +152,8 @@ export class Scheduler {
 		const waiting = [...this.#monitors.values()]
 			.filter((m) => !this.#running.has(m.id))
 			.sort((a, b) => a.nextDueAt - b.nextDueAt);
-		if (this.#env.online()) {
+		const held = this.#heldUntil > now;
+		if (this.#env.online() && !held) {
 			for (const monitor of waiting) {
 				if (monitor.nextDueAt > now || this.#running.size >= this.#concurrency) break;
 				void this.#run(monitor);
@@ -148,7 +162,9 @@ export class Scheduler {
 		const next = waiting.find((m) => !this.#running.has(m.id));
 		if (!next || this.#running.size >= this.#concurrency) return;
 		// Offline, look again every few seconds: not every browser tells a worker when the network is back.
-		const wait = this.#env.online() ? Math.max(0, next.nextDueAt - now) : OFFLINE_POLL_MS;
+		const wait = !this.#env.online()
+			? OFFLINE_POLL_MS
+			: Math.max(0, next.nextDueAt - now, held ? this.#heldUntil - now : 0);
 		this.#timer = this.#env.setTimer(() => this.#tick(), wait);
 	}
 

@@ -51,6 +51,9 @@ type Handler<M extends Method> =
 
 export type HandlerTable = { [M in Method]: Handler<M> };
 
+/** The longest hold on scheduled checks a flush may ask for (`database.flush`). */
+const MAX_CHECK_HOLD_MS = 60_000;
+
 export const handlers: HandlerTable = {
 	'monitors.list': { kind: 'read', run: ({ db }) => listMonitors(db.engine) },
 	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, id) },
@@ -166,7 +169,9 @@ export const handlers: HandlerTable = {
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
 	'database.flush': {
 		kind: 'read',
-		run: async ({ db }) => {
+		run: async ({ db, services }, args) => {
+			const hold = args && typeof args === 'object' ? Number(args.holdChecksMs) : 0;
+			if (hold > 0) services.scheduler?.hold(Math.min(hold, MAX_CHECK_HOLD_MS));
 			await db.persister.flushed();
 			return db.persister.status();
 		},
