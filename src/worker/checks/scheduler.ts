@@ -162,9 +162,9 @@ export class Scheduler {
 		const next = waiting.find((m) => !this.#running.has(m.id));
 		if (!next || this.#running.size >= this.#concurrency) return;
 		// Offline, look again every few seconds: not every browser tells a worker when the network is back.
-		const wait = !this.#env.online()
-			? OFFLINE_POLL_MS
-			: Math.max(0, next.nextDueAt - now, held ? this.#heldUntil - now : 0);
+		const wait = this.#env.online()
+			? Math.max(0, next.nextDueAt - now, this.#heldUntil - now)
+			: OFFLINE_POLL_MS;
 		this.#timer = this.#env.setTimer(() => this.#tick(), wait);
 	}
 
