@@ -8,15 +8,18 @@ import type { AddressInfo } from 'node:net';
 export interface Target {
 	url: string;
 	hits: number;
+	/** When the last request arrived (Date.now()), 0 before the first. */
+	lastHitAt: number;
 	close(): Promise<void>;
 }
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
 async function serve(handler: Handler): Promise<Target> {
-	const target = { url: '', hits: 0, close: () => Promise.resolve() };
+	const target = { url: '', hits: 0, lastHitAt: 0, close: () => Promise.resolve() };
 	const server: Server = createServer((request, response) => {
 		target.hits++;
+		target.lastHitAt = Date.now();
 		handler(request, response);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
