@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import type { MonitorInput } from '../../src/shared/monitors';
 import { call, openApp } from './helpers';
 import { FakeTelegram } from './support/fake-telegram';
 import { importDialog, pickFile, sqlite3 } from './support/files';
@@ -17,6 +18,14 @@ test.beforeEach(async () => {
 });
 
 test.afterEach(() => telegram.stop());
+
+/** Opens the app with the fake Telegram bot added and one monitor: the secrets the account protects. */
+async function openWithSecrets(page: Page, monitor: MonitorInput) {
+	await openApp(page);
+	await call(page, 'telegram.setApiBase', { base: telegram.url });
+	await call(page, 'telegram.addBot', { token: TOKEN });
+	await call(page, 'monitors.create', monitor);
+}
 
 async function setPassphrase(page: Page) {
 	await page.goto('/#/settings');
@@ -39,10 +48,7 @@ test('a passphrase locks the app after a reload, secrets stay encrypted, and unl
 	page,
 	context,
 }) => {
-	await openApp(page);
-	await call(page, 'telegram.setApiBase', { base: telegram.url });
-	await call(page, 'telegram.addBot', { token: TOKEN });
-	await call(page, 'monitors.create', {
+	await openWithSecrets(page, {
 		name: 'Private API',
 		url: 'https://api.example.com',
 		intervalS: 3600,
@@ -132,10 +138,7 @@ test('locks itself after the idle time', async ({ page }) => {
 test('a forgotten passphrase can be reset: the secrets go, everything else stays', async ({
 	page,
 }) => {
-	await openApp(page);
-	await call(page, 'telegram.setApiBase', { base: telegram.url });
-	await call(page, 'telegram.addBot', { token: TOKEN });
-	await call(page, 'monitors.create', {
+	await openWithSecrets(page, {
 		name: 'Stays',
 		url: 'https://stays.example.com',
 		intervalS: 3600,
@@ -166,10 +169,7 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 		delete (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker;
 		delete (globalThis as { showSaveFilePicker?: unknown }).showSaveFilePicker;
 	});
-	await openApp(page);
-	await call(page, 'telegram.setApiBase', { base: telegram.url });
-	await call(page, 'telegram.addBot', { token: TOKEN });
-	await call(page, 'monitors.create', {
+	await openWithSecrets(page, {
 		name: 'Private API',
 		url: 'https://api.example.com',
 		intervalS: 3600,
