@@ -4,6 +4,7 @@
  */
 import type { Database, SqlJsStatic } from 'sql.js';
 import { Engine } from './engine';
+import { adoptable } from './persistence/sqljs-patch';
 
 export function configure(db: Database): Engine {
 	db.exec(
@@ -32,6 +33,29 @@ export function configure(db: Database): Engine {
 	return new Engine(db);
 }
 
-export function openEngine(SQL: SqlJsStatic, image?: Uint8Array): Engine {
-	return configure(image ? new SQL.Database(image) : new SQL.Database());
+/**
+ * Opens `image` (or a new database). With `adopt`, a patched sql.js keeps `image` itself as the file
+ * instead of copying it (see sqljs-patch.ts): only for bytes nothing else uses afterwards.
+ */
+export function openEngine(
+	SQL: SqlJsStatic,
+	image?: Uint8Array,
+	{ adopt = false }: { adopt?: boolean } = {},
+): Engine {
+	if (!image) return configure(new SQL.Database());
+	return configure(new SQL.Database(adopt ? adoptable(image) : image));
+}
+
+/**
+ * Opens and queries an empty database once. The browser compiles wasm functions on their first call,
+ * so doing this while the stored file is still being read takes that cost off the cold open's path.
+ */
+export function warmUp(SQL: SqlJsStatic): SqlJsStatic {
+	const engine = openEngine(SQL);
+	try {
+		engine.value('SELECT count(*) FROM sqlite_schema');
+	} finally {
+		engine.db.close();
+	}
+	return SQL;
 }

@@ -5,6 +5,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { fileHookOf, imageSourceFor } from '../../src/worker/persistence/image-source';
 import {
+	adoptable,
 	findNames,
 	patchSqlJs,
 	PATCH_MARKER,
@@ -26,12 +27,18 @@ describe('the sql.js patch', () => {
 			for (const name of Object.values(names)) expect(name).toMatch(/^[\w$]+$/);
 			const patched = patchSqlJs(code);
 			expect(patched.split(PATCH_MARKER)).toHaveLength(2);
-			// Only an insertion: the original code is intact around it.
+			// Only two insertions, and the original code is intact around them: the adoption check right
+			// after the constructor names its file, and the hook right before sqlite3_open opens it.
+			const adopt = /var __monitorAdopted=.*?if\(__monitorAdopted\)[\w$]+=null;/.exec(patched)!;
 			const at = patched.indexOf(PATCH_MARKER);
-			expect(patched.slice(0, at)).toBe(code.slice(0, at));
-			expect(patched.endsWith(code.slice(at))).toBe(true);
-			// The hook sits before sqlite3_open opens the file.
-			expect(code.slice(at)).toMatch(/^\s*this\.handleError\(/);
+			const resume = patched.indexOf('this.handleError(', at);
+			expect(patched.slice(adopt.index - 50, adopt.index)).toMatch(/Math\.random\(\)>>>0\);$/);
+			expect(adopt.index).toBeLessThan(at);
+			expect(
+				patched.slice(0, adopt.index) +
+					patched.slice(adopt.index + adopt[0].length, at) +
+					patched.slice(resume),
+			).toBe(code);
 		},
 	);
 
@@ -67,7 +74,17 @@ describe('the sql.js patch', () => {
 		const db = new SQL.Database();
 		expect(fileHookOf(db)).toBeNull();
 		expect(imageSourceFor(db).kind).toBe('export');
+		db.exec('CREATE TABLE t (v); INSERT INTO t VALUES (1)');
+		const bytes = db.export();
 		db.close();
+
+		// Unpatched sql.js ignores the adoption marker and copies: the caller's bytes stay as they were.
+		const given = adoptable(bytes.slice());
+		const adopted = new SQL.Database(given);
+		adopted.exec('UPDATE t SET v = 2');
+		expect(given).toEqual(bytes);
+		expect(adopted.exec('SELECT v FROM t')[0]!.values).toEqual([[2]]);
+		adopted.close();
 	});
 });
 
@@ -139,5 +156,61 @@ describe('the file-change hook', () => {
 		expect(hookOf(reopened).bytes()).toEqual(exported);
 		reopened.close();
 		db.close();
+	});
+
+	/** A file of `rows` rows, exported. */
+	async function fileWith(rows: number): Promise<Uint8Array> {
+		const SQL = await loadSql();
+		const db = new SQL.Database();
+		db.exec(`PRAGMA journal_mode = MEMORY; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+			WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
+			INSERT INTO t (v) SELECT printf('%0100d', i) FROM n`);
+		const bytes = db.export();
+		db.close();
+		return bytes;
+	}
+
+	it('opens adopted bytes without copying them: the file is that buffer, and nothing is dirty yet', async () => {
+		const SQL = await loadSql();
+		const original = await fileWith(2000);
+		const given = adoptable(original.slice());
+		const db = new SQL.Database(given);
+		const hook = hookOf(db);
+		expect(hook.bytes().buffer).toBe(given.buffer);
+		expect(hook.bytes()).toEqual(original);
+		expect(hook.takeDirty()).toEqual([]);
+		expect(db.exec('SELECT count(*), sum(length(v)) FROM t')[0]!.values[0]).toEqual([
+			2000, 200_000,
+		]);
+
+		// An update in place writes into the adopted buffer, and the hook reports exactly those blocks.
+		db.exec("PRAGMA journal_mode = MEMORY; UPDATE t SET v = 'changed' WHERE id = 1500");
+		const dirty = hook.takeDirty();
+		expect(dirty.length).toBeGreaterThan(0);
+		expectCovered(original, given, dirty, hook.blockSize);
+		expect(Buffer.compare(given, original)).not.toBe(0);
+		// Growing the file moves it to a larger buffer, as MEMFS always does; the contents carry over.
+		db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+			INSERT INTO t (v) SELECT printf('%0300d', i) FROM n`);
+		expect(hook.bytes().buffer).not.toBe(given.buffer);
+		expect(db.exec("SELECT count(*) FROM t WHERE v = 'changed'")[0]!.values[0]).toEqual([1]);
+		expect(db.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']]);
+		db.close();
+	});
+
+	it('copies bytes that were not marked, and anything marked that is not a Uint8Array', async () => {
+		const SQL = await loadSql();
+		const original = await fileWith(300);
+		const given = original.slice();
+		const db = new SQL.Database(given);
+		expect(hookOf(db).bytes().buffer).not.toBe(given.buffer);
+		db.exec("UPDATE t SET v = 'changed'");
+		expect(given).toEqual(original);
+		db.close();
+
+		const array = Object.assign(Array.from(original), { __monitorAdopt: true });
+		const fromArray = new SQL.Database(array);
+		expect(fromArray.exec('SELECT count(*) FROM t')[0]!.values[0]).toEqual([300]);
+		fromArray.close();
 	});
 });
