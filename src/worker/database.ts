@@ -12,13 +12,13 @@ import { AppError, isQuotaError, type ErrorCode } from '../shared/errors';
 import { describeEngine, loadBackup, saveBackup } from './backups/backups';
 import { sha256Bytes } from './backups/codec';
 import type { BackupStore } from './backups/store';
-import { openEngine } from './connection';
+import { openEngine, warmUp } from './connection';
 import { Engine } from './engine';
 import { DatabaseHealth } from './health/recorder';
 import type { MigrationFile } from './migrations/files';
 import { assertWritable, inspect, migrate } from './migrations/runner';
-import { DEFAULT_CHUNK_SIZE, planSave, type Manifest } from './persistence/chunks';
-import type { ImageStore } from './persistence/idb-store';
+import { DEFAULT_CHUNK_SIZE, firstMismatch, planSave, type Manifest } from './persistence/chunks';
+import type { ImageStore, StoredImage } from './persistence/idb-store';
 import { imageSourceFor, type ImageSource } from './persistence/image-source';
 import { Persister } from './persistence/persister';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
@@ -64,6 +64,15 @@ export interface ReplaceOptions {
 	passphrase?: string | null;
 }
 
+/** An engine opened on a stored image, with what its migration ledger said. */
+interface Opened {
+	engine: Engine;
+	readOnly: AppError | null;
+	migrated: boolean;
+	/** The image it was opened from, after any reread. */
+	stored: StoredImage | null;
+}
+
 export class LiveDatabase {
 	#engine: Engine;
 	#persister: Persister;
@@ -72,6 +81,8 @@ export class LiveDatabase {
 	readonly #changeListeners = new Set<(tables: string[]) => void>();
 	/** Set while a restore or import swaps the database: writes wait for it, other swaps are refused. */
 	#exclusive: Promise<void> | null = null;
+	/** Set while the chunks of a snapshot-opened file are checked: writes, backups and swaps wait for it. */
+	#verifying: Promise<void> | null = null;
 	/** Statement times, durable writes and save latencies, for the health page. */
 	readonly health: DatabaseHealth;
 
@@ -91,27 +102,82 @@ export class LiveDatabase {
 		engine.setTimer(health.statement);
 	}
 
-	/** `SQL` may still be loading: sql.js compiles its wasm while the stored image is read. */
+	/**
+	 * `SQL` may be a loader and `files` a promise: sql.js compiles its wasm (and warms up, see `warmUp`)
+	 * and the migrations are hashed while the stored image is read, which is started first.
+	 *
+	 * A current snapshot is opened without hashing every chunk first: the first queries are answered
+	 * while the chunks are checked in the background, and writes, backups and exports wait for that check.
+	 * Should it fail, the database is reopened from its chunk records (see `#checkSnapshot`).
+	 */
 	static async open(
-		given: Omit<OpenOptions, 'SQL'> & { SQL: SqlJsStatic | Promise<SqlJsStatic> },
+		given: Omit<OpenOptions, 'SQL' | 'files'> & {
+			SQL: SqlJsStatic | (() => Promise<SqlJsStatic>);
+			files: readonly MigrationFile[] | Promise<readonly MigrationFile[]>;
+		},
 	): Promise<LiveDatabase> {
-		const { store, files } = given;
-		const [SQL, stored] = await Promise.all([
-			given.SQL,
-			// Claim before loading: a previous owner's last save then lands before the claim (and is loaded
-			// here) or is refused after it. Nothing is ever saved over a generation this owner has not seen.
-			store.claim(given.writerId).then(() => store.load()),
+		const { store } = given;
+		mark('start');
+		// Claim before loading: a previous owner's last save then lands before the claim (and is loaded
+		// here) or is refused after it. Nothing is ever saved over a generation this owner has not seen.
+		const loading = store
+			.claim(given.writerId)
+			.then(() => store.load({ deferSnapshotCheck: true }));
+		const [SQL, files, stored] = await Promise.all([
+			typeof given.SQL === 'function' ? given.SQL().then(warmUp) : given.SQL,
+			given.files,
+			loading,
 		]);
-		const options: OpenOptions = { ...given, SQL };
-		let engine = openEngine(SQL, stored?.image);
+		mark('stored');
+		const options: OpenOptions = { ...given, SQL, files };
+		const opened = await LiveDatabase.#prepare(options, stored);
+		const health = new DatabaseHealth(options.now);
+		const persister = persisterFor(
+			options,
+			opened.engine,
+			opened.stored?.manifest ?? null,
+			health,
+			opened.stored?.snapshotGeneration ?? null,
+		);
+		const live = new LiveDatabase(opened.engine, persister, options, opened.readOnly, health);
+		// Migrations and the first image are saved with strict durability: they are rare and precious.
+		if (opened.migrated) await persister.persist('strict');
+		if (opened.stored && opened.stored.unverified.length > 0) {
+			live.#verifying = live.#checkSnapshot(opened.stored);
+		}
+		mark('ready');
+		return live;
+	}
+
+	/**
+	 * Opens an engine on `stored` (keeping its bytes as the file, no copy), reads the migration ledger and
+	 * migrates. A migration writes, so unchecked snapshot chunks are checked before one runs; if they do
+	 * not match, the image is read again from the chunk records.
+	 */
+	static async #prepare(options: OpenOptions, given: StoredImage | null): Promise<Opened> {
+		const { SQL, files } = options;
+		let stored = given;
+		let engine = openEngine(SQL, stored?.image, { adopt: true });
+		mark('engine');
+		const report = inspect(engine, files);
+		mark('inspected');
+		if (report.verdict === 'pending' && stored && stored.unverified.length > 0) {
+			if (firstMismatch(stored.manifest, stored.image, stored.unverified) !== -1) {
+				engine.db.close();
+				return LiveDatabase.#prepare(options, await options.store.load());
+			}
+			stored = { ...stored, unverified: [] };
+		}
+
 		let readOnly: AppError | null = null;
 		let migrated = false;
-
-		const report = inspect(engine, files);
 		try {
 			assertWritable(report);
 			if (report.verdict === 'pending') {
-				const backup = stored ? await backUpBeforeMigration(options, engine, stored.image) : null;
+				// The engine writes into the stored bytes it adopted: keep the file as it was, for the
+				// backup and for going back to it if a migration fails.
+				const original = stored?.image.slice();
+				const backup = original ? await backUpBeforeMigration(options, engine, original) : null;
 				try {
 					migrate(engine, files, {
 						now: options.now,
@@ -119,6 +185,11 @@ export class LiveDatabase {
 							options.onPhase?.({ phase: 'migrating', file: file.filename, index, total }),
 					});
 				} catch (error) {
+					if (error instanceof AppError && error.code === 'migration-failed') {
+						// Earlier files of this run may have committed in memory; go back to exactly what was stored.
+						engine.db.close();
+						engine = openEngine(SQL, original, { adopt: true });
+					}
 					throw explainMigrationFailure(error, report.dbSchemaVersion, backup);
 				}
 				migrated = true;
@@ -126,26 +197,69 @@ export class LiveDatabase {
 		} catch (error) {
 			if (!(error instanceof AppError)) throw error;
 			readOnly = error;
-			if (error.code === 'migration-failed') {
-				// Earlier files of this run may have committed in memory; go back to exactly what was stored.
-				engine.db.close();
-				engine = openEngine(SQL, stored?.image);
-				if (!stored) throw error;
-			}
+			if (error.code === 'migration-failed' && !stored) throw error;
 		}
+		return { engine, readOnly, migrated, stored };
+	}
 
-		const health = new DatabaseHealth(options.now);
-		const persister = persisterFor(
+	/**
+	 * Checks the chunks a cold open took from the snapshot, a slice at a time so queries are answered in
+	 * between. Writes wait for it. A mismatch means the snapshot was not what its generation stored (a
+	 * cache gone bad): the database is reopened from the chunk records, which are the truth, and every
+	 * window rereads every table. Nothing read from the bad image was saved or left the worker.
+	 */
+	async #checkSnapshot(stored: StoredImage): Promise<void> {
+		try {
+			const bad = await firstMismatchInSlices(stored.manifest, stored.image, stored.unverified);
+			if (bad !== -1) await this.#reopenFromChunks();
+		} finally {
+			this.#verifying = null;
+		}
+	}
+
+	async #reopenFromChunks(): Promise<void> {
+		const options = this.#options;
+		const wasReadOnly = this.#readOnly !== null;
+		let opened: Opened;
+		try {
+			opened = await LiveDatabase.#prepare(options, await options.store.load());
+		} catch (error) {
+			this.#readOnly =
+				error instanceof AppError
+					? error
+					: new AppError('storage-corrupt', undefined, { cause: String(error) });
+			this.#engine.exec('PRAGMA query_only = ON');
+			options.onPhase?.({ phase: 'ready', readOnly: true, role: 'owner' });
+			return;
+		}
+		const previous = this.#engine;
+		const tables = new Set([...tableNames(previous), ...tableNames(opened.engine)]);
+		this.#persister.dispose();
+		this.#engine = opened.engine;
+		opened.engine.setTimer(this.health.statement);
+		this.#persister = persisterFor(
 			options,
-			engine,
-			stored?.manifest ?? null,
-			health,
-			stored?.snapshotGeneration ?? null,
+			opened.engine,
+			opened.stored?.manifest ?? null,
+			this.health,
 		);
-		const live = new LiveDatabase(engine, persister, options, readOnly, health);
-		// Migrations and the first image are saved with strict durability: they are rare and precious.
-		if (migrated) await persister.persist('strict');
-		return live;
+		this.#readOnly = opened.readOnly;
+		if (opened.readOnly) opened.engine.exec('PRAGMA query_only = ON');
+		previous.db.close();
+		if (opened.migrated) await this.#persister.persist('strict');
+		options.onSave?.(this.#persister.status());
+		if (wasReadOnly !== (opened.readOnly !== null)) {
+			options.onPhase?.({ phase: 'ready', readOnly: opened.readOnly !== null, role: 'owner' });
+		}
+		this.#announce([...tables].sort());
+	}
+
+	/**
+	 * Resolves once the database opened from a snapshot has been checked (at once otherwise). Anything
+	 * that takes the whole file out of the worker (an export, a backup, an integrity check) waits for it.
+	 */
+	settled(): Promise<void> {
+		return this.#verifying ?? Promise.resolve();
 	}
 
 	get engine(): Engine {
@@ -169,6 +283,7 @@ export class LiveDatabase {
 	 * call retried after another window took over is applied exactly once.
 	 */
 	async write<T>(fn: () => T, requestId?: string): Promise<T> {
+		if (this.#verifying) await this.#verifying;
 		// A write that arrives during a restore runs after it, on the restored database.
 		while (this.#exclusive) await this.#exclusive;
 		if (this.#readOnly) {
@@ -243,6 +358,7 @@ export class LiveDatabase {
 
 	/** Backs up the database as it is now (everything committed, saved or not). */
 	async createBackup(reason: BackupReason, detail: string | null = null): Promise<BackupInfo> {
+		if (this.#verifying) await this.#verifying;
 		if (this.#exclusive) throw new AppError('busy');
 		try {
 			return await this.#backup(reason, detail, 'backup');
@@ -292,6 +408,7 @@ export class LiveDatabase {
 	 * before asking the person to confirm); `replace` then owns it, and closes it if the swap fails.
 	 */
 	async replace(image: Uint8Array | Engine, options: ReplaceOptions): Promise<BackupInfo> {
+		if (this.#verifying) await this.#verifying;
 		// Refused as `busy` below: a prepared engine handed over is still closed.
 		if (this.#exclusive && image instanceof Engine) image.db.close();
 		return this.#exclusively(() => this.#replace(image, options));
@@ -303,6 +420,7 @@ export class LiveDatabase {
 	 * may have rewritten every page. `fn` is synchronous, so no other call runs while it does.
 	 */
 	async maintain<T>(fn: (engine: Engine) => T): Promise<T> {
+		if (this.#verifying) await this.#verifying;
 		while (this.#exclusive) await this.#exclusive;
 		if (this.#readOnly) {
 			throw new AppError('db-read-only', this.#readOnly.message, { reason: this.#readOnly.code });
@@ -389,6 +507,7 @@ export class LiveDatabase {
 			const tables = new Set([...tableNames(previous), ...tableNames(next)]);
 			this.#engine = next;
 			next.setTimer(this.health.statement);
+			this.#persister.dispose();
 			this.#persister = persisterFor(this.#options, next, manifest, this.health);
 			this.#readOnly = null;
 			next = null;
@@ -441,6 +560,7 @@ export class LiveDatabase {
 	}
 
 	async #exclusively<T>(fn: () => Promise<T>): Promise<T> {
+		if (this.#verifying) await this.#verifying;
 		if (this.#exclusive) throw new AppError('busy');
 		let release = () => {};
 		this.#exclusive = new Promise<void>((resolve) => (release = resolve));
@@ -465,6 +585,39 @@ export class LiveDatabase {
 			task === 'import' ? { task, step, fraction, stage: 'save' } : { task, step, fraction },
 		);
 	}
+}
+
+/** Chunks per slice of the background check: about 2 MB, a millisecond or two of hashing. */
+const CHECK_SLICE = 64;
+
+async function firstMismatchInSlices(
+	manifest: Manifest,
+	image: Uint8Array,
+	indices: readonly number[],
+): Promise<number> {
+	for (let from = 0; from < indices.length; from += CHECK_SLICE) {
+		const bad = firstMismatch(manifest, image, indices.slice(from, from + CHECK_SLICE));
+		if (bad !== -1) return bad;
+		await nextTask();
+	}
+	return -1;
+}
+
+/** A new task, without the 4 ms clamp nested timers get: queued calls run in between. */
+function nextTask(): Promise<void> {
+	return new Promise((resolve) => {
+		const { port1, port2 } = new MessageChannel();
+		port1.onmessage = () => {
+			port1.close();
+			resolve();
+		};
+		port2.postMessage(null);
+	});
+}
+
+/** User Timing marks of the open's steps: DevTools shows them, and the benchmark reads them. */
+function mark(step: string): void {
+	performance.mark(`monitor:open:${step}`);
 }
 
 function persisterFor(

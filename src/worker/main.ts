@@ -38,12 +38,10 @@ const tab = new Tab({
 	lock: webLock(LOCK_NAME),
 	toPage: (message) => scope.postMessage(message, transferables(message)),
 	async openOwner(hooks) {
-		// sql.js compiles while the migrations are hashed and the database is read from storage.
-		const SQL = loadSqlJs();
-		const files = await bundledMigrations();
+		// sql.js compiles and the migrations are hashed while the database is read from storage.
 		const db = await LiveDatabase.open({
-			SQL,
-			files,
+			SQL: loadSqlJs,
+			files: bundledMigrations(),
 			writerId: id,
 			store: new IdbImageStore(createDurableStore('monitor', 'database')),
 			backups: new IdbBackupStore(createDurableStore('monitor-backups', 'backups')),

@@ -161,13 +161,6 @@ async function runOnce(
 	// "Already stored" means at rest: let the browser finish writing it out (IndexedDB compacts its files
 	// in the background after a large write, on one of our two cores) before the cold open is timed.
 	await settle(userDataDir);
-	if (process.env.BENCH_DEBUG && config === 'monitor') {
-		const steps = await bench(page, 'openSteps');
-		console.log(
-			'    cold open steps:',
-			JSON.stringify(steps, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v)),
-		);
-	}
 	const renderers = rendererPids(userDataDir);
 	resetPeaks(renderers);
 	await bench(page, 'resetLongestTask');
@@ -271,6 +264,7 @@ test('layout study', async () => {
 		};
 		const variants: Record<string, unknown>[] = [
 			{ ...base, shape: 'single-value' },
+			{ ...base, shape: 'single-blob' },
 			base,
 			...[4, 8, 16, 48, 60].map((k) => ({ ...base, chunkSize: k * 1024 })),
 			...['read-then-write', 'pipelined', 'pipelined-commit', 'write-only-commit'].map((shape) => ({
@@ -317,7 +311,7 @@ test('layout study', async () => {
 			const v = JSON.parse(key) as Record<string, string | number>;
 			const med = (k: string) => median(rs.map((r) => r[k]!)).toFixed(2);
 			lines.push(
-				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']} | ${v['shape'] === 'single-value' ? 'one get' : `${String(v['read'])} ×${String(v['readRanges'])}`} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
+				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']} | ${String(v['shape']).startsWith('single-') ? 'one get' : `${String(v['read'])} ×${String(v['readRanges'])}`} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
 			);
 		}
 		const text = `Layout study, ${fileBytes / MB} MB, ${REPS} reps, ${new Date().toISOString()}\n\n${lines.join('\n')}\n`;

@@ -14,7 +14,12 @@ import {
 	type SavePlan,
 	type Snapshot,
 } from '../../src/worker/persistence/chunks';
-import type { Durability, ImageStore, StoredImage } from '../../src/worker/persistence/idb-store';
+import type {
+	Durability,
+	ImageStore,
+	LoadOptions,
+	StoredImage,
+} from '../../src/worker/persistence/idb-store';
 import {
 	ExportImageSource,
 	imageSourceFor,
@@ -29,10 +34,15 @@ export interface ContractEnv {
 	newStore(): Promise<ImageStore>;
 	/** A second handle onto the same storage, as another tab's worker would have. */
 	sameStorage(store: ImageStore): ImageStore;
-	/** Replaces the stored snapshot of `store` (a store from `newStore`) with what `edit` returns. */
+	/**
+	 * Replaces the stored snapshot of `store` (a store from `newStore`) with what `edit` returns, stored
+	 * as the store stores it, or with `format: 'bytes'` as versions before the Blob snapshot did
+	 * (IndexedDB only: the memory store keeps bytes either way).
+	 */
 	editSnapshot(
 		store: ImageStore,
 		edit: (snapshot: Snapshot | null) => Snapshot | null,
+		options?: { format?: 'blob' | 'bytes' },
 	): Promise<void>;
 }
 
@@ -69,8 +79,8 @@ export class ObservedStore implements ImageStore {
 		return this.inner.claim(writerId);
 	}
 
-	load(): Promise<StoredImage | null> {
-		return this.inner.load();
+	load(options?: LoadOptions): Promise<StoredImage | null> {
+		return this.inner.load(options);
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -434,6 +444,7 @@ export const contractCases: ContractCase[] = [
 			for (const [what, damage] of damages) {
 				await env.editSnapshot(raw, () => damage(original!));
 				const reopened = await open(env, store, kind);
+				await reopened.settled();
 				same(
 					reopened.engine.value('SELECT count(*) FROM results'),
 					3010,
@@ -448,6 +459,94 @@ export const contractCases: ContractCase[] = [
 			await env.editSnapshot(raw, () => null);
 			const reopened = await open(env, store, kind);
 			same(reopened.engine.value('SELECT count(*) FROM results'), 3010, 'rows without a snapshot');
+		},
+	},
+	{
+		name: 'a cold open from a damaged snapshot holds writes until its check fails, then reopens from the chunks',
+		async run(env, kind) {
+			const raw = await env.newStore();
+			const store = new ObservedStore(raw);
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 3000);
+			await db.persister.whenIdle();
+			const truth = contents(db.engine.db);
+			// A snapshot of exactly the stored generation, with one byte changed in the middle of the file.
+			const stored = await store.load();
+			check(stored, 'nothing is stored');
+			const bytes = stored.image.slice();
+			bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
+			await env.editSnapshot(raw, () => ({
+				lineage: stored.manifest.lineage,
+				generation: stored.manifest.generation,
+				chunkSize: stored.manifest.chunkSize,
+				byteLength: bytes.length,
+				bytes,
+			}));
+			const deferred = await store.load({ deferSnapshotCheck: true });
+			check(
+				deferred?.snapshotGeneration === stored.manifest.generation,
+				'the snapshot was not used',
+			);
+			check(deferred.unverified.length > 0, 'no chunk was left for the deferred check');
+
+			const reopened = await open(env, store, kind);
+			const first = reopened.engine;
+			const heard: string[][] = [];
+			reopened.subscribe((tables) => heard.push(tables));
+			const order: string[] = [];
+			const settled = reopened.settled().then(() => order.push('checked'));
+			const written = insert(reopened, 3000).then(() => order.push('written'));
+			await Promise.all([settled, written]);
+			same(order.join(' then '), 'checked then written', 'order');
+			check(reopened.engine !== first, 'the database was not reopened from its chunks');
+			check(
+				heard.some((tables) => tables.includes('results') && tables.includes('_migrations')),
+				`every table announced as changed: ${JSON.stringify(heard)}`,
+			);
+			same(reopened.engine.value('PRAGMA integrity_check'), 'ok', 'integrity after the reopen');
+			const expected = JSON.parse(truth) as unknown[][];
+			same(
+				reopened.engine.value('SELECT count(*) FROM results'),
+				expected.length + 1,
+				'rows after the reopen and one write',
+			);
+			check(
+				contents(reopened.engine.db).startsWith(truth.slice(0, -1)),
+				'the rows from before the damaged open are not all there, unchanged',
+			);
+			await assertStoredEquals(env, store, reopened);
+		},
+	},
+	{
+		name: 'a snapshot stored as bytes by an earlier version is still used',
+		async run(env, kind) {
+			const raw = await env.newStore();
+			const store = new ObservedStore(raw);
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 2000);
+			await db.persister.whenIdle();
+			const stored = await store.load();
+			check(stored, 'nothing is stored');
+			await env.editSnapshot(
+				raw,
+				() => ({
+					lineage: stored.manifest.lineage,
+					generation: stored.manifest.generation,
+					chunkSize: stored.manifest.chunkSize,
+					byteLength: stored.image.length,
+					bytes: stored.image.slice(),
+				}),
+				{ format: 'bytes' },
+			);
+			const loaded = await store.load();
+			same(loaded?.snapshotGeneration, stored.manifest.generation, 'snapshot generation used');
+			same(loaded?.chunksRead, 0, 'chunk records read besides the snapshot');
+			const reopened = await open(env, store, kind);
+			await reopened.settled();
+			check(
+				contents(reopened.engine.db) === contents(db.engine.db),
+				'contents differ after reopening from the older snapshot',
+			);
 		},
 	},
 	{

@@ -86,8 +86,13 @@ async function readStorage(page: Page): Promise<RawStorage> {
 			if (typeof key === 'number' && value instanceof Uint8Array) chunks[key] = toBase64(value);
 		}
 		const snapshots = await open('monitor-snapshot');
-		const snapshot = snapshots ? (await readAll(snapshots, 'snapshot')).get('image') : undefined;
+		let snapshot = snapshots ? (await readAll(snapshots, 'snapshot')).get('image') : undefined;
 		snapshots?.close();
+		// The snapshot's bytes are stored as a Blob (idb-store.ts); compare them as bytes.
+		if (snapshot && typeof snapshot === 'object' && 'blob' in snapshot) {
+			const { blob, ...meta } = snapshot as { blob: Blob };
+			snapshot = { ...meta, bytes: new Uint8Array(await blob.arrayBuffer()) };
+		}
 		return { manifest: plain(records.get('manifest')), chunks, snapshot: plain(snapshot) };
 	});
 }

@@ -304,7 +304,7 @@ describe('export', () => {
 	it('is the live database as a plain rollback-journal SQLite file, named by the day', async () => {
 		const h = await live();
 		const at = new Date(2026, 10, 26, 23, 59).getTime();
-		const file = exportDatabase(h.db, at);
+		const file = await exportDatabase(h.db, at);
 		expect(file.filename).toBe('monitor-2026-11-26.db');
 		expect(exportFilename(new Date(2027, 0, 2, 0, 1).getTime())).toBe('monitor-2027-01-02.db');
 		expect(file.takenAt).toBe(at);

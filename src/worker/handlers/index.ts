@@ -220,6 +220,8 @@ export async function dispatch<M extends Method>(
 	const handler = handlers[method] as Handler<M> | undefined;
 	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
 	if (handler.kind === 'read' || handler.kind === 'task') return handler.run(ctx, args);
+	// What `prepare` reads must come from a checked file (see LiveDatabase.settled).
+	if (handler.prepare) await ctx.db.settled();
 	const prepared = handler.prepare ? await handler.prepare(ctx, args) : undefined;
 	return ctx.db.write(() => handler.run(ctx, args, prepared), requestId);
 }

@@ -10,7 +10,9 @@ import type { Engine } from '../engine';
  * so this is always a committed state; sql.js writes the header's journal bytes as rollback-journal
  * mode, which every SQLite tool opens. The reply hands the buffer over to the page (not a copy).
  */
-export function exportDatabase(db: LiveDatabase, now: number): ExportedFile {
+export async function exportDatabase(db: LiveDatabase, now: number): Promise<ExportedFile> {
+	// A file opened from its snapshot leaves the worker only once the snapshot is checked.
+	await db.settled();
 	const bytes = db.engine.db.export();
 	return { filename: exportFilename(now), bytes, takenAt: now };
 }

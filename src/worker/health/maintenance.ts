@@ -102,6 +102,7 @@ export class Maintenance {
 	integrity(): Promise<IntegrityResult> {
 		return this.#run('integrity', async () => {
 			this.#progress('integrity', 'Copying the database', null);
+			await this.#db.settled();
 			const image = this.#db.engine.db.export();
 			this.#progress('integrity', 'Checking every page and index (PRAGMA integrity_check)', null);
 			return this.#health.env.checkIntegrity(image);

@@ -299,14 +299,17 @@ export function chunksNewerThan(manifest: Manifest, snapshot: Snapshot | null): 
 }
 
 /**
- * Reassembles the image from a snapshot plus the newer chunk records, verifying every chunk against the
- * manifest's hash, wherever it came from. The newer chunks are written into the snapshot's own buffer
- * (freshly read from storage, so ours to change): no second full-size copy.
+ * Reassembles the image from a snapshot plus the newer chunk records. The records are always checked
+ * against the manifest's hashes; the chunks taken from the snapshot too, unless `checkSnapshot` is false:
+ * then the caller must check them (`firstMismatch` over `snapshotChunks`) before it trusts the image with
+ * anything but reads. The newer chunks are written into the snapshot's own buffer (freshly read from
+ * storage, so ours to change): no second full-size copy.
  */
 export function assembleWithSnapshot(
 	manifest: Manifest,
 	snapshot: Snapshot,
 	newer: ReadonlyMap<number, Uint8Array>,
+	{ checkSnapshot = true }: { checkSnapshot?: boolean } = {},
 ): Uint8Array {
 	const target =
 		snapshot.bytes.length >= manifest.byteLength
@@ -323,10 +326,35 @@ export function assembleWithSnapshot(
 				throw new Error(`chunk ${i} has ${record.length} bytes, expected ${end - start}`);
 			}
 			target.set(record, start);
+		} else if (!checkSnapshot) {
+			continue;
 		}
 		if (hashChunk(target.subarray(start, end)) !== manifest.hashes[i]) {
 			throw new Error(`chunk ${i} does not match its hash (${record ? 'record' : 'snapshot'})`);
 		}
 	}
 	return target;
+}
+
+/** The chunks an image assembled from a snapshot took from the snapshot (not from a newer record). */
+export function snapshotChunks(manifest: Manifest, newer: ReadonlyMap<number, unknown>): number[] {
+	const taken: number[] = [];
+	for (let i = 0; i < manifest.chunkCount; i++) if (!newer.has(i)) taken.push(i);
+	return taken;
+}
+
+/** The first of `indices` whose bytes in `image` do not match the manifest's hash, or -1. */
+export function firstMismatch(
+	manifest: Manifest,
+	image: Uint8Array,
+	indices: readonly number[],
+): number {
+	if (image.length !== manifest.byteLength) return indices[0] ?? -1;
+	for (const i of indices) {
+		const [start, end] = chunkRange(i, manifest.byteLength, manifest.chunkSize);
+		if (i >= manifest.chunkCount || hashChunk(image.subarray(start, end)) !== manifest.hashes[i]) {
+			return i;
+		}
+	}
+	return -1;
 }

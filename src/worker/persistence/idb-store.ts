@@ -4,10 +4,11 @@
  * that the stored generation is the one this writer last saw: IndexedDB transactions are atomic and
  * serialised, so a crash leaves the previous generation whole and a stale writer cannot overwrite a newer one.
  *
- * A cold open reads a snapshot (one value, in a database of its own) plus the few chunk records written
- * after it, because Chromium reads one large value about ten times faster than the same bytes in
- * hundreds of small records (tests/bench, layout study). The snapshot is only a cache, checked against
- * the manifest chunk by chunk; without a usable one, every chunk is read.
+ * A cold open reads a snapshot (one Blob, in a database of its own) plus the few chunk records written
+ * after it, because Chromium reads one large value many times faster than the same bytes in hundreds
+ * of small records (tests/bench, layout study). The snapshot is only a cache, checked against the
+ * manifest chunk by chunk (LiveDatabase does that after the first answers, before any write); without a
+ * usable one, every chunk is read.
  */
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { AppError, isQuotaError } from '../../shared/errors';
@@ -16,6 +17,7 @@ import {
 	assembleWithSnapshot,
 	chunksNewerThan,
 	isSnapshot,
+	snapshotChunks,
 	readManifest,
 	storedManifest,
 	type Manifest,
@@ -37,6 +39,20 @@ export interface StoredImage {
 	snapshotGeneration: number | null;
 	/** How many chunk records were read. */
 	chunksRead: number;
+	/**
+	 * Chunks taken from the snapshot without checking them against the manifest (only with
+	 * `deferSnapshotCheck`). Until `firstMismatch` has passed over them, the image is fit for reads only:
+	 * nothing derived from it may be saved or leave the worker.
+	 */
+	unverified: number[];
+}
+
+export interface LoadOptions {
+	/**
+	 * Leave the snapshot's chunks unchecked (see `StoredImage.unverified`), so the first query does not
+	 * wait for every byte of the file to be hashed. The newer chunk records are checked either way.
+	 */
+	deferSnapshotCheck?: boolean;
 }
 
 /** What persistence needs from a storage backend; the contract tests run against each one. */
@@ -47,7 +63,7 @@ export interface ImageStore {
 	 * before the claim (and is loaded) or is refused after it.
 	 */
 	claim(writerId: string): Promise<void>;
-	load(): Promise<StoredImage | null>;
+	load(options?: LoadOptions): Promise<StoredImage | null>;
 	readManifest(): Promise<Manifest | null>;
 	/**
 	 * Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`
@@ -76,6 +92,41 @@ export function isLease(value: unknown): value is Lease {
 	);
 }
 const SNAPSHOT_KEY = 'image';
+
+/**
+ * A snapshot as stored: its bytes as a Blob. Chromium hands a stored Blob back as a handle to its file,
+ * and `arrayBuffer()` reads it in one go: about twice as fast as the same 50 MB stored as a Uint8Array
+ * value, which is read from the same kind of file and then deserialised (50 against 101 ms, medians of
+ * 7, tests/bench/results/layout.md). Writing a Blob is slower, but snapshots are written in the
+ * background. Snapshots stored as bytes by earlier versions are still read.
+ */
+export interface StoredSnapshot extends Omit<Snapshot, 'bytes'> {
+	blob: Blob;
+}
+
+/**
+ * The stored form of a snapshot. `bytes` may be a live view that changes right after: the Blob copies
+ * exactly the file's bytes now, and no more (MEMFS keeps up to 12.5% spare capacity behind the view).
+ */
+export function storedSnapshot(snapshot: Snapshot): StoredSnapshot {
+	const { bytes, ...meta } = snapshot;
+	return {
+		...meta,
+		blob: new Blob([bytes.subarray(0, snapshot.byteLength) as Uint8Array<ArrayBuffer>]),
+	};
+}
+
+/** A stored snapshot as bytes (an earlier version's stored bytes as they are); null if it is none. */
+export async function readStoredSnapshot(value: unknown): Promise<Snapshot | null> {
+	if (typeof value !== 'object' || value === null || !('blob' in value)) {
+		return isSnapshot(value) ? value : null;
+	}
+	const { blob, ...meta } = value as StoredSnapshot;
+	if (!(blob instanceof Blob)) return null;
+	// A Blob from IndexedDB stays readable after its transaction.
+	const snapshot = { ...meta, bytes: new Uint8Array(await blob.arrayBuffer()) };
+	return isSnapshot(snapshot) ? snapshot : null;
+}
 
 export type DurableUseStore = (<T>(
 	txMode: IDBTransactionMode,
@@ -148,7 +199,7 @@ export class IdbImageStore implements ImageStore {
 			'readwrite',
 			(store) => promisifyRequest(store.put(lease, LEASE_KEY)).then(() => undefined),
 			'strict',
-		);
+		).finally(() => mark('claimed'));
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -157,25 +208,35 @@ export class IdbImageStore implements ImageStore {
 		);
 	}
 
-	async load(): Promise<StoredImage | null> {
+	async load({ deferSnapshotCheck = false }: LoadOptions = {}): Promise<StoredImage | null> {
 		const prefetched = this.#prefetched;
 		this.#prefetched = null;
-		// Opening the main database's connection overlaps the snapshot read.
-		const [snapshot] = await Promise.all([
-			prefetched ?? this.#readSnapshot(),
-			this.#use('readonly', () => null),
+		// The manifest is read while the snapshot is: when the snapshot is current (the usual case), no
+		// chunk record is needed and the open waits for nothing else. Reading the two in separate
+		// transactions is safe: the snapshot is only used chunk by chunk as the manifest's hashes allow.
+		const [snapshot, manifest] = await Promise.all([
+			(prefetched ?? this.#readSnapshot()).finally(() => mark('snapshot')),
+			this.readManifest().finally(() => mark('manifest')),
 		]);
-		const read = await this.#readChunks((manifest) => chunksNewerThan(manifest, snapshot));
+		if (!manifest) return null;
+		const current = chunksNewerThan(manifest, snapshot);
+		const read =
+			current && current.length === 0
+				? { manifest, chunks: new Map<number, Uint8Array>(), wanted: current }
+				: await this.#readChunks((latest) => chunksNewerThan(latest, snapshot));
 		if (!read) return null;
-		const { manifest, chunks, wanted } = read;
+		const { chunks, wanted } = read;
 		if (snapshot && wanted) {
 			try {
-				const image = assembleWithSnapshot(manifest, snapshot, chunks);
+				const image = assembleWithSnapshot(read.manifest, snapshot, chunks, {
+					checkSnapshot: !deferSnapshotCheck,
+				});
 				return {
-					manifest,
+					manifest: read.manifest,
 					image,
 					snapshotGeneration: snapshot.generation,
 					chunksRead: chunks.size,
+					unverified: deferSnapshotCheck ? snapshotChunks(read.manifest, chunks) : [],
 				};
 			} catch {
 				// A snapshot that does not match its manifest is ignored; the chunks are the truth.
@@ -193,6 +254,7 @@ export class IdbImageStore implements ImageStore {
 				image,
 				snapshotGeneration: null,
 				chunksRead: full.chunks.size,
+				unverified: [],
 			};
 		} catch (error) {
 			throw new AppError('storage-corrupt', undefined, { cause: String(error) });
@@ -244,9 +306,10 @@ export class IdbImageStore implements ImageStore {
 			const value = await this.#snapshots('readonly', (store) =>
 				promisifyRequest<unknown>(store.get(SNAPSHOT_KEY)),
 			);
-			return isSnapshot(value) ? value : null;
+			return await readStoredSnapshot(value);
 		} catch {
-			// "Failed to read large IndexedDB value" and friends: the chunks still hold everything.
+			// A blob file gone missing ("Failed to read large IndexedDB value" and friends): the chunks
+			// still hold everything.
 			return null;
 		}
 	}
@@ -261,15 +324,7 @@ export class IdbImageStore implements ImageStore {
 					store.transaction.abort();
 					return false;
 				}
-				// put() clones synchronously, so `bytes` may be a live view that changes right after. A view
-				// would clone its whole buffer (MEMFS keeps up to 12.5% spare capacity), and every cold open
-				// would read that too: store exactly the file.
-				const { bytes } = snapshot;
-				const exact =
-					bytes.byteOffset === 0 && bytes.buffer.byteLength === snapshot.byteLength
-						? bytes
-						: bytes.slice(0, snapshot.byteLength);
-				store.put({ ...snapshot, bytes: exact }, SNAPSHOT_KEY);
+				store.put(storedSnapshot(snapshot), SNAPSHOT_KEY);
 				await promisifyRequest(store.transaction);
 				return true;
 			},
@@ -318,6 +373,10 @@ export class IdbImageStore implements ImageStore {
 			throw new AppError('save-failed', undefined, { cause: String(error) });
 		}
 	}
+}
+
+function mark(step: string): void {
+	performance.mark(`monitor:open:${step}`);
 }
 
 function chunkOrEmpty(chunks: ReadonlyMap<number, Uint8Array>, index: number): Uint8Array {

@@ -8,11 +8,12 @@ import {
 	assemble,
 	assembleWithSnapshot,
 	chunksNewerThan,
+	snapshotChunks,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
 } from './chunks';
-import type { ImageStore, StoredImage } from './idb-store';
+import type { ImageStore, LoadOptions, StoredImage } from './idb-store';
 
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
@@ -33,7 +34,7 @@ export class MemoryImageStore implements ImageStore {
 		return Promise.resolve(this.#manifest && structuredClone(this.#manifest));
 	}
 
-	load(): Promise<StoredImage | null> {
+	load({ deferSnapshotCheck = false }: LoadOptions = {}): Promise<StoredImage | null> {
 		const manifest = this.#manifest && structuredClone(this.#manifest);
 		if (!manifest) return Promise.resolve(null);
 		const snapshot = this.#snapshot;
@@ -43,12 +44,15 @@ export class MemoryImageStore implements ImageStore {
 			try {
 				// A copy, as IndexedDB hands out: assembling patches the snapshot's buffer in place.
 				const copy = { ...snapshot, bytes: snapshot.bytes.slice() };
-				const image = assembleWithSnapshot(manifest, copy, newer);
+				const image = assembleWithSnapshot(manifest, copy, newer, {
+					checkSnapshot: !deferSnapshotCheck,
+				});
 				return Promise.resolve({
 					manifest,
 					image,
 					snapshotGeneration: snapshot.generation,
 					chunksRead: newer.size,
+					unverified: deferSnapshotCheck ? snapshotChunks(manifest, newer) : [],
 				});
 			} catch {
 				// Ignored, as IndexedDB's store does: the chunks are the truth.
@@ -63,6 +67,7 @@ export class MemoryImageStore implements ImageStore {
 			image: assemble(manifest, chunks),
 			snapshotGeneration: null,
 			chunksRead: chunks.length,
+			unverified: [],
 		});
 	}
 

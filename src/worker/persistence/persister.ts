@@ -69,6 +69,7 @@ export class Persister {
 	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
 	#snapshotting: Promise<unknown> | null = null;
 	#idleWaiters: (() => void)[] = [];
+	#disposed = false;
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
 	constructor(
@@ -219,6 +220,7 @@ export class Persister {
 		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
 		const manifest = this.#manifest;
 		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) return;
+		if (this.#disposed) return;
 		const threshold = this.#snapshotThreshold(policy, manifest);
 		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
 		if (changed < threshold) return;
@@ -261,6 +263,7 @@ export class Persister {
 	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
 		const { store } = this.#options;
 		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
+		if (this.#disposed) return false;
 		let covered: Set<number> | null = null;
 		const written = store
 			.writeSnapshot(() => {
@@ -290,6 +293,16 @@ export class Persister {
 			this.#snapshotting = null;
 			this.#notifyIdle();
 		}
+	}
+
+	/**
+	 * For a persister whose database was swapped out with nothing pending: it takes no more snapshots
+	 * (its file is closed, and a newer persister now owns the store).
+	 */
+	dispose(): void {
+		this.#disposed = true;
+		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+		this.#snapshotTimer = null;
 	}
 
 	/** Resolves when no save is running or queued and no snapshot is being written. */

@@ -152,16 +152,6 @@ const bench = {
 		}
 	},
 
-	/** Diagnostics: the monitor worker's cold-open steps, in a fresh worker. */
-	async openSteps(): Promise<Record<string, number>> {
-		const rpc = new WorkerRpc(WORKERS.monitor());
-		try {
-			return await rpc.call('openSteps', null);
-		} finally {
-			rpc.terminate();
-		}
-	},
-
 	dropTemplate(): void {
 		template = null;
 	},

@@ -3,11 +3,12 @@
  * store, with the sql.js this harness was built with (hooked, as in the app).
  */
 import { promisifyRequest } from 'idb-keyval';
-import type { Snapshot } from '../../../src/worker/persistence/chunks';
 import {
 	createDurableStore,
 	IdbImageStore,
+	readStoredSnapshot,
 	snapshotStoreFor,
+	storedSnapshot,
 	type ImageStore,
 } from '../../../src/worker/persistence/idb-store';
 import { loadSqlJs } from '../../../src/worker/sqljs';
@@ -40,14 +41,14 @@ serve({
 			SQL: await loadSqlJs(),
 			newStore: () => Promise.resolve(storeNamed(`${prefix}-${stores++}`)),
 			sameStorage: (store) => storeNamed(nameOf(store)),
-			async editSnapshot(store, edit) {
+			async editSnapshot(store, edit, { format = 'blob' } = {}) {
 				const snapshots = snapshotStoreFor(createDurableStore(nameOf(store), 'database'));
-				const current = await snapshots('readonly', (s) =>
-					promisifyRequest<Snapshot | undefined>(s.get('image')),
+				const current = await readStoredSnapshot(
+					await snapshots('readonly', (s) => promisifyRequest<unknown>(s.get('image'))),
 				);
-				const edited = edit(current ?? null);
+				const edited = edit(current);
 				await snapshots('readwrite', (s) => {
-					if (edited) s.put(edited, 'image');
+					if (edited) s.put(format === 'blob' ? storedSnapshot(edited) : edited, 'image');
 					else s.delete('image');
 					return promisifyRequest(s.transaction);
 				});

@@ -37,7 +37,8 @@ export interface PatternArgs {
 		| 'pipelined-commit'
 		| 'pipelined-commit-after-check'
 		| 'write-only-commit'
-		| 'single-value';
+		| 'single-value'
+		| 'single-blob';
 	manifest: 'array' | 'typed' | 'split';
 	saves: number;
 	readRanges: number;
@@ -65,7 +66,9 @@ async function run(args: PatternArgs) {
 			: args.manifest === 'array'
 				? { generation, hashes: hashes.slice() }
 				: { generation };
-	if (args.shape === 'single-value') return runSingle(db, name, args);
+	if (args.shape === 'single-value' || args.shape === 'single-blob') {
+		return runSingle(db, name, args);
+	}
 	// Fill.
 	{
 		const tx = db.transaction('s', 'readwrite', { durability: 'relaxed' });
@@ -201,21 +204,26 @@ async function readAll(db: IDBDatabase, count: number, args: PatternArgs): Promi
 	}
 }
 
-/** The seed's layout: the whole file as one value (a blob file in Chromium, being over 64 KiB). */
+/**
+ * The whole file as one value: the seed's layout (bytes, kept as a blob file in Chromium, being over
+ * 64 KiB, and deserialised when read) or a Blob (the snapshot's layout: read back with arrayBuffer()).
+ */
 async function runSingle(db: IDBDatabase, name: string, args: PatternArgs) {
 	const saveMs: number[] = [];
+	const blob = args.shape === 'single-blob';
 	for (let g = 0; g <= Math.min(args.saves, 5); g++) {
 		const bytes = new Uint8Array(args.fileBytes).fill(g & 255);
 		const start = performance.now();
 		const tx = db.transaction('s', 'readwrite', { durability: args.durability });
-		tx.objectStore('s').put(bytes, 'file');
+		tx.objectStore('s').put(blob ? new Blob([bytes]) : bytes, 'file');
 		await done(tx);
 		if (g > 0) saveMs.push(performance.now() - start);
 	}
 	db.close();
 	const coldStart = performance.now();
 	const fresh = await openDb(name);
-	const file = await req(fresh.transaction('s', 'readonly').objectStore('s').get('file'));
+	const value = await req(fresh.transaction('s', 'readonly').objectStore('s').get('file'));
+	const file = blob ? new Uint8Array(await (value as Blob).arrayBuffer()) : value;
 	const coldMs = performance.now() - coldStart;
 	fresh.close();
 	await new Promise((r) => {

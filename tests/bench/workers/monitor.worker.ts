@@ -5,15 +5,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import { LiveDatabase } from '../../../src/worker/database';
 import { parseMigrations } from '../../../src/worker/migrations/files';
-import {
-	assembleWithSnapshot,
-	DEFAULT_CHUNK_SIZE,
-	planSave,
-	readManifest,
-	type Snapshot,
-} from '../../../src/worker/persistence/chunks';
-import { configure } from '../../../src/worker/connection';
-import { inspect } from '../../../src/worker/migrations/runner';
+import { DEFAULT_CHUNK_SIZE, planSave } from '../../../src/worker/persistence/chunks';
 import {
 	createDurableStore,
 	IdbImageStore,
@@ -37,13 +29,18 @@ let saveMs = 0;
 const saveLog: [number, number, number][] = [];
 
 let loadMs = 0;
+let claimMs = 0;
 let loadedFrom = '';
 const timings: [number, number][] = [];
 const timed: ImageStore = {
-	claim: (writerId) => store.claim(writerId),
-	async load() {
+	async claim(writerId) {
 		const start = performance.now();
-		const loaded = await store.load();
+		await store.claim(writerId);
+		claimMs = performance.now() - start;
+	},
+	async load(options) {
+		const start = performance.now();
+		const loaded = await store.load(options);
 		loadMs = performance.now() - start;
 		loadedFrom =
 			loaded?.snapshotGeneration !== null
@@ -104,10 +101,11 @@ serve({
 		const start = performance.now();
 		let sqlMs = 0;
 		// As the app's worker does: sql.js compiles while the database is read from storage.
-		const SQL = loadSqlJs().then((loaded) => {
-			sqlMs = performance.now() - start;
-			return loaded;
-		});
+		const SQL = () =>
+			loadSqlJs().then((loaded) => {
+				sqlMs = performance.now() - start;
+				return loaded;
+			});
 		live = await LiveDatabase.open({
 			imageSource: (sqlDb) => {
 				const chosen = imageSourceFor(sqlDb);
@@ -116,48 +114,23 @@ serve({
 			},
 			SQL,
 			store: timed,
-			files: await files,
+			files,
 			writerId: 'bench',
 			...(chunkSize ? { chunkSize } : {}),
 		});
 		const rows = Number(live.engine.value('SELECT count(*) FROM check_results'));
 		const totalMs = performance.now() - start;
+		const marks = performance
+			.getEntriesByType('mark')
+			.filter((m) => m.name.startsWith('monitor:open:'))
+			.map((m) => `${m.name.slice(13)} ${(m.startTime - start).toFixed(0)}`)
+			.join(', ');
+		performance.clearMarks();
 		return {
 			rows,
 			fileBytes: fileBytes(live.engine),
-			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms`,
+			source: `${source}; sql.js ${sqlMs.toFixed(0)} ms, claim ${claimMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms (${loadedFrom}), open total ${totalMs.toFixed(0)} ms; at ${marks}`,
 		};
-	},
-	/** Diagnostics (BENCH_DEBUG): where a cold open's time goes, step by step. */
-	async openSteps() {
-		const t: Record<string, number> = {};
-		let last = performance.now();
-		const lap = (name: string) => {
-			const now = performance.now();
-			t[name] = now - last;
-			last = now;
-		};
-		const SQL = await loadSqlJs();
-		lap('sqljs');
-		const raw = await snapshots('readonly', (s) => promisifyRequest<Snapshot>(s.get('image')));
-		lap('snapshotRead');
-		const manifest = readManifest(
-			await use('readonly', (s) => promisifyRequest(s.get('manifest'))),
-		)!;
-		lap('manifestRead');
-		const image = assembleWithSnapshot(manifest, raw, new Map());
-		lap('verifyAndPatch');
-		const db = new SQL.Database(image);
-		lap('newDatabase');
-		const engine = configure(db);
-		lap('configure');
-		const parsed = await files;
-		inspect(engine, parsed);
-		lap('inspect');
-		engine.value('SELECT count(*) FROM check_results');
-		lap('firstQuery');
-		db.close();
-		return t;
 	},
 	async write({ n }) {
 		const d = db();

@@ -32,7 +32,6 @@ export interface BenchOps {
 	/** Runs one persistence contract case against IndexedDB (contract.worker.ts). */
 	contract: { args: { name: string; kind: 'tracked' | 'export' }; result: null };
 	/** Diagnostics: where a cold open's time goes, step by step (monitor.worker.ts, BENCH_DEBUG). */
-	openSteps: { args: null; result: Record<string, number> };
 	/** One layout-study measurement (idb-patterns.worker.ts). */
 	pattern: { args: Record<string, unknown>; result: Record<string, number> };
 }
