@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { fileHookOf, imageSourceFor } from '../../src/worker/persistence/image-source';
@@ -195,6 +197,25 @@ describe('the file-change hook', () => {
 		expect(hook.bytes().buffer).not.toBe(given.buffer);
 		expect(db.exec("SELECT count(*) FROM t WHERE v = 'changed'")[0]!.values[0]).toEqual([1]);
 		expect(db.exec('PRAGMA integrity_check')[0]!.values).toEqual([['ok']]);
+		db.close();
+	});
+
+	it('lets go of adopted bytes once the file has moved to a larger buffer', async () => {
+		// The hook's closures keep the constructor's scope alive for the life of the Database.
+		v8.setFlagsFromString('--expose-gc');
+		const gc = vm.runInNewContext('gc') as () => void;
+		const SQL = await loadSql();
+		let given: Uint8Array | null = adoptable((await fileWith(300)).slice());
+		const original = new WeakRef(given.buffer);
+		const db = new SQL.Database(given);
+		given = null;
+		db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+			INSERT INTO t (v) SELECT printf('%0300d', i) FROM n`);
+		// A WeakRef read in this task keeps its target until the task ends.
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		gc();
+		expect(original.deref()).toBeUndefined();
+		expect(db.exec('SELECT count(*) FROM t')[0]!.values[0]).toEqual([800]);
 		db.close();
 	});
 

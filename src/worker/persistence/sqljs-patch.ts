@@ -186,7 +186,9 @@ function hookSource(n: MangledNames, dataParam: string): string {
 		`${dataParam}==null&&${createDataFile}(this.filename,[]);` +
 		`Object.defineProperty(this,${JSON.stringify(SQLJS_HOOK_PROPERTY)},{value:(function(node){` +
 		// Adopted bytes become the (empty) file's contents, exactly as MEMFS's own `canOwn` write would.
-		`if(${ADOPTED}){node.${contents}=${ADOPTED};node.${usedBytes}=${ADOPTED}.length}` +
+		// The local is cleared: the hook's closures keep this scope alive, and with it anything it holds,
+		// long after MEMFS has moved the file to a larger buffer.
+		`if(${ADOPTED}){node.${contents}=${ADOPTED};node.${usedBytes}=${ADOPTED}.length;${ADOPTED}=null}` +
 		`var size=${HOOK_BLOCK_SIZE},dirty=new Set(),write=node.${streamOps}.write,setattr=node.${nodeOps}.${setattr};` +
 		`function mark(start,end){for(var i=Math.floor(start/size),last=Math.floor((end-1)/size);i<=last;i++)dirty.add(i)}` +
 		`node.${streamOps}=Object.create(node.${streamOps});` +
