@@ -273,6 +273,10 @@ test('layout study', async () => {
 			})),
 			{ ...base, durability: 'strict' },
 			...['array', 'split'].map((manifest) => ({ ...base, manifest })),
+			// What idb-store.ts does: the full manifest, and the lease read in the fence.
+			{ ...base, manifest: 'full' },
+			{ ...base, manifest: 'full', lease: true },
+			{ ...base, lease: true },
 			...['getAll', 'batches', 'cursor'].map((read) => ({ ...base, read })),
 			...[4].map((readRanges) => ({ ...base, read: 'transactions', readRanges })),
 			{ ...base, random: true },
@@ -311,7 +315,7 @@ test('layout study', async () => {
 			const v = JSON.parse(key) as Record<string, string | number>;
 			const med = (k: string) => median(rs.map((r) => r[k]!)).toFixed(2);
 			lines.push(
-				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']} | ${String(v['shape']).startsWith('single-') ? 'one get' : `${String(v['read'])} ×${String(v['readRanges'])}`} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
+				`| ${v['shape']} | ${Number(v['chunkSize']) / 1024} | ${v['durability']} | ${v['manifest']}${v['lease'] ? ' + lease' : ''} | ${String(v['shape']).startsWith('single-') ? 'one get' : `${String(v['read'])} ×${String(v['readRanges'])}`} | ${v['random'] ? 'random' : 'constant'}${v['settle'] ? `, read after ${Number(v['settle'])} ms` : ''} | ${med('saveP50')} | ${med('coldMs')} | ${med('openedMs')} | ${med('warmMs')} |`,
 			);
 		}
 		const text = `Layout study, ${fileBytes / MB} MB, ${REPS} reps, ${new Date().toISOString()}\n\n${lines.join('\n')}\n`;

@@ -39,7 +39,10 @@ export interface PatternArgs {
 		| 'write-only-commit'
 		| 'single-value'
 		| 'single-blob';
-	manifest: 'array' | 'typed' | 'split';
+	/** `full`: as idb-store.ts stores it (hashes and writing generations, typed, plus metadata). */
+	manifest: 'array' | 'typed' | 'split' | 'full';
+	/** Also read a lease record in the fence, as idb-store.ts does, and commit once it is read. */
+	lease?: boolean;
 	saves: number;
 	readRanges: number;
 	/** How a cold read fetches the chunks. */
@@ -60,8 +63,24 @@ async function run(args: PatternArgs) {
 	const db = await openDb(name);
 	const count = Math.ceil(args.fileBytes / args.chunkSize);
 	const hashes = Array.from({ length: count }, (_, i) => (i * 2654435761) >>> 0);
+	const written = new Uint32Array(count);
 	const manifestValue = (generation: number) =>
-		args.manifest === 'typed'
+		args.manifest === 'full'
+			? {
+					format: 1,
+					generation,
+					byteLength: args.fileBytes,
+					chunkSize: args.chunkSize,
+					chunkCount: count,
+					hashes: Uint32Array.from(hashes),
+					written: written.slice(),
+					pageSize: 4096,
+					schemaVersion: 1,
+					savedAt: Date.now(),
+					writerId: '0b7c2a8e-9a43-4c1e-9d0f-3f1f2d7c9e11',
+					lineage: '4d3f8a1c-2b6e-4f7a-8c9d-1e2f3a4b5c6d',
+				}
+			: args.manifest === 'typed'
 			? { generation, hashes: Uint32Array.from(hashes) }
 			: args.manifest === 'array'
 				? { generation, hashes: hashes.slice() }
@@ -82,6 +101,7 @@ async function run(args: PatternArgs) {
 			s.put(chunk, i);
 		}
 		s.put(manifestValue(0), 'manifest');
+		if (args.lease) s.put({ writerId: 'w', claimedAt: Date.now() }, 'lease');
 		if (args.manifest === 'split') s.put(Uint32Array.from(hashes), 'hashes');
 		await done(tx);
 	}
@@ -111,7 +131,8 @@ async function run(args: PatternArgs) {
 		} else if (args.shape === 'pipelined-commit-after-check') {
 			// The fence read and the writes go out together; the commit is sent as soon as the check passes.
 			const check = s.get('manifest');
-			check.onsuccess = () => {
+			const last = args.lease ? s.get('lease') : check;
+			last.onsuccess = () => {
 				if ((check.result as { generation: number }).generation !== g - 1) tx.abort();
 				else tx.commit();
 			};
