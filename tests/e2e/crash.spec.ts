@@ -8,7 +8,7 @@ import {
 	isSnapshot,
 	readManifest,
 } from '../../src/worker/persistence/chunks';
-import { openApp } from './helpers';
+import { call, openApp } from './helpers';
 
 /**
  * Kills the app at random moments during a stream of writes, many times (CRASH_LOOPS, default 5), and
@@ -125,6 +125,9 @@ test('killing the app at random moments during writes never loses an acknowledge
 		});
 		// The Database page: it does not re-render a list of thousands of monitors after every write.
 		await openApp(page, '/#/database');
+		// The save indicator reads "Nothing to save yet" before the database is open; a call is answered
+		// only once it is (a new one created and saved). Killed earlier, there is nothing to check yet.
+		await call(page, 'database.status');
 
 		// A stream of writes, sixteen in flight at a time, each reported the moment it resolves. Long URLs
 		// make the file grow by megabytes over the loops, so saves span many chunks and snapshots happen.
