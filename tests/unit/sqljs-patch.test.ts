@@ -205,10 +205,12 @@ describe('the file-change hook', () => {
 		v8.setFlagsFromString('--expose-gc');
 		const gc = vm.runInNewContext('gc') as () => void;
 		const SQL = await loadSql();
-		let given: Uint8Array | null = adoptable((await fileWith(300)).slice());
-		const original = new WeakRef(given.buffer);
-		const db = new SQL.Database(given);
-		given = null;
+		// No reference to the given bytes may outlive this helper's scope.
+		const open = async () => {
+			const given = adoptable((await fileWith(300)).slice());
+			return { db: new SQL.Database(given), original: new WeakRef(given.buffer) };
+		};
+		const { db, original } = await open();
 		db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
 			INSERT INTO t (v) SELECT printf('%0300d', i) FROM n`);
 		// A WeakRef read in this task keeps its target until the task ends.
