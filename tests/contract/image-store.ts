@@ -89,6 +89,34 @@ export const imageStoreContract: Record<string, (fresh: StoreFactory) => Promise
 		assert(loaded && sameBytes(loaded.image, bytes(5000, 4)), 'the new owner could not write');
 	},
 
+	async 'on an empty store too, the last claim wins: the first writer is refused, the second writes'(
+		fresh,
+	) {
+		const store = await fresh();
+		await store.claim('old');
+		await store.claim('new');
+		const late = planSave(bytes(5000, 1), null, null, { ...META, writerId: 'old' });
+		await expectCode(store.commit(late, 0, 'relaxed'), 'stale-writer', 'lost lease');
+		assert((await store.load()) === null, 'a refused first commit stored something');
+		const byNew = planSave(bytes(5000, 2), null, null, { ...META, writerId: 'new' });
+		await store.commit(byNew, 0, 'relaxed');
+		// The new owner's next save, and a claim by a third writer after it.
+		const next = planSave(bytes(5000, 3), byNew.manifest, null, { ...META, writerId: 'new' });
+		await store.commit(next, 1, 'relaxed');
+		await store.claim('third');
+		const after = planSave(bytes(5000, 4), next.manifest, null, { ...META, writerId: 'new' });
+		await expectCode(
+			store.commit(after, 2, 'relaxed'),
+			'stale-writer',
+			'lease taken after two saves',
+		);
+		const loaded = await store.load();
+		assert(
+			loaded && sameBytes(loaded.image, bytes(5000, 3)),
+			'the stored image is not the last one saved',
+		);
+	},
+
 	async 'growing, shrinking and editing round-trip through storage'(fresh) {
 		const store = await fresh();
 		await store.claim('w');
