@@ -162,6 +162,22 @@ function insertMany(db: LiveDatabase, from: number, count: number): Promise<unkn
 	});
 }
 
+/** A new store and database holding `rows` rows, all saved. */
+async function savedRows(env: ContractEnv, kind: SourceKind, rows: number) {
+	const raw = await env.newStore();
+	const store = new ObservedStore(raw);
+	const db = await open(env, store, kind, 4096);
+	await insertMany(db, 0, rows);
+	await db.persister.whenIdle();
+	return { raw, store, db };
+}
+
+/** A snapshot of exactly the stored generation, holding `bytes`. */
+function snapshotOf(stored: StoredImage, bytes: Uint8Array): Snapshot {
+	const { lineage, generation, chunkSize } = stored.manifest;
+	return { lineage, generation, chunkSize, byteLength: bytes.length, bytes };
+}
+
 /** What the database holds, as one string: equal strings mean equal contents. */
 function contents(db: { exec(sql: string): { values: unknown[][] }[] }): string {
 	const rows = db.exec('SELECT id, monitor, at, body FROM results ORDER BY id');
@@ -400,11 +416,7 @@ export const contractCases: ContractCase[] = [
 	{
 		name: 'a damaged, foreign, newer or missing snapshot is ignored: the chunks are the truth',
 		async run(env, kind) {
-			const raw = await env.newStore();
-			const store = new ObservedStore(raw);
-			const db = await open(env, store, kind, 4096);
-			await insertMany(db, 0, 3000);
-			await db.persister.whenIdle();
+			const { raw, store, db } = await savedRows(env, kind, 3000);
 			const taken = await db.persister.snapshot();
 			if (!taken) {
 				// The export source writes no snapshot; plant one to prove a foreign one is not trusted.
@@ -464,24 +476,14 @@ export const contractCases: ContractCase[] = [
 	{
 		name: 'a cold open from a damaged snapshot holds writes until its check fails, then reopens from the chunks',
 		async run(env, kind) {
-			const raw = await env.newStore();
-			const store = new ObservedStore(raw);
-			const db = await open(env, store, kind, 4096);
-			await insertMany(db, 0, 3000);
-			await db.persister.whenIdle();
+			const { raw, store, db } = await savedRows(env, kind, 3000);
 			const truth = contents(db.engine.db);
 			// A snapshot of exactly the stored generation, with one byte changed in the middle of the file.
 			const stored = await store.load();
 			check(stored, 'nothing is stored');
 			const bytes = stored.image.slice();
 			bytes[Math.floor(bytes.length / 2)]! ^= 0xff;
-			await env.editSnapshot(raw, () => ({
-				lineage: stored.manifest.lineage,
-				generation: stored.manifest.generation,
-				chunkSize: stored.manifest.chunkSize,
-				byteLength: bytes.length,
-				bytes,
-			}));
+			await env.editSnapshot(raw, () => snapshotOf(stored, bytes));
 			const deferred = await store.load({ deferSnapshotCheck: true });
 			check(
 				deferred?.snapshotGeneration === stored.manifest.generation,
@@ -520,24 +522,12 @@ export const contractCases: ContractCase[] = [
 	{
 		name: 'a snapshot stored as bytes by an earlier version is still used',
 		async run(env, kind) {
-			const raw = await env.newStore();
-			const store = new ObservedStore(raw);
-			const db = await open(env, store, kind, 4096);
-			await insertMany(db, 0, 2000);
-			await db.persister.whenIdle();
+			const { raw, store, db } = await savedRows(env, kind, 2000);
 			const stored = await store.load();
 			check(stored, 'nothing is stored');
-			await env.editSnapshot(
-				raw,
-				() => ({
-					lineage: stored.manifest.lineage,
-					generation: stored.manifest.generation,
-					chunkSize: stored.manifest.chunkSize,
-					byteLength: stored.image.length,
-					bytes: stored.image.slice(),
-				}),
-				{ format: 'bytes' },
-			);
+			await env.editSnapshot(raw, () => snapshotOf(stored, stored.image.slice()), {
+				format: 'bytes',
+			});
 			const loaded = await store.load();
 			same(loaded?.snapshotGeneration, stored.manifest.generation, 'snapshot generation used');
 			same(loaded?.chunksRead, 0, 'chunk records read besides the snapshot');
