@@ -219,8 +219,8 @@ export class Persister {
 	#scheduleSnapshot(): void {
 		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
 		const manifest = this.#manifest;
-		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) return;
-		if (this.#disposed) return;
+		if (!policy || !manifest || !this.#options.store.writeSnapshot) return;
+		if (this.#snapshotting || this.#disposed) return;
 		const threshold = this.#snapshotThreshold(policy, manifest);
 		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
 		if (changed < threshold) return;
@@ -262,8 +262,8 @@ export class Persister {
 
 	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
 		const { store } = this.#options;
-		if (!store.writeSnapshot || !this.#manifest || this.#fenced || this.#snapshotting) return false;
-		if (this.#disposed) return false;
+		if (!store.writeSnapshot || !this.#manifest) return false;
+		if (this.#fenced || this.#snapshotting || this.#disposed) return false;
 		let covered: Set<number> | null = null;
 		const written = store
 			.writeSnapshot(() => {
