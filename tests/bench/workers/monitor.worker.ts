@@ -27,6 +27,7 @@ let saves = 0;
 let saveMs = 0;
 /** Each save since the last `memory` call: [start ms, duration ms, chunks written] (BENCH_DEBUG). */
 const saveLog: [number, number, number][] = [];
+const snapshotLog: string[] = [];
 
 let loadMs = 0;
 let claimMs = 0;
@@ -48,7 +49,14 @@ const timed: ImageStore = {
 				: `${loaded?.chunksRead} chunks`;
 		return loaded;
 	},
-	writeSnapshot: (take) => store.writeSnapshot(take),
+	async writeSnapshot(take) {
+		const start = performance.now();
+		const written = await store.writeSnapshot(take);
+		snapshotLog.push(
+			`${(start - (saveLog[0]?.[0] ?? start)).toFixed(0)}+${(performance.now() - start).toFixed(0)}${written ? '' : ' (none)'}`,
+		);
+		return written;
+	},
 	readManifest: () => store.readManifest(),
 	async commit(plan, expected, durability) {
 		const start = performance.now();
@@ -173,6 +181,7 @@ serve({
 				.slice(0, 6)
 				.map(([at, ms, chunks]) => `${(at - saveLog[0]![0]).toFixed(0)}+${ms.toFixed(1)}/${chunks}`)
 				.join(' '),
+			snapshots: snapshotLog.splice(0).join(' '),
 		};
 		saveLog.length = 0;
 		timings.length = 0;
