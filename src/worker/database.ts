@@ -20,6 +20,7 @@ import { assertWritable, inspect, migrate } from './migrations/runner';
 import { DEFAULT_CHUNK_SIZE, firstMismatch, planSave, type Manifest } from './persistence/chunks';
 import type { ImageStore, StoredImage } from './persistence/idb-store';
 import { imageSourceFor, type ImageSource } from './persistence/image-source';
+import { markOpen } from './persistence/marks';
 import { Persister } from './persistence/persister';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 
@@ -117,7 +118,7 @@ export class LiveDatabase {
 		},
 	): Promise<LiveDatabase> {
 		const { store } = given;
-		mark('start');
+		markOpen('start');
 		// Claim before loading: a previous owner's last save then lands before the claim (and is loaded
 		// here) or is refused after it. Nothing is ever saved over a generation this owner has not seen.
 		const loading = store
@@ -128,7 +129,7 @@ export class LiveDatabase {
 			given.files,
 			loading,
 		]);
-		mark('stored');
+		markOpen('stored');
 		const options: OpenOptions = { ...given, SQL, files };
 		const opened = await LiveDatabase.#prepare(options, stored);
 		const health = new DatabaseHealth(options.now);
@@ -145,7 +146,7 @@ export class LiveDatabase {
 		if (opened.stored && opened.stored.unverified.length > 0) {
 			live.#verifying = live.#checkSnapshot(opened.stored);
 		}
-		mark('ready');
+		markOpen('ready');
 		return live;
 	}
 
@@ -158,9 +159,9 @@ export class LiveDatabase {
 		const { SQL, files } = options;
 		let stored = given;
 		let engine = openEngine(SQL, stored?.image, { adopt: true });
-		mark('engine');
+		markOpen('engine');
 		const report = inspect(engine, files);
-		mark('inspected');
+		markOpen('inspected');
 		if (report.verdict === 'pending' && stored && stored.unverified.length > 0) {
 			if (firstMismatch(stored.manifest, stored.image, stored.unverified) !== -1) {
 				engine.db.close();
@@ -232,26 +233,30 @@ export class LiveDatabase {
 			options.onPhase?.({ phase: 'ready', readOnly: true, role: 'owner' });
 			return;
 		}
-		const previous = this.#engine;
-		const tables = new Set([...tableNames(previous), ...tableNames(opened.engine)]);
-		this.#persister.dispose();
-		this.#engine = opened.engine;
-		opened.engine.setTimer(this.health.statement);
-		this.#persister = persisterFor(
-			options,
-			opened.engine,
-			opened.stored?.manifest ?? null,
-			this.health,
-		);
-		this.#readOnly = opened.readOnly;
-		if (opened.readOnly) opened.engine.exec('PRAGMA query_only = ON');
-		previous.db.close();
+		const tables = this.#swapIn(opened.engine, opened.stored?.manifest ?? null, opened.readOnly);
 		if (opened.migrated) await this.#persister.persist('strict');
 		options.onSave?.(this.#persister.status());
 		if (wasReadOnly !== (opened.readOnly !== null)) {
 			options.onPhase?.({ phase: 'ready', readOnly: opened.readOnly !== null, role: 'owner' });
 		}
-		this.#announce([...tables].sort());
+		this.#announce(tables);
+	}
+
+	/**
+	 * Makes `engine` the live database, saved from `manifest` on by a new persister, and closes the
+	 * previous one. Returns the tables of both, for announcing every one as changed.
+	 */
+	#swapIn(engine: Engine, manifest: Manifest | null, readOnly: AppError | null): string[] {
+		const previous = this.#engine;
+		const tables = new Set([...tableNames(previous), ...tableNames(engine)]);
+		this.#engine = engine;
+		engine.setTimer(this.health.statement);
+		this.#persister.dispose();
+		this.#persister = persisterFor(this.#options, engine, manifest, this.health);
+		this.#readOnly = readOnly;
+		if (readOnly) engine.exec('PRAGMA query_only = ON');
+		previous.db.close();
+		return [...tables].sort();
 	}
 
 	/**
@@ -503,20 +508,13 @@ export class LiveDatabase {
 			if (this.#persister.status().pending > 0) await this.#persister.persist();
 			const manifest = await this.#commitWhole(next);
 
-			const previous = this.#engine;
-			const tables = new Set([...tableNames(previous), ...tableNames(next)]);
-			this.#engine = next;
-			next.setTimer(this.health.statement);
-			this.#persister.dispose();
-			this.#persister = persisterFor(this.#options, next, manifest, this.health);
-			this.#readOnly = null;
+			const tables = this.#swapIn(next, manifest, null);
 			next = null;
-			previous.db.close();
 
 			await this.#options.secrets?.afterSwap(this.#engine, adopted);
 			this.#options.onSave?.(this.#persister.status());
 			this.#options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
-			this.#announce([...tables].sort());
+			this.#announce(tables);
 			return safety;
 		} finally {
 			next?.db.close();
@@ -613,11 +611,6 @@ function nextTask(): Promise<void> {
 		};
 		port2.postMessage(null);
 	});
-}
-
-/** User Timing marks of the open's steps: DevTools shows them, and the benchmark reads them. */
-function mark(step: string): void {
-	performance.mark(`monitor:open:${step}`);
 }
 
 function persisterFor(

@@ -24,6 +24,7 @@ import {
 	type SavePlan,
 	type Snapshot,
 } from './chunks';
+import { markOpen } from './marks';
 
 /**
  * `relaxed`: the transaction completes once the data is handed to the operating system; it survives a
@@ -221,7 +222,7 @@ export class IdbImageStore implements ImageStore {
 				return promisifyRequest(store.transaction).then(() => undefined);
 			},
 			'strict',
-		).finally(() => mark('claimed'));
+		).finally(() => markOpen('claimed'));
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -237,8 +238,8 @@ export class IdbImageStore implements ImageStore {
 		// chunk record is needed and the open waits for nothing else. Reading the two in separate
 		// transactions is safe: the snapshot is only used chunk by chunk as the manifest's hashes allow.
 		const [snapshot, manifest] = await Promise.all([
-			(prefetched ?? this.#readSnapshot()).finally(() => mark('snapshot')),
-			this.readManifest().finally(() => mark('manifest')),
+			(prefetched ?? this.#readSnapshot()).finally(() => markOpen('snapshot')),
+			this.readManifest().finally(() => markOpen('manifest')),
 		]);
 		if (!manifest) return null;
 		const current = chunksNewerThan(manifest, snapshot);
@@ -403,10 +404,6 @@ export class IdbImageStore implements ImageStore {
 			throw new AppError('save-failed', undefined, { cause: String(error) });
 		}
 	}
-}
-
-function mark(step: string): void {
-	performance.mark(`monitor:open:${step}`);
 }
 
 function chunkOrEmpty(chunks: ReadonlyMap<number, Uint8Array>, index: number): Uint8Array {
