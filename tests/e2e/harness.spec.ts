@@ -29,3 +29,20 @@ test('a writer with a stale generation (another owner has claimed storage since)
 		stored: ['written by the old owner', 'written by the new owner'],
 	});
 });
+
+test('a lease claimed by an earlier build, which kept no generation in it, still fences and still counts', async ({
+	page,
+}) => {
+	const outcome = await page.evaluate(() =>
+		(
+			globalThis as unknown as { harness: { olderBuildLease(): Promise<unknown> } }
+		).harness.olderBuildLease(),
+	);
+	expect(outcome).toEqual({
+		afterOlderClaim: 'stale-writer',
+		unchanged: true,
+		unclaimedAtWrongGeneration: 'stale-writer',
+		unclaimedAtRightGeneration: 'saved',
+		restored: true,
+	});
+});

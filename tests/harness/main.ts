@@ -9,6 +9,7 @@ import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/
 import { loadSqlJs } from '../../src/worker/sqljs';
 import { imageStoreContract } from '../contract/image-store';
 import { archiveScenario } from './archive';
+import { olderBuildLease } from './lease';
 import { writeRate } from './measure';
 
 let counter = 0;
@@ -60,5 +61,7 @@ async function staleWriter(): Promise<{ refused: string | null; stored: string[]
 	return { refused, stored };
 }
 
-Object.assign(globalThis, { harness: { runContract, staleWriter, writeRate, archiveScenario } });
+Object.assign(globalThis, {
+	harness: { runContract, staleWriter, writeRate, archiveScenario, olderBuildLease },
+});
 document.body.dataset.ready = 'true';

@@ -87,6 +87,9 @@ export class MemoryImageStore implements ImageStore {
 		for (const write of plan.writes) this.#chunks.set(write.index, write.bytes.slice());
 		for (let index = plan.deleteFrom; index < plan.deleteTo; index++) this.#chunks.delete(index);
 		this.#manifest = structuredClone(plan.manifest);
+		// As IndexedDB's store keeps its lease record with every commit: a first writer that never claimed
+		// holds the store from then on.
+		this.#lease = plan.manifest.writerId;
 		this.commits++;
 	}
 
