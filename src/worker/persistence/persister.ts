@@ -48,8 +48,8 @@ export interface SnapshotPolicy {
 }
 
 /**
- * At 50 MB with 32 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
- * A cold open then reads at most ~32 chunk records besides the snapshot; a busy writer that never pauses
+ * At 50 MB with 16 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
+ * A cold open then reads at most ~64 chunk records besides the snapshot; a busy writer that never pauses
  * gets its snapshot anyway once four times that changed.
  */
 export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = { minChunks: 8, share: 0.02, quietMs: 300 };
