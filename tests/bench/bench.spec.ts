@@ -4,7 +4,8 @@
  * baseline and the official SQLite WASM on OPFS (opfs-sahpool), at about 1, 10 and 50 MB.
  *
  * Environment: BENCH_REPS (default 3), BENCH_SIZES (default "1,10,50", in MB), BENCH_CONFIGS (default
- * all three), BENCH_WRITES (single writes per run, default 100), BENCH_PORT (default: any free port),
+ * all three), BENCH_WRITES (single writes per run, default 100), BENCH_PAIRED (turns of the paired
+ * writes of Monitor and the OPFS peer at each size, default 200; 0 skips them), BENCH_PORT (default: any free port),
  * BENCH_DEBUG (timings inside the workers), BENCH_PROFILE=<config> (CPU profiles of that configuration's
  * worker and of the page during the concurrent writes, written to a temporary directory).
  * BENCH_ONLY / BENCH_SKIP select scenarios (scenarios.ts); the sustained one is sustained.spec.ts.
@@ -29,12 +30,15 @@ import {
 	CONFIGS,
 	machine,
 	median,
+	pairedTable,
+	pairedWrites,
 	percentile,
 	ratios,
 	runsOf,
 	summarise,
 	table,
 	type Config,
+	type PairedWrites,
 	type Sample,
 } from './report';
 import { mergeResults, RESULTS, selected, writeSection } from './scenarios';
@@ -44,6 +48,9 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,50').split(',').map(Number);
 const SELECTED = (process.env.BENCH_CONFIGS?.split(',') ?? CONFIGS) as Config[];
 const WRITES = Number(process.env.BENCH_WRITES ?? 100);
+const PAIRED = Number(process.env.BENCH_PAIRED ?? 200);
+/** Before each paired write: long enough for the previous one's follow-up work to finish. */
+const PAIRED_PAUSE_MS = 3;
 const CONCURRENT = 1000;
 const TXN_ROWS = 10_000;
 /** Single writes stop after this long once 20 are done (the baseline at 50 MB takes ~0.4 s each). */
@@ -89,6 +96,7 @@ test('persistence benchmark', async () => {
 	const harness = await startHarness();
 	const profile = await launchProfile();
 	const samples: Sample[] = [];
+	const paired: PairedWrites[] = [];
 	try {
 		const page = await profile.context.newPage();
 		page.on('console', (m) => {
@@ -116,6 +124,25 @@ test('persistence benchmark', async () => {
 					);
 				}
 			}
+			if (PAIRED > 0 && SELECTED.includes('monitor') && SELECTED.includes('sqlite-wasm-opfs')) {
+				for (const config of ['monitor', 'sqlite-wasm-opfs'] as const) {
+					await bench(page, 'restore', config);
+				}
+				await settle(profile.userDataDir);
+				const [mine, peer] = await bench(
+					page,
+					'pairedWrites',
+					['monitor', 'sqlite-wasm-opfs'],
+					PAIRED,
+					PAIRED_PAUSE_MS,
+				);
+				const row = pairedWrites(sizeMB, mine, peer);
+				paired.push(row);
+				console.log(
+					`  paired writes: monitor p50 ${row.monitorP50Ms.toFixed(2)} ms, sqlite-wasm-opfs p50 ${row.peerP50Ms.toFixed(2)} ms ` +
+						`(${row.ratio.toFixed(2)}×), monitor faster in ${(row.monitorFasterShare * 100).toFixed(0)}% of ${row.pairs} turns`,
+				);
+			}
 			await bench(page, 'dropTemplate');
 		}
 		for (const config of SELECTED) await bench(page, 'clear', config);
@@ -124,7 +151,12 @@ test('persistence benchmark', async () => {
 		const date = new Date().toISOString();
 		const machineText = machine(chromiumVersion);
 		mkdirSync(RESULTS, { recursive: true });
-		mergeResults({ date, machine: machineText, runs: runsOf(summaries) });
+		mergeResults({
+			date,
+			machine: machineText,
+			runs: runsOf(summaries),
+			...(paired.length > 0 ? { pairedWrites: paired } : {}),
+		});
 		writeFileSync(
 			resolve(RESULTS, 'latest-detail.json'),
 			JSON.stringify({ date, machine: machineText, reps: REPS, summaries, samples }, null, '\t') +
@@ -141,6 +173,14 @@ test('persistence benchmark', async () => {
 			'',
 			ratios(summaries),
 			'',
+			...(paired.length > 0
+				? [
+						`Single writes in turns, Monitor and the OPFS peer open side by side (${PAIRED} turns each, ${PAIRED_PAUSE_MS} ms pause before each write):`,
+						'',
+						pairedTable(paired),
+						'',
+					]
+				: []),
 		].join('\n');
 		writeSection('persistence', text);
 		console.log('\n' + text);

@@ -167,3 +167,40 @@ export function ratios(summaries: Summary[]): string {
 	}
 	return lines.join('\n');
 }
+
+/** Monitor and the best peer writing in turns at one size (see `pairedWrites` in pages/bench.ts). */
+export interface PairedWrites {
+	sizeMB: number;
+	pairs: number;
+	monitorP50Ms: number;
+	peerP50Ms: number;
+	/** The peer's median over Monitor's: above 1, Monitor is faster. */
+	ratio: number;
+	/** The share of turns in which Monitor's write was the faster of the two. */
+	monitorFasterShare: number;
+}
+
+export function pairedWrites(sizeMB: number, monitor: number[], peer: number[]): PairedWrites {
+	const pairs = Math.min(monitor.length, peer.length);
+	let faster = 0;
+	for (let i = 0; i < pairs; i++) if (monitor[i]! < peer[i]!) faster++;
+	return {
+		sizeMB,
+		pairs,
+		monitorP50Ms: round(median(monitor)),
+		peerP50Ms: round(median(peer)),
+		ratio: round(median(peer) / median(monitor)),
+		monitorFasterShare: round(faster / pairs),
+	};
+}
+
+export function pairedTable(rows: PairedWrites[]): string {
+	return [
+		'| Size | Turns | monitor p50 ms | sqlite-wasm-opfs p50 ms | Monitor faster by | Turns Monitor won |',
+		'|' + ' --- |'.repeat(6),
+		...rows.map(
+			(r) =>
+				`| ${r.sizeMB} MB | ${r.pairs} | ${r.monitorP50Ms.toFixed(2)} | ${r.peerP50Ms.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${(r.monitorFasterShare * 100).toFixed(0)}% |`,
+		),
+	].join('\n');
+}

@@ -108,6 +108,35 @@ const bench = {
 		return latencies;
 	},
 
+	/**
+	 * Single durable writes to two configurations opened side by side, taking turns (and turns at going
+	 * first), each after a short pause: both meet the same moments of a shared, noisy machine, so the
+	 * ratio of their medians holds where medians of separate runs drift. Latencies per configuration.
+	 */
+	async pairedWrites(
+		configs: [Config, Config],
+		count: number,
+		pauseMs: number,
+	): Promise<[number[], number[]]> {
+		const rpcs = configs.map((config) => new WorkerRpc(WORKERS[config]()));
+		try {
+			for (const rpc of rpcs) await rpc.call('open', {});
+			const latencies: [number[], number[]] = [[], []];
+			let n = 20_000_000;
+			for (let i = 0; i < count; i++) {
+				for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+					await new Promise((resolve) => setTimeout(resolve, pauseMs));
+					const t = now();
+					await rpcs[k]!.call('write', { n: n++ });
+					latencies[k]!.push(now() - t);
+				}
+			}
+			return latencies;
+		} finally {
+			for (const rpc of rpcs) rpc.terminate();
+		}
+	},
+
 	/** `count` independent writes issued at once, each awaited until durable. */
 	async concurrent(count: number): Promise<number> {
 		const c = live();
