@@ -21,7 +21,7 @@ import { DEFAULT_CHUNK_SIZE, firstMismatch, planSave, type Manifest } from './pe
 import type { ImageStore, StoredImage } from './persistence/idb-store';
 import { imageSourceFor, type ImageSource } from './persistence/image-source';
 import { markOpen } from './persistence/marks';
-import { Persister } from './persistence/persister';
+import { Persister, type SnapshotPolicy } from './persistence/persister';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 
 export interface OpenOptions {
@@ -32,6 +32,8 @@ export interface OpenOptions {
 	/** Where backups go. Without it no automatic backup is made (unit tests of persistence alone). */
 	backups?: BackupStore;
 	chunkSize?: number;
+	/** When to refresh the cold-open snapshot (persister.ts); by default DEFAULT_SNAPSHOT_POLICY. */
+	snapshots?: SnapshotPolicy | false;
 	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
 	imageSource?: (db: Database) => ImageSource;
 	onPhase?: (phase: Phase) => void;
@@ -634,6 +636,7 @@ function persisterFor(
 			onStatus: options.onSave,
 			onSaved: (ms) => health.saved(ms),
 			now: options.now,
+			...(options.snapshots !== undefined ? { snapshots: options.snapshots } : {}),
 		},
 		stored,
 		snapshotGeneration,

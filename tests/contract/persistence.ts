@@ -21,6 +21,10 @@ import type {
 	StoredImage,
 } from '../../src/worker/persistence/idb-store';
 import {
+	DEFAULT_SNAPSHOT_POLICY,
+	type SnapshotPolicy,
+} from '../../src/worker/persistence/persister';
+import {
 	ExportImageSource,
 	imageSourceFor,
 	type ImageSource,
@@ -123,11 +127,35 @@ function sourceFactory(kind: SourceKind) {
 	};
 }
 
+/**
+ * Saved rows with a snapshot of them, then twelve rounds of writes back to back (each waits only for
+ * its own save, so the writer is never idle). `before`: the snapshot's generation before the burst, if any.
+ */
+async function neverPausing(env: ContractEnv, kind: SourceKind, policy: SnapshotPolicy) {
+	const store = new ObservedStore(await env.newStore());
+	const db = await open(env, store, kind, 4096, policy);
+	await insertMany(db, 0, 2000);
+	await db.persister.whenIdle();
+	// The export source never knows its file to be the saved one, so it has no snapshot to start from.
+	const before = (await db.persister.snapshot()) ? db.persister.generation : null;
+	same(before === null, kind === 'export', 'a snapshot before the burst');
+	let n = 2000;
+	for (let round = 0; round < 12; round++) {
+		const at = db.persister.generation;
+		await Promise.all([insertMany(db, n, 300), insert(db, n + 300)]);
+		n += 301;
+		check(db.persister.generation > at, 'no save happened');
+	}
+	await db.persister.whenIdle();
+	return { store, db, before };
+}
+
 async function open(
 	env: ContractEnv,
 	store: ImageStore,
 	kind: SourceKind,
 	chunkSize = 4096,
+	snapshots?: SnapshotPolicy,
 ): Promise<LiveDatabase> {
 	return LiveDatabase.open({
 		SQL: env.SQL,
@@ -136,6 +164,7 @@ async function open(
 		writerId: `contract-${kind}`,
 		chunkSize,
 		imageSource: sourceFactory(kind),
+		...(snapshots ? { snapshots } : {}),
 	});
 }
 
@@ -582,27 +611,29 @@ export const contractCases: ContractCase[] = [
 	{
 		name: 'a writer that never pauses still gets snapshots, of exactly the generations it saved',
 		async run(env, kind) {
-			const store = new ObservedStore(await env.newStore());
-			const db = await open(env, store, kind, 4096);
-			await insertMany(db, 0, 2000);
-			await db.persister.whenIdle();
-			await db.persister.snapshot();
-			// Back to back, never idle: each write waits only for its own save.
-			let n = 2000;
-			for (let round = 0; round < 12; round++) {
-				const before = db.persister.generation;
-				await Promise.all([insertMany(db, n, 300), insert(db, n + 300)]);
-				n += 301;
-				check(db.persister.generation > before, 'no save happened');
-			}
-			await db.persister.whenIdle();
+			// No floor, and no quiet moment in the test's time: only the overdue rule takes snapshots.
+			const policy = { ...DEFAULT_SNAPSHOT_POLICY, quietMs: 60_000, overdueMinChunks: 0 };
+			const { store, db, before } = await neverPausing(env, kind, policy);
 			const stored = await store.load();
 			check(stored, 'nothing stored');
 			check(stored.snapshotGeneration !== null, 'no snapshot was captured while busy');
 			check(
-				stored.snapshotGeneration > 3,
+				stored.snapshotGeneration > (before ?? 0),
 				`the snapshot is still the one from before the burst (generation ${stored.snapshotGeneration})`,
 			);
+			await assertStoredEquals(env, store, db);
+		},
+	},
+	{
+		name: 'below the overdue floor, a writer that never pauses does not copy the whole file again',
+		async run(env, kind) {
+			// The same burst changes fewer chunks than this floor: the cold open reads them instead.
+			const policy = { ...DEFAULT_SNAPSHOT_POLICY, quietMs: 60_000, overdueMinChunks: 100_000 };
+			const { store, db, before } = await neverPausing(env, kind, policy);
+			const stored = await store.load();
+			check(stored, 'nothing stored');
+			same(stored.snapshotGeneration, before, 'snapshot generation after the burst');
+			check(stored.chunksRead > 0, 'the burst wrote no chunk records');
 			await assertStoredEquals(env, store, db);
 		},
 	},
