@@ -6,8 +6,8 @@ import {
 	assembleWithSnapshot,
 	chunksNewerThan,
 	isSnapshot,
-	readManifest,
 } from '../../src/worker/persistence/chunks';
+import { joinManifest } from '../../src/worker/persistence/manifest-records';
 import { call, openApp } from './helpers';
 
 /**
@@ -33,6 +33,8 @@ function random(seed: number): () => number {
 
 interface RawStorage {
 	manifest: unknown;
+	/** The manifest's segments (manifest-records.ts), by index, their lists as plain arrays. */
+	segments: unknown[];
 	chunks: Record<number, string>;
 	snapshot: unknown;
 }
@@ -82,8 +84,12 @@ async function readStorage(page: Page): Promise<RawStorage> {
 		const records = main ? await readAll(main, 'database') : new Map<IDBValidKey, unknown>();
 		main?.close();
 		const chunks: Record<number, string> = {};
+		const segments: unknown[] = [];
 		for (const [key, value] of records) {
 			if (typeof key === 'number' && value instanceof Uint8Array) chunks[key] = toBase64(value);
+			if (Array.isArray(key) && key[0] === 'manifest' && typeof key[1] === 'number') {
+				segments[key[1]] = plain(value);
+			}
 		}
 		const snapshots = await open('monitor-snapshot');
 		let snapshot = snapshots ? (await readAll(snapshots, 'snapshot')).get('image') : undefined;
@@ -93,7 +99,12 @@ async function readStorage(page: Page): Promise<RawStorage> {
 			const { blob, ...meta } = snapshot as { blob: Blob };
 			snapshot = { ...meta, bytes: new Uint8Array(await blob.arrayBuffer()) };
 		}
-		return { manifest: plain(records.get('manifest')), chunks, snapshot: plain(snapshot) };
+		return {
+			manifest: plain(records.get('manifest')),
+			segments,
+			chunks,
+			snapshot: plain(snapshot),
+		};
 	});
 }
 
@@ -164,7 +175,11 @@ test('killing the app at random moments during writes never loses an acknowledge
 		const raw = await readStorage(reader);
 		await reader.close();
 
-		const manifest = readManifest(revive(raw.manifest));
+		const segments = raw.segments.map((segment) => {
+			const { hashes, written } = segment as { hashes: number[]; written: number[] };
+			return { hashes: Uint32Array.from(hashes), written: Uint32Array.from(written) };
+		});
+		const manifest = joinManifest(revive(raw.manifest), segments);
 		expect(manifest, 'a manifest is stored').not.toBeNull();
 		const chunks = Array.from({ length: manifest!.chunkCount }, (_, i) =>
 			fromBase64(raw.chunks[i] ?? ''),

@@ -46,3 +46,20 @@ test('a lease claimed by an earlier build, which kept no generation in it, still
 		restored: true,
 	});
 });
+
+test('the manifest split into segments reads back in another store, and one stored whole is still read', async ({
+	page,
+}) => {
+	const outcome = await page.evaluate(() =>
+		(
+			globalThis as unknown as { harness: { splitManifest(): Promise<unknown> } }
+		).harness.splitManifest(),
+	);
+	expect(outcome).toEqual({
+		first: { segments: [0, 1, 2, 3], readElsewhere: true },
+		edited: true,
+		shrunk: { segments: [0], readElsewhere: true },
+		olderRead: true,
+		afterOlder: { segments: [0, 1], rootHasLists: false, readElsewhere: true },
+	});
+});

@@ -10,6 +10,7 @@ import { loadSqlJs } from '../../src/worker/sqljs';
 import { imageStoreContract } from '../contract/image-store';
 import { archiveScenario } from './archive';
 import { olderBuildLease } from './lease';
+import { splitManifest } from './split-manifest';
 import { writeRate } from './measure';
 
 let counter = 0;
@@ -62,6 +63,6 @@ async function staleWriter(): Promise<{ refused: string | null; stored: string[]
 }
 
 Object.assign(globalThis, {
-	harness: { runContract, staleWriter, writeRate, archiveScenario, olderBuildLease },
+	harness: { runContract, staleWriter, writeRate, archiveScenario, olderBuildLease, splitManifest },
 });
 document.body.dataset.ready = 'true';

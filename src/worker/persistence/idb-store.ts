@@ -18,12 +18,19 @@ import {
 	chunksNewerThan,
 	isSnapshot,
 	snapshotChunks,
-	readManifest,
-	storedManifest,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
 } from './chunks';
+import {
+	generationOf,
+	joinManifest,
+	rootOf,
+	segmentCount,
+	segmentOf,
+	segmentsOf,
+	segmentsTouched,
+} from './manifest-records';
 import { markOpen } from './marks';
 
 /**
@@ -94,6 +101,8 @@ export interface Lease {
 
 const MANIFEST_KEY = 'manifest';
 const LEASE_KEY = 'lease';
+/** Segment `index` of the manifest's per-chunk lists (manifest-records.ts). */
+const segmentKey = (index: number) => [MANIFEST_KEY, index];
 /**
  * The stored manifest's copy of the lease holder, set by every claim and kept by every commit, for the
  * builds whose fence reads it there. Not part of `Manifest`: it belongs to the store.
@@ -204,6 +213,11 @@ export class IdbImageStore implements ImageStore {
 	#prefetched: Promise<Snapshot | null> | null = null;
 	/** When this store's writer claimed it (kept in the lease record that every commit rewrites). */
 	#claimedAt: number | null = null;
+	/**
+	 * A generation at which this store has seen the manifest stored split into segments: a commit on top
+	 * of it rewrites only the segments it touches. Any other commit writes them all.
+	 */
+	#splitAt: number | null = null;
 
 	/** `snapshots` null: no snapshot (every cold open reads every chunk). */
 	constructor(use: DurableUseStore, snapshots: DurableUseStore | null = snapshotStoreFor(use)) {
@@ -226,10 +240,12 @@ export class IdbImageStore implements ImageStore {
 				const current = store.get(MANIFEST_KEY);
 				current.onsuccess = () => {
 					const value: unknown = current.result;
-					const manifest = readManifest(value);
-					const lease: Lease = { writerId, claimedAt, generation: manifest?.generation ?? 0 };
+					const generation = generationOf(value);
+					const lease: Lease = { writerId, claimedAt, generation: generation ?? 0 };
 					store.put(lease, LEASE_KEY);
-					if (manifest) store.put({ ...(value as object), [LEASE_HOLDER]: writerId }, MANIFEST_KEY);
+					if (generation !== null) {
+						store.put({ ...(value as object), [LEASE_HOLDER]: writerId }, MANIFEST_KEY);
+					}
 				};
 				return promisifyRequest(store.transaction).then(() => undefined);
 			},
@@ -238,9 +254,48 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	readManifest(): Promise<Manifest | null> {
-		return this.#use('readonly', async (store) =>
-			readManifest(await promisifyRequest<unknown>(store.get(MANIFEST_KEY))),
+		return this.#use(
+			'readonly',
+			(store) =>
+				new Promise<Manifest | null>((resolve, reject) =>
+					this.#manifestIn(store, (read) => resolve(read?.manifest ?? null), reject),
+				),
 		);
+	}
+
+	/**
+	 * Reads the stored manifest in `store`'s transaction: the root and, when the lists are split off,
+	 * every segment. Calls `done` with null when nothing is stored, and `manifest: null` when what is
+	 * stored does not read as a manifest.
+	 */
+	#manifestIn(
+		store: IDBObjectStore,
+		done: (read: { manifest: Manifest | null } | null) => void,
+		fail: (error: unknown) => void,
+	): void {
+		const root = store.get(MANIFEST_KEY);
+		root.onerror = () => fail(root.error ?? new Error('manifest read failed'));
+		root.onsuccess = () => {
+			const value: unknown = root.result;
+			if (value === undefined) return done(null);
+			const count = segmentsOf(value);
+			const finish = (segments: unknown[]) => {
+				const manifest = joinManifest(value, segments);
+				if (manifest && count !== null) this.#splitAt = manifest.generation;
+				done({ manifest });
+			};
+			if (count === null || count === 0) return finish([]);
+			const segments = new Array<unknown>(count);
+			let left = count;
+			for (let i = 0; i < count; i++) {
+				const get = store.get(segmentKey(i));
+				get.onerror = () => fail(get.error ?? new Error(`manifest segment ${i} read failed`));
+				get.onsuccess = () => {
+					segments[i] = get.result;
+					if (--left === 0) finish(segments);
+				};
+			}
+		};
 	}
 
 	async load({ deferSnapshotCheck = false }: LoadOptions = {}): Promise<StoredImage | null> {
@@ -308,29 +363,32 @@ export class IdbImageStore implements ImageStore {
 	} | null> {
 		return this.#use('readonly', (store) => {
 			return new Promise((resolve, reject) => {
-				const request = store.get(MANIFEST_KEY);
-				request.onerror = () => reject(request.error ?? new Error('manifest read failed'));
-				request.onsuccess = () => {
-					const value: unknown = request.result;
-					if (value === undefined) return resolve(null);
-					const manifest = readManifest(value);
-					if (!manifest) {
-						return reject(new AppError('storage-corrupt', 'The stored manifest is not readable.'));
-					}
-					const wanted = select(manifest);
-					const indices = wanted ?? Array.from({ length: manifest.chunkCount }, (_, i) => i);
-					const chunks = new Map<number, Uint8Array>();
-					if (indices.length === 0) return resolve({ manifest, chunks, wanted });
-					let left = indices.length;
-					for (const index of indices) {
-						const get = store.get(index);
-						get.onsuccess = () => {
-							if (get.result instanceof Uint8Array) chunks.set(index, get.result);
-							if (--left === 0) resolve({ manifest, chunks, wanted });
-						};
-						get.onerror = () => reject(get.error ?? new Error(`chunk ${index} read failed`));
-					}
-				};
+				this.#manifestIn(
+					store,
+					(read) => {
+						if (read === null) return resolve(null);
+						const { manifest } = read;
+						if (!manifest) {
+							return reject(
+								new AppError('storage-corrupt', 'The stored manifest is not readable.'),
+							);
+						}
+						const wanted = select(manifest);
+						const indices = wanted ?? Array.from({ length: manifest.chunkCount }, (_, i) => i);
+						const chunks = new Map<number, Uint8Array>();
+						if (indices.length === 0) return resolve({ manifest, chunks, wanted });
+						let left = indices.length;
+						for (const index of indices) {
+							const get = store.get(index);
+							get.onsuccess = () => {
+								if (get.result instanceof Uint8Array) chunks.set(index, get.result);
+								if (--left === 0) resolve({ manifest, chunks, wanted });
+							};
+							get.onerror = () => reject(get.error ?? new Error(`chunk ${index} read failed`));
+						}
+					},
+					reject,
+				);
 			});
 		});
 	}
@@ -401,7 +459,7 @@ export class IdbImageStore implements ImageStore {
 						if (manifest) {
 							const stored: unknown = manifest.result;
 							const holder = isLease(value) ? value.writerId : (leaseHolderOf(stored) ?? me);
-							return decide(readManifest(stored)?.generation ?? 0, holder);
+							return decide(generationOf(stored) ?? 0, holder);
 						}
 						// Claimed by this writer, yet the lease has no generation: an earlier build claimed since.
 						decide(null, isLease(value) ? value.writerId : '');
@@ -410,7 +468,18 @@ export class IdbImageStore implements ImageStore {
 					if (plan.deleteTo > plan.deleteFrom) {
 						store.delete(IDBKeyRange.bound(plan.deleteFrom, plan.deleteTo - 1));
 					}
-					store.put({ ...storedManifest(plan.manifest), [LEASE_HOLDER]: me }, MANIFEST_KEY);
+					// The fence guarantees the stored generation is `expectedGeneration` if this commits.
+					const count = segmentCount(plan.manifest.chunkCount);
+					const segments =
+						this.#splitAt === expectedGeneration
+							? segmentsTouched(plan)
+							: Array.from({ length: count }, (_, i) => i);
+					for (const index of segments)
+						store.put(segmentOf(plan.manifest, index), segmentKey(index));
+					if (segments.length === count || plan.deleteTo > plan.deleteFrom) {
+						store.delete(IDBKeyRange.bound(segmentKey(count), segmentKey(Infinity)));
+					}
+					store.put({ ...rootOf(plan.manifest), [LEASE_HOLDER]: me }, MANIFEST_KEY);
 					const kept: Lease = {
 						writerId: me,
 						claimedAt: this.#claimedAt ?? Date.now(),
@@ -421,6 +490,7 @@ export class IdbImageStore implements ImageStore {
 				},
 				durability,
 			);
+			this.#splitAt = plan.manifest.generation;
 		} catch (error) {
 			if (fenced !== null) throw new AppError('stale-writer', undefined, fenced);
 			// idb-keyval rejects with the transaction's error: a DOMException, or null for an abort.

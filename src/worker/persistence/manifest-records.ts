@@ -1,0 +1,103 @@
+/**
+ * How the manifest is stored in IndexedDB: a small root record plus segments of 512 chunks' hashes and
+ * writing generations (4 KiB each), so a save rewrites the root and the segments its chunks fall in,
+ * not lists that grow with the file (3,200 entries twice at 50 MB in 16 KiB chunks). A root that still
+ * carries the whole lists (written by earlier builds) is read as it is. Pure functions, shared by the
+ * store and the crash test that reads storage independently.
+ */
+import { readManifest, storedManifest, type Manifest, type SavePlan } from './chunks';
+
+export const SEGMENT_CHUNKS = 512;
+
+/** The root as stored: the manifest without its per-chunk lists, and how many segments hold them. */
+export type ManifestRoot = Omit<Manifest, 'hashes' | 'written'> & {
+	segmentChunks: number;
+	segmentCount: number;
+};
+
+export interface ManifestSegment {
+	hashes: Uint32Array;
+	written: Uint32Array;
+}
+
+export function segmentCount(chunkCount: number): number {
+	return Math.ceil(chunkCount / SEGMENT_CHUNKS);
+}
+
+/** The number of segments a stored root says it has, or null for a root that holds its lists itself. */
+export function segmentsOf(root: unknown): number | null {
+	if (typeof root !== 'object' || root === null || 'hashes' in root) return null;
+	const { segmentChunks, segmentCount: count } = root as Partial<ManifestRoot>;
+	return segmentChunks === SEGMENT_CHUNKS && Number.isInteger(count) && count! >= 0 ? count! : null;
+}
+
+export function rootOf(manifest: Manifest): ManifestRoot {
+	const { hashes: _hashes, written: _written, ...meta } = manifest;
+	return {
+		...meta,
+		segmentChunks: SEGMENT_CHUNKS,
+		segmentCount: segmentCount(manifest.chunkCount),
+	};
+}
+
+export function segmentOf(manifest: Manifest, index: number): ManifestSegment {
+	const from = index * SEGMENT_CHUNKS;
+	const to = Math.min(from + SEGMENT_CHUNKS, manifest.chunkCount);
+	const stored = storedManifest({
+		...manifest,
+		hashes: manifest.hashes.slice(from, to),
+		written: manifest.written.slice(from, to),
+	});
+	return { hashes: stored.hashes, written: stored.written };
+}
+
+/**
+ * The segments a save must rewrite: those of the chunks it writes and, when the file shrank, the one
+ * its last chunk is now in (that segment got shorter). Growth writes every new chunk, so it is covered.
+ */
+export function segmentsTouched(plan: SavePlan): number[] {
+	const touched = new Set(plan.writes.map((w) => Math.floor(w.index / SEGMENT_CHUNKS)));
+	const count = plan.manifest.chunkCount;
+	if (plan.deleteTo > plan.deleteFrom && count > 0) {
+		touched.add(Math.floor((count - 1) / SEGMENT_CHUNKS));
+	}
+	return [...touched].sort((a, b) => a - b);
+}
+
+/**
+ * The manifest from a stored root and its segments (in order), or null if they do not fit together.
+ * A root that holds its lists itself is read without segments.
+ */
+export function joinManifest(root: unknown, segments: readonly unknown[]): Manifest | null {
+	const count = segmentsOf(root);
+	if (count === null) return readManifest(root);
+	const meta = root as ManifestRoot;
+	if (segments.length !== count || count !== segmentCount(meta.chunkCount)) return null;
+	const hashes = new Uint32Array(meta.chunkCount);
+	const written = new Uint32Array(meta.chunkCount);
+	for (let i = 0; i < count; i++) {
+		const segment = segments[i] as Partial<ManifestSegment> | undefined;
+		const length = Math.min(SEGMENT_CHUNKS, meta.chunkCount - i * SEGMENT_CHUNKS);
+		if (
+			!(segment?.hashes instanceof Uint32Array) ||
+			!(segment.written instanceof Uint32Array) ||
+			segment.hashes.length !== length ||
+			segment.written.length !== length
+		) {
+			return null;
+		}
+		hashes.set(segment.hashes, i * SEGMENT_CHUNKS);
+		written.set(segment.written, i * SEGMENT_CHUNKS);
+	}
+	const { segmentChunks: _chunks, segmentCount: _count, ...rest } = meta;
+	return readManifest({ ...rest, hashes, written });
+}
+
+/** The generation a stored root (of either form) records, or null if it is not a manifest. */
+export function generationOf(root: unknown): number | null {
+	if (segmentsOf(root) !== null) {
+		const generation = (root as ManifestRoot).generation;
+		return Number.isInteger(generation) ? generation : null;
+	}
+	return readManifest(root)?.generation ?? null;
+}

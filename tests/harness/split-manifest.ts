@@ -1,0 +1,80 @@
+/**
+ * The manifest kept as a root plus segments in IndexedDB, seen from a second store instance (another
+ * tab's worker, the next cold open), and a manifest stored whole by an earlier build: it is read as it is,
+ * and the first save on top of it splits it.
+ */
+import { promisifyRequest } from 'idb-keyval';
+import { planSave, storedManifest, type Manifest } from '../../src/worker/persistence/chunks';
+import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
+
+const META = { chunkSize: 64, pageSize: 4096, schemaVersion: 1, now: 1, writerId: 'w' };
+
+function bytes(length: number, seed: number): Uint8Array {
+	const out = new Uint8Array(length);
+	for (let i = 0; i < length; i++) out[i] = (i * 11 + seed * 5) & 0xff;
+	return out;
+}
+
+export async function splitManifest(): Promise<Record<string, unknown>> {
+	const use = createDurableStore(`harness-split-${Date.now()}`, 'database');
+	const same = (a: Uint8Array | undefined, b: Uint8Array) =>
+		a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+	/** What another store instance reads: nothing it learnt from saving. */
+	const elsewhere = async () => (await new IdbImageStore(use, null).load())?.image;
+	const segmentKeys = () =>
+		use('readonly', async (store) =>
+			(await promisifyRequest(store.getAllKeys()))
+				.filter((key): key is [string, number] => Array.isArray(key))
+				.map((key) => key[1]),
+		);
+	const rootHasLists = () =>
+		use('readonly', async (store) => 'hashes' in (await promisifyRequest(store.get('manifest'))));
+
+	const writer = new IdbImageStore(use, null);
+	await writer.claim('w');
+	let image = bytes(100_000, 1);
+	let manifest: Manifest = planSave(image, null, null, META).manifest;
+	const save = async (next: Uint8Array) => {
+		const plan = planSave(next, manifest, null, META);
+		await writer.commit(plan, manifest.generation, 'relaxed');
+		manifest = plan.manifest;
+		image = next;
+	};
+	await writer.commit(planSave(image, null, null, META), 0, 'relaxed');
+	const first = { segments: await segmentKeys(), readElsewhere: same(await elsewhere(), image) };
+	await save(image.slice().fill(3, 70_000, 70_010));
+	const edited = same(await elsewhere(), image);
+	await save(image.slice(0, 20_000));
+	const shrunk = { segments: await segmentKeys(), readElsewhere: same(await elsewhere(), image) };
+
+	// An earlier build's save: the whole lists in the root, no segments.
+	const older = bytes(50_000, 2);
+	const olderPlan = planSave(older, manifest, null, { ...META, writerId: 'w' });
+	await use('readwrite', (store) => {
+		for (const write of olderPlan.writes) store.put(write.bytes, write.index);
+		store.delete(IDBKeyRange.bound(olderPlan.deleteFrom, Math.max(olderPlan.deleteTo, 1) + 1e6));
+		store.delete(IDBKeyRange.bound(['manifest', 0], ['manifest', Infinity]));
+		store.put({ ...storedManifest(olderPlan.manifest), leaseHolder: 'w' }, 'manifest');
+		store.put({ writerId: 'w', claimedAt: 1 }, 'lease');
+		return promisifyRequest(store.transaction);
+	});
+	const olderRead = same(await elsewhere(), older);
+	// This build on top of it: a store that claims it, as the next cold open does, and saves.
+	const next = new IdbImageStore(use, null);
+	await next.claim('w2');
+	const stored = await next.load();
+	const after = stored!.image.slice().fill(5, 100, 200);
+	const plan = planSave(after, stored!.manifest, null, { ...META, writerId: 'w2' });
+	await next.commit(plan, stored!.manifest.generation, 'relaxed');
+	return {
+		first,
+		edited,
+		shrunk,
+		olderRead,
+		afterOlder: {
+			segments: await segmentKeys(),
+			rootHasLists: await rootHasLists(),
+			readElsewhere: same(await elsewhere(), after),
+		},
+	};
+}

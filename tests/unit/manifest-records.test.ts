@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { planSave, storedManifest } from '../../src/worker/persistence/chunks';
+import {
+	joinManifest,
+	rootOf,
+	SEGMENT_CHUNKS,
+	segmentOf,
+	segmentsTouched,
+} from '../../src/worker/persistence/manifest-records';
+
+const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'w', now: 1 };
+
+function bytes(length: number, seed: number): Uint8Array {
+	return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7) & 0xff);
+}
+
+/** 16-byte chunks: 20,000 bytes are 1,250 chunks, three segments of 512. */
+const first = planSave(bytes(20_000, 1), null, null, META);
+
+function split(manifest = first.manifest) {
+	const root = rootOf(manifest);
+	const segments = Array.from({ length: root.segmentCount }, (_, i) => segmentOf(manifest, i));
+	return { root, segments };
+}
+
+describe('the manifest stored as a root and segments', () => {
+	it('joins back into the same manifest', () => {
+		const { root, segments } = split();
+		expect(root.segmentCount).toBe(3);
+		expect(root).not.toHaveProperty('hashes');
+		expect(segments.map((s) => s.hashes.length)).toEqual([512, 512, 226]);
+		expect(joinManifest(root, segments)).toEqual(first.manifest);
+	});
+
+	it('reads a root that still holds its lists, as earlier builds stored it', () => {
+		expect(joinManifest(storedManifest(first.manifest), [])).toEqual(first.manifest);
+	});
+
+	it('refuses segments that are missing, short or of another shape', () => {
+		const { root, segments } = split();
+		expect(joinManifest(root, segments.slice(0, 2))).toBeNull();
+		const short = { ...segments[1]!, hashes: segments[1]!.hashes.slice(1) };
+		expect(joinManifest(root, [segments[0], short, segments[2]])).toBeNull();
+		const plain = { hashes: Array.from(segments[0]!.hashes), written: segments[0]!.written };
+		expect(joinManifest(root, [plain, segments[1], segments[2]])).toBeNull();
+		expect(joinManifest({ ...root, segmentCount: 4 }, [...segments, segments[2]])).toBeNull();
+	});
+
+	it('names only the segments of the chunks a save writes', () => {
+		const edited = first.manifest.byteLength;
+		const image = bytes(edited, 1);
+		image[700 * 16] = 0;
+		const plan = planSave(image, first.manifest, [700], META);
+		expect(segmentsTouched(plan)).toEqual([Math.floor(700 / SEGMENT_CHUNKS)]);
+	});
+
+	it('after shrinking, names the segment that now ends the file', () => {
+		const plan = planSave(bytes(20_000, 1).slice(0, 9_000), first.manifest, [], META);
+		expect(plan.writes.map((w) => w.index)).toEqual([562]);
+		expect(segmentsTouched(plan)).toEqual([1]);
+		const { root, segments } = split(plan.manifest);
+		expect(root.segmentCount).toBe(2);
+		expect(joinManifest(root, segments)).toEqual(plan.manifest);
+	});
+
+	it('after growing, names every segment the new chunks fall in', () => {
+		const grown = bytes(40_000, 1);
+		const plan = planSave(grown, first.manifest, [], META);
+		expect(segmentsTouched(plan)).toEqual([2, 3, 4]);
+	});
+});
