@@ -6,21 +6,12 @@
 import { AppError } from '../../src/shared/errors';
 import { planSave, type Manifest } from '../../src/worker/persistence/chunks';
 import type { ImageStore } from '../../src/worker/persistence/idb-store';
+import { bytes, sameBytes } from './bytes';
 
 const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };
 
-function bytes(length: number, seed: number): Uint8Array {
-	const out = new Uint8Array(length);
-	for (let i = 0; i < length; i++) out[i] = (i * 7 + seed * 13) & 0xff;
-	return out;
-}
-
 function assert(condition: unknown, message: string): asserts condition {
 	if (!condition) throw new Error(message);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 async function expectCode(promise: Promise<unknown>, code: string, what: string): Promise<void> {

@@ -7,14 +7,9 @@ import { promisifyRequest } from 'idb-keyval';
 import { AppError } from '../../src/shared/errors';
 import { planSave, type Manifest } from '../../src/worker/persistence/chunks';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
+import { bytes, sameBytes } from '../contract/bytes';
 
 const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };
-
-function bytes(length: number, seed: number): Uint8Array {
-	const out = new Uint8Array(length);
-	for (let i = 0; i < length; i++) out[i] = (i * 7 + seed * 13) & 0xff;
-	return out;
-}
 
 async function outcome(promise: Promise<unknown>): Promise<string> {
 	try {
@@ -38,8 +33,6 @@ export async function olderBuildLease(): Promise<Record<string, unknown>> {
 			return promisifyRequest(store.transaction);
 		});
 	const stored = async () => (await new IdbImageStore(use, null).load())?.image ?? null;
-	const same = (a: Uint8Array | null, b: Uint8Array) =>
-		a !== null && a.length === b.length && a.every((v, i) => v === b[i]);
 
 	const current = new IdbImageStore(use, null);
 	await current.claim('current');
@@ -48,7 +41,7 @@ export async function olderBuildLease(): Promise<Record<string, unknown>> {
 	await olderClaim('older');
 	const late = planSave(bytes(5000, 2), first.manifest, null, { ...META, writerId: 'current' });
 	const afterOlderClaim = await outcome(current.commit(late, 1, 'relaxed'));
-	const unchanged = same(await stored(), bytes(5000, 1));
+	const unchanged = sameBytes(await stored(), bytes(5000, 1));
 
 	// A writer that never claimed (as a restore's first save) on a store whose lease has no generation:
 	// the manifest says the generation. At the wrong one it is refused, at the right one it saves.
@@ -59,7 +52,7 @@ export async function olderBuildLease(): Promise<Record<string, unknown>> {
 	const unclaimedAtWrongGeneration = await outcome(fresh.commit(wrong, 0, 'relaxed'));
 	const right = planSave(bytes(5000, 4), manifest, null, { ...META, writerId: 'restorer' });
 	const unclaimedAtRightGeneration = await outcome(fresh.commit(right, 1, 'relaxed'));
-	const restored = same(await stored(), bytes(5000, 4));
+	const restored = sameBytes(await stored(), bytes(5000, 4));
 	return {
 		afterOlderClaim,
 		unchanged,

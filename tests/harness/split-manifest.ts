@@ -6,19 +6,12 @@
 import { promisifyRequest } from 'idb-keyval';
 import { planSave, storedManifest, type Manifest } from '../../src/worker/persistence/chunks';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
+import { bytes, sameBytes } from '../contract/bytes';
 
 const META = { chunkSize: 64, pageSize: 4096, schemaVersion: 1, now: 1, writerId: 'w' };
 
-function bytes(length: number, seed: number): Uint8Array {
-	const out = new Uint8Array(length);
-	for (let i = 0; i < length; i++) out[i] = (i * 11 + seed * 5) & 0xff;
-	return out;
-}
-
 export async function splitManifest(): Promise<Record<string, unknown>> {
 	const use = createDurableStore(`harness-split-${Date.now()}`, 'database');
-	const same = (a: Uint8Array | undefined, b: Uint8Array) =>
-		a !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
 	/** What another store instance reads: nothing it learnt from saving. */
 	const elsewhere = async () => (await new IdbImageStore(use, null).load())?.image;
 	const segmentKeys = () =>
@@ -41,11 +34,17 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		image = next;
 	};
 	await writer.commit(planSave(image, null, null, META), 0, 'relaxed');
-	const first = { segments: await segmentKeys(), readElsewhere: same(await elsewhere(), image) };
+	const first = {
+		segments: await segmentKeys(),
+		readElsewhere: sameBytes(await elsewhere(), image),
+	};
 	await save(image.slice().fill(3, 70_000, 70_010));
-	const edited = same(await elsewhere(), image);
+	const edited = sameBytes(await elsewhere(), image);
 	await save(image.slice(0, 20_000));
-	const shrunk = { segments: await segmentKeys(), readElsewhere: same(await elsewhere(), image) };
+	const shrunk = {
+		segments: await segmentKeys(),
+		readElsewhere: sameBytes(await elsewhere(), image),
+	};
 
 	// An earlier build's save: the whole lists in the root, no segments.
 	const older = bytes(50_000, 2);
@@ -58,7 +57,7 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		store.put({ writerId: 'w', claimedAt: 1 }, 'lease');
 		return promisifyRequest(store.transaction);
 	});
-	const olderRead = same(await elsewhere(), older);
+	const olderRead = sameBytes(await elsewhere(), older);
 	// This build on top of it: a store that claims it, as the next cold open does, and saves.
 	const next = new IdbImageStore(use, null);
 	await next.claim('w2');
@@ -74,7 +73,7 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		afterOlder: {
 			segments: await segmentKeys(),
 			rootHasLists: await rootHasLists(),
-			readElsewhere: same(await elsewhere(), after),
+			readElsewhere: sameBytes(await elsewhere(), after),
 		},
 	};
 }
