@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { HARNESS_URL } from '../../playwright.config';
+
+/** Runs one of the harness page's scenarios (tests/harness/main.ts) and returns what it reports. */
+function scenario<T = unknown>(page: Page, name: string): Promise<T> {
+	return page.evaluate(
+		(n) =>
+			(globalThis as unknown as { harness: Record<string, () => Promise<unknown>> }).harness[n]!(),
+		name,
+	) as Promise<T>;
+}
 
 test.beforeEach(async ({ page }) => {
 	await page.goto(HARNESS_URL);
@@ -7,11 +16,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the persistence contract holds for IndexedDB in Chromium', async ({ page }) => {
-	const results = await page.evaluate(() =>
-		(
-			globalThis as unknown as { harness: { runContract(): Promise<Record<string, string>> } }
-		).harness.runContract(),
-	);
+	const results = await scenario<Record<string, string>>(page, 'runContract');
 	expect(Object.keys(results).length).toBeGreaterThanOrEqual(5);
 	for (const [name, outcome] of Object.entries(results)) expect(outcome, name).toBe('ok');
 });
@@ -19,11 +24,7 @@ test('the persistence contract holds for IndexedDB in Chromium', async ({ page }
 test('a writer with a stale generation (another owner has claimed storage since) is refused', async ({
 	page,
 }) => {
-	const outcome = await page.evaluate(() =>
-		(
-			globalThis as unknown as { harness: { staleWriter(): Promise<unknown> } }
-		).harness.staleWriter(),
-	);
+	const outcome = await scenario(page, 'staleWriter');
 	expect(outcome).toEqual({
 		refused: 'stale-writer',
 		stored: ['written by the old owner', 'written by the new owner'],
@@ -33,11 +34,7 @@ test('a writer with a stale generation (another owner has claimed storage since)
 test('a lease claimed by an earlier build, which kept no generation in it, still fences and still counts', async ({
 	page,
 }) => {
-	const outcome = await page.evaluate(() =>
-		(
-			globalThis as unknown as { harness: { olderBuildLease(): Promise<unknown> } }
-		).harness.olderBuildLease(),
-	);
+	const outcome = await scenario(page, 'olderBuildLease');
 	expect(outcome).toEqual({
 		afterOlderClaim: 'stale-writer',
 		unchanged: true,
@@ -50,11 +47,7 @@ test('a lease claimed by an earlier build, which kept no generation in it, still
 test('the manifest split into segments reads back in another store, and one stored whole is still read', async ({
 	page,
 }) => {
-	const outcome = await page.evaluate(() =>
-		(
-			globalThis as unknown as { harness: { splitManifest(): Promise<unknown> } }
-		).harness.splitManifest(),
-	);
+	const outcome = await scenario(page, 'splitManifest');
 	expect(outcome).toEqual({
 		first: { segments: [0, 1, 2, 3], readElsewhere: true },
 		edited: true,
