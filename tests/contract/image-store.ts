@@ -154,6 +154,15 @@ export const imageStoreContract: Record<string, (fresh: StoreFactory) => Promise
 				},
 			],
 			['shrinking to one segment', (from) => from.slice(0, 20_000)],
+			// Exactly one segment's worth (kept whole in IndexedDB), then growth that leaves its chunks as they are.
+			[
+				'growth to 512 chunks',
+				(from) => {
+					const next = bytes(512 * 64, 5);
+					next.set(from);
+					return next;
+				},
+			],
 			[
 				'growth again',
 				(from) => {

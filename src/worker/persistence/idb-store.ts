@@ -18,6 +18,7 @@ import {
 	chunksNewerThan,
 	isSnapshot,
 	snapshotChunks,
+	storedManifest,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
@@ -25,6 +26,7 @@ import {
 import {
 	generationOf,
 	joinManifest,
+	SEGMENT_CHUNKS,
 	rootOf,
 	segmentCount,
 	segmentOf,
@@ -103,6 +105,8 @@ const MANIFEST_KEY = 'manifest';
 const LEASE_KEY = 'lease';
 /** Segment `index` of the manifest's per-chunk lists (manifest-records.ts). */
 const segmentKey = (index: number) => [MANIFEST_KEY, index];
+/** Whether a manifest is stored split: beyond one segment's worth of chunks. */
+const split = (manifest: Manifest) => manifest.chunkCount > SEGMENT_CHUNKS;
 /**
  * The stored manifest's copy of the lease holder, set by every claim and kept by every commit, for the
  * builds whose fence reads it there. Not part of `Manifest`: it belongs to the store.
@@ -214,10 +218,11 @@ export class IdbImageStore implements ImageStore {
 	/** When this store's writer claimed it (kept in the lease record that every commit rewrites). */
 	#claimedAt: number | null = null;
 	/**
-	 * A generation at which this store has seen the manifest stored split into segments: a commit on top
-	 * of it rewrites only the segments it touches. Any other commit writes them all.
+	 * How the manifest was stored at a generation this store has read or written: whole, or split into
+	 * segments. A commit on top of a split one rewrites only the segments it touches; a commit on top of
+	 * an unknown one writes them all.
 	 */
-	#splitAt: number | null = null;
+	#layout: { generation: number; split: boolean } | null = null;
 
 	/** `snapshots` null: no snapshot (every cold open reads every chunk). */
 	constructor(use: DurableUseStore, snapshots: DurableUseStore | null = snapshotStoreFor(use)) {
@@ -281,7 +286,7 @@ export class IdbImageStore implements ImageStore {
 			const count = segmentsOf(value);
 			const finish = (segments: unknown[]) => {
 				const manifest = joinManifest(value, segments);
-				if (manifest && count !== null) this.#splitAt = manifest.generation;
+				if (manifest) this.#layout = { generation: manifest.generation, split: count !== null };
 				done({ manifest });
 			};
 			if (count === null || count === 0) return finish([]);
@@ -425,6 +430,31 @@ export class IdbImageStore implements ImageStore {
 		);
 	}
 
+	/**
+	 * Writes the plan's manifest: up to one segment's worth of chunks, whole in the root record (one
+	 * record, as earlier builds stored it); beyond that, the root and the segments the save touches, or
+	 * all of them unless this store knows the manifest stored at `expectedGeneration` (the generation the
+	 * fence guarantees is stored if this commits) to be split.
+	 */
+	#putManifest(store: IDBObjectStore, plan: SavePlan, expectedGeneration: number): void {
+		const { manifest } = plan;
+		const holder = { [LEASE_HOLDER]: manifest.writerId };
+		const shrank = plan.deleteTo > plan.deleteFrom;
+		const stored = this.#layout?.generation === expectedGeneration ? this.#layout : null;
+		const count = split(manifest) ? segmentCount(manifest.chunkCount) : 0;
+		if (count === 0) {
+			store.put({ ...storedManifest(manifest), ...holder }, MANIFEST_KEY);
+		} else {
+			const segments = stored?.split
+				? segmentsTouched(plan)
+				: Array.from({ length: count }, (_, i) => i);
+			for (const index of segments) store.put(segmentOf(manifest, index), segmentKey(index));
+			store.put({ ...rootOf(manifest), ...holder }, MANIFEST_KEY);
+		}
+		// Segments past the end, left by a larger file (or by a split manifest this store never saw).
+		if (shrank || !stored) store.delete(IDBKeyRange.bound(segmentKey(count), segmentKey(Infinity)));
+	}
+
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {
 		let fenced: Record<string, unknown> | null = null;
 		try {
@@ -468,18 +498,7 @@ export class IdbImageStore implements ImageStore {
 					if (plan.deleteTo > plan.deleteFrom) {
 						store.delete(IDBKeyRange.bound(plan.deleteFrom, plan.deleteTo - 1));
 					}
-					// The fence guarantees the stored generation is `expectedGeneration` if this commits.
-					const count = segmentCount(plan.manifest.chunkCount);
-					const segments =
-						this.#splitAt === expectedGeneration
-							? segmentsTouched(plan)
-							: Array.from({ length: count }, (_, i) => i);
-					for (const index of segments)
-						store.put(segmentOf(plan.manifest, index), segmentKey(index));
-					if (segments.length === count || plan.deleteTo > plan.deleteFrom) {
-						store.delete(IDBKeyRange.bound(segmentKey(count), segmentKey(Infinity)));
-					}
-					store.put({ ...rootOf(plan.manifest), [LEASE_HOLDER]: me }, MANIFEST_KEY);
+					this.#putManifest(store, plan, expectedGeneration);
 					const kept: Lease = {
 						writerId: me,
 						claimedAt: this.#claimedAt ?? Date.now(),
@@ -490,7 +509,7 @@ export class IdbImageStore implements ImageStore {
 				},
 				durability,
 			);
-			this.#splitAt = plan.manifest.generation;
+			this.#layout = { generation: plan.manifest.generation, split: split(plan.manifest) };
 		} catch (error) {
 			if (fenced !== null) throw new AppError('stale-writer', undefined, fenced);
 			// idb-keyval rejects with the transaction's error: a DOMException, or null for an abort.

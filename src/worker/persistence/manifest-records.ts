@@ -1,9 +1,10 @@
 /**
- * How the manifest is stored in IndexedDB: a small root record plus segments of 512 chunks' hashes and
- * writing generations (4 KiB each), so a save rewrites the root and the segments its chunks fall in,
- * not lists that grow with the file (3,200 entries twice at 50 MB in 16 KiB chunks). A root that still
- * carries the whole lists (written by earlier builds) is read as it is. Pure functions, shared by the
- * store and the crash test that reads storage independently.
+ * How the manifest is stored in IndexedDB beyond 512 chunks (8 MB in 16 KiB chunks): a small root record
+ * plus segments of 512 chunks' hashes and writing generations (4 KiB each), so a save rewrites the root
+ * and the segments its chunks fall in, not lists that grow with the file (3,200 entries twice at 50 MB).
+ * Up to 512 chunks the lists stay in the root, one record, as earlier builds stored every manifest; such
+ * a root is read as it is. Pure functions, shared by the store and the crash test that reads storage
+ * independently.
  */
 import { readManifest, storedManifest, type Manifest, type SavePlan } from './chunks';
 
