@@ -4,6 +4,7 @@
  * and the first save on top of it splits it.
  */
 import { promisifyRequest } from 'idb-keyval';
+import { AppError } from '../../src/shared/errors';
 import { planSave, storedManifest, type Manifest } from '../../src/worker/persistence/chunks';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
@@ -65,7 +66,27 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 	const after = stored!.image.slice().fill(5, 100, 200);
 	const plan = planSave(after, stored!.manifest, null, { ...META, writerId: 'w2' });
 	await next.commit(plan, stored!.manifest.generation, 'relaxed');
+	// A segment gone missing: what is stored is unreadable, never an empty store a new database may fill.
+	const damaged = createDurableStore(`harness-split-damaged-${Date.now()}`, 'database');
+	await new IdbImageStore(damaged, null).commit(
+		planSave(bytes(100_000, 6), null, null, META),
+		0,
+		'relaxed',
+	);
+	await damaged('readwrite', (store) => {
+		store.delete(['manifest', 1]);
+		return promisifyRequest(store.transaction);
+	});
+	const missingSegment = await Promise.all(
+		[(s: IdbImageStore) => s.load(), (s: IdbImageStore) => s.readManifest()].map((read) =>
+			read(new IdbImageStore(damaged, null)).then(
+				(value) => `resolved with ${value === null ? 'nothing' : 'a database'}`,
+				(error: unknown) => (error instanceof AppError ? error.code : String(error)),
+			),
+		),
+	);
 	return {
+		missingSegment,
 		first,
 		edited,
 		shrunk,

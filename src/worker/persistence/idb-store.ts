@@ -263,7 +263,16 @@ export class IdbImageStore implements ImageStore {
 			'readonly',
 			(store) =>
 				new Promise<Manifest | null>((resolve, reject) =>
-					this.#manifestIn(store, (read) => resolve(read?.manifest ?? null), reject),
+					this.#manifestIn(
+						store,
+						(read) => {
+							if (read === null) return resolve(null);
+							// Something is stored: never mistake it for an empty store that a new database may fill.
+							if (!read.manifest) return reject(unreadableManifest());
+							resolve(read.manifest);
+						},
+						reject,
+					),
 				),
 		);
 	}
@@ -373,11 +382,7 @@ export class IdbImageStore implements ImageStore {
 					(read) => {
 						if (read === null) return resolve(null);
 						const { manifest } = read;
-						if (!manifest) {
-							return reject(
-								new AppError('storage-corrupt', 'The stored manifest is not readable.'),
-							);
-						}
+						if (!manifest) return reject(unreadableManifest());
 						const wanted = select(manifest);
 						const indices = wanted ?? Array.from({ length: manifest.chunkCount }, (_, i) => i);
 						const chunks = new Map<number, Uint8Array>();
@@ -517,6 +522,10 @@ export class IdbImageStore implements ImageStore {
 			throw new AppError('save-failed', undefined, { cause: String(error) });
 		}
 	}
+}
+
+function unreadableManifest(): AppError {
+	return new AppError('storage-corrupt', 'The stored manifest is not readable.');
 }
 
 function chunkOrEmpty(chunks: ReadonlyMap<number, Uint8Array>, index: number): Uint8Array {
