@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planSave, storedManifest } from '../../src/worker/persistence/chunks';
 import {
 	joinManifest,
+	manifestRecords,
 	rootOf,
 	SEGMENT_CHUNKS,
 	segmentOf,
@@ -67,5 +68,49 @@ describe('the manifest stored as a root and segments', () => {
 		const grown = bytes(40_000, 1);
 		const plan = planSave(grown, first.manifest, [], META);
 		expect(segmentsTouched(plan)).toEqual([2, 3, 4]);
+	});
+
+	describe('what a save writes of its manifest', () => {
+		const indices = (records: ReturnType<typeof manifestRecords>) =>
+			records.segments.map(([i]) => i);
+
+		it('on top of a split one: the touched segments, and no delete unless the file shrank', () => {
+			const image = bytes(20_000, 1);
+			image[700 * 16] = image[700 * 16]! ^ 0xff;
+			const plan = planSave(image, first.manifest, [700], META);
+			const records = manifestRecords(plan, { split: true });
+			expect(indices(records)).toEqual([1]);
+			expect(records.root).toEqual(rootOf(plan.manifest));
+			expect(records.clearFrom).toBeNull();
+		});
+
+		it('on top of a layout not known: every segment, and what lies past them is deleted', () => {
+			const records = manifestRecords(first, null);
+			expect(indices(records)).toEqual([0, 1, 2]);
+			expect(records.clearFrom).toBe(3);
+			expect(
+				joinManifest(
+					records.root,
+					records.segments.map(([, s]) => s),
+				),
+			).toEqual(first.manifest);
+		});
+
+		it('growing out of a whole manifest (exactly 512 chunks) writes every segment, not the touched ones', () => {
+			const whole = planSave(bytes(512 * 16, 1), null, null, META);
+			const grown = planSave(bytes(600 * 16, 1), whole.manifest, [], META);
+			expect(grown.writes.every((w) => w.index >= 512)).toBe(true);
+			expect(indices(manifestRecords(grown, { split: false }))).toEqual([0, 1]);
+		});
+
+		it('up to one segment the manifest stays whole in the root; shrinking into it clears the segments', () => {
+			const shrunk = planSave(bytes(4_000, 1), first.manifest, [], META);
+			const records = manifestRecords(shrunk, { split: true });
+			expect(records.segments).toEqual([]);
+			expect(records.root).toEqual(storedManifest(shrunk.manifest));
+			expect(records.clearFrom).toBe(0);
+			const edited = planSave(bytes(4_000, 2), shrunk.manifest, null, META);
+			expect(manifestRecords(edited, { split: false }).clearFrom).toBeNull();
+		});
 	});
 });

@@ -18,20 +18,16 @@ import {
 	chunksNewerThan,
 	isSnapshot,
 	snapshotChunks,
-	storedManifest,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
 } from './chunks';
 import {
 	generationOf,
+	isSplit,
 	joinManifest,
-	SEGMENT_CHUNKS,
-	rootOf,
-	segmentCount,
-	segmentOf,
+	manifestRecords,
 	segmentsOf,
-	segmentsTouched,
 } from './manifest-records';
 import { markOpen } from './marks';
 
@@ -105,8 +101,6 @@ const MANIFEST_KEY = 'manifest';
 const LEASE_KEY = 'lease';
 /** Segment `index` of the manifest's per-chunk lists (manifest-records.ts). */
 const segmentKey = (index: number) => [MANIFEST_KEY, index];
-/** Whether a manifest is stored split: beyond one segment's worth of chunks. */
-const split = (manifest: Manifest) => manifest.chunkCount > SEGMENT_CHUNKS;
 /**
  * The stored manifest's copy of the lease holder, set by every claim and kept by every commit, for the
  * builds whose fence reads it there. Not part of `Manifest`: it belongs to the store.
@@ -436,28 +430,17 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	/**
-	 * Writes the plan's manifest: up to one segment's worth of chunks, whole in the root record (one
-	 * record, as earlier builds stored it); beyond that, the root and the segments the save touches, or
-	 * all of them unless this store knows the manifest stored at `expectedGeneration` (the generation the
-	 * fence guarantees is stored if this commits) to be split.
+	 * Writes the plan's manifest records (manifest-records.ts). The layout this store knows is the one
+	 * stored at `expectedGeneration`, which the fence guarantees is stored if this commits.
 	 */
 	#putManifest(store: IDBObjectStore, plan: SavePlan, expectedGeneration: number): void {
-		const { manifest } = plan;
-		const holder = { [LEASE_HOLDER]: manifest.writerId };
-		const shrank = plan.deleteTo > plan.deleteFrom;
-		const stored = this.#layout?.generation === expectedGeneration ? this.#layout : null;
-		const count = split(manifest) ? segmentCount(manifest.chunkCount) : 0;
-		if (count === 0) {
-			store.put({ ...storedManifest(manifest), ...holder }, MANIFEST_KEY);
-		} else {
-			const segments = stored?.split
-				? segmentsTouched(plan)
-				: Array.from({ length: count }, (_, i) => i);
-			for (const index of segments) store.put(segmentOf(manifest, index), segmentKey(index));
-			store.put({ ...rootOf(manifest), ...holder }, MANIFEST_KEY);
+		const known = this.#layout?.generation === expectedGeneration ? this.#layout : null;
+		const { root, segments, clearFrom } = manifestRecords(plan, known);
+		for (const [index, segment] of segments) store.put(segment, segmentKey(index));
+		store.put({ ...root, [LEASE_HOLDER]: plan.manifest.writerId }, MANIFEST_KEY);
+		if (clearFrom !== null) {
+			store.delete(IDBKeyRange.bound(segmentKey(clearFrom), segmentKey(Infinity)));
 		}
-		// Segments past the end, left by a larger file (or by a split manifest this store never saw).
-		if (shrank || !stored) store.delete(IDBKeyRange.bound(segmentKey(count), segmentKey(Infinity)));
 	}
 
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {
@@ -514,7 +497,7 @@ export class IdbImageStore implements ImageStore {
 				},
 				durability,
 			);
-			this.#layout = { generation: plan.manifest.generation, split: split(plan.manifest) };
+			this.#layout = { generation: plan.manifest.generation, split: isSplit(plan.manifest) };
 		} catch (error) {
 			if (fenced !== null) throw new AppError('stale-writer', undefined, fenced);
 			// idb-keyval rejects with the transaction's error: a DOMException, or null for an abort.

@@ -44,12 +44,49 @@ export function rootOf(manifest: Manifest): ManifestRoot {
 export function segmentOf(manifest: Manifest, index: number): ManifestSegment {
 	const from = index * SEGMENT_CHUNKS;
 	const to = Math.min(from + SEGMENT_CHUNKS, manifest.chunkCount);
-	const stored = storedManifest({
-		...manifest,
-		hashes: manifest.hashes.slice(from, to),
-		written: manifest.written.slice(from, to),
-	});
-	return { hashes: stored.hashes, written: stored.written };
+	return {
+		hashes: Uint32Array.from(manifest.hashes.slice(from, to)),
+		written: Uint32Array.from(manifest.written.slice(from, to)),
+	};
+}
+
+/** Whether a manifest is stored split: beyond one segment's worth of chunks. */
+export function isSplit(manifest: Manifest): boolean {
+	return manifest.chunkCount > SEGMENT_CHUNKS;
+}
+
+/** What a save stores of its manifest (see `manifestRecords`). */
+export interface ManifestRecords {
+	/** The root record: the whole manifest up to one segment's worth of chunks, else `ManifestRoot`. */
+	root: object;
+	segments: [index: number, segment: ManifestSegment][];
+	/** Delete the segments from this index on (left by a larger file, or of a layout not known). */
+	clearFrom: number | null;
+}
+
+/**
+ * The records a save writes for its manifest. `stored`: whether the manifest it replaces is stored
+ * split, or null when that is not known. On top of a split one only the touched segments are rewritten;
+ * on top of a whole or unknown one, every segment (a whole manifest has none to build on).
+ */
+export function manifestRecords(
+	plan: SavePlan,
+	stored: { split: boolean } | null,
+): ManifestRecords {
+	const { manifest } = plan;
+	const shrank = plan.deleteTo > plan.deleteFrom;
+	const count = isSplit(manifest) ? segmentCount(manifest.chunkCount) : 0;
+	const indices =
+		count === 0
+			? []
+			: stored?.split
+				? segmentsTouched(plan)
+				: Array.from({ length: count }, (_, i) => i);
+	return {
+		root: count === 0 ? storedManifest(manifest) : rootOf(manifest),
+		segments: indices.map((index) => [index, segmentOf(manifest, index)]),
+		clearFrom: shrank || !stored ? count : null,
+	};
 }
 
 /**
