@@ -2,12 +2,13 @@ import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
 import initSqlJs from 'sql.js';
 import {
+	applyLog,
 	assemble,
 	assembleWithSnapshot,
 	chunksNewerThan,
 	isSnapshot,
 } from '../../src/worker/persistence/chunks';
-import { joinManifest } from '../../src/worker/persistence/manifest-records';
+import { joinStored } from '../../src/worker/persistence/manifest-records';
 import { call, openApp } from './helpers';
 
 /**
@@ -33,7 +34,7 @@ function random(seed: number): () => number {
 
 interface RawStorage {
 	manifest: unknown;
-	/** The manifest's segments (manifest-records.ts), by index, their lists as plain arrays. */
+	/** The manifest's segments (manifest-records.ts), by index. */
 	segments: unknown[];
 	chunks: Record<number, string>;
 	snapshot: unknown;
@@ -72,7 +73,7 @@ async function readStorage(page: Page): Promise<RawStorage> {
 				cursor.onerror = () => reject(cursor.error ?? new Error('cursor failed'));
 			});
 		const plain = (value: unknown): unknown => {
-			if (value instanceof Uint32Array) return Array.from(value);
+			if (value instanceof Uint32Array) return { u32: Array.from(value) };
 			if (value instanceof Uint8Array) return { base64: toBase64(value) };
 			if (Array.isArray(value)) return value.map(plain);
 			if (value && typeof value === 'object') {
@@ -114,6 +115,7 @@ function revive(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(revive);
 	if (value && typeof value === 'object') {
 		if ('base64' in value && typeof value.base64 === 'string') return fromBase64(value.base64);
+		if ('u32' in value && Array.isArray(value.u32)) return Uint32Array.from(value.u32 as number[]);
 		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
 	}
 	return value;
@@ -127,6 +129,7 @@ test('killing the app at random moments during writes never loses an acknowledge
 	const SQL = await initSqlJs();
 	const acknowledged = new Set<string>();
 	let snapshotsChecked = 0;
+	let logged = 0;
 	console.log(`crash test: ${LOOPS} loops, CRASH_SEED=${SEED}`);
 
 	for (let loop = 0; loop < LOOPS; loop++) {
@@ -140,27 +143,33 @@ test('killing the app at random moments during writes never loses an acknowledge
 		// only once it is (a new one created and saved). Killed earlier, there is nothing to check yet.
 		await call(page, 'database.status');
 
-		// A stream of writes, sixteen in flight at a time, each reported the moment it resolves. Long URLs
-		// make the file grow by megabytes over the loops, so saves span many chunks and snapshots happen.
-		await page.evaluate((prefix) => {
-			const scope = globalThis as unknown as {
-				monitor: { db: { call(method: string, args: unknown): Promise<unknown> } };
-				acknowledge(name: string): Promise<void>;
-			};
-			let n = 0;
-			const writer = async () => {
-				for (;;) {
-					const name = `${prefix} ${n++}`;
-					await scope.monitor.db.call('monitors.create', {
-						name,
-						url: `https://example.com/${n}?${'padding='.repeat(180)}`,
-						intervalS: 60,
-					});
-					void scope.acknowledge(name);
-				}
-			};
-			for (let i = 0; i < 16; i++) void writer();
-		}, `crash ${loop}`);
+		// A stream of writes, each reported the moment it resolves. Two loops in four have sixteen in flight
+		// with long URLs, which make the file grow by megabytes over the loops, so saves span many chunks
+		// and snapshots happen; the others have one write at a time with short URLs, so most saves change
+		// a few blocks and keep them in the block log (chunks.ts) instead of writing chunks.
+		const burst = Math.floor(loop / 2) % 2 === 0;
+		await page.evaluate(
+			([prefix, writers, padding]) => {
+				const scope = globalThis as unknown as {
+					monitor: { db: { call(method: string, args: unknown): Promise<unknown> } };
+					acknowledge(name: string): Promise<void>;
+				};
+				let n = 0;
+				const writer = async () => {
+					for (;;) {
+						const name = `${prefix} ${n++}`;
+						await scope.monitor.db.call('monitors.create', {
+							name,
+							url: `https://example.com/${n}?${'padding='.repeat(padding)}`,
+							intervalS: 60,
+						});
+						void scope.acknowledge(name);
+					}
+				};
+				for (let i = 0; i < writers; i++) void writer();
+			},
+			[`crash ${loop}`, burst ? 16 : 1, burst ? 180 : 0] as const,
+		);
 
 		await page.waitForTimeout(50 + Math.floor(next() * 1500));
 		if (loop % 2 === 0) {
@@ -175,24 +184,24 @@ test('killing the app at random moments during writes never loses an acknowledge
 		const raw = await readStorage(reader);
 		await reader.close();
 
-		const segments = raw.segments.map((segment) => {
-			const { hashes, written } = segment as { hashes: number[]; written: number[] };
-			return { hashes: Uint32Array.from(hashes), written: Uint32Array.from(written) };
-		});
-		const manifest = joinManifest(revive(raw.manifest), segments);
-		expect(manifest, 'a manifest is stored').not.toBeNull();
-		const chunks = Array.from({ length: manifest!.chunkCount }, (_, i) =>
+		const stored = joinStored(revive(raw.manifest), raw.segments.map(revive));
+		expect(stored, 'a manifest is stored').not.toBeNull();
+		const { manifest, log } = stored!;
+		if (log.length > 0) logged++;
+		const chunks = Array.from({ length: manifest.chunkCount }, (_, i) =>
 			fromBase64(raw.chunks[i] ?? ''),
 		);
+		// Chunk records are stored without the blocks of the log (chunks.ts).
+		applyLog(manifest, log, new Map(chunks.map((chunk, i) => [i, chunk])));
 		// Throws unless every chunk is there, of the right size, matching its hash.
-		const image = assemble(manifest!, chunks);
+		const image = assemble(manifest, chunks);
 
 		const snapshot = revive(raw.snapshot);
 		if (isSnapshot(snapshot)) {
-			const newer = chunksNewerThan(manifest!, snapshot);
+			const newer = chunksNewerThan(manifest, snapshot);
 			if (newer) {
 				const fromSnapshot = assembleWithSnapshot(
-					manifest!,
+					manifest,
 					snapshot,
 					new Map(newer.map((i) => [i, chunks[i]!])),
 				);
@@ -214,7 +223,8 @@ test('killing the app at random moments during writes never loses an acknowledge
 		}
 	}
 	console.log(
-		`crash test: ${acknowledged.size} acknowledged writes kept; ${snapshotsChecked} snapshots agreed with the chunks`,
+		`crash test: ${acknowledged.size} acknowledged writes kept; ${snapshotsChecked} snapshots agreed with the chunks; ` +
+			`${logged} kills left a block log`,
 	);
 
 	// And the app itself opens what the kills left behind.

@@ -18,6 +18,20 @@ export const MANIFEST_FORMAT = 1;
 export const DEFAULT_CHUNK_SIZE = 16 * 1024;
 export const MAX_CHUNK_SIZE = 63 * 1024;
 
+/**
+ * The unit of the block log: what the sql.js hook tracks, and SQLite's default page size. A chunk
+ * size that is a multiple of it (every size but the 63 KiB maximum) lets saves log blocks.
+ */
+export const BLOCK_SIZE = 4096;
+/**
+ * At most this many blocks (48 KiB) live in the log. IndexedDB's cost is per record far more than per
+ * byte: in Chromium a transaction that writes a root holding three changed blocks, plus the lease,
+ * commits in 0.5-0.6 of the time of one that writes three 16 KiB chunk records, the root, a manifest
+ * segment and the lease (tests/bench, paired writes). The log plus the rest of the root stays well
+ * under the 64 KiB at which Chromium moves a value out into a blob file.
+ */
+export const LOG_MAX_BLOCKS = 12;
+
 export interface Manifest {
 	format: typeof MANIFEST_FORMAT;
 	/** Increases by one with every committed save; the fence against stale writers compares it. */
@@ -43,6 +57,12 @@ export interface Manifest {
 	 * for one of this database's generations. Empty in manifests from before snapshots existed.
 	 */
 	lineage: string;
+	/**
+	 * The blocks (BLOCK_SIZE each, ascending) whose current bytes are kept in the block log, stored with
+	 * the manifest, rather than in their chunk records: a chunk's stored bytes are its record with its
+	 * logged blocks laid over it. `hashes` and `written` describe the bytes with the log applied.
+	 */
+	logged: number[];
 }
 
 export function chunkCount(byteLength: number, chunkSize: number): number {
@@ -89,8 +109,22 @@ export interface ChunkWrite {
 	hash: number;
 }
 
+/** One block of the log: its index in the file (in BLOCK_SIZE units) and its bytes. */
+export interface LogBlock {
+	block: number;
+	bytes: Uint8Array;
+}
+
 export interface SavePlan {
+	/** Chunk records to write, whole. */
 	writes: ChunkWrite[];
+	/**
+	 * The whole block log after this save, one entry per `manifest.logged` block: a save that logs
+	 * writes no chunk record, and one that writes chunk records (a checkpoint) leaves the log empty.
+	 */
+	log: LogBlock[];
+	/** The chunks whose bytes this generation changed (`manifest.written[i] === generation`). */
+	changed: number[];
 	/** Chunk indices from `deleteFrom` up to `deleteTo` (exclusive) are deleted (the file shrank). */
 	deleteFrom: number;
 	deleteTo: number;
@@ -117,6 +151,12 @@ export function planSave(
 		schemaVersion: number;
 		writerId: string;
 		now: number;
+		/**
+		 * The blocks written since `previous` (a superset of what changed), when the caller knows them:
+		 * then a save that changes few blocks and not the file's length logs them instead of writing
+		 * chunk records. `candidates` must cover their chunks.
+		 */
+		blocks?: ReadonlySet<number> | null;
 	},
 ): SavePlan {
 	const chunkSize = previous?.chunkSize ?? meta.chunkSize;
@@ -124,7 +164,8 @@ export function planSave(
 	const generation = (previous?.generation ?? 0) + 1;
 	const hashes = previous ? previous.hashes.slice(0, count) : [];
 	const written = previous ? previous.written.slice(0, count) : [];
-	const writes: ChunkWrite[] = [];
+	/** Chunks whose bytes changed, with their new hash. */
+	const changed = new Map<number, number>();
 
 	const consider = (index: number) => {
 		if (index < 0 || index >= count) return;
@@ -134,7 +175,7 @@ export function planSave(
 		if (previous && isStored(previous, index, hash, view.length)) return;
 		hashes[index] = hash;
 		written[index] = generation;
-		writes.push({ index, bytes: view.slice(), hash });
+		changed.set(index, hash);
 	};
 
 	const seen = new Set<number>();
@@ -155,10 +196,54 @@ export function planSave(
 			visit(count - 1);
 		}
 	}
-	writes.sort((a, b) => a.index - b.index);
+
+	const perChunk = chunkSize / BLOCK_SIZE;
+	const previouslyLogged = previous?.logged ?? [];
+	const logged = new Set(previouslyLogged);
+	const canLog =
+		previous !== null &&
+		meta.blocks != null &&
+		previous.byteLength === image.length &&
+		chunkSize % BLOCK_SIZE === 0;
+	let covered = 0;
+	if (canLog) {
+		const reached = new Set<number>();
+		for (const block of meta.blocks!) {
+			const index = Math.floor(block / perChunk);
+			if (changed.has(index) && block * BLOCK_SIZE < image.length) {
+				logged.add(block);
+				reached.add(index);
+			}
+		}
+		covered = reached.size;
+	}
+	// Every changed chunk must have a written block to log; if the caller's blocks missed one, that
+	// chunk is written whole (a checkpoint) rather than trusting the log with it.
+	const log = canLog && covered === changed.size && logged.size <= LOG_MAX_BLOCKS;
+	const writes: ChunkWrite[] = [];
+	if (!log) {
+		// A checkpoint: every changed chunk and every chunk with logged blocks is written whole (a logged
+		// chunk's record is out of date even where its hash is not), and the log is emptied.
+		const indices = new Set(changed.keys());
+		for (const block of previouslyLogged) {
+			const index = Math.floor(block / perChunk);
+			if (index < count) indices.add(index);
+		}
+		for (const index of [...indices].sort((a, b) => a - b)) {
+			const [start, end] = chunkRange(index, image.length, chunkSize);
+			const bytes = image.slice(start, end);
+			writes.push({ index, bytes, hash: changed.get(index) ?? hashes[index]! });
+		}
+	}
+	const blocks = log ? [...logged].sort((a, b) => a - b) : [];
 
 	return {
 		writes,
+		log: blocks.map((block) => ({
+			block,
+			bytes: image.slice(block * BLOCK_SIZE, Math.min((block + 1) * BLOCK_SIZE, image.length)),
+		})),
+		changed: [...changed.keys()].sort((a, b) => a - b),
 		deleteFrom: count,
 		deleteTo: Math.max(count, previous?.chunkCount ?? 0),
 		manifest: {
@@ -174,8 +259,42 @@ export function planSave(
 			savedAt: meta.now,
 			writerId: meta.writerId,
 			lineage: previous?.lineage || newLineage(),
+			logged: blocks,
 		},
 	};
+}
+
+/** The chunks a set of blocks falls in (a block may straddle two when the chunk size is not a multiple). */
+export function chunksOfBlocks(blocks: Iterable<number>, chunkSize: number): Set<number> {
+	const chunks = new Set<number>();
+	for (const block of blocks) {
+		const last = Math.floor(((block + 1) * BLOCK_SIZE - 1) / chunkSize);
+		for (let c = Math.floor((block * BLOCK_SIZE) / chunkSize); c <= last; c++) chunks.add(c);
+	}
+	return chunks;
+}
+
+/**
+ * Lays the logged blocks over the chunk records read from storage (in place: records read from storage
+ * are the caller's), so each holds its stored bytes. Records not in `records` are skipped: a chunk not
+ * read is current in the snapshot, which already holds its logged blocks.
+ */
+export function applyLog(
+	manifest: Manifest,
+	log: readonly LogBlock[],
+	records: ReadonlyMap<number, Uint8Array>,
+): void {
+	for (const { block, bytes } of log) {
+		const at = block * BLOCK_SIZE;
+		const index = Math.floor(at / manifest.chunkSize);
+		const record = records.get(index);
+		if (!record) continue;
+		const offset = at - index * manifest.chunkSize;
+		if (offset + bytes.length > record.length) {
+			throw new Error(`logged block ${block} does not fit chunk ${index}`);
+		}
+		record.set(bytes, offset);
+	}
 }
 
 function isStored(previous: Manifest, index: number, hash: number, length: number): boolean {
@@ -224,13 +343,15 @@ export function readManifest(value: unknown): Manifest | null {
 		Number.isInteger(m.chunkSize) &&
 		Number.isInteger(m.chunkCount) &&
 		isNumbers(m.hashes, m.chunkCount as number) &&
-		(m.written === undefined || isNumbers(m.written, m.chunkCount as number));
+		(m.written === undefined || isNumbers(m.written, m.chunkCount as number)) &&
+		(m.logged === undefined || isLogged(m.logged, m.byteLength as number));
 	if (!ok) return null;
 	const manifest = value as Manifest;
 	const written = m.written as Numbers | undefined;
 	return {
 		...manifest,
 		lineage: typeof m.lineage === 'string' ? m.lineage : '',
+		logged: m.logged ? Array.from(m.logged as Numbers) : [],
 		hashes: Array.from(m.hashes as Numbers),
 		written: written
 			? Array.from(written)
@@ -238,17 +359,34 @@ export function readManifest(value: unknown): Manifest | null {
 	};
 }
 
+/** Ascending block indices within a file of `byteLength` bytes. */
+function isLogged(value: unknown, byteLength: number): boolean {
+	if (!Array.isArray(value) && !(value instanceof Uint32Array)) return false;
+	let last = -1;
+	for (const block of value as Numbers) {
+		if (!Number.isInteger(block) || block <= last || block * BLOCK_SIZE >= byteLength) return false;
+		last = block;
+	}
+	return true;
+}
+
 export function isManifest(value: unknown): value is Manifest {
 	return readManifest(value) !== null;
 }
 
 /** The manifest as stored: the per-chunk lists as typed arrays, which clone as one memcpy. */
-export function storedManifest(manifest: Manifest): Omit<Manifest, 'hashes' | 'written'> & {
+export function storedManifest(manifest: Manifest): Omit<
+	Manifest,
+	'hashes' | 'written' | 'logged'
+> & {
 	hashes: Uint32Array;
 	written: Uint32Array;
 } {
+	// The block log is stored by the store alongside (manifest-records.ts); without one, a stored
+	// manifest is exactly what builds from before the log wrote.
+	const { logged: _logged, ...rest } = manifest;
 	return {
-		...manifest,
+		...rest,
 		hashes: Uint32Array.from(manifest.hashes),
 		written: Uint32Array.from(manifest.written),
 	};

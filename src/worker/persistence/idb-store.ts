@@ -13,22 +13,18 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import { AppError, isQuotaError } from '../../shared/errors';
 import {
+	applyLog,
 	assemble,
 	assembleWithSnapshot,
 	chunksNewerThan,
 	isSnapshot,
 	snapshotChunks,
+	type LogBlock,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
 } from './chunks';
-import {
-	generationOf,
-	isSplit,
-	joinManifest,
-	manifestRecords,
-	segmentsOf,
-} from './manifest-records';
+import { generationOf, isSplit, joinStored, manifestRecords, segmentsOf } from './manifest-records';
 import { markOpen } from './marks';
 
 /**
@@ -274,11 +270,11 @@ export class IdbImageStore implements ImageStore {
 	/**
 	 * Reads the stored manifest in `store`'s transaction: the root and, when the lists are split off,
 	 * every segment. Calls `done` with null when nothing is stored, and `manifest: null` when what is
-	 * stored does not read as a manifest.
+	 * stored does not read as a manifest. `log`: the block log stored with it (chunks.ts).
 	 */
 	#manifestIn(
 		store: IDBObjectStore,
-		done: (read: { manifest: Manifest | null } | null) => void,
+		done: (read: { manifest: Manifest | null; log: LogBlock[] } | null) => void,
 		fail: (error: unknown) => void,
 	): void {
 		const root = store.get(MANIFEST_KEY);
@@ -288,9 +284,10 @@ export class IdbImageStore implements ImageStore {
 			if (value === undefined) return done(null);
 			const count = segmentsOf(value);
 			const finish = (segments: unknown[]) => {
-				const manifest = joinManifest(value, segments);
-				if (manifest) this.#layout = { generation: manifest.generation, split: count !== null };
-				done({ manifest });
+				const joined = joinStored(value, segments);
+				if (joined)
+					this.#layout = { generation: joined.manifest.generation, split: count !== null };
+				done({ manifest: joined?.manifest ?? null, log: joined?.log ?? [] });
 			};
 			if (count === null || count === 0) return finish([]);
 			const segments = new Array<unknown>(count);
@@ -320,10 +317,12 @@ export class IdbImageStore implements ImageStore {
 		const current = chunksNewerThan(manifest, snapshot);
 		const read =
 			current && current.length === 0
-				? { manifest, chunks: new Map<number, Uint8Array>(), wanted: current }
+				? { manifest, log: [], chunks: new Map<number, Uint8Array>(), wanted: current }
 				: await this.#readChunks((latest) => chunksNewerThan(latest, snapshot));
 		if (!read) return null;
 		const { chunks, wanted } = read;
+		// Chunk records are stored without their logged blocks; the snapshot already holds them.
+		applyLog(read.manifest, read.log, chunks);
 		if (snapshot && wanted) {
 			try {
 				const image = assembleWithSnapshot(read.manifest, snapshot, chunks, {
@@ -343,6 +342,7 @@ export class IdbImageStore implements ImageStore {
 		const full = wanted ? await this.#readChunks(() => null) : read;
 		if (!full) return null;
 		try {
+			if (full !== read) applyLog(full.manifest, full.log, full.chunks);
 			const ordered = Array.from({ length: full.manifest.chunkCount }, (_, i) =>
 				chunkOrEmpty(full.chunks, i),
 			);
@@ -366,6 +366,7 @@ export class IdbImageStore implements ImageStore {
 	 */
 	#readChunks(select: (manifest: Manifest) => number[] | null): Promise<{
 		manifest: Manifest;
+		log: LogBlock[];
 		chunks: Map<number, Uint8Array>;
 		wanted: number[] | null;
 	} | null> {
@@ -375,18 +376,18 @@ export class IdbImageStore implements ImageStore {
 					store,
 					(read) => {
 						if (read === null) return resolve(null);
-						const { manifest } = read;
+						const { manifest, log } = read;
 						if (!manifest) return reject(unreadableManifest());
 						const wanted = select(manifest);
 						const indices = wanted ?? Array.from({ length: manifest.chunkCount }, (_, i) => i);
 						const chunks = new Map<number, Uint8Array>();
-						if (indices.length === 0) return resolve({ manifest, chunks, wanted });
+						if (indices.length === 0) return resolve({ manifest, log, chunks, wanted });
 						let left = indices.length;
 						for (const index of indices) {
 							const get = store.get(index);
 							get.onsuccess = () => {
 								if (get.result instanceof Uint8Array) chunks.set(index, get.result);
-								if (--left === 0) resolve({ manifest, chunks, wanted });
+								if (--left === 0) resolve({ manifest, log, chunks, wanted });
 							};
 							get.onerror = () => reject(get.error ?? new Error(`chunk ${index} read failed`));
 						}

@@ -4,6 +4,7 @@
  * wrote can skip both the copy and the hashing.
  */
 import type { Database } from 'sql.js';
+import { BLOCK_SIZE } from './chunks';
 import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from './sqljs-patch';
 
 export interface ImageSource {
@@ -11,10 +12,10 @@ export interface ImageSource {
 	readonly kind: 'tracked' | 'export';
 	/** The current database file, between transactions. May be a live view, valid until the next statement. */
 	image(): Uint8Array;
-	/** Chunks written since the last call, or null when this source cannot tell. */
-	takeChanged(chunkSize: number): Set<number> | null;
-	/** Gives back chunks whose save failed, so the next save includes them. */
-	restoreChanged(chunks: Iterable<number>): void;
+	/** The blocks (BLOCK_SIZE each) written since the last call, or null when this source cannot tell. */
+	takeChanged(): Set<number> | null;
+	/** Gives back blocks whose save failed, so the next save includes them. */
+	restoreChanged(blocks: Iterable<number>): void;
 	/**
 	 * True only when the file is known to be exactly what the last successful save stored (nothing
 	 * written since `takeChanged`, nothing given back). A snapshot is taken only then.
@@ -55,9 +56,8 @@ export class ExportImageSource implements ImageSource {
 export class TrackedImageSource implements ImageSource {
 	readonly kind = 'tracked';
 	readonly #hook: SqlJsFileHook;
-	/** Chunks of failed saves, with the chunk size they were computed for. */
+	/** Blocks of failed saves. */
 	#restored = new Set<number>();
-	#restoredSize = 0;
 
 	constructor(hook: SqlJsFileHook) {
 		this.#hook = hook;
@@ -67,25 +67,20 @@ export class TrackedImageSource implements ImageSource {
 		return this.#hook.bytes();
 	}
 
-	takeChanged(chunkSize: number): Set<number> {
-		if (this.#restored.size > 0 && this.#restoredSize !== chunkSize) {
-			// One persister per database uses one chunk size; anything else is a programming error.
-			throw new Error('TrackedImageSource: the chunk size changed between saves');
-		}
+	takeChanged(): Set<number> {
 		const changed = this.#restored;
 		this.#restored = new Set();
-		this.#restoredSize = chunkSize;
-		const block = this.#hook.blockSize;
+		const size = this.#hook.blockSize;
 		for (const index of this.#hook.takeDirty()) {
-			const first = Math.floor((index * block) / chunkSize);
-			const last = Math.floor(((index + 1) * block - 1) / chunkSize);
-			for (let c = first; c <= last; c++) changed.add(c);
+			const first = Math.floor((index * size) / BLOCK_SIZE);
+			const last = Math.floor(((index + 1) * size - 1) / BLOCK_SIZE);
+			for (let b = first; b <= last; b++) changed.add(b);
 		}
 		return changed;
 	}
 
-	restoreChanged(chunks: Iterable<number>): void {
-		for (const chunk of chunks) this.#restored.add(chunk);
+	restoreChanged(blocks: Iterable<number>): void {
+		for (const block of blocks) this.#restored.add(block);
 	}
 
 	isClean(): boolean {

@@ -6,12 +6,35 @@
  * a root is read as it is. Pure functions, shared by the store and the crash test that reads storage
  * independently.
  */
-import { readManifest, storedManifest, type Manifest, type SavePlan } from './chunks';
+import {
+	BLOCK_SIZE,
+	MANIFEST_FORMAT,
+	readManifest,
+	storedManifest,
+	type LogBlock,
+	type Manifest,
+	type SavePlan,
+} from './chunks';
 
 export const SEGMENT_CHUNKS = 512;
+/**
+ * The `format` of a root that carries a block log (chunks.ts). Builds from before the log do not
+ * read it, and so report the store as unreadable rather than load chunk records without their log.
+ * A root without a log keeps format 1 and is read by every build.
+ */
+export const LOGGED_FORMAT = 2;
+
+/** What a root with a log adds: the log, and for a split root the current entries of its chunks. */
+interface StoredLog {
+	format: typeof LOGGED_FORMAT;
+	logged: Uint32Array;
+	log: Uint8Array[];
+	/** Split roots: the hashes and writing generations of the logged blocks' chunks, newer than their segments'. */
+	fresh?: { index: Uint32Array; hashes: Uint32Array; written: Uint32Array };
+}
 
 /** The root as stored: the manifest without its per-chunk lists, and how many segments hold them. */
-export type ManifestRoot = Omit<Manifest, 'hashes' | 'written'> & {
+export type ManifestRoot = Omit<Manifest, 'hashes' | 'written' | 'logged'> & {
 	segmentChunks: number;
 	segmentCount: number;
 };
@@ -33,7 +56,7 @@ export function segmentsOf(root: unknown): number | null {
 }
 
 export function rootOf(manifest: Manifest): ManifestRoot {
-	const { hashes: _hashes, written: _written, ...meta } = manifest;
+	const { hashes: _hashes, written: _written, logged: _logged, ...meta } = manifest;
 	return {
 		...meta,
 		segmentChunks: SEGMENT_CHUNKS,
@@ -82,11 +105,47 @@ export function manifestRecords(
 			: stored?.split
 				? segmentsTouched(plan)
 				: Array.from({ length: count }, (_, i) => i);
+	if (plan.log.length > 0) {
+		// A logged save changes no chunk record, so no segment: the root carries its chunks' entries.
+		// Only on top of a layout not known are the segments all written.
+		return {
+			root: {
+				...(count === 0 ? storedManifest(manifest) : rootOf(manifest)),
+				...logOf(plan, count > 0),
+			},
+			segments: stored?.split
+				? []
+				: Array.from({ length: count }, (_, i): [number, ManifestSegment] => [
+						i,
+						segmentOf(manifest, i),
+					]),
+			clearFrom: stored ? null : count,
+		};
+	}
 	return {
 		root: count === 0 ? storedManifest(manifest) : rootOf(manifest),
 		segments: indices.map((index) => [index, segmentOf(manifest, index)]),
 		clearFrom: shrank || !stored ? count : null,
 	};
+}
+
+function logOf(plan: SavePlan, split: boolean): StoredLog {
+	const { manifest, log } = plan;
+	const stored: StoredLog = {
+		format: LOGGED_FORMAT,
+		logged: Uint32Array.from(log, (entry) => entry.block),
+		log: log.map((entry) => entry.bytes),
+	};
+	if (split) {
+		const perChunk = manifest.chunkSize / BLOCK_SIZE;
+		const index = Uint32Array.from(new Set(log.map((entry) => Math.floor(entry.block / perChunk))));
+		stored.fresh = {
+			index,
+			hashes: index.map((i) => manifest.hashes[i]!),
+			written: index.map((i) => manifest.written[i]!),
+		};
+	}
+	return stored;
 }
 
 /**
@@ -107,8 +166,78 @@ export function segmentsTouched(plan: SavePlan): number[] {
  * A root that holds its lists itself is read without segments.
  */
 export function joinManifest(root: unknown, segments: readonly unknown[]): Manifest | null {
+	return joinStored(root, segments)?.manifest ?? null;
+}
+
+/**
+ * The manifest and its block log from a stored root and its segments, or null if they do not fit
+ * together: a log that does not match its block list or the file is no log, and no manifest.
+ */
+export function joinStored(
+	root: unknown,
+	segments: readonly unknown[],
+): { manifest: Manifest; log: LogBlock[] } | null {
+	const logged = loggedRoot(root);
+	if (logged === null) return null;
+	const manifest = joinLists(logged.root, segments, logged.fresh);
+	if (!manifest) return null;
+	const log = logged.blocks.map((block, i) => ({ block, bytes: logged.bytes[i]! }));
+	for (const { block, bytes } of log) {
+		const start = block * BLOCK_SIZE;
+		if (bytes.length !== Math.min(BLOCK_SIZE, manifest.byteLength - start)) return null;
+	}
+	if (manifest.logged.length !== log.length) return null;
+	return { manifest, log };
+}
+
+/** A root with its log taken apart (a root without one has an empty log), or null for a malformed log. */
+function loggedRoot(root: unknown): {
+	root: unknown;
+	blocks: number[];
+	bytes: Uint8Array[];
+	fresh: StoredLog['fresh'] | null;
+} | null {
+	if (typeof root !== 'object' || root === null) return null;
+	if ((root as { format?: unknown }).format !== LOGGED_FORMAT) {
+		return { root, blocks: [], bytes: [], fresh: null };
+	}
+	const { log, fresh, ...rest } = root as StoredLog & Record<string, unknown>;
+	const blocks = rest.logged;
+	if (
+		!(blocks instanceof Uint32Array) ||
+		!Array.isArray(log) ||
+		log.length !== blocks.length ||
+		!log.every((bytes) => bytes instanceof Uint8Array)
+	) {
+		return null;
+	}
+	if (fresh !== undefined) {
+		const { index, hashes, written } = fresh as Partial<NonNullable<StoredLog['fresh']>>;
+		if (
+			!(index instanceof Uint32Array) ||
+			!(hashes instanceof Uint32Array) ||
+			!(written instanceof Uint32Array) ||
+			hashes.length !== index.length ||
+			written.length !== index.length
+		) {
+			return null;
+		}
+	}
+	return {
+		root: { ...rest, format: MANIFEST_FORMAT, logged: Array.from(blocks) },
+		blocks: Array.from(blocks),
+		bytes: log,
+		fresh: fresh ?? null,
+	};
+}
+
+function joinLists(
+	root: unknown,
+	segments: readonly unknown[],
+	fresh: StoredLog['fresh'] | null,
+): Manifest | null {
 	const count = segmentsOf(root);
-	if (count === null) return readManifest(root);
+	if (count === null) return fresh ? null : readManifest(root);
 	const meta = root as ManifestRoot;
 	if (segments.length !== count || count !== segmentCount(meta.chunkCount)) return null;
 	const hashes = new Uint32Array(meta.chunkCount);
@@ -127,6 +256,14 @@ export function joinManifest(root: unknown, segments: readonly unknown[]): Manif
 		hashes.set(segment.hashes, i * SEGMENT_CHUNKS);
 		written.set(segment.written, i * SEGMENT_CHUNKS);
 	}
+	if (fresh) {
+		for (let i = 0; i < fresh.index.length; i++) {
+			const index = fresh.index[i]!;
+			if (index >= meta.chunkCount) return null;
+			hashes[index] = fresh.hashes[i]!;
+			written[index] = fresh.written[i]!;
+		}
+	}
 	const { segmentChunks: _chunks, segmentCount: _count, ...rest } = meta;
 	return readManifest({ ...rest, hashes, written });
 }
@@ -137,5 +274,6 @@ export function generationOf(root: unknown): number | null {
 		const generation = (root as ManifestRoot).generation;
 		return Number.isInteger(generation) ? generation : null;
 	}
-	return readManifest(root)?.generation ?? null;
+	const plain = loggedRoot(root);
+	return plain ? (readManifest(plain.root)?.generation ?? null) : null;
 }

@@ -5,10 +5,12 @@
  */
 import { AppError } from '../../shared/errors';
 import {
+	applyLog,
 	assemble,
 	assembleWithSnapshot,
 	chunksNewerThan,
 	snapshotChunks,
+	type LogBlock,
 	type Manifest,
 	type SavePlan,
 	type Snapshot,
@@ -18,6 +20,8 @@ import type { ImageStore, LoadOptions, StoredImage } from './idb-store';
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
 	#chunks = new Map<number, Uint8Array>();
+	/** The block log, kept apart from the chunk records as IndexedDB's store keeps it in the manifest. */
+	#log: LogBlock[] = [];
 	#snapshot: Snapshot | null = null;
 	#lease: string | null = null;
 	/** Set to make the next commits fail, to exercise retries. */
@@ -40,7 +44,7 @@ export class MemoryImageStore implements ImageStore {
 		const snapshot = this.#snapshot;
 		const wanted = chunksNewerThan(manifest, snapshot);
 		if (snapshot && wanted) {
-			const newer = new Map(wanted.map((i) => [i, this.#chunks.get(i) ?? new Uint8Array()]));
+			const newer = this.#records(manifest, wanted);
 			try {
 				// A copy, as IndexedDB hands out: assembling patches the snapshot's buffer in place.
 				const copy = { ...snapshot, bytes: snapshot.bytes.slice() };
@@ -58,10 +62,11 @@ export class MemoryImageStore implements ImageStore {
 				// Ignored, as IndexedDB's store does: the chunks are the truth.
 			}
 		}
-		const chunks = Array.from(
-			{ length: manifest.chunkCount },
-			(_, i) => this.#chunks.get(i) ?? new Uint8Array(),
+		const records = this.#records(
+			manifest,
+			Array.from({ length: manifest.chunkCount }, (_, i) => i),
 		);
+		const chunks = Array.from({ length: manifest.chunkCount }, (_, i) => records.get(i)!);
 		return Promise.resolve({
 			manifest,
 			image: assemble(manifest, chunks),
@@ -85,6 +90,7 @@ export class MemoryImageStore implements ImageStore {
 			});
 		}
 		for (const write of plan.writes) this.#chunks.set(write.index, write.bytes.slice());
+		this.#log = plan.log.map(({ block, bytes }) => ({ block, bytes: bytes.slice() }));
 		for (let index = plan.deleteFrom; index < plan.deleteTo; index++) this.#chunks.delete(index);
 		this.#manifest = structuredClone(plan.manifest);
 		// As IndexedDB's store keeps its lease record with every commit: a first writer that never claimed
@@ -101,6 +107,20 @@ export class MemoryImageStore implements ImageStore {
 		this.#snapshot = { ...snapshot, bytes: snapshot.bytes.slice(0, snapshot.byteLength) };
 		this.snapshots++;
 		return true;
+	}
+
+	/** Copies of the records `indices` as stored, with the logged blocks laid over them. */
+	#records(manifest: Manifest, indices: readonly number[]): Map<number, Uint8Array> {
+		const records = new Map(
+			indices.map((i) => [i, this.#chunks.get(i)?.slice() ?? new Uint8Array()] as const),
+		);
+		applyLog(manifest, this.#log, records);
+		return records;
+	}
+
+	/** For tests: the stored block log. */
+	get log(): readonly LogBlock[] {
+		return this.#log;
 	}
 
 	/** For tests: replaces or removes the stored snapshot. */

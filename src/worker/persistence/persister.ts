@@ -12,7 +12,7 @@
  */
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
-import { planSave, type Manifest, type Snapshot } from './chunks';
+import { chunksOfBlocks, planSave, type Manifest, type Snapshot } from './chunks';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
 
@@ -183,15 +183,17 @@ export class Persister {
 	async #saveOnce(durability: Durability): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
 		const started = performance.now();
-		// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
-		// chunks must be counted in that size, not in the configured one.
-		const changed = source.takeChanged(this.#manifest?.chunkSize ?? chunkSize);
+		const blocks = source.takeChanged();
 		try {
 			const image = source.image();
-			const plan = planSave(image, this.#manifest, changed, {
+			// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
+			// chunks are counted in that size, not in the configured one.
+			const candidates = blocks && chunksOfBlocks(blocks, this.#manifest?.chunkSize ?? chunkSize);
+			const plan = planSave(image, this.#manifest, candidates, {
 				chunkSize,
 				writerId,
 				now: (this.#options.now ?? Date.now)(),
+				blocks,
 				...this.#options.meta(),
 			});
 			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
@@ -203,7 +205,7 @@ export class Persister {
 				: null;
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
-			for (const write of plan.writes) this.#sinceSnapshot.add(write.index);
+			for (const index of plan.changed) this.#sinceSnapshot.add(index);
 			for (const index of this.#sinceSnapshot) {
 				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
 			}
@@ -211,7 +213,7 @@ export class Persister {
 			// The snapshot is written in the background and is not part of the save's latency.
 			this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
-			if (changed) source.restoreChanged(changed);
+			if (blocks) source.restoreChanged(blocks);
 			throw error;
 		}
 	}
