@@ -67,7 +67,7 @@ describe('the block log', () => {
 		expect(stored([first, plan])).toEqual(next);
 	});
 
-	it('keeps earlier logged blocks, with their current bytes, until a checkpoint writes their chunks', () => {
+	it('keeps earlier logged blocks with their current bytes until the log is full, then writes their chunks', () => {
 		const a = edit(bytes(10 * CHUNK), [3]);
 		const one = save(a, first, [3]);
 		const b = edit(a, [3, 12], 0x11);
@@ -76,14 +76,22 @@ describe('the block log', () => {
 		expect(two.log[0]!.bytes[5]).toBe(0x11);
 		expect(stored([first, one, two])).toEqual(b);
 
-		const many = Array.from({ length: LOG_MAX_BLOCKS }, (_, i) => 20 + i);
-		const c = edit(b, many, 0x22);
-		const three = save(c, two, many);
-		expect(three.log).toEqual([]);
-		expect(three.manifest.logged).toEqual([]);
-		// The chunks of the earlier log (0 and 3) are written whole along with the new ones.
-		expect(three.writes.map((w) => w.index)).toEqual([0, 3, 5, 6, 7]);
+		// A full log: the blocks this save did not write leave it, and their chunks (0 and 3) are written.
+		const full = Array.from({ length: LOG_MAX_BLOCKS }, (_, i) => 16 + i);
+		const c = edit(b, full, 0x22);
+		const three = save(c, two, full);
+		expect(three.log.map((x) => x.block)).toEqual(full);
+		expect(three.writes.map((w) => w.index)).toEqual([0, 3]);
 		expect(stored([first, one, two, three])).toEqual(c);
+
+		// More blocks than the log holds: a checkpoint writes every chunk and empties the log.
+		const many = Array.from({ length: LOG_MAX_BLOCKS + 1 }, (_, i) => 8 + i);
+		const d = edit(c, many, 0x33);
+		const four = save(d, three, many);
+		expect(four.log).toEqual([]);
+		expect(four.manifest.logged).toEqual([]);
+		expect(four.writes.map((w) => w.index)).toEqual([2, 3, 4, 5]);
+		expect(stored([first, one, two, three, four])).toEqual(d);
 	});
 
 	it('writes a logged chunk at the checkpoint even when this save did not change it', () => {

@@ -24,13 +24,14 @@ export const MAX_CHUNK_SIZE = 63 * 1024;
  */
 export const BLOCK_SIZE = 4096;
 /**
- * At most this many blocks (48 KiB) live in the log. IndexedDB's cost is per record far more than per
- * byte: in Chromium a transaction that writes a root holding three changed blocks, plus the lease,
- * commits in 0.5-0.6 of the time of one that writes three 16 KiB chunk records, the root, a manifest
- * segment and the lease (tests/bench, paired writes). The log plus the rest of the root stays well
- * under the 64 KiB at which Chromium moves a value out into a blob file.
+ * At most this many blocks (24 KiB) live in the log. In Chromium, IndexedDB's cost is per record more
+ * than per byte, up to a point: a transaction that writes a root holding one to four blocks, plus the
+ * lease, commits in about half the time of one that writes three 16 KiB chunk records, the root, a
+ * segment and the lease; eight blocks cost ~0.2 ms more, twelve ~0.4 ms. When the log is full, the
+ * blocks this save did not write leave it (their chunks are written whole), so a stream of single-row
+ * inserts logs four saves in five.
  */
-export const LOG_MAX_BLOCKS = 12;
+export const LOG_MAX_BLOCKS = 6;
 
 export interface Manifest {
 	format: typeof MANIFEST_FORMAT;
@@ -199,43 +200,47 @@ export function planSave(
 
 	const perChunk = chunkSize / BLOCK_SIZE;
 	const previouslyLogged = previous?.logged ?? [];
-	const logged = new Set(previouslyLogged);
 	const canLog =
 		previous !== null &&
 		meta.blocks != null &&
 		previous.byteLength === image.length &&
 		chunkSize % BLOCK_SIZE === 0;
+	/** This save's written blocks in the chunks it changed. */
+	const current = new Set<number>();
 	let covered = 0;
 	if (canLog) {
 		const reached = new Set<number>();
 		for (const block of meta.blocks!) {
 			const index = Math.floor(block / perChunk);
 			if (changed.has(index) && block * BLOCK_SIZE < image.length) {
-				logged.add(block);
+				current.add(block);
 				reached.add(index);
 			}
 		}
 		covered = reached.size;
 	}
-	// Every changed chunk must have a written block to log; if the caller's blocks missed one, that
-	// chunk is written whole (a checkpoint) rather than trusting the log with it.
-	const log = canLog && covered === changed.size && logged.size <= LOG_MAX_BLOCKS;
-	const writes: ChunkWrite[] = [];
-	if (!log) {
-		// A checkpoint: every changed chunk and every chunk with logged blocks is written whole (a logged
-		// chunk's record is out of date even where its hash is not), and the log is emptied.
-		const indices = new Set(changed.keys());
-		for (const block of previouslyLogged) {
-			const index = Math.floor(block / perChunk);
-			if (index < count) indices.add(index);
-		}
-		for (const index of [...indices].sort((a, b) => a - b)) {
-			const [start, end] = chunkRange(index, image.length, chunkSize);
-			const bytes = image.slice(start, end);
-			writes.push({ index, bytes, hash: changed.get(index) ?? hashes[index]! });
-		}
+	// The log after this save: everything logged so far plus this save's blocks, if they fit; else only
+	// this save's blocks, and the chunks of the blocks that leave the log are written whole. Every changed
+	// chunk must have a written block to log: if the caller's blocks missed one, nothing is logged.
+	let next = new Set<number>();
+	if (canLog && covered === changed.size) {
+		const merged = new Set([...previouslyLogged, ...current]);
+		if (merged.size <= LOG_MAX_BLOCKS) next = merged;
+		else if (current.size <= LOG_MAX_BLOCKS) next = current;
 	}
-	const blocks = log ? [...logged].sort((a, b) => a - b) : [];
+	const indices = new Set(next.size === 0 ? changed.keys() : []);
+	for (const block of previouslyLogged) {
+		// A chunk record is out of date in its logged blocks even where the chunk's hash is current.
+		const index = Math.floor(block / perChunk);
+		if (!next.has(block) && index < count) indices.add(index);
+	}
+	const writes: ChunkWrite[] = [...indices]
+		.sort((a, b) => a - b)
+		.map((index) => {
+			const [start, end] = chunkRange(index, image.length, chunkSize);
+			return { index, bytes: image.slice(start, end), hash: changed.get(index) ?? hashes[index]! };
+		});
+	const blocks = [...next].sort((a, b) => a - b);
 
 	return {
 		writes,

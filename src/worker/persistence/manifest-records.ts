@@ -106,15 +106,16 @@ export function manifestRecords(
 				? segmentsTouched(plan)
 				: Array.from({ length: count }, (_, i) => i);
 	if (plan.log.length > 0) {
-		// A logged save changes no chunk record, so no segment: the root carries its chunks' entries.
-		// Only on top of a layout not known are the segments all written.
+		// The root carries the entries of the logged blocks' chunks, so only the segments of the chunk
+		// records this save writes (blocks leaving the log) are rewritten; on top of a layout not known,
+		// every segment.
 		return {
 			root: {
 				...(count === 0 ? storedManifest(manifest) : rootOf(manifest)),
 				...logOf(plan, count > 0),
 			},
 			segments: stored?.split
-				? []
+				? segmentsTouched(plan).map((i): [number, ManifestSegment] => [i, segmentOf(manifest, i)])
 				: Array.from({ length: count }, (_, i): [number, ManifestSegment] => [
 						i,
 						segmentOf(manifest, i),
