@@ -90,8 +90,32 @@ describe('the block log', () => {
 		const four = save(d, three, many);
 		expect(four.log).toEqual([]);
 		expect(four.manifest.logged).toEqual([]);
-		expect(four.writes.map((w) => w.index)).toEqual([2, 3, 4, 5]);
+		expect(four.writes.map((w) => w.index)).toEqual([...chunksOfBlocks([...many, ...full], CHUNK)]);
 		expect(stored([first, one, two, three, four])).toEqual(d);
+	});
+
+	it('checkpoints on request: the earlier log leaves, what this save wrote may stay', () => {
+		const a = edit(bytes(10 * CHUNK), [3, 12]);
+		const one = save(a, first, [3, 12]);
+		const checkpoint = (next: Uint8Array, plan: SavePlan, blocks: number[]) =>
+			planSave(next, plan.manifest, chunksOfBlocks(blocks, CHUNK), {
+				...META,
+				blocks: new Set(blocks),
+				checkpoint: true,
+			});
+		// Nothing written since: the logged chunks are written and the log is empty.
+		const quiet = checkpoint(a, one, []);
+		expect(quiet.writes.map((w) => w.index)).toEqual([0, 3]);
+		expect(quiet.log).toEqual([]);
+		expect(quiet.changed).toEqual([]);
+		expect(quiet.manifest.written).toEqual(one.manifest.written);
+		expect(stored([first, one, quiet])).toEqual(a);
+		// A write arrived meanwhile: its block stays in the log.
+		const b = edit(a, [20]);
+		const busy = checkpoint(b, one, [20]);
+		expect(busy.writes.map((w) => w.index)).toEqual([0, 3]);
+		expect(busy.log.map((x) => x.block)).toEqual([20]);
+		expect(stored([first, one, busy])).toEqual(b);
 	});
 
 	it('writes a logged chunk at the checkpoint even when this save did not change it', () => {

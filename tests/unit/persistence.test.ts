@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/database';
+import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/persistence/chunks';
 import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
 import { parseMigrations } from '../../src/worker/migrations/files';
 import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';
@@ -23,6 +24,39 @@ const insert = (db: LiveDatabase, name: string) =>
 			[name],
 		),
 	);
+
+/** A store whose commits wait while `gate` is set. */
+class GatedStore extends MemoryImageStore {
+	gate: Promise<void> | null = null;
+	override async commit(...args: Parameters<MemoryImageStore['commit']>): Promise<void> {
+		if (this.gate) await this.gate;
+		return super.commit(...args);
+	}
+}
+
+/** 400 monitors with long names, so rows far apart live in different pages. */
+async function spread(db: LiveDatabase): Promise<void> {
+	await db.write(() => {
+		for (let i = 0; i < 400; i++) {
+			db.engine.run(
+				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
+				 VALUES (?, 'https://example.com', 60, 1000, 1, 1)`,
+				[`${i} ${'x'.repeat(190)}`],
+			);
+		}
+	});
+}
+
+/** Renames monitors far apart, one write each, until the stored log holds `blocks` blocks. */
+async function fillLog(db: LiveDatabase, store: MemoryImageStore, blocks: number): Promise<void> {
+	for (let i = 0; i < 40; i++) {
+		await db.write(() =>
+			db.engine.run('UPDATE monitors SET name = ? WHERE id = ?', [`renamed ${i}`, 1 + i * 37]),
+		);
+		if (store.log.length >= blocks) return;
+	}
+	throw new Error(`the log never held ${blocks} blocks`);
+}
 
 describe('persistence', () => {
 	it('creates, migrates and durably saves a new database on first open', async () => {
@@ -65,6 +99,56 @@ describe('persistence', () => {
 		expect(store.commits - before).toBeLessThanOrEqual(3);
 		const reopened = await open(store);
 		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(200);
+	});
+
+	it('logs the blocks of small writes and checkpoints them once the writer is idle', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store, 16_384);
+		await spread(db);
+		await db.persister.whenIdle();
+		const before = store.commits;
+		let logged = 0;
+		for (let i = 0; i < 10; i++) {
+			await db.write(() =>
+				db.engine.run('UPDATE monitors SET name = ? WHERE id = ?', [`renamed ${i}`, 1 + i * 37]),
+			);
+			if (store.log.length > 0) logged++;
+		}
+		expect(logged).toBe(10);
+		await db.persister.whenIdle();
+		expect(store.log.length).toBeLessThan(LOG_CHECKPOINT_BLOCKS);
+		// Checkpoints are saves of their own, on top of one per write.
+		expect(store.commits - before).toBeGreaterThan(10);
+		const reopened = await open(store, 16_384);
+		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name LIKE 'renamed %'")).toBe(
+			10,
+		);
+	});
+
+	it('saves a write that arrives while a checkpoint is being committed', async () => {
+		const store = new GatedStore();
+		const db = await open(store, 16_384);
+		await spread(db);
+		await db.persister.whenIdle();
+		await fillLog(db, store, LOG_CHECKPOINT_BLOCKS);
+		let release = () => {};
+		store.gate = new Promise((resolve) => (release = resolve));
+		// The checkpoint starts on the next turn and waits at the gate.
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		const commits = store.commits;
+		const write = db.write(() =>
+			db.engine.run("UPDATE monitors SET name = 'during the checkpoint' WHERE id = 390"),
+		);
+		store.gate = null;
+		release();
+		await write;
+		expect(store.commits).toBe(commits + 2);
+		const stored = await store.load();
+		const check = await newEngine(stored!.image);
+		expect(check.value("SELECT count(*) FROM monitors WHERE name = 'during the checkpoint'")).toBe(
+			1,
+		);
+		check.db.close();
 	});
 
 	it('keeps a write pending through failed saves and saves it on retry, never dropping it', async () => {

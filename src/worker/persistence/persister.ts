@@ -12,7 +12,13 @@
  */
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
-import { chunksOfBlocks, planSave, type Manifest, type Snapshot } from './chunks';
+import {
+	chunksOfBlocks,
+	LOG_CHECKPOINT_BLOCKS,
+	planSave,
+	type Manifest,
+	type Snapshot,
+} from './chunks';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
 
@@ -80,6 +86,7 @@ export class Persister {
 	/** Chunks written after the stored snapshot's generation (every chunk when there is none). */
 	#sinceSnapshot = new Set<number>();
 	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	#checkpointTimer: ReturnType<typeof setTimeout> | null = null;
 	#snapshotting: Promise<unknown> | null = null;
 	#idleWaiters: (() => void)[] = [];
 	#disposed = false;
@@ -156,6 +163,7 @@ export class Persister {
 				try {
 					await this.#saveOnce(
 						this.#inFlight.some((w) => w.durability === 'strict') ? 'strict' : 'relaxed',
+						false,
 					);
 				} catch (error) {
 					if (error instanceof AppError && error.code === 'stale-writer') {
@@ -176,11 +184,46 @@ export class Persister {
 			}
 		} finally {
 			this.#running = false;
+			this.#scheduleCheckpoint();
 			this.#notifyIdle();
 		}
 	}
 
-	async #saveOnce(durability: Durability): Promise<void> {
+	/**
+	 * Once a few blocks are logged and no save is waiting, a checkpoint writes their chunks and empties
+	 * the log, in the background: the log then stays short, and with it the root every save writes
+	 * (chunks.ts). It is a save like any other (a new generation, behind the same fence), but nobody
+	 * waits for it: it is not reported as saving, and a failure leaves the log as it was.
+	 */
+	#scheduleCheckpoint(): void {
+		const logged = this.#manifest?.logged.length ?? 0;
+		if (logged < LOG_CHECKPOINT_BLOCKS || this.#checkpointTimer !== null) return;
+		if (this.#fenced || this.#disposed) return;
+		this.#checkpointTimer = setTimeout(() => {
+			this.#checkpointTimer = null;
+			void this.#checkpoint();
+		}, 0);
+	}
+
+	async #checkpoint(): Promise<void> {
+		if (this.#running || this.#waiters.length > 0 || this.#fenced || this.#disposed) {
+			this.#notifyIdle();
+			return;
+		}
+		this.#running = true;
+		try {
+			await this.#saveOnce('relaxed', true);
+		} catch (error) {
+			if (error instanceof AppError && error.code === 'stale-writer') this.#fence(error);
+		} finally {
+			this.#running = false;
+			// Writes that arrived meanwhile found a save running and left it to start theirs.
+			if (this.#waiters.length > 0 && !this.#fenced) void this.#drain();
+			else this.#notifyIdle();
+		}
+	}
+
+	async #saveOnce(durability: Durability, checkpoint: boolean): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
 		const started = performance.now();
 		const blocks = source.takeChanged();
@@ -194,6 +237,7 @@ export class Persister {
 				writerId,
 				now: (this.#options.now ?? Date.now)(),
 				blocks,
+				checkpoint,
 				...this.#options.meta(),
 			});
 			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
@@ -211,7 +255,7 @@ export class Persister {
 			}
 			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
 			// The snapshot is written in the background and is not part of the save's latency.
-			this.#options.onSaved?.(performance.now() - started);
+			if (!checkpoint) this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
 			if (blocks) source.restoreChanged(blocks);
 			throw error;
@@ -322,16 +366,23 @@ export class Persister {
 		this.#disposed = true;
 		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
 		this.#snapshotTimer = null;
+		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
+		this.#checkpointTimer = null;
 	}
 
-	/** Resolves when no save is running or queued and no snapshot is being written. */
+	/** Resolves when no save or checkpoint is running or queued and no snapshot is being written. */
 	whenIdle(): Promise<void> {
 		if (this.#isIdle()) return Promise.resolve();
 		return new Promise((resolve) => this.#idleWaiters.push(resolve));
 	}
 
 	#isIdle(): boolean {
-		return !this.#running && this.#waiters.length === 0 && this.#snapshotting === null;
+		return (
+			!this.#running &&
+			this.#waiters.length === 0 &&
+			this.#snapshotting === null &&
+			this.#checkpointTimer === null
+		);
 	}
 
 	#notifyIdle(): void {
@@ -342,6 +393,8 @@ export class Persister {
 	#fence(error: AppError): void {
 		this.#fenced = error;
 		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
+		this.#checkpointTimer = null;
 		for (const waiter of [...this.#inFlight.splice(0), ...this.#waiters.splice(0)])
 			waiter.reject(error);
 		this.#emit();
