@@ -57,3 +57,17 @@ test('the manifest split into segments reads back in another store, and one stor
 		afterOlder: { segments: [0, 1], rootHasLists: false, readElsewhere: true },
 	});
 });
+
+test("a root carrying a block log reads back in another store, takes a next owner's saves and checkpoints", async ({
+	page,
+}) => {
+	const outcome = await scenario(page, 'blockLog');
+	const expected = (logged: number[], chunksWritten: number) => ({
+		logged: { chunksWritten: 0, rootFormat: 2, olderBuildReadsIt: false, readElsewhere: true },
+		nextOwner: { loaded: true, logged },
+		afterNextOwner: true,
+		checkpoint: { chunksWritten, rootFormat: 1, chunkRecords: true, readElsewhere: true },
+	});
+	// At the checkpoint, blocks 0, 3, 7 and the last are logged: three 16 KiB chunks, four 4 KiB ones.
+	expect(outcome).toEqual({ whole: expected([0, 7, 159], 3), split: expected([0, 7, 599], 4) });
+});

@@ -9,6 +9,7 @@ import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/
 import { loadSqlJs } from '../../src/worker/sqljs';
 import { imageStoreContract } from '../contract/image-store';
 import { archiveScenario } from './archive';
+import { blockLog } from './block-log';
 import { olderBuildLease } from './lease';
 import { splitManifest } from './split-manifest';
 import { writeRate } from './measure';
@@ -63,6 +64,14 @@ async function staleWriter(): Promise<{ refused: string | null; stored: string[]
 }
 
 Object.assign(globalThis, {
-	harness: { runContract, staleWriter, writeRate, archiveScenario, olderBuildLease, splitManifest },
+	harness: {
+		runContract,
+		staleWriter,
+		writeRate,
+		archiveScenario,
+		olderBuildLease,
+		splitManifest,
+		blockLog,
+	},
 });
 document.body.dataset.ready = 'true';
