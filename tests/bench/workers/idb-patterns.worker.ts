@@ -81,10 +81,10 @@ async function run(args: PatternArgs) {
 					lineage: '4d3f8a1c-2b6e-4f7a-8c9d-1e2f3a4b5c6d',
 				}
 			: args.manifest === 'typed'
-			? { generation, hashes: Uint32Array.from(hashes) }
-			: args.manifest === 'array'
-				? { generation, hashes: hashes.slice() }
-				: { generation };
+				? { generation, hashes: Uint32Array.from(hashes) }
+				: args.manifest === 'array'
+					? { generation, hashes: hashes.slice() }
+					: { generation };
 	if (args.shape === 'single-value' || args.shape === 'single-blob') {
 		return runSingle(db, name, args);
 	}
