@@ -123,8 +123,8 @@ export interface SavePlan {
 	/** Chunk records to write, whole. */
 	writes: ChunkWrite[];
 	/**
-	 * The whole block log after this save, one entry per `manifest.logged` block: a save that logs
-	 * writes no chunk record, and one that writes chunk records (a checkpoint) leaves the log empty.
+	 * The whole block log after this save, one entry per `manifest.logged` block. A save may log blocks
+	 * and write chunk records at once: the records are those of blocks that left the log.
 	 */
 	log: LogBlock[];
 	/** The chunks whose bytes this generation changed (`manifest.written[i] === generation`). */
