@@ -4,13 +4,8 @@
  * (the e2e harness). Each case throws on failure.
  */
 import { AppError } from '../../src/shared/errors';
-import {
-	BLOCK_SIZE,
-	LOG_MAX_BLOCKS,
-	planSave,
-	type Manifest,
-	type SavePlan,
-} from '../../src/worker/persistence/chunks';
+import { BLOCK_SIZE, type Manifest } from '../../src/worker/persistence/chunks';
+import { LOG_MAX_BLOCKS, planSave, type SavePlan } from '../../src/worker/persistence/plan';
 import type { ImageStore } from '../../src/worker/persistence/idb-store';
 import { bytes, sameBytes } from './bytes';
 

@@ -8,12 +8,8 @@ import { AppError } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/database';
 import { configure } from '../../src/worker/connection';
 import { parseMigrations, type MigrationFile } from '../../src/worker/migrations/files';
-import {
-	chunkCount,
-	type Manifest,
-	type SavePlan,
-	type Snapshot,
-} from '../../src/worker/persistence/chunks';
+import { chunkCount, type Manifest, type Snapshot } from '../../src/worker/persistence/chunks';
+import { type SavePlan } from '../../src/worker/persistence/plan';
 import type {
 	Durability,
 	ImageStore,

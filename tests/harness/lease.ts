@@ -5,7 +5,8 @@
  */
 import { promisifyRequest } from 'idb-keyval';
 import { AppError } from '../../src/shared/errors';
-import { planSave, type Manifest } from '../../src/worker/persistence/chunks';
+import { type Manifest } from '../../src/worker/persistence/chunks';
+import { planSave } from '../../src/worker/persistence/plan';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
 

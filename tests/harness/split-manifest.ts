@@ -5,7 +5,8 @@
  */
 import { promisifyRequest } from 'idb-keyval';
 import { AppError } from '../../src/shared/errors';
-import { planSave, storedManifest, type Manifest } from '../../src/worker/persistence/chunks';
+import { storedManifest, type Manifest } from '../../src/worker/persistence/chunks';
+import { planSave } from '../../src/worker/persistence/plan';
 import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
 

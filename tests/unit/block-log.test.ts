@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { applyLog, assemble, BLOCK_SIZE, readManifest } from '../../src/worker/persistence/chunks';
 import {
-	applyLog,
-	assemble,
-	BLOCK_SIZE,
 	chunksOfBlocks,
 	LOG_MAX_BLOCKS,
 	planSave,
-	readManifest,
 	type SavePlan,
-} from '../../src/worker/persistence/chunks';
+} from '../../src/worker/persistence/plan';
 import {
 	joinManifest,
 	joinStored,

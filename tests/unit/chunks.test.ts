@@ -3,11 +3,11 @@ import {
 	assemble,
 	chunksNewerThan,
 	hashChunk,
-	planSave,
 	readManifest,
 	storedManifest,
 	type Manifest,
 } from '../../src/worker/persistence/chunks';
+import { planSave } from '../../src/worker/persistence/plan';
 
 const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'test', now: 1000 };
 

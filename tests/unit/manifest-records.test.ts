@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planSave, storedManifest } from '../../src/worker/persistence/chunks';
+import { storedManifest } from '../../src/worker/persistence/chunks';
+import { planSave } from '../../src/worker/persistence/plan';
 import {
 	joinManifest,
 	manifestRecords,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/database';
-import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/persistence/chunks';
+import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/persistence/plan';
 import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
 import { parseMigrations } from '../../src/worker/migrations/files';
 import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';

@@ -21,9 +21,9 @@ import {
 	snapshotChunks,
 	type LogBlock,
 	type Manifest,
-	type SavePlan,
 	type Snapshot,
 } from './chunks';
+import { type SavePlan } from './plan';
 import { generationOf, isSplit, joinStored, manifestRecords, segmentsOf } from './manifest-records';
 import { markOpen } from './marks';
 

@@ -13,8 +13,8 @@ import {
 	storedManifest,
 	type LogBlock,
 	type Manifest,
-	type SavePlan,
 } from './chunks';
+import { type SavePlan } from './plan';
 
 export const SEGMENT_CHUNKS = 512;
 /**

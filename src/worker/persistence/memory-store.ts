@@ -12,9 +12,9 @@ import {
 	snapshotChunks,
 	type LogBlock,
 	type Manifest,
-	type SavePlan,
 	type Snapshot,
 } from './chunks';
+import { type SavePlan } from './plan';
 import type { ImageStore, LoadOptions, StoredImage } from './idb-store';
 
 export class MemoryImageStore implements ImageStore {

@@ -12,13 +12,8 @@
  */
 import type { SaveStatus } from '../../shared/database';
 import { AppError, toWireError, type WireError } from '../../shared/errors';
-import {
-	chunksOfBlocks,
-	LOG_CHECKPOINT_BLOCKS,
-	planSave,
-	type Manifest,
-	type Snapshot,
-} from './chunks';
+import { type Manifest, type Snapshot } from './chunks';
+import { chunksOfBlocks, LOG_CHECKPOINT_BLOCKS, planSave } from './plan';
 import type { Durability, ImageStore } from './idb-store';
 import type { ImageSource } from './image-source';
 

@@ -5,7 +5,8 @@
 import { promisifyRequest } from 'idb-keyval';
 import { LiveDatabase } from '../../../src/worker/database';
 import { parseMigrations } from '../../../src/worker/migrations/files';
-import { DEFAULT_CHUNK_SIZE, planSave } from '../../../src/worker/persistence/chunks';
+import { DEFAULT_CHUNK_SIZE } from '../../../src/worker/persistence/chunks';
+import { planSave } from '../../../src/worker/persistence/plan';
 import {
 	createDurableStore,
 	IdbImageStore,
