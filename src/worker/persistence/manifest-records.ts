@@ -187,7 +187,6 @@ export function joinStored(
 		const start = block * BLOCK_SIZE;
 		if (bytes.length !== Math.min(BLOCK_SIZE, manifest.byteLength - start)) return null;
 	}
-	if (manifest.logged.length !== log.length) return null;
 	return { manifest, log };
 }
 

@@ -187,7 +187,7 @@ export class Persister {
 	/**
 	 * Once a few blocks are logged and no save is waiting, a checkpoint writes their chunks and empties
 	 * the log, in the background: the log then stays short, and with it the root every save writes
-	 * (chunks.ts). It is a save like any other (a new generation, behind the same fence), but nobody
+	 * (plan.ts). It is a save like any other (a new generation, behind the same fence), but nobody
 	 * waits for it: it is not reported as saving, and a failure leaves the log as it was.
 	 */
 	#scheduleCheckpoint(): void {
