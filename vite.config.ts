@@ -3,7 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { pwaOptions } from './src/sw/pwa.ts';
-import { patchSqlJs } from './src/worker/persistence/sqljs-patch.ts';
+import { patchSqlJs } from './src/worker/core/persistence/sqljs-patch.ts';
 
 /**
  * The Content Security Policy the built app runs under: no inline scripts and no eval. sql.js needs

@@ -1,4 +1,4 @@
-import type { MigrationFile } from '../worker/migrations/files';
+import type { MigrationFile } from '../worker/core/migrations/files';
 import type { Io } from './io';
 
 export interface CommandContext {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import type { MigrationReport } from '../shared/database';
 import { AppError } from '../shared/errors';
-import { openEngine } from '../worker/connection';
-import type { Engine } from '../worker/engine';
-import { parseMigrations, type MigrationFile } from '../worker/migrations/files';
-import { APPLICATION_ID, inspect } from '../worker/migrations/runner';
+import { openEngine } from '../worker/core/connection';
+import type { Engine } from '../worker/core/engine';
+import { parseMigrations, type MigrationFile } from '../worker/core/migrations/files';
+import { APPLICATION_ID, inspect } from '../worker/core/migrations/runner';
 import type { DbFile } from './files';
 import { CliError } from './io';
 

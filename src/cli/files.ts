@@ -12,7 +12,7 @@ import {
 	writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { hasSqliteHeader } from '../worker/prepare-image';
+import { hasSqliteHeader } from '../worker/core/database/prepare-image';
 import { CliError } from './io';
 
 export interface DbFile {

@@ -108,7 +108,7 @@ let shared: DbClient | undefined;
 /** The app's one connection; the worker is started on first use. */
 export function getDb(): DbClient {
 	shared ??= new DbClient(
-		new Worker(new URL('../worker/main.ts', import.meta.url), {
+		new Worker(new URL('../worker/runtime/main.ts', import.meta.url), {
 			type: 'module',
 			name: 'monitor-db',
 		}),

@@ -9,10 +9,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import initSqlJs from 'sql.js';
-import { configure } from '../../src/worker/connection';
-import { decode, encode, sha256Bytes, split } from '../../src/worker/backups/codec';
-import { migrate } from '../../src/worker/migrations/runner';
-import { parseMigrations } from '../../src/worker/migrations/files';
+import { configure } from '../../src/worker/core/connection';
+import { decode, encode, sha256Bytes, split } from '../../src/worker/core/backups/codec';
+import { migrate } from '../../src/worker/core/migrations/runner';
+import { parseMigrations } from '../../src/worker/core/migrations/files';
 
 const args = process.argv.slice(2);
 const CHECKS = Number(args[args.indexOf('--checks') + 1] || 60_000);

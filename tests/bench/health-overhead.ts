@@ -4,7 +4,7 @@
  *
  *   npx tsx tests/bench/health-overhead.ts [--calls 50000]
  */
-import { DatabaseHealth } from '../../src/worker/health/recorder';
+import { DatabaseHealth } from '../../src/worker/core/metrics/recorder';
 import { newEngine } from '../unit/helpers';
 
 const args = process.argv.slice(2);

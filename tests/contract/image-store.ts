@@ -4,9 +4,9 @@
  * (the e2e harness). Each case throws on failure.
  */
 import { AppError } from '../../src/shared/errors';
-import { BLOCK_SIZE, type Manifest } from '../../src/worker/persistence/chunks';
-import { LOG_MAX_BLOCKS, planSave, type SavePlan } from '../../src/worker/persistence/plan';
-import type { ImageStore } from '../../src/worker/persistence/idb-store';
+import { BLOCK_SIZE, type Manifest } from '../../src/worker/core/persistence/chunks';
+import { LOG_MAX_BLOCKS, planSave, type SavePlan } from '../../src/worker/core/persistence/plan';
+import type { ImageStore } from '../../src/worker/core/persistence/idb-store';
 import { bytes, sameBytes } from './bytes';
 
 const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };

@@ -5,26 +5,26 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../src/shared/errors';
-import { LiveDatabase } from '../../src/worker/database';
-import { configure } from '../../src/worker/connection';
-import { parseMigrations, type MigrationFile } from '../../src/worker/migrations/files';
-import { chunkCount, type Manifest, type Snapshot } from '../../src/worker/persistence/chunks';
-import { type SavePlan } from '../../src/worker/persistence/plan';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { configure } from '../../src/worker/core/connection';
+import { parseMigrations, type MigrationFile } from '../../src/worker/core/migrations/files';
+import { chunkCount, type Manifest, type Snapshot } from '../../src/worker/core/persistence/chunks';
+import { type SavePlan } from '../../src/worker/core/persistence/plan';
 import type {
 	Durability,
 	ImageStore,
 	LoadOptions,
 	StoredImage,
-} from '../../src/worker/persistence/idb-store';
+} from '../../src/worker/core/persistence/idb-store';
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type SnapshotPolicy,
-} from '../../src/worker/persistence/persister';
+} from '../../src/worker/core/persistence/persister';
 import {
 	ExportImageSource,
 	imageSourceFor,
 	type ImageSource,
-} from '../../src/worker/persistence/image-source';
+} from '../../src/worker/core/persistence/image-source';
 
 export type SourceKind = 'tracked' | 'export';
 

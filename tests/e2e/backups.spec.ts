@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import initSqlJs from 'sql.js';
 import type { TaskProgress } from '../../src/shared/backups';
-import { planSave } from '../../src/worker/persistence/plan';
+import { planSave } from '../../src/worker/core/persistence/plan';
 import { call, monitorInput, openApp } from './helpers';
 
 const SQLITE3 = ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((p) => existsSync(p));

@@ -7,8 +7,8 @@ import {
 	assembleWithSnapshot,
 	chunksNewerThan,
 	isSnapshot,
-} from '../../src/worker/persistence/chunks';
-import { joinStored } from '../../src/worker/persistence/manifest-records';
+} from '../../src/worker/core/persistence/chunks';
+import { joinStored } from '../../src/worker/core/persistence/manifest-records';
 import { call, openApp } from './helpers';
 
 /**

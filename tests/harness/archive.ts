@@ -3,13 +3,13 @@
  * then reopened from storage. Returns the archive file and the rows that were due to go, so the test can
  * open the file with stock sqlite3 and compare.
  */
-import { LiveDatabase } from '../../src/worker/database';
-import { checkImage } from '../../src/worker/health/integrity';
-import { Maintenance } from '../../src/worker/health/maintenance';
-import { HealthService } from '../../src/worker/health/service';
-import { bundledMigrations } from '../../src/worker/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
-import { loadSqlJs } from '../../src/worker/sqljs';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { checkImage } from '../../src/worker/core/integrity/integrity';
+import { Maintenance } from '../../src/worker/domain/health/maintenance';
+import { HealthService } from '../../src/worker/domain/health/service';
+import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
+import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { loadSqlJs } from '../../src/worker/core/sqljs';
 
 const DAY = 86_400_000;
 

@@ -4,9 +4,9 @@
  * top of a logged root, and a checkpoint. Also what a build from before the log makes of such a root.
  */
 import { promisifyRequest } from 'idb-keyval';
-import { BLOCK_SIZE, readManifest, type Manifest } from '../../src/worker/persistence/chunks';
-import { chunksOfBlocks, planSave } from '../../src/worker/persistence/plan';
-import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
+import { BLOCK_SIZE, readManifest, type Manifest } from '../../src/worker/core/persistence/chunks';
+import { chunksOfBlocks, planSave } from '../../src/worker/core/persistence/plan';
+import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
 
 const META = { pageSize: 4096, schemaVersion: 1, now: 1 };

@@ -3,10 +3,10 @@
  * reached through the app's UI: the persistence contract against real IndexedDB, and two owners racing.
  */
 import { AppError } from '../../src/shared/errors';
-import { LiveDatabase } from '../../src/worker/database';
-import { bundledMigrations } from '../../src/worker/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
-import { loadSqlJs } from '../../src/worker/sqljs';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
+import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { loadSqlJs } from '../../src/worker/core/sqljs';
 import { imageStoreContract } from '../contract/image-store';
 import { archiveScenario } from './archive';
 import { blockLog } from './block-log';

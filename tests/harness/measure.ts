@@ -3,11 +3,11 @@
  * `writeRate` grows a database to a size, then counts durable check writes per second, one at a
  * time (each awaited) and with many in flight (group commit), and times VACUUM and integrity_check.
  */
-import { LiveDatabase } from '../../src/worker/database';
-import { recordCheck } from '../../src/worker/checks/record';
-import { bundledMigrations } from '../../src/worker/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/persistence/idb-store';
-import { loadSqlJs } from '../../src/worker/sqljs';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { recordCheck } from '../../src/worker/domain/checks/record';
+import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
+import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { loadSqlJs } from '../../src/worker/core/sqljs';
 
 const MONITORS = 100;
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { passphraseStrength } from '../../src/shared/account';
-import { Account, attemptDelayS } from '../../src/worker/account/account';
+import { Account, attemptDelayS } from '../../src/worker/domain/account/account';
 import {
 	deriveKey,
 	isSealed,
@@ -10,17 +10,17 @@ import {
 	seal,
 	unwrap,
 	wrap,
-} from '../../src/worker/account/crypto';
+} from '../../src/worker/domain/account/crypto';
 import {
 	adoptSecrets,
 	afterSwap,
 	checkIncomingPassphrase,
-} from '../../src/worker/account/incoming';
-import { vault } from '../../src/worker/account/vault';
-import { LiveDatabase } from '../../src/worker/database';
-import { createMonitor, listMonitors, storedHeaders } from '../../src/worker/handlers/monitors';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
-import { botSecrets, saveBot } from '../../src/worker/telegram/store';
+} from '../../src/worker/domain/account/incoming';
+import { vault } from '../../src/worker/domain/account/vault';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { createMonitor, listMonitors, storedHeaders } from '../../src/worker/stores/monitors';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { botSecrets, saveBot } from '../../src/worker/stores/telegram';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';
@@ -318,7 +318,7 @@ describe('secrets that arrive with another database', () => {
 
 	async function incomingEngine(image: Uint8Array) {
 		const SQL = await loadSql();
-		const { configure } = await import('../../src/worker/connection');
+		const { configure } = await import('../../src/worker/core/connection');
 		return configure(new SQL.Database(image));
 	}
 

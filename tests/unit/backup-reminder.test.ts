@@ -6,8 +6,8 @@ import {
 	REMIND_AFTER_DAYS,
 	type ReminderInput,
 } from '../../src/shared/backup-reminder';
-import { LiveDatabase } from '../../src/worker/database';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, realMigrations } from './helpers';
 
 const DAY = 24 * 60 * 60 * 1000;

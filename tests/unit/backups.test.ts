@@ -5,11 +5,11 @@ import {
 	loadBackup,
 	saveBackup,
 	type BackupSubject,
-} from '../../src/worker/backups/backups';
-import { BACKUP_CHUNK_SIZE, decode, encode, split } from '../../src/worker/backups/codec';
-import { MemoryBackupStore } from '../../src/worker/backups/memory-backup-store';
-import { beyondRetention } from '../../src/worker/backups/store';
-import { migrate } from '../../src/worker/migrations/runner';
+} from '../../src/worker/core/backups/backups';
+import { BACKUP_CHUNK_SIZE, decode, encode, split } from '../../src/worker/core/backups/codec';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
+import { beyondRetention } from '../../src/worker/core/backups/store';
+import { migrate } from '../../src/worker/core/migrations/runner';
 import { newEngine, realMigrations, sha256 } from './helpers';
 
 /** A real database of a few hundred KiB: monitors plus check-like rows. */

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { applyLog, assemble, BLOCK_SIZE, readManifest } from '../../src/worker/persistence/chunks';
+import { applyLog, assemble, BLOCK_SIZE, readManifest } from '../../src/worker/core/persistence/chunks';
 import {
 	chunksOfBlocks,
 	LOG_MAX_BLOCKS,
 	planSave,
 	type SavePlan,
-} from '../../src/worker/persistence/plan';
+} from '../../src/worker/core/persistence/plan';
 import {
 	joinManifest,
 	joinStored,
 	LOGGED_FORMAT,
 	manifestRecords,
 	segmentOf,
-} from '../../src/worker/persistence/manifest-records';
+} from '../../src/worker/core/persistence/manifest-records';
 
 const CHUNK = 4 * BLOCK_SIZE;
 const META = { chunkSize: CHUNK, pageSize: 4096, schemaVersion: 1, writerId: 'w', now: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonPath, parseStatusRanges, validateConditions } from '../../src/shared/checks';
-import { evaluate } from '../../src/worker/checks/evaluate';
-import { transition } from '../../src/worker/checks/transition';
+import { evaluate } from '../../src/worker/domain/checks/evaluate';
+import { transition } from '../../src/worker/domain/checks/transition';
 
 const ok = (body: string | null = null, status = 200, durationMs = 50) => ({
 	status,

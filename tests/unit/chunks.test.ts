@@ -6,8 +6,8 @@ import {
 	readManifest,
 	storedManifest,
 	type Manifest,
-} from '../../src/worker/persistence/chunks';
-import { planSave } from '../../src/worker/persistence/plan';
+} from '../../src/worker/core/persistence/chunks';
+import { planSave } from '../../src/worker/core/persistence/plan';
 
 const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'test', now: 1000 };
 

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { migrate } from '../../src/worker/migrations/runner';
+import { migrate } from '../../src/worker/core/migrations/runner';
 import {
 	MIGRATIONS_DIR,
 	migrationsOf,

@@ -1,6 +1,6 @@
 import type { Database } from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { fileHookOf } from '../../src/worker/persistence/image-source';
+import { fileHookOf } from '../../src/worker/core/persistence/image-source';
 import { loadSql, newEngine } from './helpers';
 
 /** What a later open of `bytes` relies on: SQLite trusts the header's page count when it is marked valid. */

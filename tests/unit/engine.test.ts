@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STATEMENT_CACHE_SIZE, type Engine } from '../../src/worker/engine';
+import { STATEMENT_CACHE_SIZE, type Engine } from '../../src/worker/core/engine';
 import { newEngine } from './helpers';
 
 /** Counts the engine's live sql.js statements: prepared and not yet freed. */

@@ -2,8 +2,8 @@
  * In-memory stand-ins for BroadcastChannel and the Web Locks API, so the tab protocol runs in Node with
  * the real sql.js and a real (memory) image store. Delivery is asynchronous, as in browsers.
  */
-import type { Channel, TabMessage } from '../../src/worker/tabs/protocol';
-import type { OwnershipLock } from '../../src/worker/ownership';
+import type { Channel, TabMessage } from '../../src/worker/runtime/tabs/protocol';
+import type { OwnershipLock } from '../../src/worker/runtime/ownership';
 
 export class Bus {
 	readonly #members = new Set<BusChannel>();

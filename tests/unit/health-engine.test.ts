@@ -1,6 +1,6 @@
 /** Every statement through the engine is timed and grouped by its normalised SQL. */
 import { describe, expect, it } from 'vitest';
-import { normalizeSql, readableSql } from '../../src/worker/health/normalize';
+import { normalizeSql, readableSql } from '../../src/worker/core/metrics/normalize';
 import { newEngine } from './helpers';
 
 async function timedEngine() {

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../src/shared/health';
 import { checkTemplate } from '../../src/shared/telegram';
-import { LiveDatabase } from '../../src/worker/database';
-import { checkImage } from '../../src/worker/health/integrity';
-import { HealthService } from '../../src/worker/health/service';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { checkImage } from '../../src/worker/core/integrity/integrity';
+import { HealthService } from '../../src/worker/domain/health/service';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, realMigrations } from './helpers';
 
 const T0 = Date.UTC(2026, 10, 26, 12);

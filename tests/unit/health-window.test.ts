@@ -1,12 +1,12 @@
 /** The statistics under the health page: percentile windows, the hourly write counter, statement groups. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { throttle } from '../../src/worker/health/throttle';
+import { throttle } from '../../src/worker/domain/health/throttle';
 import {
 	DurationWindow,
 	MinuteCounter,
 	percentile,
 	StatementGroups,
-} from '../../src/worker/health/window';
+} from '../../src/worker/core/metrics/window';
 
 describe('percentile (nearest rank)', () => {
 	it('is null for no values and the value itself for one', () => {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
-import { configure } from '../../src/worker/connection';
-import type { Engine } from '../../src/worker/engine';
-import { parseMigrations, type MigrationFile } from '../../src/worker/migrations/files';
+import { configure } from '../../src/worker/core/connection';
+import type { Engine } from '../../src/worker/core/engine';
+import { parseMigrations, type MigrationFile } from '../../src/worker/core/migrations/files';
 
 let sql: Promise<SqlJsStatic> | undefined;
 

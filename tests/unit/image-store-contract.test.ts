@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { imageStoreContract } from '../contract/image-store';
 
 describe('image store contract: memory', () => {

@@ -17,15 +17,15 @@ import {
 	MAX_IMPORT_BYTES,
 	cleanFilename,
 } from '../../src/shared/transfer';
-import { loadBackup } from '../../src/worker/backups/backups';
-import { MemoryBackupStore } from '../../src/worker/backups/memory-backup-store';
-import { LiveDatabase } from '../../src/worker/database';
-import { exportDatabase, recordExport } from '../../src/worker/handlers/transfer';
-import { cancelImport, commitImport, inspectImport } from '../../src/worker/import/session';
-import { sniff } from '../../src/worker/import/sniff';
-import { parseMigrations } from '../../src/worker/migrations/files';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
-import { transferables } from '../../src/worker/transferables';
+import { loadBackup } from '../../src/worker/core/backups/backups';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { exportDatabase, recordExport } from '../../src/worker/domain/transfer';
+import { cancelImport, commitImport, inspectImport } from '../../src/worker/domain/import/session';
+import { sniff } from '../../src/worker/domain/import/sniff';
+import { parseMigrations } from '../../src/worker/core/migrations/files';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { transferables } from '../../src/worker/runtime/transferables';
 import {
 	expectedOutcomes,
 	FIXTURES,

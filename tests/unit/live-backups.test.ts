@@ -2,16 +2,16 @@
  * Backups around the live database: before a migration, on demand, and restore, with every failure
  * path shown to leave the live database and its storage exactly as they were.
  */
-import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from '../../src/worker/persistence/sqljs-patch';
+import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from '../../src/worker/core/persistence/sqljs-patch';
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src/shared/backups';
 import { AppError } from '../../src/shared/errors';
-import { loadBackup } from '../../src/worker/backups/backups';
-import { MemoryBackupStore } from '../../src/worker/backups/memory-backup-store';
-import { LiveDatabase } from '../../src/worker/database';
-import type { MigrationFile } from '../../src/worker/migrations/files';
-import { parseMigrations } from '../../src/worker/migrations/files';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { loadBackup } from '../../src/worker/core/backups/backups';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import type { MigrationFile } from '../../src/worker/core/migrations/files';
+import { parseMigrations } from '../../src/worker/core/migrations/files';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, newEngine, readMigrationSources, realMigrations, sha256 } from './helpers';
 
 const real = readMigrationSources();
@@ -307,7 +307,7 @@ describe('restore never leaves a half state', () => {
 		const s = await setup();
 		const future = await withNext('future', 'CREATE TABLE future (id INTEGER);');
 		const engine = await newEngine(s.db.engine.db.export());
-		const { migrate } = await import('../../src/worker/migrations/runner');
+		const { migrate } = await import('../../src/worker/core/migrations/runner');
 		migrate(engine, future);
 		const image = engine.db.export();
 		const error = await caught(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { storedManifest } from '../../src/worker/persistence/chunks';
-import { planSave } from '../../src/worker/persistence/plan';
+import { storedManifest } from '../../src/worker/core/persistence/chunks';
+import { planSave } from '../../src/worker/core/persistence/plan';
 import {
 	joinManifest,
 	manifestRecords,
@@ -8,7 +8,7 @@ import {
 	SEGMENT_CHUNKS,
 	segmentOf,
 	segmentsTouched,
-} from '../../src/worker/persistence/manifest-records';
+} from '../../src/worker/core/persistence/manifest-records';
 
 const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'w', now: 1 };
 

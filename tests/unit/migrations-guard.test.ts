@@ -13,9 +13,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundledSources } from '../../src/worker/migrations/bundled';
-import { parseMigrations, type MigrationFile } from '../../src/worker/migrations/files';
-import { APPLICATION_ID, inspect, migrate, readLedger } from '../../src/worker/migrations/runner';
+import { bundledSources } from '../../src/worker/core/migrations/bundled';
+import { parseMigrations, type MigrationFile } from '../../src/worker/core/migrations/files';
+import { APPLICATION_ID, inspect, migrate, readLedger } from '../../src/worker/core/migrations/runner';
 import { MIGRATIONS_DIR, migrationsOf, newEngine, realMigrations } from './helpers';
 import { dataLoss, dumpRows, schemaSnapshot } from './schema';
 

@@ -7,8 +7,8 @@ import {
 	getMonitor,
 	listMonitors,
 	updateMonitor,
-} from '../../src/worker/handlers/monitors';
-import { migrate } from '../../src/worker/migrations/runner';
+} from '../../src/worker/stores/monitors';
+import { migrate } from '../../src/worker/core/migrations/runner';
 import { newEngine, realMigrations } from './helpers';
 
 async function db() {

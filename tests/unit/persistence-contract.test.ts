@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { contractCases, type ContractEnv, type SourceKind } from '../contract/persistence';
 import { loadSql } from './helpers';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
-import { LiveDatabase } from '../../src/worker/database';
-import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/persistence/plan';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
-import { parseMigrations } from '../../src/worker/migrations/files';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/core/persistence/plan';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { parseMigrations } from '../../src/worker/core/migrations/files';
 import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';
 
 async function open(store: MemoryImageStore, chunkSize = 4096) {

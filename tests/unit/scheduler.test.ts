@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LiveDatabase } from '../../src/worker/database';
-import { rotate } from '../../src/worker/checks/retention';
-import { Scheduler, type SchedulerEnv } from '../../src/worker/checks/scheduler';
-import { createMonitor, setMonitorEnabled } from '../../src/worker/handlers/monitors';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { rotate } from '../../src/worker/domain/checks/retention';
+import { Scheduler, type SchedulerEnv } from '../../src/worker/domain/checks/scheduler';
+import { createMonitor, setMonitorEnabled } from '../../src/worker/stores/monitors';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, realMigrations } from './helpers';
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);

@@ -1,5 +1,5 @@
 /** Helpers for the schema guards: a snapshot of a database's structure and a dump of its rows. */
-import type { Engine } from '../../src/worker/engine';
+import type { Engine } from '../../src/worker/core/engine';
 
 interface Column {
 	name: string;

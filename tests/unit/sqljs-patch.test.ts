@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { fileHookOf, imageSourceFor } from '../../src/worker/persistence/image-source';
+import { fileHookOf, imageSourceFor } from '../../src/worker/core/persistence/image-source';
 import {
 	adoptable,
 	findNames,
@@ -13,7 +13,7 @@ import {
 	PATCH_MARKER,
 	SqlJsShapeError,
 	type SqlJsFileHook,
-} from '../../src/worker/persistence/sqljs-patch';
+} from '../../src/worker/core/persistence/sqljs-patch';
 import { loadSql } from './helpers';
 
 const DIST = join(import.meta.dirname, '../../node_modules/sql.js/dist');

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { FromWorker, Method, ArgsOf, ResultOf, DbEvents } from '../../src/shared/api';
 import type { BuildInfo } from '../../src/shared/build';
 import { AppError } from '../../src/shared/errors';
-import { LiveDatabase } from '../../src/worker/database';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
-import { OwnerRuntime } from '../../src/worker/tabs/owner';
-import { Tab } from '../../src/worker/tabs/tab';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { OwnerRuntime } from '../../src/worker/runtime/tabs/owner';
+import { Tab } from '../../src/worker/runtime/tabs/tab';
 import { Bus, FakeLocks, type BusChannel } from './fake-tabs';
 import { loadSql, newEngine, realMigrations } from './helpers';
 

@@ -6,18 +6,18 @@ import {
 	maskToken,
 	renderTemplate,
 } from '../../src/shared/telegram';
-import { LiveDatabase } from '../../src/worker/database';
-import { recordCheck } from '../../src/worker/checks/record';
-import { createMonitor } from '../../src/worker/handlers/monitors';
-import { MemoryImageStore } from '../../src/worker/persistence/memory-store';
-import { alertValues, enqueueReminders } from '../../src/worker/telegram/alerts';
-import type { ApiUpdate } from '../../src/worker/telegram/api';
+import { LiveDatabase } from '../../src/worker/core/database/live-database';
+import { recordCheck } from '../../src/worker/domain/checks/record';
+import { createMonitor } from '../../src/worker/stores/monitors';
+import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { alertValues, enqueueReminders } from '../../src/worker/domain/telegram/alerts';
+import type { ApiUpdate } from '../../src/worker/domain/telegram/api';
 import {
 	ChatRateLimiter,
 	Dispatcher,
 	type DispatchEnv,
-} from '../../src/worker/telegram/dispatcher';
-import { readUpdates } from '../../src/worker/telegram/updates';
+} from '../../src/worker/domain/telegram/dispatcher';
+import { readUpdates } from '../../src/worker/domain/telegram/updates';
 import {
 	API_BASE_KEY,
 	putSetting,
@@ -25,7 +25,7 @@ import {
 	saveBot,
 	setMonitorAlerts,
 	updateChatSettings,
-} from '../../src/worker/telegram/store';
+} from '../../src/worker/stores/telegram';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmno';
@@ -458,7 +458,7 @@ describe('notification log retention', () => {
 					[t.chatRef, T0 - age * DAY, status],
 				);
 		});
-		const { rotate } = await import('../../src/worker/checks/retention');
+		const { rotate } = await import('../../src/worker/domain/checks/retention');
 		const result = await rotate(t.db, T0);
 		expect(result.notifications).toBe(3);
 		expect(t.e.all('SELECT status FROM outbox ORDER BY id')).toEqual([

@@ -4,7 +4,7 @@
  * Exit 0 healthy and up to date, 1 healthy with migrations pending, 2 any problem.
  */
 import { formatBytes } from '../../shared/format';
-import { APPLICATION_ID, readLedger } from '../../worker/migrations/runner';
+import { APPLICATION_ID, readLedger } from '../../worker/core/migrations/runner';
 import type { CommandContext } from '../context';
 import { mismatchMessage, newerMessage, openDb } from '../database';
 import { readDbFile } from '../files';

@@ -1,6 +1,6 @@
 /** `info`: size, page size and count, tables with row counts, schema version. */
 import { formatBytes } from '../../shared/format';
-import { APPLICATION_ID } from '../../worker/migrations/runner';
+import { APPLICATION_ID } from '../../worker/core/migrations/runner';
 import type { CommandContext } from '../context';
 import { newerMessage, openDb } from '../database';
 import { readDbFile } from '../files';

@@ -5,8 +5,8 @@
  */
 import { AppError } from '../../shared/errors';
 import { formatDuration } from '../../shared/format';
-import { migrate as runMigrations } from '../../worker/migrations/runner';
-import type { AppliedMigration } from '../../worker/migrations/runner';
+import { migrate as runMigrations } from '../../worker/core/migrations/runner';
+import type { AppliedMigration } from '../../worker/core/migrations/runner';
 import type { CommandContext } from '../context';
 import { mismatchMessage, newerMessage, openDb, requireIntact, requireMonitor } from '../database';
 import { readDbFile, replaceFile, writeBackup } from '../files';

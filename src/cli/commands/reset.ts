@@ -5,7 +5,7 @@
  * only forgets the migration and re-applies it.
  */
 import { AppError } from '../../shared/errors';
-import { findMigration, resetFrom } from '../../worker/migrations/reset';
+import { findMigration, resetFrom } from '../../worker/core/migrations/reset';
 import type { CommandContext } from '../context';
 import { newerMessage, openDb, requireIntact, requireMonitor } from '../database';
 import { readDbFile, replaceFile, writeBackup } from '../files';

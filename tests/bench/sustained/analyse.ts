@@ -3,7 +3,7 @@
  * and start time (the delay the issue asks for), how many ran, their outcomes, and the state changes.
  */
 import { loadSql } from '../../../src/cli/database';
-import { openEngine } from '../../../src/worker/connection';
+import { openEngine } from '../../../src/worker/core/connection';
 import { percentile } from '../report';
 import type { SustainedSettings } from './plan';
 

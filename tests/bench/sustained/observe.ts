@@ -2,7 +2,7 @@
  * What a check of each kind of target observes, as runCheck would report it (the same outcomes and
  * message shapes), for the history the scenario starts from.
  */
-import type { Observation } from '../../../src/worker/checks/http';
+import type { Observation } from '../../../src/worker/domain/checks/http';
 import {
 	hash01,
 	inOutage,

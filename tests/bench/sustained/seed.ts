@@ -10,14 +10,14 @@
 import type { Statement } from 'sql.js';
 import { DEFAULT_MIGRATIONS, loadSql, readMigrations } from '../../../src/cli/database';
 import type { Outcome } from '../../../src/shared/checks';
-import { openEngine } from '../../../src/worker/connection';
-import type { Engine } from '../../../src/worker/engine';
-import { RESOLUTIONS, type Resolution } from '../../../src/worker/checks/record';
-import { transition, type StatusSnapshot } from '../../../src/worker/checks/transition';
-import { createMonitor } from '../../../src/worker/handlers/monitors';
-import { migrate } from '../../../src/worker/migrations/runner';
-import { enqueueAlert } from '../../../src/worker/telegram/alerts';
-import { API_BASE_KEY, putSetting } from '../../../src/worker/telegram/store';
+import { openEngine } from '../../../src/worker/core/connection';
+import type { Engine } from '../../../src/worker/core/engine';
+import { RESOLUTIONS, type Resolution } from '../../../src/worker/domain/checks/record';
+import { transition, type StatusSnapshot } from '../../../src/worker/domain/checks/transition';
+import { createMonitor } from '../../../src/worker/stores/monitors';
+import { migrate } from '../../../src/worker/core/migrations/runner';
+import { enqueueAlert } from '../../../src/worker/domain/telegram/alerts';
+import { API_BASE_KEY, putSetting } from '../../../src/worker/stores/telegram';
 import { observe } from './observe';
 import { HISTORY_WEATHER, kindOf, monitorInput, type Kind, type SustainedSettings } from './plan';
 

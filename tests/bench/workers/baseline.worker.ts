@@ -5,7 +5,7 @@
  */
 import { createStore, del, get, set } from 'idb-keyval';
 import type { Database } from 'sql.js';
-import { loadSqlJs } from '../../../src/worker/sqljs';
+import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { INSERT_SQL, rowParams } from './schema';
 import { serve, wasmBytes, watchWasmMemory } from './serve';
 

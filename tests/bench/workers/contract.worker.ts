@@ -10,8 +10,8 @@ import {
 	snapshotStoreFor,
 	storedSnapshot,
 	type ImageStore,
-} from '../../../src/worker/persistence/idb-store';
-import { loadSqlJs } from '../../../src/worker/sqljs';
+} from '../../../src/worker/core/persistence/idb-store';
+import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { contractCases, type ContractEnv } from '../../contract/persistence';
 import { serve } from './serve';
 

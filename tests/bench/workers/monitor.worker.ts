@@ -3,18 +3,18 @@
  * group commit) over the chunked IndexedDB store.
  */
 import { promisifyRequest } from 'idb-keyval';
-import { LiveDatabase } from '../../../src/worker/database';
-import { parseMigrations } from '../../../src/worker/migrations/files';
-import { DEFAULT_CHUNK_SIZE } from '../../../src/worker/persistence/chunks';
-import { planSave } from '../../../src/worker/persistence/plan';
+import { LiveDatabase } from '../../../src/worker/core/database/live-database';
+import { parseMigrations } from '../../../src/worker/core/migrations/files';
+import { DEFAULT_CHUNK_SIZE } from '../../../src/worker/core/persistence/chunks';
+import { planSave } from '../../../src/worker/core/persistence/plan';
 import {
 	createDurableStore,
 	IdbImageStore,
 	snapshotStoreFor,
 	type ImageStore,
-} from '../../../src/worker/persistence/idb-store';
-import { imageSourceFor } from '../../../src/worker/persistence/image-source';
-import { loadSqlJs } from '../../../src/worker/sqljs';
+} from '../../../src/worker/core/persistence/idb-store';
+import { imageSourceFor } from '../../../src/worker/core/persistence/image-source';
+import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve, wasmBytes, watchWasmMemory } from './serve';
 

@@ -2,10 +2,10 @@
  * Builds the starting database every configuration restores before a run, so all three start from the
  * same file: the bench schema (applied by the app's migration runner) and check results up to a size.
  */
-import { LiveDatabase } from '../../../src/worker/database';
-import { parseMigrations } from '../../../src/worker/migrations/files';
-import { MemoryImageStore } from '../../../src/worker/persistence/memory-store';
-import { loadSqlJs } from '../../../src/worker/sqljs';
+import { LiveDatabase } from '../../../src/worker/core/database/live-database';
+import { parseMigrations } from '../../../src/worker/core/migrations/files';
+import { MemoryImageStore } from '../../../src/worker/core/persistence/memory-store';
+import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve } from './serve';
 

@@ -1,0 +1,173 @@
+/**
+ * A whole database arriving (an import, a restored backup) brings its own secrets, sealed under its own
+ * data key, or in clear. Before it replaces the live database they are brought under this device's
+ * protection: opened with the file's passphrase (when given) or with this device's key (a backup of this
+ * very database), then sealed again under this device's key, or left in clear when this device has no
+ * passphrase. What cannot be opened is removed and marked for re-entry; everything else is kept. When
+ * this device has no passphrase but the file has one and it was given, the file's passphrase is kept.
+ */
+import { AppError } from '../../../shared/errors';
+import type { Engine } from '../../core/engine';
+import { deriveKey, isSealed, open, unwrap } from './crypto';
+import { vault } from './vault';
+
+interface UserRow {
+	iterations: number;
+	salt: Uint8Array<ArrayBuffer>;
+	wrapped_key: Uint8Array<ArrayBuffer>;
+	wrap_iv: Uint8Array<ArrayBuffer>;
+	[column: string]: unknown;
+}
+
+export interface IncomingSecrets {
+	/** The file's secrets are sealed under its own passphrase. */
+	protected: boolean;
+	bots: number;
+	monitors: number;
+}
+
+function user(engine: Engine): UserRow | undefined {
+	return engine.get<UserRow>('SELECT * FROM users WHERE id = 1');
+}
+
+export function describeIncoming(engine: Engine): IncomingSecrets {
+	return {
+		protected: user(engine) !== undefined,
+		bots: Number(
+			engine.value(
+				"SELECT count(*) FROM telegram_bots WHERE needs_token = 0 AND token NOT LIKE 'removed:%'",
+			),
+		),
+		monitors: Number(engine.value("SELECT count(*) FROM monitors WHERE headers != '{}'")),
+	};
+}
+
+/** Checks a file's passphrase without changing anything, so a wrong one can be typed again. */
+export async function checkIncomingPassphrase(incoming: Engine, passphrase: string): Promise<void> {
+	const theirs = user(incoming);
+	if (!theirs) return;
+	try {
+		await unwrap(
+			{ wrapped: theirs.wrapped_key, iv: theirs.wrap_iv },
+			await deriveKey(passphrase, theirs.salt, theirs.iterations),
+		);
+	} catch {
+		throw new AppError(
+			'wrong-passphrase',
+			'That is not the passphrase this file was protected with.',
+		);
+	}
+}
+
+/** Once the file is live: the vault holds the key its secrets are now sealed under, or none. */
+export async function afterSwap(live: Engine, key: unknown): Promise<void> {
+	if (key instanceof CryptoKey) await vault.useKey(key, sealedValues(live));
+	else vault.forget();
+}
+
+/** Returns the data key the vault should hold once the file is live (null: no passphrase). */
+export async function adoptSecrets(
+	incoming: Engine,
+	live: Engine,
+	passphrase: string | null,
+): Promise<CryptoKey | null> {
+	const theirs = user(incoming);
+	const ours = user(live);
+	const keys: CryptoKey[] = [];
+	let theirKey: CryptoKey | null = null;
+	if (theirs && passphrase) {
+		try {
+			theirKey = (
+				await unwrap(
+					{ wrapped: theirs.wrapped_key, iv: theirs.wrap_iv },
+					await deriveKey(passphrase, theirs.salt, theirs.iterations),
+				)
+			).key;
+		} catch {
+			throw new AppError(
+				'wrong-passphrase',
+				'That is not the passphrase this file was protected with.',
+			);
+		}
+		keys.push(theirKey);
+	}
+	if (vault.key) keys.push(vault.key);
+	const keepTheirs = !ours && theirKey !== null;
+
+	const reveal = async (stored: string): Promise<string | null> => {
+		if (!isSealed(stored)) return stored;
+		for (const key of keys) {
+			try {
+				return await open(key, stored);
+			} catch {
+				// Sealed under another key: try the next one.
+			}
+		}
+		return null;
+	};
+	const store = async (plain: string): Promise<string> =>
+		ours ? vault.protect(plain, true) : plain;
+
+	const bots = incoming.all<{ id: number; token: string }>(
+		'SELECT id, token FROM telegram_bots WHERE needs_token = 0',
+	);
+	const monitors = incoming.all<{ id: number; headers: string }>(
+		"SELECT id, headers FROM monitors WHERE headers != '{}'",
+	);
+	const botUpdates: { id: number; token: string | null }[] = [];
+	const monitorUpdates: { id: number; headers: string | null }[] = [];
+	for (const bot of bots) {
+		if (keepTheirs) continue;
+		const plain = await reveal(bot.token);
+		botUpdates.push({ id: bot.id, token: plain === null ? null : await store(plain) });
+	}
+	for (const monitor of monitors) {
+		if (keepTheirs) continue;
+		const value = JSON.parse(monitor.headers) as unknown;
+		const plain = typeof value === 'string' ? await reveal(value) : monitor.headers;
+		monitorUpdates.push({
+			id: monitor.id,
+			headers: plain === null ? null : ours ? JSON.stringify(await store(plain)) : plain,
+		});
+	}
+
+	incoming.transaction(() => {
+		for (const { id, token } of botUpdates) {
+			if (token === null) {
+				incoming.run(
+					`UPDATE telegram_bots SET token = 'removed:' || id, needs_token = 1, status = 'error',
+					   status_message = 'The token was protected by a passphrase that was not given: add the bot again.'
+					 WHERE id = ?`,
+					[id],
+				);
+			} else incoming.run('UPDATE telegram_bots SET token = ? WHERE id = ?', [token, id]);
+		}
+		for (const { id, headers } of monitorUpdates) {
+			if (headers === null)
+				incoming.run(`UPDATE monitors SET headers = '{}', needs_headers = 1 WHERE id = ?`, [id]);
+			else incoming.run('UPDATE monitors SET headers = ? WHERE id = ?', [headers, id]);
+		}
+		if (!keepTheirs) {
+			incoming.run('DELETE FROM users');
+			if (ours) {
+				const columns = Object.keys(ours);
+				incoming.run(
+					`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+					columns.map((c) => ours[c] as string | number | Uint8Array | null),
+				);
+			}
+		}
+	});
+	return keepTheirs ? theirKey : ours ? vault.key : null;
+}
+
+/** Every sealed value of a database, for the vault to decrypt once it holds the key. */
+export function sealedValues(engine: Engine): string[] {
+	const tokens = engine
+		.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'")
+		.map((r) => r.token);
+	const headers = engine
+		.all<{ headers: string }>(`SELECT headers FROM monitors WHERE headers LIKE '"enc:%'`)
+		.map((r) => JSON.parse(r.headers) as string);
+	return [...tokens, ...headers];
+}

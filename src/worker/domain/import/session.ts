@@ -1,0 +1,140 @@
+/**
+ * An import in two steps, so a person sees what they are about to replace before anything changes:
+ * `inspect` checks and migrates the file on a scratch copy and keeps it, under a token, in the worker
+ * that owns the database; `commit` swaps it in (`LiveDatabase.replace`: backup first, one strict commit,
+ * then every view refreshes); `cancel` drops it. One import waits at a time, for at most ten minutes:
+ * the scratch copy can be as large as the database itself.
+ */
+import type { BackupInfo } from '../../../shared/backups';
+import { AppError } from '../../../shared/errors';
+import {
+	cleanFilename,
+	INTEGRITY_CHECK_MAX_BYTES,
+	type ImportPreview,
+	type IncomingSummary,
+} from '../../../shared/transfer';
+import type { LiveDatabase } from '../../core/database/live-database';
+import type { Engine } from '../../core/engine';
+import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
+import { sniff } from './sniff';
+import { sizeOf, summarize } from './summary';
+
+export const IMPORT_WAITS_MS = 10 * 60 * 1000;
+
+interface Waiting {
+	token: string;
+	engine: Engine;
+	incoming: IncomingSummary;
+	timer: ReturnType<typeof setTimeout>;
+}
+
+/** Per live database, so a new owner (or a test's second database) never sees another's import. */
+const waiting = new WeakMap<LiveDatabase, Waiting>();
+
+function drop(db: LiveDatabase): void {
+	const current = waiting.get(db);
+	if (!current) return;
+	waiting.delete(db);
+	clearTimeout(current.timer);
+	current.engine.db.close();
+}
+
+function readArgs(args: unknown): { bytes: Uint8Array; name: string } {
+	const { bytes, name } = (args ?? {}) as { bytes?: unknown; name?: unknown };
+	if (!(bytes instanceof Uint8Array)) {
+		throw new AppError('invalid-input', 'An import needs the file’s bytes.');
+	}
+	return { bytes, name: cleanFilename(name) };
+}
+
+function readPassphrase(args: unknown): string | null {
+	const passphrase = (args as { passphrase?: unknown } | undefined)?.passphrase;
+	return typeof passphrase === 'string' && passphrase.length > 0 ? passphrase : null;
+}
+
+function readToken(args: unknown): string {
+	const token = (args as { token?: unknown } | undefined)?.token;
+	if (typeof token !== 'string' || token.length === 0 || token.length > 100) {
+		throw new AppError('invalid-input', 'An import is named by the token its inspection gave.');
+	}
+	return token;
+}
+
+/** Checks a file and prepares it, changing nothing live; replaces any import still waiting. */
+export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
+	const { bytes, name } = readArgs(args);
+	drop(db);
+	const progress = (stage: 'check' | 'migrate', step: string, fraction: number | null) =>
+		db.reportProgress({ task: 'import', stage, step, fraction });
+	try {
+		progress('check', 'Checking the file', null);
+		const header = sniff(bytes);
+		const prepared = db.prepare(bytes, {
+			subject: 'This file',
+			corrupt: 'import-corrupt',
+			untrusted: { integrityCheckMaxBytes: INTEGRITY_CHECK_MAX_BYTES },
+			onStage: (stage) =>
+				progress(stage, stage === 'check' ? 'Checking the file' : 'Updating its schema', null),
+			onMigrating: (file, index, total) =>
+				progress('migrate', `Updating its schema: ${file.filename}`, index / total),
+		});
+		const incoming: IncomingSummary = {
+			...summarize(prepared.engine, bytes.length),
+			secrets: describeIncoming(prepared.engine),
+			schemaVersion: prepared.schemaVersion,
+			filename: name,
+			migrations: prepared.migrated.map((m) => m.filename),
+			check: prepared.check,
+			warnings: header.wal
+				? [
+						'The file was written in WAL mode: changes still waiting in its “-wal” file beside it are not part of it. ' +
+							'If the program that wrote it is still open, close it and choose the file again.',
+					]
+				: [],
+		};
+		const token = crypto.randomUUID();
+		const timer = setTimeout(() => {
+			if (waiting.get(db)?.token === token) drop(db);
+		}, IMPORT_WAITS_MS);
+		waiting.set(db, { token, engine: prepared.engine, incoming, timer });
+		return {
+			token,
+			current: summarize(db.engine, sizeOf(db.engine)),
+			incoming,
+			appSchemaVersion: db.report().appSchemaVersion,
+		};
+	} finally {
+		db.reportProgress({ task: null, step: '', fraction: null });
+	}
+}
+
+/** Swaps in the file `inspectImport` prepared; resolves with the backup of the database it replaced. */
+export async function commitImport(
+	db: LiveDatabase,
+	args: unknown,
+): Promise<{ safety: BackupInfo; imported: IncomingSummary }> {
+	const token = readToken(args);
+	const passphrase = readPassphrase(args);
+	const current = waiting.get(db);
+	if (!current || current.token !== token) throw new AppError('import-expired');
+	// A wrong passphrase is caught here, while the import still waits to be tried again.
+	if (passphrase !== null) await checkIncomingPassphrase(current.engine, passphrase);
+	// From here on `replace` owns the scratch engine: it closes it if the swap fails.
+	waiting.delete(db);
+	clearTimeout(current.timer);
+	const safety = await db.replace(current.engine, {
+		reason: 'before-import',
+		detail: `of ${current.incoming.filename}`,
+		subject: 'This file',
+		corrupt: 'import-corrupt',
+		task: 'import',
+		passphrase,
+	});
+	return { safety, imported: current.incoming };
+}
+
+/** Drops a waiting import (the person said no); nothing to do when it is already gone. */
+export function cancelImport(db: LiveDatabase, args: unknown): void {
+	const token = readToken(args);
+	if (waiting.get(db)?.token === token) drop(db);
+}

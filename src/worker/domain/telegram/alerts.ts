@@ -1,0 +1,114 @@
+/**
+ * Turns a state change into outbox messages, in the transaction that records the change: the alert
+ * exists exactly when the event does. Rendering happens now, so the message says what was true then.
+ */
+import type { Outcome } from '../../../shared/checks';
+import { formatSpan, formatTimestamp } from '../../../shared/format';
+import {
+	DEFAULT_TEMPLATE,
+	renderTemplate,
+	type OutboxKind,
+	type TemplateValues,
+} from '../../../shared/telegram';
+import type { Engine } from '../../core/engine';
+import { alertTargets, customTemplate, enqueue } from '../../stores/telegram';
+
+export interface AlertFacts {
+	monitorId: number;
+	kind: Extract<OutboxKind, 'down' | 'up' | 'degraded' | 'reminder'>;
+	from: Outcome | null;
+	message: string;
+	at: number;
+	/** For "up again" and reminders: how long the monitor was (has been) down. */
+	downtimeMs: number | null;
+	eventId: number | null;
+}
+
+const EMOJI = { down: '🔴', up: '✅', degraded: '🟡', reminder: '⏰' } as const;
+
+function clip(text: string, max: number): string {
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function alertValues(
+	facts: AlertFacts,
+	monitor: { name: string; url: string },
+): TemplateValues {
+	const downtime = facts.downtimeMs === null ? '' : formatSpan(facts.downtimeMs);
+	const summary = {
+		down: 'is down',
+		up: downtime ? `is up again after ${downtime}` : 'is up',
+		degraded: 'is degraded',
+		reminder: `is still down${downtime ? ` (${downtime})` : ''}`,
+	}[facts.kind];
+	return {
+		emoji: EMOJI[facts.kind],
+		name: clip(monitor.name, 200),
+		summary,
+		state: (facts.kind === 'reminder' ? 'down' : facts.kind).toUpperCase(),
+		previous: facts.from ?? '',
+		message: clip(facts.message, 500),
+		url: clip(monitor.url, 300),
+		time: formatTimestamp(facts.at),
+		downtime,
+	};
+}
+
+/** Writes one outbox row per target chat; returns how many. Must run inside the caller's transaction. */
+export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
+	const targets = alertTargets(engine, facts.monitorId);
+	if (targets.length === 0) return 0;
+	const monitor = engine.get<{ name: string; url: string }>(
+		'SELECT name, url FROM monitors WHERE id = ?',
+		[facts.monitorId],
+	);
+	if (!monitor) return 0;
+	const text = renderTemplate(
+		customTemplate(engine) ?? DEFAULT_TEMPLATE,
+		alertValues(facts, monitor),
+	);
+	for (const target of targets) {
+		enqueue(engine, {
+			kind: facts.kind,
+			text,
+			eventId: facts.eventId,
+			monitorId: facts.monitorId,
+			target,
+			now: facts.at,
+		});
+	}
+	return targets.length;
+}
+
+/**
+ * Reminders for monitors still down: one per monitor every `reminder_minutes`, counted from the last one
+ * (or from when it went down). Returns how many monitors were reminded.
+ */
+export function enqueueReminders(engine: Engine, now: number): number {
+	const due = engine.all<{ monitor_id: number; state_since: number; message: string | null }>(
+		`SELECT s.monitor_id, s.state_since, c.message
+		 FROM monitor_status s JOIN monitor_alerts a ON a.monitor_id = s.monitor_id
+		 JOIN monitors m ON m.id = s.monitor_id
+		 LEFT JOIN checks c ON c.id = s.last_check_id
+		 WHERE s.state = 'down' AND m.enabled = 1 AND a.mode != 'off' AND a.reminder_minutes IS NOT NULL
+		   AND s.state_since IS NOT NULL
+		   AND ? >= coalesce(max(a.last_reminder_at, s.state_since), s.state_since) + a.reminder_minutes * 60000`,
+		[now],
+	);
+	for (const row of due) {
+		enqueueAlert(engine, {
+			monitorId: row.monitor_id,
+			kind: 'reminder',
+			from: 'down',
+			message: row.message ?? '',
+			at: now,
+			downtimeMs: now - row.state_since,
+			eventId: null,
+		});
+		engine.run('UPDATE monitor_alerts SET last_reminder_at = ? WHERE monitor_id = ?', [
+			now,
+			row.monitor_id,
+		]);
+	}
+	return due.length;
+}

@@ -1,0 +1,90 @@
+/**
+ * What a worker runs while it owns the database: the live database, the owner-only jobs, and the
+ * serving of calls, its own page's and other windows'.
+ */
+import type { ArgsOf, Method, Phase } from '../../../shared/api';
+import { compareBuilds, type BuildInfo } from '../../../shared/build';
+import type { SaveStatus } from '../../../shared/database';
+import { AppError, toWireError } from '../../../shared/errors';
+import type { LiveDatabase } from '../../core/database/live-database';
+import { dispatch, type HandlerContext } from '../handlers';
+import { startJobs, type OwnerJob } from '../jobs';
+import { Account } from '../../domain/account/account';
+import type { CallResult, RelayEvent } from './protocol';
+
+const OPEN_WHILE_LOCKED = new Set<Method>([
+	'account.status',
+	'account.unlock',
+	'account.resetForgotten',
+	'database.saveStatus',
+	'database.flush',
+]);
+
+export class OwnerRuntime {
+	readonly #ctx: HandlerContext;
+	readonly #build: BuildInfo;
+	readonly #stopJobs: () => void;
+	#stopped = false;
+
+	constructor(
+		db: LiveDatabase,
+		build: BuildInfo,
+		options: {
+			now?: () => number;
+			jobs?: readonly OwnerJob[];
+			emit?: RelayEvent;
+			browser?: string;
+		} = {},
+	) {
+		const now = options.now ?? Date.now;
+		const account = new Account(db, {
+			now,
+			browser: options.browser,
+			onStatus: (status) => options.emit?.('account', status),
+		});
+		this.#ctx = { db, now, services: { account } };
+		this.#build = build;
+		this.#stopJobs = startJobs(this.#ctx, options.jobs);
+		void account
+			.start()
+			.catch((error: unknown) => console.warn('Starting the account failed', error));
+	}
+
+	get phase(): Phase {
+		return { phase: 'ready', role: 'owner', readOnly: this.#ctx.db.readOnly !== null };
+	}
+
+	get saveStatus(): SaveStatus {
+		return this.#ctx.db.persister.status();
+	}
+
+	/** Runs a call; `callerBuild` is the build of the window that made it (this one's for local calls). */
+	async serve(
+		rid: string,
+		method: Method,
+		args: unknown,
+		callerBuild: BuildInfo,
+	): Promise<CallResult> {
+		try {
+			if (this.#stopped) throw new AppError('not-owner');
+			const order = compareBuilds(callerBuild, this.#build);
+			// An older window must reload; a newer one is about to take over and will send the call again.
+			if (order < 0) throw new AppError('app-outdated');
+			if (order > 0) throw new AppError('not-owner');
+			// While locked only the lock screen's calls are answered: the lock must hold for a console too.
+			if (this.#ctx.services.account?.locked && !OPEN_WHILE_LOCKED.has(method))
+				throw new AppError('app-locked');
+			const value = await dispatch(this.#ctx, method, args as ArgsOf<typeof method>, rid);
+			return { ok: true, value };
+		} catch (error) {
+			return { ok: false, error: toWireError(error) };
+		}
+	}
+
+	stop(): void {
+		if (this.#stopped) return;
+		this.#stopped = true;
+		this.#stopJobs();
+		this.#ctx.services.account?.stop();
+	}
+}
