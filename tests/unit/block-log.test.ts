@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyLog, assemble, BLOCK_SIZE, readManifest } from '../../src/worker/core/persistence/chunks';
+import {
+	applyLog,
+	assemble,
+	BLOCK_SIZE,
+	readManifest,
+} from '../../src/worker/core/persistence/chunks';
 import {
 	chunksOfBlocks,
 	LOG_MAX_BLOCKS,

@@ -12,7 +12,10 @@ import { Maintenance } from '../../src/worker/domain/health/maintenance';
 import { HealthService, type HealthEnv } from '../../src/worker/domain/health/service';
 import { imageSourceFor } from '../../src/worker/core/persistence/image-source';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
-import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from '../../src/worker/core/persistence/sqljs-patch';
+import {
+	SQLJS_HOOK_PROPERTY,
+	type SqlJsFileHook,
+} from '../../src/worker/core/persistence/sqljs-patch';
 import { loadSql, realMigrations, sha256 } from './helpers';
 
 const DAY = 86_400_000;

@@ -2,7 +2,10 @@
  * Backups around the live database: before a migration, on demand, and restore, with every failure
  * path shown to leave the live database and its storage exactly as they were.
  */
-import { SQLJS_HOOK_PROPERTY, type SqlJsFileHook } from '../../src/worker/core/persistence/sqljs-patch';
+import {
+	SQLJS_HOOK_PROPERTY,
+	type SqlJsFileHook,
+} from '../../src/worker/core/persistence/sqljs-patch';
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src/shared/backups';
 import { AppError } from '../../src/shared/errors';

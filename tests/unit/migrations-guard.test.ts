@@ -15,7 +15,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledSources } from '../../src/worker/core/migrations/bundled';
 import { parseMigrations, type MigrationFile } from '../../src/worker/core/migrations/files';
-import { APPLICATION_ID, inspect, migrate, readLedger } from '../../src/worker/core/migrations/runner';
+import {
+	APPLICATION_ID,
+	inspect,
+	migrate,
+	readLedger,
+} from '../../src/worker/core/migrations/runner';
 import { MIGRATIONS_DIR, migrationsOf, newEngine, realMigrations } from './helpers';
 import { dataLoss, dumpRows, schemaSnapshot } from './schema';
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
-import { APPLICATION_ID, inspect, migrate, readLedger } from '../../src/worker/core/migrations/runner';
+import {
+	APPLICATION_ID,
+	inspect,
+	migrate,
+	readLedger,
+} from '../../src/worker/core/migrations/runner';
 import { sha256Hex } from '../../src/worker/core/migrations/files';
 import { migrationsOf, newEngine, readMigrationSources, realMigrations, sha256 } from './helpers';
 

@@ -1,5 +1,9 @@
 /** Making a backup of a database image and reading one back, verified against its checksum. */
-import { AUTOMATIC_BACKUPS_KEPT, type BackupInfo, type BackupReason } from '../../../shared/backups';
+import {
+	AUTOMATIC_BACKUPS_KEPT,
+	type BackupInfo,
+	type BackupReason,
+} from '../../../shared/backups';
 import { AppError, isQuotaError } from '../../../shared/errors';
 import type { Engine } from '../engine';
 import { concat, decode, encode, sha256Bytes, split, type Progress } from './codec';
