@@ -29,10 +29,33 @@ const noClient = forbid(
 	'This layer does not talk to the worker client.',
 );
 const noSvelte = forbid(['svelte', 'svelte/*'], 'The worker and shared code never import Svelte.');
+const noRuntime = forbid(
+	['**/runtime', '**/runtime/**'],
+	'Worker layers import downward only: runtime -> domain -> stores -> core.',
+);
+const noDomain = forbid(
+	['**/domain', '**/domain/**'],
+	'Worker layers import downward only: runtime -> domain -> stores -> core.',
+);
+const noStores = forbid(
+	['**/stores', '**/stores/**'],
+	'Worker layers import downward only: runtime -> domain -> stores -> core.',
+);
+const noSqlJsAboveCore = forbid(
+	['sql.js', 'sql.js/*'],
+	'Only src/worker/core (and the CLI) import sql.js; use core/engine.',
+);
+const noBrowserRuntime = forbid(
+	['**/worker/runtime', '**/worker/runtime/**'],
+	'The command line imports core, stores and domain, never the browser-only runtime.',
+);
 const noCli = forbid(
 	['**/cli/**', 'node:*'],
 	'Browser code never imports the command line or Node built-ins.',
 );
+
+/** What no worker file imports, whatever its layer. */
+const worker = [noUi, noState, noClient, noSvelte, noCli];
 
 export default ts.config(
 	{
@@ -82,9 +105,17 @@ export default ts.config(
 		files: ['src/shared/**'],
 		rules: layer([noSqlJs, noWorker, noUi, noState, noClient, noSvelte, noCli]),
 	},
-	{ files: ['src/worker/**'], rules: layer([noUi, noState, noClient, noSvelte, noCli]) },
-	// The command line shares the worker's runner and engine, and nothing of the browser app.
-	{ files: ['src/cli/**'], rules: layer([noUi, noState, noClient, noSvelte]) },
+	{ files: ['src/worker/**'], rules: layer([...worker]) },
+	// Inside the worker: runtime -> domain -> stores -> core, and only core touches sql.js.
+	{ files: ['src/worker/runtime/**'], rules: layer([...worker, noSqlJsAboveCore]) },
+	{ files: ['src/worker/domain/**'], rules: layer([...worker, noSqlJsAboveCore, noRuntime]) },
+	{
+		files: ['src/worker/stores/**'],
+		rules: layer([...worker, noSqlJsAboveCore, noRuntime, noDomain]),
+	},
+	{ files: ['src/worker/core/**'], rules: layer([...worker, noRuntime, noDomain, noStores]) },
+	// The command line shares the worker's core (and stores, domain), and nothing of the browser app.
+	{ files: ['src/cli/**'], rules: layer([noUi, noState, noClient, noSvelte, noBrowserRuntime]) },
 	{ files: ['src/main.ts'], rules: layer([noSqlJs, noWorker, noCli]) },
 	// Build-time configuration of the service worker: it describes the app, it does not run it.
 	{ files: ['src/sw/**'], rules: layer([noSqlJs, noWorker, noUi, noState, noClient, noSvelte]) },

@@ -7,6 +7,7 @@ import {
 	type Monitor,
 	type MonitorInput,
 } from '../../shared/monitors';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import { vault } from '../domain/account/vault';
 import type { Engine } from '../core/engine';
 

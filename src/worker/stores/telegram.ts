@@ -13,10 +13,14 @@ import {
 	type TelegramBot,
 	type TelegramChat,
 } from '../../shared/telegram';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import { isSealed } from '../domain/account/crypto';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import { vault } from '../domain/account/vault';
 import type { Engine } from '../core/engine';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { BotUser } from '../domain/telegram/api';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { ChatSighting, Migration } from '../domain/telegram/updates';
 
 export const API_BASE_KEY = 'telegram_api_base';

@@ -10,6 +10,7 @@
  * they are rows rotation deletes every day anyway, so a lost download costs nothing the daily job
  * would not have removed.
  */
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../../shared/errors';
 import { archiveFilename, type ArchiveResult } from '../../../shared/health';

@@ -6,6 +6,7 @@
  *
  * Its own statements run untimed: the query times it reports are the app's, not its own.
  */
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../../shared/errors';
 import {

@@ -30,6 +30,7 @@ import {
 } from '../../stores/telegram';
 import { hintOf } from '../account/account';
 import { vault } from '../account/vault';
+// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { HandlerContext } from '../../runtime/handlers/context';
 import { getMonitor } from '../../stores/monitors';
 
