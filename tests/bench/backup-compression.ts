@@ -49,7 +49,7 @@ async function buildImage(): Promise<Uint8Array> {
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at) VALUES (?, ?, 60, 10000, ?, ?)`,
 				[
 					`Service ${m}`,
-					`https://service-${m}.example.com/health`,
+					`http://127.0.0.2:9/service-${m}/health`,
 					1_760_000_000_000,
 					1_760_000_000_000,
 				],

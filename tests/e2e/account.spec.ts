@@ -50,7 +50,7 @@ test('a passphrase locks the app after a reload, secrets stay encrypted, and unl
 }) => {
 	await openWithSecrets(page, {
 		name: 'Private API',
-		url: 'https://api.example.com',
+		url: 'http://127.0.0.2:9/api',
 		intervalS: 3600,
 		headers: { Authorization: 'Bearer header-secret-42' },
 	});
@@ -140,7 +140,7 @@ test('a forgotten passphrase can be reset: the secrets go, everything else stays
 }) => {
 	await openWithSecrets(page, {
 		name: 'Stays',
-		url: 'https://stays.example.com',
+		url: 'http://127.0.0.2:9/stays',
 		intervalS: 3600,
 		enabled: false,
 	});
@@ -171,7 +171,7 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 	});
 	await openWithSecrets(page, {
 		name: 'Private API',
-		url: 'https://api.example.com',
+		url: 'http://127.0.0.2:9/api',
 		intervalS: 3600,
 		enabled: false,
 		headers: { Authorization: 'Bearer header-secret-42' },

@@ -160,7 +160,7 @@ test('killing the app at random moments during writes never loses an acknowledge
 						const name = `${prefix} ${n++}`;
 						await scope.monitor.db.call('monitors.create', {
 							name,
-							url: `https://example.com/${n}?${'padding='.repeat(padding)}`,
+							url: `http://127.0.0.2:9/${n}?${'padding='.repeat(padding)}`,
 							intervalS: 60,
 						});
 						void scope.acknowledge(name);

@@ -11,7 +11,7 @@ async function addMonitors(page: Page, count: number, from = 0): Promise<void> {
 		Array.from({ length: count }, (_, i) =>
 			call(page, 'monitors.create', {
 				name: `Health ${from + i}`,
-				url: `https://example.com/${String(from + i).padEnd(1200, 'x')}`,
+				url: `http://127.0.0.2:9/${String(from + i).padEnd(1200, 'x')}`,
 				intervalS: 3600,
 				enabled: false,
 			}),

@@ -26,5 +26,5 @@ export async function openApp(page: Page, path = '/'): Promise<void> {
 }
 
 export function monitorInput(name: string, intervalS = 60) {
-	return { name, url: `https://example.com/${encodeURIComponent(name)}`, intervalS };
+	return { name, url: `http://127.0.0.2:9/${encodeURIComponent(name)}`, intervalS };
 }

@@ -10,14 +10,14 @@ test('adds, edits and deletes a monitor through the UI, and finds the result aft
 	await page.getByRole('button', { name: 'Add your first monitor' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Add monitor' });
 	await dialog.getByLabel('Name').fill('Example API');
-	await dialog.getByLabel('URL').fill('https://api.example.com/health');
+	await dialog.getByLabel('URL').fill('http://127.0.0.2:9/api/health');
 	await dialog.getByLabel('Check every').fill('5');
 	await dialog.getByLabel('Interval unit').selectOption({ label: 'minutes' });
 	await dialog.getByRole('button', { name: 'Add monitor' }).click();
 	await expect(dialog).toBeHidden();
 
 	const row = page.getByRole('listitem', { name: 'Example API' });
-	await expect(row).toContainText('https://api.example.com/health');
+	await expect(row).toContainText('http://127.0.0.2:9/api/health');
 	await expect(row).toContainText('5 min');
 
 	await page.reload();
@@ -52,7 +52,7 @@ test('shows each invalid field next to it and saves nothing', async ({ page }) =
 	await openApp(page);
 	await page.getByRole('button', { name: 'Add your first monitor' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Add monitor' });
-	await dialog.getByLabel('URL').fill('ftp://files.example.com');
+	await dialog.getByLabel('URL').fill('ftp://127.0.0.2/files');
 	await dialog.getByLabel('Check every').fill('5');
 	await dialog.getByLabel('Interval unit').selectOption({ label: 'seconds' });
 	await dialog.getByRole('button', { name: 'Add monitor' }).click();
@@ -109,7 +109,7 @@ test('200 writes issued at once are all there after a reload', async ({ page }) 
 		const writes = Array.from({ length: 200 }, (_, i) =>
 			handle.db.call('monitors.create', {
 				name: `Burst ${String(i).padStart(3, '0')}`,
-				url: `https://example.com/${i}`,
+				url: `http://127.0.0.2:9/${i}`,
 				intervalS: 60,
 			}),
 		);

@@ -26,7 +26,7 @@ test('after one online visit the app starts offline, shows its data, takes write
 	await page.getByRole('button', { name: 'Add monitor' }).click();
 	const dialog = page.getByRole('dialog', { name: 'Add monitor' });
 	await dialog.getByLabel('Name').fill('Written offline');
-	await dialog.getByLabel('URL').fill('https://offline.example.com/');
+	await dialog.getByLabel('URL').fill('http://127.0.0.2:9/offline/');
 	await dialog.getByRole('button', { name: 'Add monitor' }).click();
 	await expect(page.getByRole('listitem', { name: 'Written offline' })).toBeVisible();
 	await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');

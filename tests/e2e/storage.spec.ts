@@ -7,7 +7,7 @@ async function addMonitorThroughUi(page: Page, name: string, first: boolean): Pr
 		.click();
 	const dialog = page.getByRole('dialog', { name: 'Add monitor' });
 	await dialog.getByLabel('Name').fill(name);
-	await dialog.getByLabel('URL').fill(`https://example.com/${name.length}`);
+	await dialog.getByLabel('URL').fill(`http://127.0.0.2:9/${name.length}`);
 	await dialog.getByRole('button', { name: 'Add monitor' }).click();
 	await expect(page.getByRole('listitem', { name })).toBeVisible();
 }
@@ -107,7 +107,7 @@ test.describe('a full disk', () => {
 			for (let i = 0; i < 2000 && !refused; i++) {
 				const write = db.call('monitors.create', {
 					name: `Filler ${i}`,
-					url: `https://example.com/${String(i).padStart(4, '0')}/${crypto.randomUUID().repeat(50)}`,
+					url: `http://127.0.0.2:9/${String(i).padStart(4, '0')}/${crypto.randomUUID().repeat(50)}`,
 					intervalS: 60,
 				});
 				writes.push(write);

@@ -14,7 +14,7 @@ function writeMany(page: Page, prefix: string, count: number): Promise<string[]>
 			const writes = Array.from({ length: n }, async (_, i) => {
 				const made = await handle.db.call('monitors.create', {
 					name: `${p} ${String(i).padStart(3, '0')}`,
-					url: `https://example.com/${p}/${i}`,
+					url: `http://127.0.0.2:9/${p}/${i}`,
 					intervalS: 60,
 					// Paused: this test is about concurrent writes, not about running 900 checks meanwhile.
 					enabled: false,

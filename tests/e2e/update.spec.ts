@@ -105,7 +105,7 @@ test('a new version waits for its prompt; Reload saves pending writes first and 
 		).monitor;
 		(globalThis as { __lastWrite?: Promise<unknown> }).__lastWrite = handle.db.call(
 			'monitors.create',
-			{ name: 'Written just before the update', url: 'https://example.com/last', intervalS: 60 },
+			{ name: 'Written just before the update', url: 'http://127.0.0.2:9/last', intervalS: 60 },
 		);
 	});
 	await expect(a.getByTestId('save-indicator')).toHaveText('Saving…');
@@ -140,7 +140,7 @@ test('a new version waits for its prompt; Reload saves pending writes first and 
 		try {
 			await handle.db.call('monitors.create', {
 				name: 'Stale write',
-				url: 'https://example.com/stale',
+				url: 'http://127.0.0.2:9/stale',
 				intervalS: 60,
 			});
 			return null;

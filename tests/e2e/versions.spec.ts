@@ -51,7 +51,7 @@ test('a window of an older build stops writing once a newer build owns the datab
 		try {
 			await handle.db.call('monitors.create', {
 				name: 'Stale write',
-				url: 'https://example.com',
+				url: 'http://127.0.0.2:9',
 				intervalS: 60,
 			});
 			return null;

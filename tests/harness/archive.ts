@@ -32,7 +32,7 @@ export async function archiveScenario() {
 			e.run(`INSERT INTO monitors (id, name, url, created_at, updated_at) VALUES (?, ?, ?, 1, 1)`, [
 				id,
 				`Monitor ${id}`,
-				`https://example.com/${id}`,
+				`http://127.0.0.2:9/${id}`,
 			]);
 		}
 		for (let d = 0; d < 45; d++) {

@@ -42,7 +42,7 @@ async function staleWriter(): Promise<{ refused: string | null; stored: string[]
 		db.write(() =>
 			db.engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-				 VALUES (?, 'https://example.com', 60, 1000, 1, 1)`,
+				 VALUES (?, 'http://127.0.0.2:9', 60, 1000, 1, 1)`,
 				[name],
 			),
 		);

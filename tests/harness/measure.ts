@@ -18,7 +18,7 @@ function growTo(db: LiveDatabase, megabytes: number): Promise<void> {
 			e.run(`INSERT INTO monitors (id, name, url, created_at, updated_at) VALUES (?, ?, ?, 1, 1)`, [
 				m,
 				`Monitor ${m}`,
-				`https://example.com/${m}`,
+				`http://127.0.0.2:9/${m}`,
 			]);
 			e.run('INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, 0)', [m]);
 		}

@@ -50,7 +50,7 @@ async function world() {
 			first.db.engine,
 			{
 				name: 'API',
-				url: 'https://api.test',
+				url: 'http://127.0.0.2:9/api',
 				intervalS: 60,
 				// Long enough to spill onto overflow pages, which are freed when the value is replaced: without
 				// secure_delete their old bytes would stay in the file.
@@ -180,7 +180,11 @@ describe('account', () => {
 		expect(botSecrets(db.engine)).toEqual([]);
 		// Everything else reads and writes as usual.
 		await db.write(() =>
-			createMonitor(db.engine, { name: 'Public', url: 'https://public.test', intervalS: 60 }, time),
+			createMonitor(
+				db.engine,
+				{ name: 'Public', url: 'http://127.0.0.2:9/public', intervalS: 60 },
+				time,
+			),
 		);
 
 		await account.unlock('correct horse battery staple');
@@ -291,7 +295,7 @@ describe('account', () => {
 					w.db.engine,
 					{
 						name: 'Keyed',
-						url: 'https://k.test',
+						url: 'http://127.0.0.2:9/k',
 						intervalS: 60,
 						headers: { 'X-Api-Key': 'key-987' },
 					},

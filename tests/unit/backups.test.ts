@@ -21,7 +21,7 @@ async function sampleImage(monitors = 20, checksPerMonitor = 300): Promise<Uint8
 			engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
 				 VALUES (?, ?, 60, 5000, 1, 1)`,
-				[`Monitor ${m}`, `https://example.com/${m}`],
+				[`Monitor ${m}`, `http://127.0.0.2:9/${m}`],
 			);
 			for (let c = 0; c < checksPerMonitor; c++) {
 				const at = 1_700_000_000_000 + c * 60_000;

@@ -67,7 +67,7 @@ const addMonitors = (db: LiveDatabase, count: number, urlLength = 40) =>
 		for (let i = 0; i < count; i++) {
 			db.engine.run(
 				`INSERT INTO monitors (name, url, created_at, updated_at) VALUES (?, ?, 1, 1)`,
-				[`Monitor ${i}`, `https://example.com/${String(i).padEnd(urlLength, 'x')}`],
+				[`Monitor ${i}`, `http://127.0.0.2:9/${String(i).padEnd(urlLength, 'x')}`],
 			);
 		}
 	});

@@ -66,7 +66,7 @@ async function live(store = new MemoryImageStore()): Promise<Harness> {
 		await db.write(() =>
 			db.engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at, headers)
-				 VALUES (?, 'https://example.com/', 60, 1000, 5, 7, '{"Authorization":"Bearer s3cret"}')`,
+				 VALUES (?, 'http://127.0.0.2:9/', 60, 1000, 5, 7, '{"Authorization":"Bearer s3cret"}')`,
 				[name],
 			),
 		);

@@ -54,7 +54,7 @@ async function open(h: Harness, files?: readonly MigrationFile[]): Promise<LiveD
 	});
 }
 
-const addMonitor = (db: LiveDatabase, name: string, url = `https://example.com/${name}`) =>
+const addMonitor = (db: LiveDatabase, name: string, url = `http://127.0.0.2:9/${name}`) =>
 	db.write(() =>
 		db.engine.run(
 			`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
@@ -118,8 +118,8 @@ describe('backup before migration', () => {
 		const h = harness();
 		const v1 = await open(h);
 		// Two monitors with the same URL make the next release's UNIQUE index impossible.
-		await addMonitor(v1, 'one', 'https://dup.example.com');
-		await addMonitor(v1, 'two', 'https://dup.example.com');
+		await addMonitor(v1, 'one', 'http://127.0.0.2:9/dup');
+		await addMonitor(v1, 'two', 'http://127.0.0.2:9/dup');
 		const before = await storedHash(h.store);
 		const commits = h.store.commits;
 
@@ -231,9 +231,9 @@ describe('manual backup and restore', () => {
 	it('makes a read-only database (failed migration) writable again by restoring a good backup', async () => {
 		const h = harness();
 		const v1 = await open(h);
-		await addMonitor(v1, 'a', 'https://dup.example.com');
+		await addMonitor(v1, 'a', 'http://127.0.0.2:9/dup');
 		const good = await v1.createBackup('manual');
-		await addMonitor(v1, 'b', 'https://dup.example.com');
+		await addMonitor(v1, 'b', 'http://127.0.0.2:9/dup');
 		const phases: unknown[] = [];
 		const db = await LiveDatabase.open({
 			SQL: await loadSql(),
@@ -362,11 +362,11 @@ describe('restore never leaves a half state', () => {
 	it('when migrating the restored file fails', async () => {
 		const h = harness();
 		const v1 = await open(h);
-		await addMonitor(v1, 'x', 'https://dup.example.com');
-		await addMonitor(v1, 'y', 'https://dup.example.com');
+		await addMonitor(v1, 'x', 'http://127.0.0.2:9/dup');
+		await addMonitor(v1, 'y', 'http://127.0.0.2:9/dup');
 		const dupes = await v1.createBackup('manual');
 		await v1.write(() =>
-			v1.engine.run("UPDATE monitors SET url = 'https://unique.example.com' WHERE name = 'y'"),
+			v1.engine.run("UPDATE monitors SET url = 'http://127.0.0.2:9/unique' WHERE name = 'y'"),
 		);
 		const db = await open(
 			h,

@@ -17,7 +17,7 @@ async function db() {
 	return engine;
 }
 
-const good = { name: 'API', url: 'https://api.example.com/health', intervalS: 60 };
+const good = { name: 'API', url: 'http://127.0.0.2:9/api/health', intervalS: 60 };
 
 describe('monitor validation', () => {
 	it('accepts a good monitor and fills in defaults', () => {
@@ -38,7 +38,7 @@ describe('monitor validation', () => {
 
 	it.each([
 		[{ ...good, name: '  ' }, 'name'],
-		[{ ...good, url: 'ftp://example.com' }, 'url'],
+		[{ ...good, url: 'ftp://127.0.0.2/' }, 'url'],
 		[{ ...good, url: 'javascript:alert(1)' }, 'url'],
 		[{ ...good, url: 'not a url' }, 'url'],
 		[{ ...good, intervalS: 9 }, 'intervalS'],

@@ -20,7 +20,7 @@ const insert = (db: LiveDatabase, name: string) =>
 	db.write(() =>
 		db.engine.run(
 			`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-			 VALUES (?, 'https://example.com', 60, 1000, 1, 1)`,
+			 VALUES (?, 'http://127.0.0.2:9', 60, 1000, 1, 1)`,
 			[name],
 		),
 	);
@@ -40,7 +40,7 @@ async function spread(db: LiveDatabase): Promise<void> {
 		for (let i = 0; i < 400; i++) {
 			db.engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-				 VALUES (?, 'https://example.com', 60, 1000, 1, 1)`,
+				 VALUES (?, 'http://127.0.0.2:9', 60, 1000, 1, 1)`,
 				[`${i} ${'x'.repeat(190)}`],
 			);
 		}
@@ -210,7 +210,7 @@ describe('persistence', () => {
 			db.write(() => {
 				db.engine.run(
 					`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-					 VALUES ('x', 'https://x.test', 60, 1000, 1, 1)`,
+					 VALUES ('x', 'http://127.0.0.2:9/x', 60, 1000, 1, 1)`,
 				);
 				throw new Error('changed my mind');
 			}),

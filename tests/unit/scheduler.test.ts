@@ -53,7 +53,7 @@ async function setup(intervalS = 30, retries = 0) {
 	const monitor = await db.write(() =>
 		createMonitor(
 			db.engine,
-			{ name: 'API', url: 'https://api.test/health', intervalS, retries },
+			{ name: 'API', url: 'http://127.0.0.2:9/api/health', intervalS, retries },
 			env.time,
 		),
 	);
@@ -203,8 +203,8 @@ describe('scheduler', () => {
 		t.scheduler.start();
 		await t.advanceTo(T0 + 1_000);
 		expect(t.env.requests).toEqual([
-			'cors https://api.test/health',
-			'no-cors https://api.test/health',
+			'cors http://127.0.0.2:9/api/health',
+			'no-cors http://127.0.0.2:9/api/health',
 		]);
 		expect(t.checks()[0]!.message).toMatch(/CORS/);
 		expect(t.db.engine.value('SELECT cors_blocked FROM monitor_status')).toBe(1);

@@ -110,7 +110,7 @@ async function world() {
 	return { open, storedNames, buildOf, store };
 }
 
-const input = (name: string) => ({ name, url: 'https://example.com/', intervalS: 60 });
+const input = (name: string) => ({ name, url: 'http://127.0.0.2:9/', intervalS: 60 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('tabs', () => {
@@ -191,7 +191,7 @@ describe('tabs', () => {
 		const insert = (db: LiveDatabase) => () =>
 			db.engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-				 VALUES ('once', 'https://x.test', 60, 1000, 1, 1)`,
+				 VALUES ('once', 'http://127.0.0.2:9/x', 60, 1000, 1, 1)`,
 			).lastInsertRowid;
 		const id = await first.write(insert(first), 'page-1:7');
 
@@ -260,7 +260,7 @@ describe('tabs', () => {
 		const write = stale.write(() =>
 			stale.engine.run(
 				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at)
-				 VALUES ('lost', 'https://x.test', 60, 1000, 1, 1)`,
+				 VALUES ('lost', 'http://127.0.0.2:9/x', 60, 1000, 1, 1)`,
 			),
 		);
 		await expect(write).rejects.toMatchObject({

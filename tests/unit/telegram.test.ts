@@ -42,13 +42,13 @@ describe('templates', () => {
 			downtimeMs: 5 * 60_000,
 			eventId: 1,
 		},
-		{ name: 'Payments <API> & co', url: 'https://pay.example.com/health?a=1&b=2' },
+		{ name: 'Payments <API> & co', url: 'http://127.0.0.2:9/pay/health?a=1&b=2' },
 	);
 
 	it('renders the default template with every value escaped', () => {
 		const text = renderTemplate(DEFAULT_TEMPLATE, values);
 		expect(text).toContain('✅ <b>Payments &lt;API&gt; &amp; co</b> is up again after 5 min');
-		expect(text).toContain('https://pay.example.com/health?a=1&amp;b=2');
+		expect(text).toContain('http://127.0.0.2:9/pay/health?a=1&amp;b=2');
 		expect(text).not.toContain('<API>');
 	});
 
@@ -178,10 +178,10 @@ async function setup() {
 	const db = await open();
 	const e = db.engine;
 	const { monitor, chatRef } = await db.write(() => {
-		putSetting(e, API_BASE_KEY, 'http://bot.test', time);
+		putSetting(e, API_BASE_KEY, 'http://127.0.0.2:9/bot', time);
 		const monitor = createMonitor(
 			e,
-			{ name: 'API', url: 'https://api.test/health', intervalS: 60 },
+			{ name: 'API', url: 'http://127.0.0.2:9/api/health', intervalS: 60 },
 			time,
 		);
 		const bot = saveBot(
