@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY } from '../../vite.config';
 import { call, monitorInput, openApp } from './helpers';
-import { waitForOfflineReady } from './support/pwa';
+import { offlineAgain, waitForOfflineReady } from './support/pwa';
 
 test('after one online visit the app starts offline, shows its data, takes writes, and keeps them across offline reloads', async ({
 	page,
@@ -17,6 +17,7 @@ test('after one online visit the app starts offline, shows its data, takes write
 	page.on('requestfailed', (request) => escaped.push(request.url()));
 
 	const offline = await page.reload();
+	await offlineAgain(page);
 	expect(offline?.fromServiceWorker()).toBe(true);
 	// The cached shell keeps the headers it was served with, so the CSP holds offline too.
 	expect(offline?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
@@ -32,6 +33,7 @@ test('after one online visit the app starts offline, shows its data, takes write
 	await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');
 
 	await page.reload();
+	await offlineAgain(page);
 	await expect(page.getByRole('listitem', { name: 'Written offline' })).toBeVisible();
 	await expect(page.getByRole('listitem', { name: 'Saved while online' })).toBeVisible();
 	const names = (await call(page, 'monitors.list')).map((m) => m.name);
@@ -40,6 +42,7 @@ test('after one online visit the app starts offline, shows its data, takes write
 	// Any other address of the app opens offline too: navigations fall back to the cached shell.
 	const deep = await page.goto('/launch?from=shortcut#/database');
 	expect(deep?.fromServiceWorker()).toBe(true);
+	await offlineAgain(page);
 	await expect(page.getByLabel('Migration status report')).toContainText('001_init.sql');
 	expect(escaped).toEqual([]);
 });

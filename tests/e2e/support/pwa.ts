@@ -51,3 +51,20 @@ export async function watchForViolations(page: Page): Promise<() => Promise<stri
 		...(await page.evaluate(() => (globalThis as { __violations?: string[] }).__violations ?? [])),
 	];
 }
+
+/**
+ * Puts the page (and its workers) offline again after a navigation. Playwright's `setOffline` is lost
+ * across a reload in this Chromium (navigator.onLine reads true again in the page and its worker while
+ * requests still fail), so a test that reloads offline re-applies the emulation on the new document.
+ */
+export async function offlineAgain(page: Page): Promise<void> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Network.enable');
+	await cdp.send('Network.emulateNetworkConditions', {
+		offline: true,
+		latency: 0,
+		downloadThroughput: -1,
+		uploadThroughput: -1,
+	});
+	await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+}
