@@ -2,6 +2,7 @@
 import type { DbClient } from '../client/db-client';
 import { AppError } from '../shared/errors';
 import type { ChartRange, MonitorDetail } from '../shared/history';
+import { markChart } from './chart-marks';
 import { reportError } from './notices.svelte';
 import { Reloader } from './reloader';
 
@@ -38,6 +39,7 @@ export class MonitorDetailState {
 	}
 
 	show(id: number, range: ChartRange = this.#range): Promise<void> {
+		markChart('request');
 		if (id !== this.#id) this.#detail = null;
 		this.#id = id;
 		this.#range = range;
@@ -53,7 +55,9 @@ export class MonitorDetailState {
 		const id = this.#id;
 		if (id === null) return;
 		try {
+			markChart('call');
 			const detail = await this.#db.call('monitors.detail', { id, range: this.#range });
+			markChart('reply');
 			if (id === this.#id) this.#detail = detail;
 		} catch (error) {
 			if (error instanceof AppError && error.code === 'not-found') this.#missing = true;
