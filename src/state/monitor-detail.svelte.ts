@@ -44,7 +44,7 @@ export class MonitorDetailState {
 		this.#id = id;
 		this.#range = range;
 		this.#missing = false;
-		return this.#reloader.request();
+		return this.#reloader.now();
 	}
 
 	hide(): void {

@@ -18,7 +18,7 @@ export class MonitorsState {
 		this.#db = db;
 		this.#reloader = new Reloader(() => this.#fetch(), 500);
 		db.on('changed', ({ tables }) => {
-			if (this.#loaded && tables.some((t) => WATCHED.includes(t))) void this.load();
+			if (this.#loaded && tables.some((t) => WATCHED.includes(t))) void this.#reloader.request();
 		});
 	}
 
@@ -30,8 +30,9 @@ export class MonitorsState {
 		return this.#loaded;
 	}
 
+	/** Loads now (the list is shown, or the person changed a monitor and waits to see it). */
 	load(): Promise<void> {
-		return this.#reloader.request();
+		return this.#reloader.now();
 	}
 
 	async #fetch(): Promise<void> {
