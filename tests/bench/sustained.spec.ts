@@ -34,7 +34,9 @@ import { publish, type SustainedResult } from './sustained/publish';
 import { sustainedSettings } from './sustained/plan';
 import { buildSeed } from './sustained/seed';
 import { startFileDrop, startTargets } from './sustained/targets';
-import { cpuBetween, rss, threadCpu } from './sustained/threads';
+import { cpuBetween, threadCpu } from './sustained/threads';
+import { measureList } from './sustained/list';
+import { memory } from './sustained/memory';
 
 const MB = 1024 * 1024;
 const TOKEN = '4242:AAbenchbenchbenchbenchbenchbenchbench';
@@ -103,26 +105,6 @@ function watchLongTasks(page: Page): Promise<void> {
 			for (const e of list.getEntries()) g.benchLongest = Math.max(g.benchLongest, e.duration);
 		}).observe({ type: 'longtask', buffered: false });
 	});
-}
-
-interface Memory {
-	workerJsMB: number | null;
-	workerArrayBuffersMB: number | null;
-	rendererRssMB: number | null;
-	fileMB: number;
-}
-
-async function memory(page: Page, probe: WorkerProbe, pids: number[]): Promise<Memory> {
-	const heap = await probe.heap(WORKER);
-	const status = await call(page, 'database.status');
-	const resident = rss(pids);
-	return {
-		workerJsMB: heap ? heap.usedSize / MB : null,
-		workerArrayBuffersMB:
-			heap?.backingStorageSize === undefined ? null : heap.backingStorageSize / MB,
-		rendererRssMB: resident === null ? null : resident / MB,
-		fileMB: status.sizeBytes / MB,
-	};
 }
 
 /** The worker's own count of time spent running tasks and script (Performance domain), if it answers. */
@@ -194,14 +176,15 @@ test('sustained monitoring', async () => {
 		await sleep(intervalMs);
 
 		const pids = rendererPids(profile.userDataDir);
-		const memoryStart = await memory(page, probe, pids);
+		const pageSession = await profile.context.newCDPSession(page);
+		const fileBytes = async () => (await call(page, 'database.status')).sizeBytes;
+		const memoryStart = await memory(pageSession, probe, WORKER, pids, fileBytes);
 		await watchLongTasks(page);
 		const hitsStart = { ...targets.hits };
 		const sentStart = telegram.sent.length;
 		const metricsStart = await workerMetrics(probe);
 		const processStart = cpuByProcessType(profile.userDataDir);
 		const threadsStart = threadCpu(pids);
-		const pageSession = await profile.context.newCDPSession(page);
 		if (profiling) await startPageProfile(pageSession);
 		const t0 = Date.now();
 		const chartOpens: number[] = [];
@@ -235,7 +218,18 @@ test('sustained monitoring', async () => {
 		const longestMainTaskMs = await page.evaluate(
 			() => (globalThis as unknown as { benchLongest: number }).benchLongest,
 		);
-		const memoryEnd = await memory(page, probe, pids);
+		const memoryEnd = await memory(pageSession, probe, WORKER, pids, fileBytes);
+
+		console.log('  the monitor list: shown 5 times, scrolled, then left open for 30 s');
+		if (profiling) await startPageProfile(pageSession);
+		const list = await measureList(
+			page,
+			monitors.map((m) => m.id),
+		);
+		if (profiling) {
+			const cpu = await stopPageProfile(pageSession);
+			console.log(`  page profile of the list:\n${printSummary(await summarise(cpu))}`);
+		}
 
 		// The final file: due and start times of every check, as the app recorded them.
 		const exportedAt = Date.now();
@@ -288,6 +282,7 @@ test('sustained monitoring', async () => {
 			chartCalls,
 			longestMainTaskMs,
 			memory: { start: memoryStart, end: memoryEnd },
+			list,
 			targetHits: hits,
 			alertsSent: telegram.sent.length - sentStart,
 		};
