@@ -228,7 +228,9 @@ test('sustained monitoring', async () => {
 		);
 		if (profiling) {
 			const cpu = await stopPageProfile(pageSession);
-			console.log(`  page profile of the list:\n${printSummary(await summarise(cpu))}`);
+			const file = join(tmpdir(), `sustained-list-${Date.now()}.cpuprofile`);
+			writeFileSync(file, JSON.stringify(cpu));
+			console.log(`  page profile of the list: ${file}\n${printSummary(await summarise(cpu))}`);
 		}
 
 		// The final file: due and start times of every check, as the app recorded them.

@@ -26,7 +26,8 @@ async function moduleMap(urls: string[]): Promise<(url: string, line: number) =>
 		const text = await (await fetch(url)).text().catch(() => '');
 		const starts: { line: number; name: string }[] = [];
 		text.split('\n').forEach((line, i) => {
-			const m = /^\/\/ ((?:node_modules|src)\/\S+)$/.exec(line);
+			// The path is relative to the root, which may reach node_modules through a link (../x/node_modules).
+			const m = /^\/\/ \S*?((?:node_modules|src)\/\S+)$/.exec(line);
 			if (m) starts.push({ line: i, name: m[1]!.replace(/^node_modules\//, '') });
 		});
 		maps.set(url, starts);
