@@ -76,11 +76,19 @@ export const GOALS: Goal[] = [
 		why: 'issue 22: an app left open all day must not grow; the target is for 10 minutes',
 	},
 	{
-		key: 'listRenderMaxMs',
-		label: 'Monitor list shown, slowest of 5 visits',
+		key: 'listScreenMaxMs',
+		label: 'Monitor list: first screen drawn, slowest of 5 visits',
 		limit: 200,
 		unit: 'ms',
-		why: 'issue 22: the list with 200 monitors renders in 200 ms or less',
+		why: 'issue 22: the list with 200 monitors renders in 200 ms or less (the rows a person sees)',
+	},
+	{
+		key: 'listVisitLongestTaskMs',
+		label: 'Longest task while the list is shown (5 visits)',
+		limit: 50,
+		below: true,
+		unit: 'ms',
+		why: 'the rows below the screen must not cost a frame either',
 	},
 	{
 		key: 'listScrollLongestTaskMs',
