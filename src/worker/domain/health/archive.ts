@@ -10,13 +10,12 @@
  * they are rows rotation deletes every day anyway, so a lost download costs nothing the daily job
  * would not have removed.
  */
-// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
-import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../../shared/errors';
 import { archiveFilename, type ArchiveResult } from '../../../shared/health';
 import { rotationCutoffs } from '../checks/retention';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { Engine, type Param } from '../../core/engine';
+import type { Engine, Param } from '../../core/engine';
+import { emptyEngine, type SqlJs } from '../../core/scratch';
 
 interface Rule {
 	table: 'checks' | 'rollups' | 'outbox';
@@ -111,7 +110,7 @@ function archiveTableSql(engine: Engine, table: string, columns: Column[]): stri
 
 export async function archiveOldRows(
 	db: LiveDatabase,
-	SQL: SqlJsStatic,
+	SQL: SqlJs,
 	now: number,
 	options: ArchiveOptions = {},
 ): Promise<ArchiveResult> {
@@ -130,8 +129,7 @@ export async function archiveOldRows(
 
 	// A restore or an import swaps the engine: the archive would then mix two databases' rows.
 	const live = db.engine;
-	// Not `configure()`d: foreign keys stay off, as in any stock sqlite3 opening the file.
-	const archive = new Engine(new SQL.Database());
+	const archive = emptyEngine(SQL);
 	try {
 		archive.exec('PRAGMA journal_mode = MEMORY');
 		const columns = new Map<string, Column[]>();

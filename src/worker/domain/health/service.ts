@@ -6,8 +6,6 @@
  *
  * Its own statements run untimed: the query times it reports are the app's, not its own.
  */
-// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
-import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../../shared/errors';
 import {
 	alertMessage,
@@ -31,6 +29,7 @@ import {
 } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
+import type { SqlJs } from '../../core/scratch';
 import { enqueueHealthAlert } from './telegram';
 
 export interface HealthEnv {
@@ -42,7 +41,7 @@ export interface HealthEnv {
 	/** Checks a copy of the database file (in a worker of its own in the browser). */
 	checkIntegrity: (image: Uint8Array) => Promise<IntegrityResult>;
 	/** sql.js, to build archive files. */
-	sql: () => Promise<SqlJsStatic>;
+	sql: () => Promise<SqlJs>;
 }
 
 interface Measured {
