@@ -19,13 +19,12 @@ import {
 } from '../../src/worker/domain/telegram/dispatcher';
 import { readUpdates } from '../../src/worker/domain/telegram/updates';
 import {
-	API_BASE_KEY,
-	putSetting,
 	recordSighting,
 	saveBot,
 	setMonitorAlerts,
 	updateChatSettings,
 } from '../../src/worker/stores/telegram';
+import { API_BASE_KEY, putSetting } from '../../src/worker/stores/settings';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmno';

@@ -1,7 +1,6 @@
 /** Telegram rows in and out of SQLite: bots, chats, per-monitor alert choices and the outbox. */
 import { AppError } from '../../shared/errors';
 import {
-	DEFAULT_BOT_API,
 	maskToken,
 	type AlertTarget,
 	type BotStatus,
@@ -22,32 +21,6 @@ import type { Engine } from '../core/engine';
 import type { BotUser } from '../domain/telegram/api';
 // eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { ChatSighting, Migration } from '../domain/telegram/updates';
-
-export const API_BASE_KEY = 'telegram_api_base';
-export const TEMPLATE_KEY = 'telegram_template';
-
-function setting(engine: Engine, key: string): string | null {
-	const value = engine.value<string>('SELECT value FROM settings WHERE key = ?', [key]);
-	return typeof value === 'string' ? value : null;
-}
-
-export function putSetting(engine: Engine, key: string, value: string | null, now: number): void {
-	if (value === null) engine.run('DELETE FROM settings WHERE key = ?', [key]);
-	else
-		engine.run(
-			`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-			 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			[key, value, now],
-		);
-}
-
-export function apiBase(engine: Engine): string {
-	return setting(engine, API_BASE_KEY) ?? DEFAULT_BOT_API;
-}
-
-export function customTemplate(engine: Engine): string | null {
-	return setting(engine, TEMPLATE_KEY);
-}
 
 // --- bots -------------------------------------------------------------------------------------------
 

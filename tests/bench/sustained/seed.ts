@@ -17,7 +17,7 @@ import { transition, type StatusSnapshot } from '../../../src/worker/domain/chec
 import { createMonitor } from '../../../src/worker/stores/monitors';
 import { migrate } from '../../../src/worker/core/migrations/runner';
 import { enqueueAlert } from '../../../src/worker/domain/telegram/alerts';
-import { API_BASE_KEY, putSetting } from '../../../src/worker/stores/telegram';
+import { API_BASE_KEY, putSetting } from '../../../src/worker/stores/settings';
 import { observe } from './observe';
 import { HISTORY_WEATHER, kindOf, monitorInput, type Kind, type SustainedSettings } from './plan';
 

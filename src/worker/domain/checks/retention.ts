@@ -6,7 +6,7 @@
  */
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
-import { getSettings } from '../../stores/settings';
+import { getSettings } from '../settings';
 
 const DAY = 86_400_000;
 const MINUTE_ROLLUPS_DAYS = 7;

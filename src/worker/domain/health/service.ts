@@ -14,7 +14,6 @@ import {
 	nextLevel,
 	parseThresholds,
 	SAMPLES_KEPT_DAYS,
-	THRESHOLDS_KEY,
 	validateThresholds,
 	type HealthAlert,
 	type HealthHistory,
@@ -30,6 +29,7 @@ import {
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import type { SqlJs } from '../../core/scratch';
+import { getSetting, putSetting, THRESHOLDS_KEY } from '../../stores/settings';
 import { enqueueHealthAlert } from './telegram';
 
 export interface HealthEnv {
@@ -103,11 +103,7 @@ export class HealthService {
 	}
 
 	thresholds(): Thresholds {
-		return this.#engine.untimed(() =>
-			parseThresholds(
-				this.#engine.value<string>('SELECT value FROM settings WHERE key = ?', [THRESHOLDS_KEY]),
-			),
-		);
+		return this.#engine.untimed(() => parseThresholds(getSetting(this.#engine, THRESHOLDS_KEY)));
 	}
 
 	/** Validates and stores new thresholds, then evaluates at once against them. */
@@ -115,11 +111,7 @@ export class HealthService {
 		const checked = validateThresholds(input);
 		if (!checked.ok) throw new AppError('invalid-input', undefined, { fields: checked.errors });
 		await this.#db.write(() =>
-			this.#engine.run(
-				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-				 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				[THRESHOLDS_KEY, JSON.stringify(checked.thresholds), this.env.now()],
-			),
+			putSetting(this.#engine, THRESHOLDS_KEY, JSON.stringify(checked.thresholds), this.env.now()),
 		);
 		await this.evaluate();
 		return checked.thresholds;

@@ -11,7 +11,8 @@ import {
 	type TemplateValues,
 } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
-import { alertTargets, customTemplate, enqueue } from '../../stores/telegram';
+import { customTemplate } from '../../stores/settings';
+import { alertTargets, enqueue } from '../../stores/telegram';
 
 export interface AlertFacts {
 	monitorId: number;

@@ -10,7 +10,6 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { BotApiError, botPost, type ApiMessage } from './api';
 import { enqueueReminders } from './alerts';
 import {
-	apiBase,
 	disableChat,
 	dueMessages,
 	failPendingForChat,
@@ -21,6 +20,7 @@ import {
 	setOutboxStatus,
 	type Deliverable,
 } from '../../stores/telegram';
+import { apiBase } from '../../stores/settings';
 
 export interface DispatchEnv {
 	fetch: typeof fetch;

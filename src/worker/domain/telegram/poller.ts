@@ -7,7 +7,6 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { BotApiError, botGet, type ApiChat, type ApiUpdate } from './api';
 import { readUpdates } from './updates';
 import {
-	apiBase,
 	botSecrets,
 	botToken,
 	migrateChat,
@@ -15,6 +14,7 @@ import {
 	setBotStatus,
 	setOffset,
 } from '../../stores/telegram';
+import { apiBase } from '../../stores/settings';
 
 const ALLOWED_UPDATES = JSON.stringify([
 	'message',

@@ -10,10 +10,7 @@ import {
 import { BotApiError, botGet, type BotUser } from './api';
 import { pollBot, refreshChat } from './poller';
 import {
-	API_BASE_KEY,
-	apiBase,
 	botToken,
-	customTemplate,
 	deleteBot,
 	enableChat,
 	enqueue,
@@ -22,12 +19,17 @@ import {
 	listChats,
 	monitorAlerts,
 	pendingCount,
-	putSetting,
 	saveBot,
 	setMonitorAlerts,
-	TEMPLATE_KEY,
 	updateChatSettings,
 } from '../../stores/telegram';
+import {
+	API_BASE_KEY,
+	apiBase,
+	customTemplate,
+	putSetting,
+	TEMPLATE_KEY,
+} from '../../stores/settings';
 import { hintOf } from '../account/account';
 import { vault } from '../account/vault';
 // eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split

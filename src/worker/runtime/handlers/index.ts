@@ -26,7 +26,7 @@ import {
 	storedHeaders,
 	updateMonitor,
 } from '../../stores/monitors';
-import { getSettings, updateSettings } from '../../stores/settings';
+import { getSettings, updateSettings } from '../../domain/settings';
 import * as telegram from '../../domain/telegram/service';
 import { outboxFor, requeue } from '../../stores/telegram';
 import { exportDatabase, recordExport } from '../../domain/transfer';
