@@ -4,6 +4,7 @@
  * measures and records level changes) and the UI (which shows them and edits the thresholds).
  */
 import { formatBytes } from './format';
+import { parseJson } from './json';
 
 export const HEALTH_METRICS = ['size', 'memory', 'writeRate', 'queryP95'] as const;
 export type HealthMetric = (typeof HEALTH_METRICS)[number];
@@ -205,13 +206,12 @@ export function validateThresholds(
 
 /** Reads stored thresholds; anything missing or invalid falls back to the defaults, metric by metric. */
 export function parseThresholds(json: string | null | undefined): Thresholds {
-	let stored: Record<string, unknown> = {};
-	try {
-		const parsed: unknown = json ? JSON.parse(json) : {};
-		if (typeof parsed === 'object' && parsed !== null) stored = parsed as Record<string, unknown>;
-	} catch {
-		// A damaged row reads as the defaults; saving the form writes a good one.
-	}
+	// A damaged row reads as the defaults; saving the form writes a good one.
+	const parsed = parseJson(json);
+	const stored = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+		string,
+		unknown
+	>;
 	const result = { ...DEFAULT_THRESHOLDS };
 	for (const metric of HEALTH_METRICS) {
 		const one = validateThresholds({ ...DEFAULT_THRESHOLDS, [metric]: stored[metric] });

@@ -8,7 +8,7 @@ import {
 } from '../../src/shared/telegram';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { recordCheck } from '../../src/worker/domain/checks/record';
-import { createMonitor } from '../../src/worker/stores/monitors';
+import { createMonitor } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { alertValues, enqueueReminders } from '../../src/worker/domain/telegram/alerts';
 import type { ApiUpdate } from '../../src/worker/domain/telegram/api';

@@ -6,7 +6,7 @@
  */
 import type { Monitor } from '../../../shared/monitors';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { listMonitors } from '../../stores/monitors';
+import { listMonitors } from '../monitors/service';
 import { runCheck, type CheckEnv, type CheckTarget } from './http';
 import { recordCheck } from './record';
 

@@ -15,7 +15,7 @@ import type {
 } from '../../../shared/history';
 import type { Monitor } from '../../../shared/monitors';
 import type { Engine } from '../../core/engine';
-import { getMonitor, listMonitors } from '../../stores/monitors';
+import { getMonitor, listMonitors } from '../monitors/service';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -195,7 +195,7 @@ export function chart(
 	};
 }
 
-export function detail(engine: Engine, id: unknown, range: ChartRange, now: number): MonitorDetail {
+export function detail(engine: Engine, id: number, range: ChartRange, now: number): MonitorDetail {
 	const monitor = getMonitor(engine, id);
 	const events = engine
 		.all<{ id: number; at: number; from_state: string | null; to_state: string; message: string }>(

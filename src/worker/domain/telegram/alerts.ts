@@ -11,6 +11,7 @@ import {
 	type TemplateValues,
 } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
+import { monitorLabel } from '../../stores/monitors';
 import { customTemplate } from '../../stores/settings';
 import { alertTargets, enqueue } from '../../stores/telegram';
 
@@ -59,10 +60,7 @@ export function alertValues(
 export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
 	const targets = alertTargets(engine, facts.monitorId);
 	if (targets.length === 0) return 0;
-	const monitor = engine.get<{ name: string; url: string }>(
-		'SELECT name, url FROM monitors WHERE id = ?',
-		[facts.monitorId],
-	);
+	const monitor = monitorLabel(engine, facts.monitorId);
 	if (!monitor) return 0;
 	const text = renderTemplate(
 		customTemplate(engine) ?? DEFAULT_TEMPLATE,

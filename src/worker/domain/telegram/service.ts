@@ -32,9 +32,10 @@ import {
 } from '../../stores/settings';
 import { hintOf } from '../account/account';
 import { vault } from '../account/vault';
+import { passphraseSet } from '../../stores/account';
 // eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
 import type { HandlerContext } from '../../runtime/handlers/context';
-import { getMonitor } from '../../stores/monitors';
+import { getMonitor } from '../monitors/service';
 
 const env = () => ({
 	fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
@@ -97,8 +98,7 @@ export async function addBot({ db, now }: HandlerContext, args: { token: unknown
 	} catch (error) {
 		throw explain(error);
 	}
-	const passphraseSet = db.engine.value('SELECT count(*) FROM users') === 1;
-	const stored = await vault.protect(token, passphraseSet);
+	const stored = await vault.protect(token, passphraseSet(db.engine));
 	const bot = await db.write(() => saveBot(db.engine, stored, hintOf(token), me, now()));
 	// Look for chats right away: a bot just added to a group is found without waiting for the next poll.
 	await pollBot(db, env(), bot.id).catch(() => undefined);
@@ -218,14 +218,15 @@ export function setTemplate({ db, now }: HandlerContext, args: { template: unkno
 }
 
 export function getAlerts({ db }: HandlerContext, args: { monitorId: unknown }): MonitorAlerts {
-	return monitorAlerts(db.engine, getMonitor(db.engine, args.monitorId).id);
+	const monitor = getMonitor(db.engine, positiveId(args.monitorId, 'A monitor id'));
+	return monitorAlerts(db.engine, monitor.id);
 }
 
 export function setAlerts(
 	{ db }: HandlerContext,
 	args: { monitorId: unknown; alerts: MonitorAlerts },
 ): MonitorAlerts {
-	const monitor = getMonitor(db.engine, args.monitorId);
+	const monitor = getMonitor(db.engine, positiveId(args.monitorId, 'A monitor id'));
 	const input = args.alerts;
 	const modes: AlertMode[] = ['default', 'chosen', 'off'];
 	if (!modes.includes(input.mode))

@@ -6,7 +6,6 @@
  */
 import type { ArgsOf, Method, ResultOf } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { CHART_RANGES, type ChartRange } from '../../../shared/history';
 import { detail, overview } from '../../domain/history/history';
 import { rotate } from '../../domain/checks/retention';
 import {
@@ -25,13 +24,14 @@ import {
 	setMonitorEnabled,
 	storedHeaders,
 	updateMonitor,
-} from '../../stores/monitors';
+} from '../../domain/monitors/service';
 import { getSettings, updateSettings } from '../../domain/settings';
 import * as telegram from '../../domain/telegram/service';
 import { outboxFor, requeue } from '../../stores/telegram';
 import { exportDatabase, recordExport } from '../../domain/transfer';
 import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
 import type { Account } from '../../domain/account/account';
+import { checkRange, positiveId } from './args';
 import type { HandlerContext, Services } from './context';
 
 export type { HandlerContext, Services } from './context';
@@ -56,7 +56,7 @@ const MAX_CHECK_HOLD_MS = 60_000;
 
 export const handlers: HandlerTable = {
 	'monitors.list': { kind: 'read', run: ({ db }) => listMonitors(db.engine) },
-	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, id) },
+	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, monitorId(id)) },
 	'monitors.create': {
 		kind: 'write',
 		prepare: ({ db }, input) => storedHeaders(db.engine, input?.headers),
@@ -66,25 +66,28 @@ export const handlers: HandlerTable = {
 		kind: 'write',
 		prepare: ({ db }, { input }) => storedHeaders(db.engine, input?.headers),
 		run: ({ db, now }, { id, input }, headers) =>
-			updateMonitor(db.engine, id, input, now(), headers as string),
+			updateMonitor(db.engine, monitorId(id), input, now(), headers as string),
 	},
-	'monitors.delete': { kind: 'write', run: ({ db }, { id }) => deleteMonitor(db.engine, id) },
+	'monitors.delete': {
+		kind: 'write',
+		run: ({ db }, { id }) => deleteMonitor(db.engine, monitorId(id)),
+	},
 	'monitors.setEnabled': {
 		kind: 'write',
 		run: ({ db, now }, { id, enabled }) =>
-			setMonitorEnabled(db.engine, id, enabled === true, now()),
+			setMonitorEnabled(db.engine, monitorId(id), enabled === true, now()),
 	},
 	'monitors.overview': { kind: 'read', run: ({ db, now }) => overview(db.engine, now()) },
 	'monitors.detail': {
 		kind: 'read',
-		run: ({ db, now }, { id, range }) => detail(db.engine, id, checkRange(range), now()),
+		run: ({ db, now }, { id, range }) => detail(db.engine, monitorId(id), checkRange(range), now()),
 	},
 	'checks.runNow': {
 		kind: 'read',
 		run: async ({ db, services }, { id }) => {
-			getMonitor(db.engine, id);
+			const monitor = getMonitor(db.engine, monitorId(id));
 			if (!services.scheduler) throw new AppError('db-read-only');
-			await services.scheduler.checkNow(id);
+			await services.scheduler.checkNow(monitor.id);
 		},
 	},
 	'telegram.overview': { kind: 'read', run: (ctx) => telegram.overview(ctx) },
@@ -195,16 +198,11 @@ export const handlers: HandlerTable = {
 	'import.cancel': { kind: 'read', run: ({ db }, args) => cancelImport(db, args) },
 };
 
+const monitorId = (id: unknown) => positiveId(id, 'A monitor id');
+
 function account(services: Services): Account {
 	if (!services.account) throw new AppError('not-owner');
 	return services.account;
-}
-
-function checkRange(range: unknown): ChartRange {
-	if (!CHART_RANGES.includes(range as ChartRange)) {
-		throw new AppError('invalid-input', `A chart range is one of ${CHART_RANGES.join(', ')}.`);
-	}
-	return range as ChartRange;
 }
 
 /**
