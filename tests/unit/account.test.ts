@@ -24,7 +24,8 @@ import {
 	storedHeaders,
 } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
-import { botSecrets, saveBot } from '../../src/worker/stores/telegram';
+import { botSecrets } from '../../src/worker/domain/telegram/bots';
+import { saveBot } from '../../src/worker/stores/telegram-bots';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';

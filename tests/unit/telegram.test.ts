@@ -18,12 +18,9 @@ import {
 	type DispatchEnv,
 } from '../../src/worker/domain/telegram/dispatcher';
 import { readUpdates } from '../../src/worker/domain/telegram/updates';
-import {
-	recordSighting,
-	saveBot,
-	setMonitorAlerts,
-	updateChatSettings,
-} from '../../src/worker/stores/telegram';
+import { setMonitorAlerts } from '../../src/worker/stores/alert-targets';
+import { saveBot } from '../../src/worker/stores/telegram-bots';
+import { recordSighting, setChatDefaults } from '../../src/worker/stores/telegram-chats';
 import { API_BASE_KEY, putSetting } from '../../src/worker/stores/settings';
 import { loadSql, realMigrations } from './helpers';
 
@@ -197,7 +194,7 @@ async function setup() {
 			time,
 		);
 		const chatRef = Number(e.value('SELECT id FROM telegram_chats'));
-		updateChatSettings(e, chatRef, {
+		setChatDefaults(e, chatRef, {
 			isDefault: true,
 			defaultThreadId: null,
 			defaultSilent: false,

@@ -11,6 +11,7 @@ import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { deriveKey, isSealed, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
+import { hintOf } from '../telegram/bots';
 import { vault } from './vault';
 
 interface UserRow {
@@ -425,12 +426,6 @@ export class Account {
 interface Secrets {
 	bots: { id: number; token: string; hint: string }[];
 	monitors: { id: number; headers: string }[];
-}
-
-/** The bot's public id only: nothing of the secret part. */
-export function hintOf(token: string): string {
-	const colon = token.indexOf(':');
-	return `${colon > 0 ? token.slice(0, colon) : '?'}:…`;
 }
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {

@@ -26,30 +26,16 @@ import {
 	updateMonitor,
 } from '../../domain/monitors/service';
 import { getSettings, updateSettings } from '../../domain/settings';
-import * as telegram from '../../domain/telegram/service';
-import { outboxFor, requeue } from '../../stores/telegram';
 import { exportDatabase, recordExport } from '../../domain/transfer';
 import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
 import type { Account } from '../../domain/account/account';
 import { checkRange, positiveId } from './args';
 import type { HandlerContext, Services } from './context';
+import type { Handler, HandlerTable } from './table';
+import { telegramHandlers } from './telegram';
 
 export type { HandlerContext, Services } from './context';
-
-type Handler<M extends Method> =
-	| {
-			kind: 'read';
-			run: (ctx: HandlerContext, args: ArgsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
-	  }
-	| {
-			kind: 'write';
-			/** Async work before the transaction (sealing a secret): its result is passed to `run`. */
-			prepare?: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<unknown>;
-			run: (ctx: HandlerContext, args: ArgsOf<M>, prepared: unknown) => ResultOf<M>;
-	  }
-	| { kind: 'task'; run: (ctx: HandlerContext, args: ArgsOf<M>) => Promise<ResultOf<M>> };
-
-export type HandlerTable = { [M in Method]: Handler<M> };
+export type { Handler, HandlerTable } from './table';
 
 /** The longest hold on scheduled checks a flush may ask for (`database.flush`). */
 const MAX_CHECK_HOLD_MS = 60_000;
@@ -90,26 +76,7 @@ export const handlers: HandlerTable = {
 			await services.scheduler.checkNow(monitor.id);
 		},
 	},
-	'telegram.overview': { kind: 'read', run: (ctx) => telegram.overview(ctx) },
-	'telegram.addBot': { kind: 'task', run: (ctx, args) => telegram.addBot(ctx, args) },
-	'telegram.removeBot': { kind: 'task', run: (ctx, args) => telegram.removeBot(ctx, args) },
-	'telegram.discover': { kind: 'task', run: (ctx, args) => telegram.discover(ctx, args) },
-	'telegram.removeWebhook': { kind: 'task', run: (ctx, args) => telegram.removeWebhook(ctx, args) },
-	'telegram.refreshChat': { kind: 'task', run: (ctx, args) => telegram.refresh(ctx, args) },
-	'telegram.updateChat': { kind: 'write', run: (ctx, args) => telegram.updateChat(ctx, args) },
-	'telegram.testMessage': { kind: 'write', run: (ctx, args) => telegram.testMessage(ctx, args) },
-	'telegram.setApiBase': { kind: 'write', run: (ctx, args) => telegram.setApiBase(ctx, args) },
-	'telegram.setTemplate': { kind: 'write', run: (ctx, args) => telegram.setTemplate(ctx, args) },
-	'telegram.resend': {
-		kind: 'write',
-		run: ({ db, now }, { outboxId }) => requeue(db.engine, outboxId, now()),
-	},
-	'alerts.get': { kind: 'read', run: (ctx, args) => telegram.getAlerts(ctx, args) },
-	'alerts.set': { kind: 'write', run: (ctx, args) => telegram.setAlerts(ctx, args) },
-	'alerts.log': {
-		kind: 'read',
-		run: ({ db }, { monitorId }) => outboxFor(db.engine, monitorId ?? null),
-	},
+	...telegramHandlers,
 	'account.status': { kind: 'read', run: ({ services }) => account(services).status() },
 	'account.setPassphrase': {
 		kind: 'task',
