@@ -216,3 +216,12 @@ export function outboxFor(engine: Engine, monitorId: number | null, limit = 50):
 			lastError: r.last_error,
 		}));
 }
+
+/** Deletes up to `batch` of the log's settled messages (sent, failed, uncertain) created before `before`. */
+export function deleteSettledBefore(engine: Engine, before: number, batch: number): number {
+	return engine.run(
+		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		   WHERE status IN ('sent', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
+		[before, batch],
+	).changes;
+}

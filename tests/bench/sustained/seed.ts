@@ -12,7 +12,7 @@ import { DEFAULT_MIGRATIONS, loadSql, readMigrations } from '../../../src/cli/da
 import type { Outcome } from '../../../src/shared/checks';
 import { openEngine } from '../../../src/worker/core/connection';
 import type { Engine } from '../../../src/worker/core/engine';
-import { RESOLUTIONS, type Resolution } from '../../../src/worker/domain/checks/record';
+import { RESOLUTIONS, type Resolution } from '../../../src/worker/stores/rollups';
 import { transition, type StatusSnapshot } from '../../../src/worker/domain/checks/transition';
 import { createMonitor } from '../../../src/worker/domain/monitors/service';
 import { migrate } from '../../../src/worker/core/migrations/runner';
