@@ -81,6 +81,27 @@ export function nextLevel(
 	return level;
 }
 
+/**
+ * How far a measured value can be trusted to move a level: `exact`; `lower-bound`, a count that began
+ * less than its window ago (it can show a rise, never a fall: a reload must not turn a warning into
+ * "back to normal" and raise it again an hour later); `too-few`, too few samples to mean anything (it
+ * moves no level, either way).
+ */
+export type Confidence = 'exact' | 'lower-bound' | 'too-few';
+
+/** The level a metric moves to from `current` for a measured value (see `nextLevel`, `Confidence`). */
+export function measuredLevel(
+	current: HealthLevel,
+	value: number | null,
+	threshold: Threshold,
+	confidence: Confidence = 'exact',
+): HealthLevel {
+	if (confidence === 'too-few') return current;
+	const level = nextLevel(current, value, threshold);
+	if (confidence === 'lower-bound' && RANK[level] < RANK[current]) return current;
+	return level;
+}
+
 /** A move between levels that the person hears about: into warning or critical from below. */
 export function isRaise(from: HealthLevel, to: HealthLevel): boolean {
 	return RANK[to] > RANK[from];

@@ -124,3 +124,9 @@ export function deleteChecksBefore(engine: Engine, before: number, batch: number
 		[before, batch],
 	).changes;
 }
+
+/** When the newest check started, or null without checks. */
+export function newestCheckAt(engine: Engine): number | null {
+	const value = engine.value('SELECT max(started_at) FROM checks');
+	return typeof value === 'number' ? value : null;
+}

@@ -128,3 +128,13 @@ export function setEnabled(engine: Engine, id: number, enabled: boolean, updated
 export function deleteMonitorRow(engine: Engine, id: number): boolean {
 	return engine.run('DELETE FROM monitors WHERE id = ?', [id]).changes > 0;
 }
+
+export function monitorCount(engine: Engine): number {
+	return Number(engine.value('SELECT count(*) FROM monitors'));
+}
+
+/** When a monitor was last created or edited, or null without monitors. */
+export function lastMonitorChange(engine: Engine): number | null {
+	const value = engine.value('SELECT max(updated_at) FROM monitors');
+	return typeof value === 'number' ? value : null;
+}

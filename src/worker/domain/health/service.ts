@@ -10,8 +10,8 @@ import { AppError } from '../../../shared/errors';
 import {
 	alertMessage,
 	HEALTH_METRICS,
-	levelRank,
-	nextLevel,
+	isRaise,
+	measuredLevel,
 	parseThresholds,
 	SAMPLES_KEPT_DAYS,
 	validateThresholds,
@@ -23,12 +23,23 @@ import {
 	type HealthReport,
 	type IntegrityResult,
 	type Percentiles,
-	type TableRows,
 	type Thresholds,
 } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import type { SqlJs } from '../../core/scratch';
+import { pageStats, schemaVersion, tableRows } from '../../stores/database-stats';
+import {
+	deleteSamplesBefore,
+	dismissAlert,
+	hasHealthTables,
+	insertAlert,
+	insertSample,
+	latestUndismissedAlerts,
+	pruneAlerts,
+	sampleBuckets,
+	storedLevels,
+} from '../../stores/health';
 import { getSetting, putSetting, THRESHOLDS_KEY } from '../../stores/settings';
 import { enqueueHealthAlert } from './telegram';
 
@@ -79,16 +90,6 @@ const RANGES: Record<HealthRange, { spanMs: number; bucketMs: number }> = {
 	'30d': { spanMs: 30 * DAY, bucketMs: 2 * 60 * 60_000 },
 };
 
-interface AlertRow {
-	id: number;
-	at: number;
-	metric: HealthMetric;
-	level: HealthLevel;
-	previous: HealthLevel;
-	value: number;
-	message: string;
-}
-
 export class HealthService {
 	readonly #db: LiveDatabase;
 	readonly env: HealthEnv;
@@ -129,8 +130,8 @@ export class HealthService {
 				pageSize: m.pageSize,
 				pageCount: m.pageCount,
 				freePages: m.freePages,
-				schemaVersion: Number(this.#engine.value('PRAGMA user_version')),
-				tables: this.#tables(),
+				schemaVersion: schemaVersion(this.#engine),
+				tables: tableRows(this.#engine),
 				queries: {
 					...m.queries,
 					windowMs: this.#db.health.queryWindowMs,
@@ -169,36 +170,24 @@ export class HealthService {
 			this.#engine.untimed(() => {
 				const m = this.#measure();
 				const now = this.env.now();
-				this.#engine.run(
-					`INSERT OR REPLACE INTO health_samples (at, size_bytes, free_bytes, memory_bytes, wasm_bytes,
-					   query_count, query_p50_ms, query_p95_ms, query_p99_ms, writes_last_hour, save_p50_ms,
-					   save_p95_ms, storage_usage, storage_quota)
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					[
-						now,
-						m.sizeBytes,
-						m.freePages * m.pageSize,
-						m.memoryBytes,
-						m.wasmBytes,
-						m.queries.count,
-						m.queries.p50,
-						m.queries.p95,
-						m.queries.p99,
-						m.writes,
-						m.saves.p50,
-						m.saves.p95,
-						storage?.usage ?? null,
-						storage?.quota ?? null,
-					],
-				);
-				this.#engine.run('DELETE FROM health_samples WHERE at < ?', [
-					now - SAMPLES_KEPT_DAYS * DAY,
-				]);
-				this.#engine.run(
-					`DELETE FROM health_alerts WHERE id <= (SELECT max(id) FROM health_alerts) - ?
-					   AND id NOT IN (SELECT max(id) FROM health_alerts GROUP BY metric)`,
-					[ALERTS_KEPT],
-				);
+				insertSample(this.#engine, {
+					at: now,
+					sizeBytes: m.sizeBytes,
+					freeBytes: m.freePages * m.pageSize,
+					memoryBytes: m.memoryBytes,
+					wasmBytes: m.wasmBytes,
+					queryCount: m.queries.count,
+					queryP50: m.queries.p50,
+					queryP95: m.queries.p95,
+					queryP99: m.queries.p99,
+					writesLastHour: m.writes,
+					saveP50: m.saves.p50,
+					saveP95: m.saves.p95,
+					storageUsage: storage?.usage ?? null,
+					storageQuota: storage?.quota ?? null,
+				});
+				deleteSamplesBefore(this.#engine, now - SAMPLES_KEPT_DAYS * DAY);
+				pruneAlerts(this.#engine, ALERTS_KEPT);
 				this.#record(m);
 			}),
 		);
@@ -209,43 +198,21 @@ export class HealthService {
 		const to = this.env.now();
 		const from = to - spanMs;
 		if (!this.#hasTables()) return { range, from, to, bucketMs, points: [] };
-		const points = this.#engine.untimed(() =>
-			this.#engine.all<{ t: number; size: number | null; p95: number | null }>(
-				`SELECT (at / ?) * ? AS t, max(size_bytes) AS size, max(query_p95_ms) AS p95
-				 FROM health_samples WHERE at >= ? GROUP BY at / ? ORDER BY t`,
-				[bucketMs, bucketMs, from, bucketMs],
-			),
-		);
-		return {
-			range,
-			from,
-			to,
-			bucketMs,
-			points: points.map((p) => ({ t: p.t, sizeBytes: p.size, queryP95: p.p95 })),
-		};
+		const points = this.#engine.untimed(() => sampleBuckets(this.#engine, from, bucketMs));
+		return { range, from, to, bucketMs, points };
 	}
 
 	/** The raises not dismissed and still current (no later change of the same metric). */
 	activeAlerts(): HealthAlert[] {
 		if (!this.#hasTables()) return [];
-		return this.#engine.untimed(() =>
-			this.#engine.all<AlertRow>(
-				`SELECT id, at, metric, level, previous, value, message FROM health_alerts
-				 WHERE id IN (SELECT max(id) FROM health_alerts GROUP BY metric)
-				   AND dismissed_at IS NULL
-				   AND (level = 'critical' OR (level = 'warning' AND previous = 'ok'))
-				 ORDER BY id`,
-			),
-		);
+		return this.#engine
+			.untimed(() => latestUndismissedAlerts(this.#engine))
+			.filter((a) => isRaise(a.previous, a.level));
 	}
 
 	/** For a write handler: remembers that the banner of this alert was dismissed, in every window. */
 	dismiss(id: number): { dismissed: boolean } {
-		const changes = this.#engine.run(
-			'UPDATE health_alerts SET dismissed_at = ? WHERE id = ? AND dismissed_at IS NULL',
-			[this.env.now(), id],
-		).changes;
-		return { dismissed: changes > 0 };
+		return { dismissed: dismissAlert(this.#engine, id, this.env.now()) };
 	}
 
 	/**
@@ -253,12 +220,7 @@ export class HealthService {
 	 * the report still works from what is measured, without history or alerts.
 	 */
 	#hasTables(): boolean {
-		return this.#engine.untimed(
-			() =>
-				this.#engine.value(
-					"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('health_samples', 'health_alerts')",
-				) === 2,
-		);
+		return this.#engine.untimed(() => hasHealthTables(this.#engine));
 	}
 
 	async #storage(): Promise<{ usage: number; quota: number } | null> {
@@ -270,10 +232,7 @@ export class HealthService {
 	}
 
 	#measure(): Measured {
-		const e = this.#engine;
-		const pageSize = Number(e.value('PRAGMA page_size'));
-		const pageCount = Number(e.value('PRAGMA page_count'));
-		const freePages = Number(e.value('PRAGMA freelist_count'));
+		const { pageSize, pageCount, freePages } = pageStats(this.#engine);
 		const sizeBytes = pageSize * pageCount;
 		const wasmBytes = this.env.wasmBytes();
 		// sql.js keeps the file in memory (Emscripten's MEMFS, outside the wasm heap), so it counts in full.
@@ -298,9 +257,7 @@ export class HealthService {
 
 	/**
 	 * The level a metric moves to. A write count that started less than an hour ago (this window just
-	 * took the database over) can show a rate above a threshold, never that it fell below one: a reload
-	 * must not turn a warning into "back to normal" and raise it again an hour later. A query P95 over
-	 * too few statements moves no level, either way.
+	 * took the database over) is a lower bound; a query P95 over too few statements is too few.
 	 */
 	#levelOf(
 		metric: HealthMetric,
@@ -308,12 +265,13 @@ export class HealthService {
 		m: Measured,
 		thresholds: Thresholds,
 	): HealthLevel {
-		const level = nextLevel(stored, m.values[metric], thresholds[metric]);
-		if (metric === 'writeRate' && m.writesPartial && levelRank(level) < levelRank(stored)) {
-			return stored;
-		}
-		if (metric === 'queryP95' && m.queriesPartial) return stored;
-		return level;
+		const confidence =
+			metric === 'writeRate' && m.writesPartial
+				? 'lower-bound'
+				: metric === 'queryP95' && m.queriesPartial
+					? 'too-few'
+					: 'exact';
+		return measuredLevel(stored, m.values[metric], thresholds[metric], confidence);
 	}
 
 	#storedLevels(): Record<HealthMetric, HealthLevel> {
@@ -322,12 +280,7 @@ export class HealthService {
 			HealthLevel
 		>;
 		if (!this.#hasTables()) return levels;
-		// SQLite returns the other columns of the row that holds max(id): each metric's latest level.
-		for (const row of this.#engine.all<{ metric: HealthMetric; level: HealthLevel }>(
-			'SELECT metric, level, max(id) FROM health_alerts GROUP BY metric',
-		)) {
-			levels[row.metric] = row.level;
-		}
+		for (const [metric, level] of storedLevels(this.#engine)) levels[metric] = level;
 		return levels;
 	}
 
@@ -355,23 +308,9 @@ export class HealthService {
 		const at = this.env.now();
 		const thresholds = this.thresholds();
 		return this.#transitions(m).map((t) => {
-			const { lastInsertRowid: id } = this.#engine.run(
-				`INSERT INTO health_alerts (at, metric, level, previous, value, message) VALUES (?, ?, ?, ?, ?, ?)`,
-				[at, t.metric, t.level, t.previous, t.value, t.message],
-			);
+			const id = insertAlert(this.#engine, { at, ...t });
 			enqueueHealthAlert(this.#engine, t, thresholds, at);
 			return { id, at, ...t };
 		});
-	}
-
-	#tables(): TableRows[] {
-		return this.#engine
-			.all<{ name: string }>(
-				"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-			)
-			.map(({ name }) => ({
-				name,
-				rows: Number(this.#engine.value(`SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)),
-			}));
 	}
 }

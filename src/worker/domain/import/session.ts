@@ -17,7 +17,8 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
-import { sizeOf, summarize } from './summary';
+import { fileSize } from '../../stores/database-stats';
+import { summarize } from './summary';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;
 
@@ -99,7 +100,7 @@ export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
 		waiting.set(db, { token, engine: prepared.engine, incoming, timer });
 		return {
 			token,
-			current: summarize(db.engine, sizeOf(db.engine)),
+			current: summarize(db.engine, fileSize(db.engine)),
 			incoming,
 			appSchemaVersion: db.report().appSchemaVersion,
 		};
