@@ -18,8 +18,7 @@ export async function exportDatabase(db: LiveDatabase, now: number): Promise<Exp
 }
 
 /** Records the snapshot time of an export the person saved (feeds the backup reminder). */
-export function recordExport(engine: Engine, args: unknown, now: number): { lastExportAt: number } {
-	const at = (args as { at?: unknown } | undefined)?.at;
+export function recordExport(engine: Engine, at: unknown, now: number): { lastExportAt: number } {
 	// A snapshot is taken before it is saved; a minute of slack covers clocks of two windows.
 	if (!Number.isSafeInteger(at) || (at as number) <= 0 || (at as number) > now + 60_000) {
 		throw new AppError('invalid-input', 'An export time is a past instant in epoch milliseconds.');
