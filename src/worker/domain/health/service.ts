@@ -22,13 +22,12 @@ import {
 	type HealthRange,
 	type HealthReport,
 	type IntegrityResult,
-	type Percentiles,
 	type Thresholds,
 } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import type { SqlJs } from '../../core/scratch';
-import { pageStats, schemaVersion, tableRows } from '../../stores/database-stats';
+import { schemaVersion, tableRows } from '../../stores/database-stats';
 import {
 	deleteSamplesBefore,
 	dismissAlert,
@@ -41,6 +40,7 @@ import {
 	storedLevels,
 } from '../../stores/health';
 import { getSetting, putSetting, THRESHOLDS_KEY } from '../../stores/settings';
+import { measure, type Measured } from './measure';
 import { enqueueHealthAlert } from './telegram';
 
 export interface HealthEnv {
@@ -55,35 +55,9 @@ export interface HealthEnv {
 	sql: () => Promise<SqlJs>;
 }
 
-interface Measured {
-	sizeBytes: number;
-	pageSize: number;
-	pageCount: number;
-	freePages: number;
-	wasmBytes: number | null;
-	memoryBytes: number;
-	queries: Percentiles & { total: number };
-	writes: number;
-	saves: Percentiles;
-	values: Record<HealthMetric, number | null>;
-	/** The write counter has run for less than an hour: its count is a lower bound. */
-	writesPartial: boolean;
-	/** Too few statements in the window for their P95 to mean more than the slowest one or two. */
-	queriesPartial: boolean;
-}
-
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 /** Alert rows kept (the latest of each metric always stays: it is the metric's current level). */
 const ALERTS_KEPT = 500;
-/**
- * Statements the query window must hold before their P95 may change a level: then at least six slow
- * ones make a P95. Right after a start the window holds a few dozen cold statements (wasm code not yet
- * optimised, tables read for the first time), and on a busy machine one or two of them take 100 ms or
- * more: on their own they would raise a warning, and a Telegram message, on every reload.
- */
-const MIN_STATEMENTS_FOR_P95 = 100;
-
 const RANGES: Record<HealthRange, { spanMs: number; bucketMs: number }> = {
 	'24h': { spanMs: DAY, bucketMs: 5 * 60_000 },
 	'7d': { spanMs: 7 * DAY, bucketMs: 30 * 60_000 },
@@ -232,46 +206,16 @@ export class HealthService {
 	}
 
 	#measure(): Measured {
-		const { pageSize, pageCount, freePages } = pageStats(this.#engine);
-		const sizeBytes = pageSize * pageCount;
-		const wasmBytes = this.env.wasmBytes();
-		// sql.js keeps the file in memory (Emscripten's MEMFS, outside the wasm heap), so it counts in full.
-		const memoryBytes = sizeBytes + (wasmBytes ?? 0);
-		const queries = this.#db.health.queries();
-		const writes = this.#db.health.writesLastHour();
-		return {
-			sizeBytes,
-			pageSize,
-			pageCount,
-			freePages,
-			wasmBytes,
-			memoryBytes,
-			queries,
-			writes,
-			saves: this.#db.health.saves(),
-			values: { size: sizeBytes, memory: memoryBytes, writeRate: writes, queryP95: queries.p95 },
-			writesPartial: this.env.now() - this.#db.health.since < HOUR,
-			queriesPartial: queries.count < MIN_STATEMENTS_FOR_P95,
-		};
+		return measure(this.#db, this.env);
 	}
 
-	/**
-	 * The level a metric moves to. A write count that started less than an hour ago (this window just
-	 * took the database over) is a lower bound; a query P95 over too few statements is too few.
-	 */
 	#levelOf(
 		metric: HealthMetric,
 		stored: HealthLevel,
 		m: Measured,
 		thresholds: Thresholds,
 	): HealthLevel {
-		const confidence =
-			metric === 'writeRate' && m.writesPartial
-				? 'lower-bound'
-				: metric === 'queryP95' && m.queriesPartial
-					? 'too-few'
-					: 'exact';
-		return measuredLevel(stored, m.values[metric], thresholds[metric], confidence);
+		return measuredLevel(stored, m.values[metric], thresholds[metric], m.confidence[metric]);
 	}
 
 	#storedLevels(): Record<HealthMetric, HealthLevel> {
