@@ -1,4 +1,4 @@
-/** Export and import of the whole database file (import's steps live in ../import/session.ts). */
+/** Export of the whole database file, and when a person last saved one (importing is in import/). */
 import { AppError } from '../../shared/errors';
 import { exportFilename, type ExportedFile } from '../../shared/transfer';
 import type { LiveDatabase } from '../core/database/live-database';
