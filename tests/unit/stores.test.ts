@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/worker/core/migrations/runner';
 import { createMonitor } from '../../src/worker/domain/monitors/service';
 import { getUser, replaceUser } from '../../src/worker/stores/account';
-import { hasTable, tableRows } from '../../src/worker/stores/database-stats';
+import { hasTable, tableRows } from '../../src/worker/stores/database-file';
 import {
 	dismissAlert,
 	insertAlert,

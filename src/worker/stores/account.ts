@@ -3,7 +3,7 @@
  * data key, failed attempts, the idle lock) and `sessions` (each unlock, until it ends and how).
  */
 import type { Engine, Param } from '../core/engine';
-import { hasTable } from './database-stats';
+import { hasTable } from './database-file';
 
 export interface UserRow {
 	iterations: number;

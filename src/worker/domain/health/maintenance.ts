@@ -17,7 +17,7 @@ import type {
 } from '../../../shared/health';
 import { rotate, type RotationResult } from '../checks/retention';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { fileSize } from '../../stores/database-stats';
+import { fileSize, optimize, vacuum } from '../../stores/database-file';
 import { archiveOldRows } from './archive';
 import type { HealthService } from './service';
 
@@ -69,7 +69,7 @@ export class Maintenance {
 				e.untimed(() => {
 					const beforeBytes = fileSize(e);
 					const started = performance.now();
-					e.exec('VACUUM');
+					vacuum(e);
 					const blockedMs = performance.now() - started;
 					this.#progress('vacuum', 'Saving the compacted file', null);
 					return { beforeBytes, afterBytes: fileSize(e), blockedMs };
@@ -85,11 +85,7 @@ export class Maintenance {
 			return this.#db.maintain((e) =>
 				e.untimed(() => {
 					const started = performance.now();
-					// Mask 0x01 only lists what the default mask (0xfffe) would do; then it is done.
-					const analyzed = e
-						.all<{ optimize: string }>('PRAGMA optimize(0xffff)')
-						.map((r) => r.optimize);
-					e.exec('PRAGMA optimize');
+					const analyzed = optimize(e);
 					return { analyzed, ms: performance.now() - started };
 				}),
 			);

@@ -5,7 +5,7 @@
  */
 import type { Confidence, HealthMetric, Percentiles } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { pageStats } from '../../stores/database-stats';
+import { pageStats } from '../../stores/database-file';
 
 const HOUR = 3_600_000;
 /**

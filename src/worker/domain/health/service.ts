@@ -27,7 +27,7 @@ import {
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import type { SqlJs } from '../../core/scratch';
-import { schemaVersion, tableRows } from '../../stores/database-stats';
+import { schemaVersion, tableRows } from '../../stores/database-file';
 import {
 	deleteSamplesBefore,
 	dismissAlert,

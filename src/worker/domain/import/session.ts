@@ -16,7 +16,7 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
-import { fileSize } from '../../stores/database-stats';
+import { fileSize } from '../../stores/database-file';
 import { summarize } from './summary';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;

@@ -2,7 +2,7 @@
 import type { DatabaseSummary } from '../../../shared/transfer';
 import type { Engine } from '../../core/engine';
 import { newestCheckAt } from '../../stores/checks';
-import { hasTable, schemaVersion } from '../../stores/database-stats';
+import { hasTable, schemaVersion } from '../../stores/database-file';
 import { lastMonitorChange, monitorCount } from '../../stores/monitors';
 
 /**

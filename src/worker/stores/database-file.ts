@@ -1,6 +1,7 @@
 /**
- * What SQLite says about the database file itself: its pages, its schema version and its tables.
- * Health, maintenance and the import's comparison read it here.
+ * The database file as a whole: what SQLite says about it (its pages, its schema version, its tables),
+ * read by health, maintenance and the import's comparison; and the two maintenance statements that
+ * work on all of it, VACUUM and `PRAGMA optimize`.
  */
 import type { Engine } from '../core/engine';
 
@@ -45,4 +46,19 @@ export function tableRows(engine: Engine): { name: string; rows: number }[] {
 			name,
 			rows: Number(engine.value(`SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)),
 		}));
+}
+
+/** Rewrites the whole file without its free pages. */
+export function vacuum(engine: Engine): void {
+	engine.exec('VACUUM');
+}
+
+/** Refreshes SQLite's statistics where they are stale; returns the ANALYZE statements it ran. */
+export function optimize(engine: Engine): string[] {
+	// Mask 0x01 only lists what the default mask (0xfffe) would do; then it is done.
+	const analyzed = engine
+		.all<{ optimize: string }>('PRAGMA optimize(0xffff)')
+		.map((r) => r.optimize);
+	engine.exec('PRAGMA optimize');
+	return analyzed;
 }
