@@ -32,16 +32,8 @@ function toCheck(row: CheckRow): CheckRecord {
 	};
 }
 
-/** What a check found, as the row stores it. */
-export interface CheckFacts {
-	monitorId: number;
-	dueAt: number;
-	startedAt: number;
-	durationMs: number;
-	outcome: Outcome;
-	httpStatus: number | null;
-	message: string;
-}
+/** What a check found, as the row stores it (its mode is the monitor's at the time). */
+export type CheckFacts = Omit<CheckRecord, 'id' | 'mode'> & { monitorId: number };
 
 /** Records a check, with the mode its monitor runs in now; returns the row's id. */
 export function insertCheck(engine: Engine, c: CheckFacts): number {
