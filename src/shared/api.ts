@@ -40,8 +40,13 @@ export interface DbApi {
 	'monitors.update': Call<{ id: number; input: MonitorInput }, Monitor>;
 	'monitors.delete': Call<{ id: number }, { deleted: boolean }>;
 	'monitors.setEnabled': Call<{ id: number; enabled: boolean }, Monitor>;
-	/** Every monitor with its state, last check, 24 h uptime and latest checks. */
-	'monitors.overview': Call<void, MonitorOverview[]>;
+	/**
+	 * Every monitor with its state, last check, 24 h uptime and latest checks, in list order. With `ids`,
+	 * only those monitors (ids that no longer exist are left out): a list refreshed from per-monitor
+	 * change notices rereads the few that changed. A worker that returns more is still right: callers
+	 * merge the answer by id.
+	 */
+	'monitors.overview': Call<{ ids?: number[] } | void, MonitorOverview[]>;
 	'monitors.detail': Call<{ id: number; range: ChartRange }, MonitorDetail>;
 	/** Runs the monitor's check now instead of at its next due time. */
 	'checks.runNow': Call<{ id: number }, void>;
@@ -158,9 +163,25 @@ export type Phase =
 	| { phase: 'outdated' }
 	| { phase: 'failed'; error: WireError };
 
+/**
+ * One monitor's part in a change: rows of it in `monitors`, `monitor_status`, `checks`, `rollups` or
+ * `events` were written or deleted. `from`..`to` (epoch ms, inclusive) spans the times those rows are
+ * about: a check's `started_at`, a rollup's bucket (start to end), an event's `at`. A change without a
+ * time of its own (settings, pause, status) has from = to = when it was made.
+ */
+export interface MonitorChange {
+	id: number;
+	from: number;
+	to: number;
+}
+
 export interface DbEvents {
-	/** Committed and durable changes, by table name. */
-	changed: { tables: string[] };
+	/**
+	 * Committed and durable changes, by table name. `monitors`, when present, names every monitor whose
+	 * rows changed (one entry each, spans merged), so a view rereads only what it shows of those; when it
+	 * is absent, any monitor may have changed and views reread what they show.
+	 */
+	changed: { tables: string[]; monitors?: MonitorChange[] };
 	save: SaveStatus;
 	phase: Phase;
 	/** Long work (a backup, a restore) as it goes; `task: null` when it has finished. */

@@ -37,7 +37,7 @@ export class MonitorAlertsState {
 			this.#log = [];
 		}
 		this.#monitorId = monitorId;
-		return this.#reloader.request();
+		return this.#reloader.now();
 	}
 
 	hide(): void {

@@ -1,11 +1,17 @@
-/** One monitor's page: its chart for the chosen range, uptimes, events and recent checks, kept fresh. */
+/**
+ * One monitor's page: its chart for the chosen range, uptimes, events and recent checks, kept fresh.
+ * With per-monitor change notices it rereads only for changes of this monitor inside the chart's
+ * window, not for every check of every monitor.
+ */
 import type { DbClient } from '../client/db-client';
 import { AppError } from '../shared/errors';
 import type { ChartRange, MonitorDetail } from '../shared/history';
+import { markChart } from './chart-marks';
+import { touchesDetail } from './monitor-changes';
 import { reportError } from './notices.svelte';
 import { Reloader } from './reloader';
 
-const WATCHED = ['monitors', 'monitor_status', 'checks', 'events', 'rollups'];
+const UPTIME_SPAN_MS = 30 * 24 * 3_600_000;
 
 export class MonitorDetailState {
 	readonly #db: DbClient;
@@ -18,9 +24,13 @@ export class MonitorDetailState {
 	constructor(db: DbClient) {
 		this.#db = db;
 		this.#reloader = new Reloader(() => this.#fetch(), 1000);
-		db.on('changed', ({ tables }) => {
-			if (this.#id !== null && tables.some((t) => WATCHED.includes(t)))
-				void this.#reloader.request();
+		db.on('changed', (change) => {
+			const id = this.#id;
+			if (id === null) return;
+			const shown = this.#detail?.monitor.id === id ? this.#detail : null;
+			// The page shows 30-day uptime whatever the chart's range.
+			const shownFrom = shown ? Math.min(shown.from, shown.to - UPTIME_SPAN_MS) : 0;
+			if (touchesDetail(change, id, shownFrom)) void this.#reloader.request();
 		});
 	}
 
@@ -38,11 +48,12 @@ export class MonitorDetailState {
 	}
 
 	show(id: number, range: ChartRange = this.#range): Promise<void> {
+		markChart('request');
 		if (id !== this.#id) this.#detail = null;
 		this.#id = id;
 		this.#range = range;
 		this.#missing = false;
-		return this.#reloader.request();
+		return this.#reloader.now();
 	}
 
 	hide(): void {
@@ -53,7 +64,9 @@ export class MonitorDetailState {
 		const id = this.#id;
 		if (id === null) return;
 		try {
+			markChart('call');
 			const detail = await this.#db.call('monitors.detail', { id, range: this.#range });
+			markChart('reply');
 			if (id === this.#id) this.#detail = detail;
 		} catch (error) {
 			if (error instanceof AppError && error.code === 'not-found') this.#missing = true;

@@ -1,24 +1,41 @@
-/** The monitor list as the UI sees it: each monitor with its state and latest checks, kept fresh. */
+/**
+ * The monitor list as the UI sees it: each monitor with its state and latest checks. It is kept fresh
+ * while the list is on screen (`watch`); otherwise checks landing only mark it stale, because rereading
+ * 200 monitors on every check nobody sees cost the page most of its time. Added, edited or deleted
+ * monitors are reread at once (other views count them). With per-monitor change notices only the
+ * monitors that changed are reread.
+ */
+import { untrack } from 'svelte';
 import type { DbClient } from '../client/db-client';
 import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
+import { listScope, mergeOverviews } from './monitor-changes';
 import { reportError } from './notices.svelte';
 import { Reloader } from './reloader';
-
-/** Tables whose changes the list shows. */
-const WATCHED = ['monitors', 'monitor_status', 'checks'];
 
 export class MonitorsState {
 	readonly #db: DbClient;
 	#items = $state.raw<MonitorOverview[]>([]);
 	#loaded = $state(false);
 	readonly #reloader: Reloader;
+	#watchers = 0;
+	#stale = false;
+	/** What the next load rereads: null for all of it, or these monitors. */
+	#wanted: number[] | null = null;
 
 	constructor(db: DbClient) {
 		this.#db = db;
 		this.#reloader = new Reloader(() => this.#fetch(), 500);
-		db.on('changed', ({ tables }) => {
-			if (this.#loaded && tables.some((t) => WATCHED.includes(t))) void this.load();
+		db.on('changed', (change) => {
+			if (!this.#loaded) return;
+			const scope = listScope(change);
+			if (scope === 'none') return;
+			if (this.#watchers === 0 && !change.tables.includes('monitors')) {
+				this.#stale = true;
+				return;
+			}
+			this.#want(scope);
+			void this.#reloader.request();
 		});
 	}
 
@@ -30,14 +47,46 @@ export class MonitorsState {
 		return this.#loaded;
 	}
 
+	/** The list is on screen until the returned function is called: keep it fresh meanwhile. */
+	watch(): () => void {
+		return untrack(() => {
+			this.#watchers++;
+			if (!this.#loaded || this.#stale) void this.load();
+			let watching = true;
+			return () => {
+				if (watching) this.#watchers--;
+				watching = false;
+			};
+		});
+	}
+
+	/** Loads all of it now (the list is shown, or the person changed a monitor and waits to see it). */
 	load(): Promise<void> {
-		return this.#reloader.request();
+		this.#want('all');
+		return this.#reloader.now();
+	}
+
+	#want(scope: 'all' | number[]): void {
+		if (scope === 'all') this.#wanted = null;
+		else if (this.#wanted !== null && this.#loaded) this.#wanted.push(...scope);
 	}
 
 	async #fetch(): Promise<void> {
+		const wanted = this.#wanted?.filter((id, i, all) => all.indexOf(id) === i) ?? null;
+		this.#wanted = [];
+		if (wanted?.length === 0) return;
 		try {
-			this.#items = await this.#db.call('monitors.overview');
+			if (wanted === null) this.#stale = false;
+			const read = await this.#db.call('monitors.overview', wanted ? { ids: wanted } : undefined);
+			const merged = mergeOverviews(this.#items, read, wanted);
+			this.#items = merged.items;
+			if (!merged.complete) {
+				this.#want('all');
+				void this.#reloader.request();
+			}
 		} catch (error) {
+			if (wanted === null) this.#stale = true;
+			else this.#wanted?.push(...wanted);
 			reportError(error, 'Loading monitors');
 		} finally {
 			this.#loaded = true;

@@ -8,7 +8,12 @@
  *
  * Run only this: BENCH_ONLY=sustained npm run bench. Skip it: BENCH_SKIP=sustained. Settings:
  * sustained/plan.ts (BENCH_SUSTAINED_MINUTES, _MONITORS, _INTERVAL_S, _MB, _START).
+ * BENCH_SUSTAINED_PROFILE=1 profiles the page's main thread over the window (an unminified build;
+ * the profile is written to the system's temporary directory) and prints where its time went.
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, type Page } from '@playwright/test';
 import type { DbApi } from '../../src/shared/api';
 import { FakeTelegram } from '../e2e/support/fake-telegram';
@@ -17,12 +22,21 @@ import { cpuByProcessType, rendererPids, WorkerProbe } from './probes';
 import { machine } from './report';
 import { selected } from './scenarios';
 import { serveApp } from './sustained/app';
+import { describeSteps, openChart, type ChartOpen } from './sustained/chart-open';
+import {
+	printSummary,
+	startPageProfile,
+	stopPageProfile,
+	summarise,
+} from './sustained/page-profile';
 import { analyseRun } from './sustained/analyse';
 import { publish, type SustainedResult } from './sustained/publish';
 import { sustainedSettings } from './sustained/plan';
 import { buildSeed } from './sustained/seed';
 import { startFileDrop, startTargets } from './sustained/targets';
-import { cpuBetween, rss, threadCpu } from './sustained/threads';
+import { cpuBetween, threadCpu } from './sustained/threads';
+import { measureList } from './sustained/list';
+import { memory } from './sustained/memory';
 
 const MB = 1024 * 1024;
 const TOKEN = '4242:AAbenchbenchbenchbenchbenchbenchbench';
@@ -68,31 +82,6 @@ async function importSeed(page: Page, url: string): Promise<void> {
 	}, url);
 }
 
-/** Opens monitor `id`'s page and waits until its 30-day chart is drawn; ms from the click to the frame. */
-function openChart(page: Page, id: number, name: string): Promise<number> {
-	return page.evaluate(
-		async ({ id, name }) => {
-			const started = performance.now();
-			location.hash = `#/monitors/${id}`;
-			const shown = () =>
-				document.getElementById('monitor-title')?.textContent === name &&
-				document.querySelector('figure[aria-label*="30 days"] canvas') !== null;
-			await new Promise<void>((resolve) => {
-				if (shown()) return resolve();
-				const observer = new MutationObserver(() => {
-					if (!shown()) return;
-					observer.disconnect();
-					resolve();
-				});
-				observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-			});
-			await new Promise((resolve) => requestAnimationFrame(resolve));
-			return performance.now() - started;
-		},
-		{ id, name },
-	);
-}
-
 /** The same call the chart makes, timed in the page. */
 function timeDetailCall(page: Page, id: number): Promise<number> {
 	return page.evaluate(async (id) => {
@@ -116,26 +105,6 @@ function watchLongTasks(page: Page): Promise<void> {
 			for (const e of list.getEntries()) g.benchLongest = Math.max(g.benchLongest, e.duration);
 		}).observe({ type: 'longtask', buffered: false });
 	});
-}
-
-interface Memory {
-	workerJsMB: number | null;
-	workerArrayBuffersMB: number | null;
-	rendererRssMB: number | null;
-	fileMB: number;
-}
-
-async function memory(page: Page, probe: WorkerProbe, pids: number[]): Promise<Memory> {
-	const heap = await probe.heap(WORKER);
-	const status = await call(page, 'database.status');
-	const resident = rss(pids);
-	return {
-		workerJsMB: heap ? heap.usedSize / MB : null,
-		workerArrayBuffersMB:
-			heap?.backingStorageSize === undefined ? null : heap.backingStorageSize / MB,
-		rendererRssMB: resident === null ? null : resident / MB,
-		fileMB: status.sizeBytes / MB,
-	};
 }
 
 /** The worker's own count of time spent running tasks and script (Performance domain), if it answers. */
@@ -172,7 +141,8 @@ test('sustained monitoring', async () => {
 		);
 		const drop = await startFileDrop(seed.bytes);
 		cleanup.push(() => drop.close());
-		const app = await serveApp();
+		const profiling = Boolean(process.env.BENCH_SUSTAINED_PROFILE);
+		const app = await serveApp({ minify: !profiling });
 		cleanup.push(() => app.close());
 		const profile = await launchProfile();
 		cleanup.push(() => profile.close());
@@ -206,21 +176,27 @@ test('sustained monitoring', async () => {
 		await sleep(intervalMs);
 
 		const pids = rendererPids(profile.userDataDir);
-		const memoryStart = await memory(page, probe, pids);
+		const pageSession = await profile.context.newCDPSession(page);
+		const fileBytes = async () => (await call(page, 'database.status')).sizeBytes;
+		const memoryStart = await memory(pageSession, probe, WORKER, pids, fileBytes);
 		await watchLongTasks(page);
 		const hitsStart = { ...targets.hits };
 		const sentStart = telegram.sent.length;
 		const metricsStart = await workerMetrics(probe);
 		const processStart = cpuByProcessType(profile.userDataDir);
 		const threadsStart = threadCpu(pids);
+		if (profiling) await startPageProfile(pageSession);
 		const t0 = Date.now();
 		const chartOpens: number[] = [];
+		const chartSteps: ChartOpen[] = [];
 		const chartCalls: number[] = [];
 		for (let i = 0; Date.now() - t0 < windowMs; i++) {
 			const next = t0 + (i + 1) * settings.chartEveryMs;
 			// Stride through the monitors so every kind gets opened.
 			const m = monitors[(i * 7) % monitors.length]!;
-			chartOpens.push(await openChart(page, m.id, m.name));
+			const open = await openChart(page, m.id, m.name);
+			chartOpens.push(open.totalMs);
+			chartSteps.push(open);
 			chartCalls.push(await timeDetailCall(page, m.id));
 			if (i % 20 === 19)
 				console.log(
@@ -229,13 +205,33 @@ test('sustained monitoring', async () => {
 			await sleep(Math.max(0, Math.min(next, t0 + windowMs) - Date.now()));
 		}
 		const t1 = Date.now();
+		console.log(`  chart open steps, ms p50 / p95 (opens): ${describeSteps(chartSteps)}`);
+		if (profiling) {
+			const cpu = await stopPageProfile(pageSession);
+			const file = join(tmpdir(), `sustained-page-${Date.now()}.cpuprofile`);
+			writeFileSync(file, JSON.stringify(cpu));
+			console.log(`  page profile: ${file}\n${printSummary(await summarise(cpu))}`);
+		}
 		const threadsEnd = threadCpu(pids);
 		const processEnd = cpuByProcessType(profile.userDataDir);
 		const metricsEnd = await workerMetrics(probe);
 		const longestMainTaskMs = await page.evaluate(
 			() => (globalThis as unknown as { benchLongest: number }).benchLongest,
 		);
-		const memoryEnd = await memory(page, probe, pids);
+		const memoryEnd = await memory(pageSession, probe, WORKER, pids, fileBytes);
+
+		console.log('  the monitor list: shown 5 times, scrolled, then left open for 30 s');
+		if (profiling) await startPageProfile(pageSession);
+		const list = await measureList(
+			page,
+			monitors.map((m) => m.id),
+		);
+		if (profiling) {
+			const cpu = await stopPageProfile(pageSession);
+			const file = join(tmpdir(), `sustained-list-${Date.now()}.cpuprofile`);
+			writeFileSync(file, JSON.stringify(cpu));
+			console.log(`  page profile of the list: ${file}\n${printSummary(await summarise(cpu))}`);
+		}
 
 		// The final file: due and start times of every check, as the app recorded them.
 		const exportedAt = Date.now();
@@ -288,6 +284,7 @@ test('sustained monitoring', async () => {
 			chartCalls,
 			longestMainTaskMs,
 			memory: { start: memoryStart, end: memoryEnd },
+			list,
 			targetHits: hits,
 			alertsSent: telegram.sent.length - sentStart,
 		};

@@ -13,13 +13,14 @@ export interface AppServer {
 	close(): Promise<void>;
 }
 
-export async function serveApp(): Promise<AppServer> {
+/** `minify: false` keeps names and module headers in the bundle, for a readable CPU profile. */
+export async function serveApp({ minify = true } = {}): Promise<AppServer> {
 	const configFile = resolve(ROOT, 'vite.config.ts');
 	await build({
 		configFile,
 		root: ROOT,
 		logLevel: 'warn',
-		build: { outDir: OUT_DIR, emptyOutDir: true },
+		build: { outDir: OUT_DIR, emptyOutDir: true, ...(minify ? {} : { minify: false }) },
 	});
 	const server = await preview({
 		configFile,

@@ -6,14 +6,9 @@ import { median, percentile } from '../report';
 import { mergeResults, writeSection } from '../scenarios';
 import type { RunFacts } from './analyse';
 import { judge } from './goals';
+import type { ListResult } from './list';
+import type { Memory } from './memory';
 import type { SustainedSettings } from './plan';
-
-interface Memory {
-	workerJsMB: number | null;
-	workerArrayBuffersMB: number | null;
-	rendererRssMB: number | null;
-	fileMB: number;
-}
 
 export interface SustainedResult extends RunFacts {
 	date: string;
@@ -32,6 +27,7 @@ export interface SustainedResult extends RunFacts {
 	chartCalls: number[];
 	longestMainTaskMs: number;
 	memory: { start: Memory; end: Memory };
+	list: ListResult;
 	targetHits: Record<string, number>;
 	alertsSent: number;
 }
@@ -55,6 +51,11 @@ export function publish(result: SustainedResult): string {
 		m.start.workerJsMB !== null && m.end.workerJsMB !== null
 			? m.end.workerJsMB - m.start.workerJsMB
 			: null;
+	const rendererGrowth =
+		m.start.rendererRssMB !== null && m.end.rendererRssMB !== null
+			? m.end.rendererRssMB - m.start.rendererRssMB
+			: null;
+	const { list } = result;
 	const values = {
 		workerCpuShare: result.workerCpuShare,
 		dueDelayP50Ms: result.dueDelayP50Ms,
@@ -65,6 +66,12 @@ export function publish(result: SustainedResult): string {
 		chartApiP95Ms: percentile(result.chartCalls, 95),
 		checksRunShare: result.checksRunShare,
 		workerHeapGrowthMB: heapGrowth,
+		longestMainTaskMs: result.longestMainTaskMs,
+		rendererGrowthMB: rendererGrowth,
+		listScreenMaxMs: Math.max(...list.screenMs),
+		listRenderMaxMs: Math.max(...list.renderMs),
+		listVisitLongestTaskMs: Math.max(...list.visitLongestTaskMs),
+		listScrollLongestTaskMs: list.scrollLongestTaskMs,
 	};
 	const goals = judge(values);
 	const rounded = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, r(v, 2)]));
@@ -98,7 +105,15 @@ export function publish(result: SustainedResult): string {
 			overdueAtExport: result.overdueAtExport,
 			chartOpens: result.chartOpens.length,
 			chartOpenMaxMs: r(Math.max(...result.chartOpens), 0),
-			longestMainTaskMs: r(result.longestMainTaskMs, 0),
+			list: {
+				screenMs: list.screenMs.map((v) => r(v, 0)),
+				renderMs: list.renderMs.map((v) => r(v, 0)),
+				visitLongestTaskMs: list.visitLongestTaskMs.map((v) => r(v, 0)),
+				scrollLongestTaskMs: r(list.scrollLongestTaskMs, 0),
+				scrollLongestFrameMs: r(list.scrollLongestFrameMs, 0),
+				liveLongestTaskMs: r(list.liveLongestTaskMs, 0),
+				liveLongestFrameMs: r(list.liveLongestFrameMs, 0),
+			},
 			coldOpenMs: result.coldOpenMs,
 			memory: {
 				start: roundAll(m.start),
@@ -144,10 +159,15 @@ export function publish(result: SustainedResult): string {
 			.filter(([, v]) => v >= 0.001)
 			.map(([k, v]) => `${k} ${f(100 * v, 1)}`)
 			.join(', ')} |`,
-		`| Longest main-thread task | ${f(result.longestMainTaskMs, 0)} ms |`,
+		`| Longest main-thread task (tasks ≥ 50 ms; 0: none) | ${f(result.longestMainTaskMs, 0)} ms |`,
+		`| Monitor list (${s.monitors} rows), each visit: first screen drawn | ${list.screenMs.map((v) => f(v, 0)).join(', ')} ms |`,
+		`| … every row drawn; longest task of the visit | ${list.renderMs.map((v) => f(v, 0)).join(', ')} ms; ${list.visitLongestTaskMs.map((v) => f(v, 0)).join(', ')} ms |`,
+		`| List scrolled: longest task / longest frame | ${f(list.scrollLongestTaskMs, 0)} / ${f(list.scrollLongestFrameMs, 0)} ms |`,
+		`| List open ${f(list.liveMs / 1000, 0)} s while checks land: longest task / frame | ${f(list.liveLongestTaskMs, 0)} / ${f(list.liveLongestFrameMs, 0)} ms |`,
 		`| Memory at start → end: worker JS heap | ${f(m.start.workerJsMB)} → ${f(m.end.workerJsMB)} MB |`,
 		`| Worker ArrayBuffers (the database file) | ${f(m.start.workerArrayBuffersMB)} → ${f(m.end.workerArrayBuffersMB)} MB |`,
 		`| Renderer RSS | ${f(m.start.rendererRssMB, 0)} → ${f(m.end.rendererRssMB, 0)} MB |`,
+		`| Page JS heap; DOM nodes; event listeners (after GC) | ${f(m.start.pageJsMB)} → ${f(m.end.pageJsMB)} MB; ${f(m.start.pageNodes, 0)} → ${f(m.end.pageNodes, 0)}; ${f(m.start.pageListeners, 0)} → ${f(m.end.pageListeners, 0)} |`,
 		`| Database file | ${f(m.start.fileMB)} → ${f(m.end.fileMB)} MB |`,
 		'',
 	];
