@@ -4,6 +4,7 @@ import {
 	closeSync,
 	existsSync,
 	fsyncSync,
+	linkSync,
 	openSync,
 	readFileSync,
 	renameSync,
@@ -38,7 +39,8 @@ export function readDbFile(path: string): DbFile {
 	} catch (error) {
 		if (error instanceof CliError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') throw new CliError(`${path}: no such file.`);
+		if (code === 'ENOENT')
+			throw new CliError(`${path}: no such file. To start a new database, run: init ${name}`);
 		if (code === 'EACCES') throw new CliError(`${path}: permission denied.`);
 		throw new CliError(`${path} could not be read (${code ?? String(error)}).`);
 	}
@@ -72,7 +74,24 @@ export function replaceFile(file: DbFile, bytes: Uint8Array): void {
 	writeAtomically(file.path, bytes);
 }
 
-export function writeAtomically(path: string, bytes: Uint8Array): void {
+/** Writes a new file atomically; refuses (and writes nothing) when the path exists by then. */
+export function writeNew(path: string, bytes: Uint8Array): void {
+	try {
+		writeAtomically(path, bytes, { overwrite: false });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST')
+			throw new CliError(`${path} already exists; init never overwrites a file.`);
+		if (code === 'ENOENT') throw new CliError(`${dirname(path)}: no such directory.`);
+		throw new CliError(`${path} could not be written (${code ?? String(error)}).`);
+	}
+}
+
+export function writeAtomically(
+	path: string,
+	bytes: Uint8Array,
+	{ overwrite = true }: { overwrite?: boolean } = {},
+): void {
 	const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 	try {
 		const fd = openSync(temporary, 'wx');
@@ -82,7 +101,12 @@ export function writeAtomically(path: string, bytes: Uint8Array): void {
 		} finally {
 			closeSync(fd);
 		}
-		renameSync(temporary, path);
+		// A hard link fails with EEXIST where a rename would replace: the check and the write are one step.
+		if (overwrite) renameSync(temporary, path);
+		else {
+			linkSync(temporary, path);
+			rmSync(temporary);
+		}
 	} catch (error) {
 		rmSync(temporary, { force: true });
 		throw error;

@@ -9,6 +9,7 @@ import { AppError } from '../shared/errors';
 import { backup } from './commands/backup';
 import { check } from './commands/check';
 import { info } from './commands/info';
+import { init } from './commands/init';
 import { migrate } from './commands/migrate';
 import { reset } from './commands/reset';
 import { status } from './commands/status';
@@ -19,6 +20,8 @@ import { CliError, EXIT_OK, EXIT_PROBLEM, processIo, type Io } from './io';
 export const USAGE = `Usage: npm run db -- <command> [options] <file.db>
 
 Commands:
+  init                            create a new database file with every migration applied
+                                  (refuses a path that exists)
   status                          the migration status report
                                   (exit 0 up to date, 1 migrations pending, 2 a problem)
   migrate [--dry-run]             back up the file next to it (<file>.backup-<timestamp>), then apply
@@ -34,7 +37,7 @@ Options:
   --migrations <dir>              the migration files to compare with (default: this checkout's)
   -h, --help                      this text`;
 
-const COMMANDS = { status, migrate, reset, check, info, backup } as const;
+const COMMANDS = { init, status, migrate, reset, check, info, backup } as const;
 type CommandName = keyof typeof COMMANDS;
 
 const isCommand = (name: string | undefined): name is CommandName =>

@@ -472,6 +472,51 @@ describe('reset', () => {
 	});
 });
 
+describe('init', () => {
+	it('creates a new database with every migration applied, which check finds healthy', async () => {
+		const dir = workdir({});
+		const result = await run(dir, 'init', 'new.db');
+		expect(result.code).toBe(0);
+		expect(result.out).toContain(`created at schema version ${LATEST}`);
+		expect(result.out.match(/✅ Applied: /g)).toHaveLength(LATEST);
+		const checked = await run(dir, 'check', 'new.db');
+		expect(checked.code).toBe(0);
+		expect(checked.out).toContain('Verdict: ✅ new.db is healthy and up to date.');
+		expect(readdirSync(dir)).toEqual(['new.db']);
+	});
+
+	it('refuses an existing file, and leaves it byte for byte as it was', async () => {
+		const dir = workdir({
+			'monitor.db': HEALTHY,
+			'notes.txt': join(FIXTURES, 'cli/not-sqlite.db'),
+		});
+		for (const name of ['monitor.db', 'notes.txt']) {
+			const before = hashOf(join(dir, name));
+			expectOneLineError(await run(dir, 'init', name), /already exists; init never overwrites/);
+			expect(hashOf(join(dir, name))).toBe(before);
+		}
+		expect(readdirSync(dir).sort()).toEqual(['monitor.db', 'notes.txt']);
+	});
+
+	it('refuses a missing directory and writes nothing when a migration fails', async () => {
+		const dir = workdir({});
+		expectOneLineError(await run(dir, 'init', 'nowhere/new.db'), /no such directory/);
+		const bad = migrationsWith({
+			[`${N1}_broken.sql`]: 'CREATE TABLE monitors (id INTEGER PRIMARY KEY);\n',
+		});
+		expectOneLineError(
+			await run(dir, 'init', '--migrations', bad, 'new.db'),
+			/new\.db was not created/,
+		);
+		expect(readdirSync(dir)).toEqual([]);
+	});
+
+	it('is what a missing file points to', async () => {
+		const result = await run(workdir({}), 'migrate', 'missing.db');
+		expectOneLineError(result, /no such file\. To start a new database, run: init missing\.db/);
+	});
+});
+
 describe('check', () => {
 	it('passes a healthy file with a clear verdict', async () => {
 		const result = await run(workdir(), 'check', 'monitor.db');
