@@ -63,3 +63,15 @@ export function formatClock(at: number, now: number): string {
 	if (new Date(now).toDateString() === d.toDateString()) return `${time}:${pad(d.getSeconds())}`;
 	return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
 }
+
+/**
+ * `text` cut to at most `max` characters (code points, so no emoji is split), ending in "…" when cut.
+ * A check's stored message is short: it is kept with every check, and a body never belongs in it.
+ */
+export function clip(text: string, max: number): string {
+	const chars = Array.from(text);
+	return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** The longest message a check stores. */
+export const CHECK_MESSAGE_MAX = 200;

@@ -68,6 +68,25 @@ describe('conditions', () => {
 		).toBe('HTTP 200, the body is not JSON');
 	});
 
+	it('stores a short message: a JSON value is quoted to 80 characters, the message to 200, never the body', () => {
+		const secret = 'x'.repeat(5_000);
+		const body = JSON.stringify({
+			data: { blob: secret, list: Array.from({ length: 500 }, (_, i) => i) },
+		});
+		const failed = evaluate(ok(body), { json: { path: 'data', operator: '==', value: 'small' } });
+		expect(failed.outcome).toBe('down');
+		expect(failed.message).toMatch(/^HTTP 200, data is \{"blob":"x+…, expected == small$/);
+		expect(Array.from(failed.message.split(' is ')[1]!.split(', expected')[0]!)).toHaveLength(80);
+		expect(failed.message).not.toContain(secret);
+
+		const longKeyword = '🙂'.repeat(300);
+		const keyword = evaluate(ok('body'), { keyword: { text: longKeyword, present: true } });
+		expect(Array.from(keyword.message)).toHaveLength(200);
+		expect(keyword.message.endsWith('…')).toBe(true);
+		// Cut between code points: no half of a surrogate pair is left.
+		expect(keyword.message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+	});
+
 	it('checks the status before the body, and the body before the time', () => {
 		expect(
 			evaluate(ok('x', 503, 9000), { keyword: { text: 'y', present: true }, maxResponseMs: 10 })

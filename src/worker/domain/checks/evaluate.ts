@@ -10,6 +10,10 @@ import {
 	type JsonOperator,
 	type Outcome,
 } from '../../../shared/checks';
+import { CHECK_MESSAGE_MAX, clip } from '../../../shared/format';
+
+/** How much of a JSON value a failed condition quotes: enough to see what came, never the body. */
+const ACTUAL_MAX = 80;
 
 export interface SeenResponse {
 	status: number;
@@ -28,6 +32,11 @@ export function needsBody(conditions: Conditions): boolean {
 }
 
 export function evaluate(response: SeenResponse, conditions: Conditions): Verdict {
+	const verdict = judge(response, conditions);
+	return { ...verdict, message: clip(verdict.message, CHECK_MESSAGE_MAX) };
+}
+
+function judge(response: SeenResponse, conditions: Conditions): Verdict {
 	if (!statusAccepted(response.status, conditions.statusCodes)) {
 		const expected = conditions.statusCodes?.trim() || DEFAULT_STATUS_CODES;
 		return { outcome: 'down', message: `HTTP ${response.status}, expected ${expected}` };
@@ -72,7 +81,7 @@ function checkJson(body: string | null, rule: NonNullable<Conditions['json']>): 
 	if (value === undefined) return `${rule.path} is missing`;
 	return compare(value, rule.operator, rule.value)
 		? null
-		: `${rule.path} is ${JSON.stringify(value)}, expected ${rule.operator} ${rule.value}`;
+		: `${rule.path} is ${clip(JSON.stringify(value), ACTUAL_MAX)}, expected ${rule.operator} ${rule.value}`;
 }
 
 function compare(actual: unknown, operator: JsonOperator, expected: string): boolean {

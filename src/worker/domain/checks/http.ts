@@ -6,6 +6,7 @@
  */
 import type { CheckMode, Conditions, Outcome } from '../../../shared/checks';
 import type { HttpMethod } from '../../../shared/monitors';
+import { clip } from '../../../shared/format';
 import { evaluate, needsBody } from './evaluate';
 
 export interface CheckTarget {
@@ -149,7 +150,7 @@ async function answersWithoutCors(target: CheckTarget, env: CheckEnv): Promise<b
 
 function describeNetworkError(error: unknown): string {
 	// Browsers deliberately report DNS, refused connections, TLS failures and resets alike.
-	const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
+	const detail = error instanceof Error && error.message ? ` (${clip(error.message, 120)})` : '';
 	return `Unreachable: no answer from the server${detail}`;
 }
 
