@@ -304,6 +304,10 @@ export interface HealthPoint {
 	t: number;
 	sizeBytes: number | null;
 	queryP95: number | null;
+	/** The file plus SQLite's wasm heap. */
+	memoryBytes: number | null;
+	/** Durable writes in the hour before the sample. */
+	writesPerHour: number | null;
 }
 
 export interface HealthHistory {

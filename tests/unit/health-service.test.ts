@@ -280,6 +280,9 @@ describe('samples', () => {
 		for (const p of history.points) {
 			expect(p.t % history.bucketMs).toBe(0);
 			expect(p.sizeBytes).toBeGreaterThan(0);
+			// Memory and the write rate are charted too, not only sampled.
+			expect(p.memoryBytes).toBeGreaterThanOrEqual(p.sizeBytes!);
+			expect(p.writesPerHour).toBeGreaterThanOrEqual(0);
 		}
 	});
 });

@@ -3,7 +3,7 @@
  * charts) and `health_alerts` (every change of a metric's level; the latest of each metric is its
  * current level). A database left on an older schema has neither: see `hasHealthTables`.
  */
-import type { HealthAlert, HealthLevel, HealthMetric } from '../../shared/health';
+import type { HealthAlert, HealthLevel, HealthMetric, HealthPoint } from '../../shared/health';
 import type { Engine } from '../core/engine';
 
 export function hasHealthTables(engine: Engine): boolean {
@@ -60,19 +60,28 @@ export function deleteSamplesBefore(engine: Engine, before: number): void {
 	engine.run('DELETE FROM health_samples WHERE at < ?', [before]);
 }
 
-/** Samples since `from` in buckets of `bucketMs`: the largest size and query P95 of each. */
-export function sampleBuckets(
-	engine: Engine,
-	from: number,
-	bucketMs: number,
-): { t: number; sizeBytes: number | null; queryP95: number | null }[] {
+/** Samples since `from` in buckets of `bucketMs`: the largest of each sampled value in each. */
+export function sampleBuckets(engine: Engine, from: number, bucketMs: number): HealthPoint[] {
 	return engine
-		.all<{ t: number; size: number | null; p95: number | null }>(
-			`SELECT (at / ?) * ? AS t, max(size_bytes) AS size, max(query_p95_ms) AS p95
+		.all<{
+			t: number;
+			size: number | null;
+			p95: number | null;
+			memory: number | null;
+			writes: number | null;
+		}>(
+			`SELECT (at / ?) * ? AS t, max(size_bytes) AS size, max(query_p95_ms) AS p95,
+			        max(memory_bytes) AS memory, max(writes_last_hour) AS writes
 			 FROM health_samples WHERE at >= ? GROUP BY at / ? ORDER BY t`,
 			[bucketMs, bucketMs, from, bucketMs],
 		)
-		.map((p) => ({ t: p.t, sizeBytes: p.size, queryP95: p.p95 }));
+		.map((p) => ({
+			t: p.t,
+			sizeBytes: p.size,
+			queryP95: p.p95,
+			memoryBytes: p.memory,
+			writesPerHour: p.writes,
+		}));
 }
 
 /** Keeps the latest `kept` alert rows, and always the latest of each metric (its current level). */
