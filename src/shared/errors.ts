@@ -47,6 +47,8 @@ export const ERROR_CATALOGUE = {
 		'This import is no longer waiting (it was cancelled, replaced by another one, left for too long, or the window that checked it has closed). Choose the file again.',
 	'export-failed':
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
+	'db-replaced':
+		'The database was replaced (a restore or an import) while this was under way, so it was stopped. Try again.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
