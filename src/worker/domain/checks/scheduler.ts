@@ -10,6 +10,7 @@ import { dueTimes, setNextDue } from '../../stores/monitor-status';
 import { listMonitors } from '../monitors/service';
 import { runCheck, type CheckEnv, type CheckTarget } from './http';
 import { recordCheck } from './record';
+import { isReplaced, writeOn } from '../same-database';
 
 export interface SchedulerEnv extends CheckEnv {
 	setTimer(fn: () => void, ms: number): unknown;
@@ -161,6 +162,8 @@ export class Scheduler {
 	async #run(monitor: Scheduled): Promise<void> {
 		this.#running.add(monitor.id);
 		const dueAt = monitor.nextDueAt;
+		// A restore or an import during the request swaps the database: this check then belongs to none.
+		const engine = this.#db.engine;
 		try {
 			const observation = await runCheck(monitor.target, this.#env);
 			// A check that failed because the browser went offline meanwhile says nothing about the target.
@@ -168,8 +171,8 @@ export class Scheduler {
 			this.#sampleDelay(observation.startedAt - dueAt);
 			const end = this.#env.now();
 			const cadence = dueAt + monitor.intervalMs;
-			const recorded = await this.#db.write(() =>
-				recordCheck(this.#db.engine, {
+			const recorded = await writeOn(this.#db, engine, (e) =>
+				recordCheck(e, {
 					monitorId: monitor.id,
 					retries: monitor.retries,
 					dueAt,
@@ -182,6 +185,7 @@ export class Scheduler {
 			if (recorded && current && current.nextDueAt === dueAt)
 				current.nextDueAt = recorded.nextDueAt;
 		} catch (error) {
+			if (isReplaced(error)) return;
 			// A failed save is retried by the persister; a refused one (read-only, stale) ends this owner's run.
 			console.warn(`Check of monitor ${monitor.id} was not recorded`, error);
 			const current = this.#monitors.get(monitor.id);
