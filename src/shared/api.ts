@@ -25,7 +25,7 @@ import type {
 	TelegramChat,
 	TelegramOverview,
 } from './telegram';
-import type { WireError } from './errors';
+import type { BackgroundNotice, WireError } from './errors';
 import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
 
 interface Call<Args, Result> {
@@ -167,6 +167,8 @@ export interface DbEvents {
 	progress: TaskProgress;
 	/** The owner account's state: whether a passphrase is set and the app is locked. */
 	account: AccountStatus;
+	/** Background work failed (a job, the Telegram poller or dispatcher): shown once, never replayed. */
+	notice: BackgroundNotice;
 }
 
 export type EventName = keyof DbEvents;

@@ -49,6 +49,8 @@ export const ERROR_CATALOGUE = {
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
 	'db-replaced':
 		'The database was replaced (a restore or an import) while this was under way, so it was stopped. Try again.',
+	'background-failed':
+		'Work Monitor does in the background (checks, Telegram delivery, history rotation, database health) failed. It is tried again later.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
@@ -112,6 +114,23 @@ export class AppError extends Error {
 	static fromWire(wire: WireError): AppError {
 		return new AppError(wire.code, wire.message, wire.detail);
 	}
+}
+
+/**
+ * A failure of work nobody asked for just now (a scheduled job, the Telegram poller and dispatcher): the
+ * owner sends it to every window, whose notices show it. `what` says which work failed.
+ */
+export interface BackgroundNotice {
+	what: string;
+	code: ErrorCode;
+	message: string;
+}
+
+export function backgroundNotice(what: string, error: unknown): BackgroundNotice {
+	const wire = toWireError(error);
+	return wire.code === 'internal'
+		? { what, code: 'background-failed', message: wire.message }
+		: { what, code: wire.code, message: wire.message };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

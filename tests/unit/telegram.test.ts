@@ -575,3 +575,26 @@ describe('delivery when the answer is lost (issue 19, item 12)', () => {
 		expect(asImported).toMatchObject({ status: 'pending', attempts: 0 });
 	});
 });
+
+describe('delivery failures reach the person (issue 19, item 14)', () => {
+	it('a delivery pass that fails is reported, not left as an unhandled rejection', async () => {
+		const t = await setup();
+		const reported: [string, unknown][] = [];
+		const dispatcher = new Dispatcher(t.db, {
+			...t.env,
+			report: (what, error) => reported.push([what, error]),
+		});
+		await dispatcher.start();
+		await t.check('down');
+		// A table the pass reads is gone (a damaged file): the pass throws before sending anything.
+		await t.db.write(() => t.e.exec('ALTER TABLE telegram_chats RENAME TO chats_gone'));
+		dispatcher.kick();
+		await dispatcher.idle();
+		expect(reported).toEqual([
+			[
+				'Delivering Telegram messages failed',
+				expect.objectContaining({ message: 'no such table: telegram_chats' }),
+			],
+		]);
+	});
+});

@@ -16,6 +16,8 @@ export interface SchedulerEnv extends CheckEnv {
 	setTimer(fn: () => void, ms: number): unknown;
 	clearTimer(handle: unknown): void;
 	online(): boolean;
+	/** A check that could not be recorded (the notices funnel); by default the console. */
+	report?(what: string, error: unknown): void;
 }
 
 export interface SchedulerOptions {
@@ -187,7 +189,7 @@ export class Scheduler {
 		} catch (error) {
 			if (isReplaced(error)) return;
 			// A failed save is retried by the persister; a refused one (read-only, stale) ends this owner's run.
-			console.warn(`Check of monitor ${monitor.id} was not recorded`, error);
+			(this.#env.report ?? console.warn)('Recording a check failed', error);
 			const current = this.#monitors.get(monitor.id);
 			if (current && current.nextDueAt === dueAt)
 				current.nextDueAt = this.#env.now() + monitor.intervalMs;

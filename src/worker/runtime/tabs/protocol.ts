@@ -16,7 +16,7 @@ export const CHANNEL_NAME = 'monitor-db';
 export const LOCK_NAME = 'monitor-db-owner';
 
 /** Owner events relayed to every window unchanged. */
-export type RelayedEvent = 'progress' | 'account';
+export type RelayedEvent = 'progress' | 'account' | 'notice';
 
 /** Sends an event to every window's page, relayed as it is. */
 export type RelayEvent = <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
