@@ -326,3 +326,14 @@ describe('scheduler across a replace', () => {
 		expect(t.events().filter((e) => e.to_state === 'down')).toEqual([]);
 	});
 });
+
+describe('scheduler and unreadable conditions', () => {
+	it('does not check a monitor whose stored conditions cannot be read', async () => {
+		const t = await setup(30);
+		await t.db.write(() => t.db.engine.run(`UPDATE monitors SET conditions = '{"keyword": "up"}'`));
+		t.scheduler.start();
+		await t.advanceTo(T0 + 5 * 60_000);
+		expect(t.env.requests).toEqual([]);
+		expect(t.checks()).toEqual([]);
+	});
+});

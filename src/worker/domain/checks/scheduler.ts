@@ -96,8 +96,12 @@ export class Scheduler {
 		const due = dueTimes(engine);
 		this.#monitors = new Map(
 			listMonitors(engine)
-				// A monitor whose headers are locked (or lost) waits: a check without them would only fail.
-				.filter((m) => m.enabled && !m.secretsLocked && !m.needsHeaders && due.has(m.id))
+				// A monitor whose headers are locked (or lost) waits: a check without them would only fail;
+				// one whose conditions cannot be read too: a check without them would report a wrong state.
+				.filter(
+					(m) =>
+						m.enabled && !m.secretsLocked && !m.needsHeaders && !m.conditionsError && due.has(m.id),
+				)
 				.map((m) => [m.id, toScheduled(m, due.get(m.id)!)]),
 		);
 		this.#tick();
