@@ -154,7 +154,10 @@ export type Phase =
 	| { phase: 'migrating'; file: string; index: number; total: number }
 	/** `owner`: this window's worker holds the database; `follower`: it forwards to the window that does. */
 	| { phase: 'ready'; readOnly: boolean; role: 'owner' | 'follower' }
-	/** Another window runs a newer build of Monitor and owns the database now: reload to continue. */
+	/**
+	 * Another window owns the database now (it runs a newer build, or took over while this one was frozen,
+	 * see tabs/heartbeat.ts): reload to continue.
+	 */
 	| { phase: 'outdated' }
 	| { phase: 'failed'; error: WireError };
 

@@ -28,6 +28,8 @@ export type TabMessage =
 	| { type: 'hello'; from: string }
 	/** The owner announces itself: when it is ready, when asked, and when its phase changes. */
 	| { type: 'owner'; from: string; build: BuildInfo; phase: Phase }
+	/** The owner is alive (see heartbeat.ts); a follower that stops hearing anything takes over. */
+	| { type: 'beat'; from: string }
 	| { type: 'save'; from: string; status: SaveStatus }
 	/** Events every window shows as they are (a task's progress, the account's lock state). */
 	| { type: 'event'; from: string; event: RelayedEvent; payload: DbEvents[RelayedEvent] }
