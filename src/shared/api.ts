@@ -6,6 +6,7 @@ import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AccountStatus } from './account';
 import type {
+	ArchiveRemoved,
 	ArchiveResult,
 	HealthAlert,
 	HealthHistory,
@@ -92,6 +93,10 @@ export interface DbApi {
 	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
 	/** Moves the rows rotation would delete into a separate SQLite file (null when there are none). */
 	'maintenance.archive': Call<void, ArchiveResult>;
+	/** The person has the archive file: delete its rows from the database. */
+	'maintenance.archiveConfirm': Call<{ token: string }, ArchiveRemoved>;
+	/** The download failed or the person changed their mind: keep the rows, forget the archive. */
+	'maintenance.archiveDiscard': Call<{ token: string }, { discarded: boolean }>;
 	/** VACUUM, then a strict save of the rewritten file. */
 	'maintenance.vacuum': Call<void, VacuumResult>;
 	'maintenance.optimize': Call<void, OptimizeResult>;

@@ -51,6 +51,8 @@ export const ERROR_CATALOGUE = {
 		'The database was replaced (a restore or an import) while this was under way, so it was stopped. Try again.',
 	'background-failed':
 		'Work Monitor does in the background (checks, Telegram delivery, history rotation, database health) failed. It is tried again later.',
+	'archive-expired':
+		'That archive is no longer waiting (it was discarded, replaced by a newer one, or the window that made it has closed), so nothing was deleted. Archive again.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
