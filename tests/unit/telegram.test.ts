@@ -483,7 +483,18 @@ describe('delivery when the answer is lost (issue 19, item 12)', () => {
 			'timed out',
 			() => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')),
 		],
-		['lost its reply', () => Promise.reject(new TypeError('Failed to fetch'))],
+		[
+			'lost its reply',
+			() =>
+				Promise.resolve(
+					new Response(
+						new ReadableStream({
+							start: (controller) => controller.error(new TypeError('network error')),
+						}),
+						{ status: 200 },
+					),
+				),
+		],
 		[
 			'got an unreadable reply',
 			() => Promise.resolve(new Response('<html>502</html>', { status: 502 })),
@@ -499,6 +510,18 @@ describe('delivery when the answer is lost (issue 19, item 12)', () => {
 		expect(t.telegram.sent).toHaveLength(0);
 		expect(t.outbox()[0]).toMatchObject({ status: 'uncertain' });
 		expect(t.outbox()[0]!.last_error).toMatch(/may or may not have arrived/);
+	});
+
+	it('a send that found no connection at all is retried, and delivered once', async () => {
+		const t = await setup();
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		t.telegram.exchanges.push(() => Promise.reject(new TypeError('Failed to fetch')));
+		await t.check('down');
+		dispatcher.kick();
+		await t.advance(60_000, dispatcher);
+		expect(t.telegram.sent).toHaveLength(1);
+		expect(t.outbox()[0]!.status).toBe('sent');
 	});
 
 	it.each([

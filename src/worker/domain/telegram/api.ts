@@ -103,7 +103,9 @@ async function call<T>(env: BotApiEnv, url: string, init: RequestInit): Promise<
 			signal: AbortSignal.timeout(15_000),
 		});
 	} catch (error) {
-		// A browser reports a refused connection and one dropped after the request went out alike.
+		// A request that timed out went out and may have been acted on. A network error is, far more
+		// often, no connection at all (offline, DNS, refused), which a browser cannot tell from one
+		// dropped after sending: it is retried, or a flaky connection would strand every alert.
 		const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
 		throw new BotApiError(
 			'transient',
@@ -113,7 +115,7 @@ async function call<T>(env: BotApiEnv, url: string, init: RequestInit): Promise<
 			null,
 			null,
 			null,
-			true,
+			timedOut,
 		);
 	}
 	let body: BotApiResponse<T>;
