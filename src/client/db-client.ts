@@ -85,7 +85,7 @@ export class DbClient {
 		let set = this.#listeners.get(event);
 		if (!set) this.#listeners.set(event, (set = new Set()));
 		set.add(untyped);
-		if (event !== 'changed' && this.#last.has(event)) untyped(this.#last.get(event));
+		if (!ONCE_ONLY.has(event) && this.#last.has(event)) untyped(this.#last.get(event));
 		return () => set.delete(untyped);
 	}
 
@@ -102,6 +102,9 @@ export class DbClient {
 		for (const listener of this.#listeners.get(message.event) ?? []) listener(message.payload);
 	}
 }
+
+/** Events that are news when they happen, not a state to catch up on: never replayed to a late listener. */
+const ONCE_ONLY: ReadonlySet<EventName> = new Set(['changed', 'notice']);
 
 let shared: DbClient | undefined;
 

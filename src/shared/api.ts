@@ -6,6 +6,7 @@ import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AccountStatus } from './account';
 import type {
+	ArchiveRemoved,
 	ArchiveResult,
 	HealthAlert,
 	HealthHistory,
@@ -25,7 +26,7 @@ import type {
 	TelegramChat,
 	TelegramOverview,
 } from './telegram';
-import type { WireError } from './errors';
+import type { BackgroundNotice, WireError } from './errors';
 import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
 
 interface Call<Args, Result> {
@@ -97,6 +98,10 @@ export interface DbApi {
 	'maintenance.rotate': Call<void, { checks: number; rollups: number; notifications: number }>;
 	/** Moves the rows rotation would delete into a separate SQLite file (null when there are none). */
 	'maintenance.archive': Call<void, ArchiveResult>;
+	/** The person has the archive file: delete its rows from the database. */
+	'maintenance.archiveConfirm': Call<{ token: string }, ArchiveRemoved>;
+	/** The download failed or the person changed their mind: keep the rows, forget the archive. */
+	'maintenance.archiveDiscard': Call<{ token: string }, { discarded: boolean }>;
 	/** VACUUM, then a strict save of the rewritten file. */
 	'maintenance.vacuum': Call<void, VacuumResult>;
 	'maintenance.optimize': Call<void, OptimizeResult>;
@@ -159,7 +164,10 @@ export type Phase =
 	| { phase: 'migrating'; file: string; index: number; total: number }
 	/** `owner`: this window's worker holds the database; `follower`: it forwards to the window that does. */
 	| { phase: 'ready'; readOnly: boolean; role: 'owner' | 'follower' }
-	/** Another window runs a newer build of Monitor and owns the database now: reload to continue. */
+	/**
+	 * Another window owns the database now (it runs a newer build, or took over while this one was frozen,
+	 * see tabs/heartbeat.ts): reload to continue.
+	 */
 	| { phase: 'outdated' }
 	| { phase: 'failed'; error: WireError };
 
@@ -188,6 +196,8 @@ export interface DbEvents {
 	progress: TaskProgress;
 	/** The owner account's state: whether a passphrase is set and the app is locked. */
 	account: AccountStatus;
+	/** Background work failed (a job, the Telegram poller or dispatcher): shown once, never replayed. */
+	notice: BackgroundNotice;
 }
 
 export type EventName = keyof DbEvents;

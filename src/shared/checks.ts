@@ -32,7 +32,7 @@ export const DEFAULT_STATUS_CODES = '200-299';
 export const MAX_HEADERS = 20;
 
 export type ConditionErrors = Partial<
-	Record<'statusCodes' | 'maxResponseMs' | 'keyword' | 'json' | 'headers', string>
+	Record<'conditions' | 'statusCodes' | 'maxResponseMs' | 'keyword' | 'json' | 'headers', string>
 >;
 
 /** "200-299, 304" -> [[200, 299], [304, 304]]; null when the text is not a list of codes and ranges. */
@@ -110,7 +110,56 @@ export function validateConditions(
 	return errors;
 }
 
-/** Reads a stored conditions object defensively (the database may come from an import). */
+/**
+ * Why `value` is not a conditions object (a JSON object whose fields have their types), or null when
+ * it is one. Conditions that cannot be read are refused, never read as "none": a keyword check quietly
+ * becoming a plain status check would report "up" for a page that lost its content.
+ */
+export function conditionsProblem(value: unknown): string | null {
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return 'The conditions are not a JSON object.';
+	const v = value as Record<string, unknown>;
+	const wrong = (field: string, is: boolean) => (v[field] === undefined || is ? null : field);
+	const keyword = v.keyword as Record<string, unknown> | undefined;
+	const json = v.json as Record<string, unknown> | undefined;
+	const bad =
+		wrong('statusCodes', typeof v.statusCodes === 'string') ??
+		wrong('maxResponseMs', typeof v.maxResponseMs === 'number') ??
+		wrong(
+			'keyword',
+			isObject(keyword) &&
+				typeof keyword.text === 'string' &&
+				(keyword.present === undefined || typeof keyword.present === 'boolean'),
+		) ??
+		wrong(
+			'json',
+			isObject(json) &&
+				typeof json.path === 'string' &&
+				typeof json.value === 'string' &&
+				JSON_OPERATORS.includes(json.operator as JsonOperator),
+		);
+	return bad ? `The conditions' ${bad} has the wrong form.` : null;
+}
+
+/** Parses stored conditions text: the conditions, or why they cannot be read. */
+export function parseConditions(
+	text: string,
+): { ok: true; value: Conditions } | { ok: false; error: string } {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		return { ok: false, error: 'The conditions are not valid JSON.' };
+	}
+	const problem = conditionsProblem(value);
+	return problem ? { ok: false, error: problem } : { ok: true, value: readConditions(value) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads a conditions object already checked by `conditionsProblem`, keeping its known fields. */
 export function readConditions(value: unknown): Conditions {
 	if (typeof value !== 'object' || value === null) return {};
 	const v = value as Record<string, unknown>;

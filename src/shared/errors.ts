@@ -47,6 +47,12 @@ export const ERROR_CATALOGUE = {
 		'This import is no longer waiting (it was cancelled, replaced by another one, left for too long, or the window that checked it has closed). Choose the file again.',
 	'export-failed':
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
+	'db-replaced':
+		'The database was replaced (a restore or an import) while this was under way, so it was stopped. Try again.',
+	'background-failed':
+		'Work Monitor does in the background (checks, Telegram delivery, history rotation, database health) failed. It is tried again later.',
+	'archive-expired':
+		'That archive is no longer waiting (it was discarded, replaced by a newer one, or the window that made it has closed), so nothing was deleted. Archive again.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
@@ -110,6 +116,23 @@ export class AppError extends Error {
 	static fromWire(wire: WireError): AppError {
 		return new AppError(wire.code, wire.message, wire.detail);
 	}
+}
+
+/**
+ * A failure of work nobody asked for just now (a scheduled job, the Telegram poller and dispatcher): the
+ * owner sends it to every window, whose notices show it. `what` says which work failed.
+ */
+export interface BackgroundNotice {
+	what: string;
+	code: ErrorCode;
+	message: string;
+}
+
+export function backgroundNotice(what: string, error: unknown): BackgroundNotice {
+	const wire = toWireError(error);
+	return wire.code === 'internal'
+		? { what, code: 'background-failed', message: wire.message }
+		: { what, code: wire.code, message: wire.message };
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

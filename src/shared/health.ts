@@ -335,13 +335,23 @@ export const SAMPLE_EVERY_MS = 5 * 60 * 1000;
 
 // Maintenance.
 
-export interface ArchiveResult {
+/** Rows archived (copied into the file) or, once confirmed, removed from the database. */
+export interface ArchiveRemoved {
 	checks: number;
 	rollups: number;
 	/** Sent, failed and uncertain Telegram messages (the notification log). */
 	notifications: number;
+}
+
+/**
+ * An archive made and not yet applied: its rows are still in the database. They are removed by
+ * `maintenance.archiveConfirm` with `token`, once the person says the download finished.
+ */
+export interface ArchiveResult extends ArchiveRemoved {
 	/** The archive file, or null when nothing was old enough to archive. */
 	file: { filename: string; bytes: Uint8Array } | null;
+	/** Names this archive to confirm or discard; null without a file. */
+	token: string | null;
 }
 
 export interface VacuumResult {

@@ -1,6 +1,7 @@
 /** Monitors as the app sees them, and the one validation both the form and the worker use. */
 import {
 	CHECK_MODES,
+	conditionsProblem,
 	readConditions,
 	readHeaders,
 	validateConditions,
@@ -37,6 +38,11 @@ export interface Monitor {
 	secretsLocked?: boolean;
 	/** The headers could not be carried over (forgotten passphrase, import without it): enter them again. */
 	needsHeaders?: boolean;
+	/**
+	 * The stored conditions cannot be read (a damaged or hand-edited file): why. The monitor is not
+	 * checked until they are saved again; checking without them would report a wrong state.
+	 */
+	conditionsError?: string;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -103,6 +109,8 @@ export function validateMonitorInput(input: unknown): Validated {
 	if (!Number.isInteger(retries) || retries < 0 || retries > RETRIES_MAX)
 		errors.retries = `Retries are a whole number from 0 to ${RETRIES_MAX}.`;
 
+	const conditionsError = raw.conditions === undefined ? null : conditionsProblem(raw.conditions);
+	if (conditionsError) errors.conditions = conditionsError;
 	const conditions = readConditions(raw.conditions);
 	const headers = readHeaders(raw.headers);
 	Object.assign(

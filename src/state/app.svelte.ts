@@ -14,6 +14,7 @@ import { MonitorsState } from './monitors.svelte';
 import { SettingsState } from './settings.svelte';
 import { TelegramState } from './telegram.svelte';
 import { StorageState } from './storage.svelte';
+import { reportBackground, reportUnhandled } from './notices.svelte';
 
 const db = getDb();
 
@@ -31,6 +32,9 @@ export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
 export const updates = new AppUpdates(db);
 export const fileTransfer = new FileTransferState(db, backups, account);
+
+db.on('notice', reportBackground);
+addEventListener('unhandledrejection', reportUnhandled);
 
 // Whatever was read while the app was locked was refused; read it again once it opens.
 let wasLocked = false;

@@ -29,6 +29,7 @@ function count(n: number, word: string): string {
 export class HealthState {
 	readonly #db: DbClient;
 	#report = $state.raw<HealthReport | null>(null);
+	#waitingArchive = $state.raw<{ token: string; filename: string } | null>(null);
 	#history = $state.raw<HealthHistory | null>(null);
 	#range = $state<HealthRange>('24h');
 	#alerts = $state.raw<HealthAlert[]>([]);
@@ -148,21 +149,53 @@ export class HealthState {
 		});
 	}
 
-	/** Resolves with the archive file for the page to download, or null. */
-	async archive(): Promise<{ filename: string; bytes: Uint8Array } | null> {
-		let file: { filename: string; bytes: Uint8Array } | null = null;
+	/**
+	 * Resolves with the archive file for the page to download, or null. Its rows stay in the database
+	 * until the person confirms the download finished (`confirmArchive`).
+	 */
+	async archive(): Promise<{ filename: string; bytes: Uint8Array; token: string } | null> {
+		let file: { filename: string; bytes: Uint8Array; token: string } | null = null;
 		await this.#maintain('archive', async () => {
 			const r = await this.#db.call('maintenance.archive');
-			if (!r.file)
+			if (!r.file || !r.token)
 				return 'Nothing is old enough to archive: every row is within the retention period.';
-			file = r.file;
+			file = { ...r.file, token: r.token };
+			this.#waitingArchive = { token: r.token, filename: r.file.filename };
 			return (
-				`Archived ${count(r.checks, 'check')}, ${count(r.rollups, 'rollup row')} and ` +
+				`Copied ${count(r.checks, 'check')}, ${count(r.rollups, 'rollup row')} and ` +
 				`${count(r.notifications, 'old notification')} into ` +
-				`${r.file.filename} (${formatBytes(r.file.bytes.byteLength)}) and removed them from the database.`
+				`${r.file.filename} (${formatBytes(r.file.bytes.byteLength)}). They stay in the database until you confirm the download finished.`
 			);
 		});
 		return file;
+	}
+
+	/** The archive downloaded and not yet confirmed or discarded. */
+	get waitingArchive(): { token: string; filename: string } | null {
+		return this.#waitingArchive;
+	}
+
+	confirmArchive(): Promise<void> {
+		const waiting = this.#waitingArchive;
+		if (!waiting) return Promise.resolve();
+		return this.#maintain('archive', async () => {
+			this.#waitingArchive = null;
+			const r = await this.#db.call('maintenance.archiveConfirm', { token: waiting.token });
+			return (
+				`Removed ${count(r.checks, 'check')}, ${count(r.rollups, 'rollup row')} and ` +
+				`${count(r.notifications, 'old notification')} kept in ${waiting.filename} from the database.`
+			);
+		});
+	}
+
+	discardArchive(): Promise<void> {
+		const waiting = this.#waitingArchive;
+		if (!waiting) return Promise.resolve();
+		return this.#maintain('archive', async () => {
+			this.#waitingArchive = null;
+			await this.#db.call('maintenance.archiveDiscard', { token: waiting.token });
+			return 'Archive discarded: every row stays in the database.';
+		});
 	}
 
 	vacuum(): Promise<void> {

@@ -4,7 +4,7 @@
  * the catalogue's for its code). An aborted call, or an error a banner already explains, shows none.
  * `notices` also carries the app's short confirmations ("info").
  */
-import { AppError, ERROR_CATALOGUE } from '../shared/errors';
+import { AppError, ERROR_CATALOGUE, type BackgroundNotice } from '../shared/errors';
 
 export interface Notice {
 	id: number;
@@ -41,6 +41,21 @@ export function describeError(error: unknown): string {
 
 /** Errors a banner already explains for the whole app: repeating them per action would only be noise. */
 const SHOWN_BY_BANNER = new Set(['app-outdated', 'app-locked']);
+
+/** A failure of the owner's background work (a job, Telegram delivery), sent by the worker. */
+export function reportBackground(notice: BackgroundNotice): void {
+	reportError(new AppError(notice.code, notice.message), notice.what);
+}
+
+/**
+ * A rejected call (or any promise) nobody handled: still told, once, through the funnel. Calls can fail
+ * at any time (a restore or an import replacing the database under them: `db-replaced`), and a page
+ * that only logs an "Uncaught (in promise)" leaves the person guessing.
+ */
+export function reportUnhandled(event: PromiseRejectionEvent): void {
+	event.preventDefault();
+	reportError(event.reason);
+}
 
 /** Reports a failure to the person using the app; `doing` says what was being attempted. */
 export function reportError(error: unknown, doing?: string): void {

@@ -34,3 +34,42 @@ test('sql.js compiles its wasm with streaming instantiation from a hashed asset'
 	expect(response.headers()['content-type']).toBe('application/wasm');
 	expect(messages.filter((m) => /streaming compile failed|falling back/i.test(m))).toEqual([]);
 });
+
+test('a frozen owner window: another window takes over after its heartbeat stops, and the frozen one is fenced', async ({
+	context,
+}) => {
+	test.setTimeout(300_000);
+	const first = await context.newPage();
+	await openApp(first);
+	await call(first, 'monitors.create', monitorInput('Before the freeze'));
+	const second = await context.newPage();
+	await openApp(second);
+	await expect(second.getByRole('listitem', { name: 'Before the freeze' })).toBeVisible();
+
+	// The owner's database worker stops running (its thread blocked, as in a frozen page) and keeps the
+	// Web Lock: no heartbeat, no answers. Freezing the page through the DevTools protocol
+	// (Page.setWebLifecycleState) leaves a dedicated worker running in this Chromium, so block it.
+	const names = await Promise.all(first.workers().map((w) => w.evaluate(() => self.name)));
+	const owner = first.workers()[names.indexOf('monitor-db')]!;
+	const frozenMs = 100_000;
+	const frozen = owner
+		.evaluate((ms) => {
+			const until = Date.now() + ms;
+			while (Date.now() < until);
+		}, frozenMs)
+		.catch(() => undefined);
+
+	await call(second, 'monitors.create', monitorInput('While the owner is frozen'));
+	await expect(second.getByTestId('save-indicator')).toHaveAttribute(
+		'title',
+		/Saved by this window/,
+	);
+
+	// Awake again, the old owner steps down: the lock is gone, its writes are fenced.
+	await frozen;
+	await expect(
+		first.getByText('A newer version of Monitor is open in another window'),
+	).toBeVisible();
+	await second.reload();
+	await expect(second.getByRole('listitem')).toHaveCount(2);
+});

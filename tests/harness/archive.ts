@@ -85,7 +85,10 @@ export async function archiveScenario() {
 		checkIntegrity: (image) => Promise.resolve(checkImage(SQL, image)),
 		sql: () => Promise.resolve(SQL),
 	});
-	const result = await new Maintenance(db, health).archive();
+	const maintenance = new Maintenance(db, health);
+	const result = await maintenance.archive();
+	// The person confirms the download finished; only then are the rows deleted.
+	if (result.token) await maintenance.confirmArchive(result.token);
 
 	const reopened = await LiveDatabase.open({ SQL, files, store, writerId: 'reopened' });
 	return {

@@ -153,4 +153,21 @@ describe('engine', () => {
 		engine.run("INSERT INTO t (v) VALUES ('b')");
 		expect(seen).toEqual(['t']);
 	});
+
+	it('fails with db-replaced, not sql.js’s bare string, once its database was closed', async () => {
+		const engine = await withTable();
+		// A cached statement (the case a replace hit: "Statement closed") and a fresh one ("Database closed").
+		engine.run("INSERT INTO t (v) VALUES ('a')");
+		engine.db.close();
+		expect(engine.closed).toBe(true);
+		const calls = [
+			() => engine.run("INSERT INTO t (v) VALUES ('a')"),
+			() => engine.all('SELECT v FROM t WHERE id > ?', [0]),
+			() => engine.exec('SELECT 1'),
+			() => engine.transaction(() => 1),
+			() => engine.runMany('INSERT INTO t (v) VALUES (?)', [['b']]),
+		];
+		for (const call of calls)
+			expect(call).toThrow(expect.objectContaining({ code: 'db-replaced' }));
+	});
 });

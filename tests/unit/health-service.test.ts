@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src/shared/backups';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { AppError } from '../../src/shared/errors';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../src/shared/health';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
@@ -42,6 +43,7 @@ async function setup(store = new MemoryImageStore()): Promise<Setup> {
 		store,
 		files: await realMigrations(),
 		writerId: 'test',
+		backups: new MemoryBackupStore(),
 		chunkSize: 4096,
 		now: () => clock.now,
 		onProgress: (p) => progress.push(p),
@@ -415,7 +417,7 @@ describe('archive', () => {
 		});
 	}
 
-	it('moves exactly the rows rotation would delete into a SQLite file, and removes them', async () => {
+	it('copies exactly the rows rotation would delete into a SQLite file, and removes them once confirmed', async () => {
 		const t = await setup();
 		await withHistory(t);
 		const e = t.db.engine;
@@ -454,6 +456,14 @@ describe('archive', () => {
 		expect(read('SELECT * FROM outbox ORDER BY id')).toEqual(oldNotifications);
 		archive.close();
 
+		// Nothing is deleted before the person confirms the download finished.
+		expect(e.value('SELECT count(*) FROM checks')).toBe(90);
+		expect(await t.maintenance.confirmArchive(result.token!)).toEqual({
+			checks: 30,
+			rollups: oldRollups.length,
+			notifications: 3,
+		});
+
 		expect(e.all('SELECT * FROM checks ORDER BY id')).toEqual(kept);
 		expect(e.value('SELECT count(*) FROM events')).toBe(1);
 		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'hour'")).toBe(90);
@@ -470,7 +480,43 @@ describe('archive', () => {
 			rollups: 0,
 			notifications: 0,
 			file: null,
+			token: null,
 		});
+		// A token is good once.
+		await expect(t.maintenance.confirmArchive(result.token!)).rejects.toMatchObject({
+			code: 'archive-expired',
+		});
+	});
+
+	it('deletes nothing until the download is confirmed, and nothing at all when it is discarded', async () => {
+		const t = await setup();
+		await withHistory(t);
+		const before = hashOf(t.db);
+		const result = await t.maintenance.archive();
+		expect(result.checks).toBe(30);
+		expect(hashOf(t.db)).toBe(before);
+		expect(t.maintenance.discardArchive(result.token!)).toEqual({ discarded: true });
+		await expect(t.maintenance.confirmArchive(result.token!)).rejects.toMatchObject({
+			code: 'archive-expired',
+		});
+		expect(hashOf(t.db)).toBe(before);
+	});
+
+	it('deletes nothing from a database a restore or an import brought in after the copy', async () => {
+		const t = await setup();
+		await withHistory(t);
+		const result = await t.maintenance.archive();
+		await t.db.replace(t.db.engine.db.export(), {
+			reason: 'before-import',
+			subject: 'This file',
+			corrupt: 'import-corrupt',
+			task: 'import',
+		});
+		const before = hashOf(t.db);
+		await expect(t.maintenance.confirmArchive(result.token!)).rejects.toMatchObject({
+			code: 'db-replaced',
+		});
+		expect(hashOf(t.db)).toBe(before);
 	});
 
 	it('keeps archive and database in step when a batch fails', async () => {
@@ -483,7 +529,8 @@ describe('archive', () => {
 				"CREATE TEMP TRIGGER no_delete BEFORE DELETE ON checks BEGIN SELECT RAISE(ABORT, 'refused'); END",
 			),
 		);
-		await expect(t.maintenance.archive()).rejects.toThrow(/refused/);
+		const result = await t.maintenance.archive();
+		await expect(t.maintenance.confirmArchive(result.token!)).rejects.toThrow(/refused/);
 		expect(hashOf(t.db)).toBe(before);
 	});
 });

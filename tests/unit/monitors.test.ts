@@ -129,3 +129,36 @@ describe('monitor rows', () => {
 		expect(listMonitors(engine).map((m) => m.name)).toEqual(['Alpha', 'beta', 'gamma']);
 	});
 });
+
+describe('conditions that cannot be read (issue 19, item 14)', () => {
+	it.each([
+		['a JSON string', '{"keyword":{"text":"ok"}}'],
+		['an array', [{ statusCodes: '200' }]],
+		['a keyword that is not an object', { keyword: 'ok' }],
+		['a threshold that is text', { maxResponseMs: '500' }],
+		['an unknown JSON operator', { json: { path: 'status', operator: '~=', value: 'ok' } }],
+	])('refuses %s as conditions, with a message', (_, conditions) => {
+		const result = validateMonitorInput({ ...good, conditions });
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors.conditions).toMatch(/conditions/);
+	});
+
+	it.each([
+		['not JSON', '{"keyword": {"text": "ok"'],
+		['not an object', '[1, 2]'],
+		['a keyword without text', '{"keyword": {"present": true}}'],
+	])(
+		'a stored monitor whose conditions are %s says why, instead of checking with none',
+		async (_, text) => {
+			const e = await db();
+			const { id } = createMonitor(e, good, 1);
+			e.exec('PRAGMA ignore_check_constraints = ON');
+			e.run('UPDATE monitors SET conditions = ? WHERE id = ?', [text, id]);
+			const before = e.value('SELECT conditions FROM monitors');
+			expect(getMonitor(e, id).conditionsError).toMatch(/The conditions/);
+			expect(listMonitors(e)[0]!.conditionsError).toMatch(/The conditions/);
+			// Read, never rewritten behind the person's back.
+			expect(e.value('SELECT conditions FROM monitors')).toBe(before);
+		},
+	);
+});

@@ -4,6 +4,7 @@ import { rotate } from '../../src/worker/domain/checks/retention';
 import { Scheduler, type SchedulerEnv } from '../../src/worker/domain/checks/scheduler';
 import { createMonitor, setMonitorEnabled } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { loadSql, realMigrations } from './helpers';
 
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -47,6 +48,7 @@ async function setup(intervalS = 30, retries = 0) {
 		SQL: await loadSql(),
 		files: await realMigrations(),
 		store: new MemoryImageStore(),
+		backups: new MemoryBackupStore(),
 		writerId: 'test',
 		now: () => env.time,
 	});
@@ -297,5 +299,41 @@ describe('retention', () => {
 		});
 		expect((await rotate(t.db, T0)).checks).toBe(2);
 		expect(e.value('SELECT count(*) FROM checks')).toBe(2);
+	});
+});
+
+describe('scheduler across a replace', () => {
+	it('drops a check whose request straddled an import: the new database’s monitor with that id gets nothing', async () => {
+		const t = await setup(30);
+		// The file imported meanwhile: the same monitor id, never checked.
+		const imported = t.db.engine.db.export();
+		let answer!: (response: Response) => void;
+		t.env.fetch = () => new Promise<Response>((resolve) => (answer = resolve));
+		t.scheduler.start();
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(t.scheduler.running).toBe(1);
+
+		await t.db.replace(imported, {
+			reason: 'before-import',
+			subject: 'This file',
+			corrupt: 'import-corrupt',
+			task: 'import',
+		});
+		answer(new Response('held across the import', { status: 503 }));
+		await t.scheduler.whenIdle();
+
+		expect(t.checks().filter((c) => c.message.includes('503'))).toEqual([]);
+		expect(t.events().filter((e) => e.to_state === 'down')).toEqual([]);
+	});
+});
+
+describe('scheduler and unreadable conditions', () => {
+	it('does not check a monitor whose stored conditions cannot be read', async () => {
+		const t = await setup(30);
+		await t.db.write(() => t.db.engine.run(`UPDATE monitors SET conditions = '{"keyword": "up"}'`));
+		t.scheduler.start();
+		await t.advanceTo(T0 + 5 * 60_000);
+		expect(t.env.requests).toEqual([]);
+		expect(t.checks()).toEqual([]);
 	});
 });

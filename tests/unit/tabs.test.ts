@@ -17,6 +17,10 @@ interface Window {
 	events: { [E in keyof DbEvents]?: DbEvents[E][] };
 	served: number;
 	runtime: OwnerRuntime | null;
+	db: LiveDatabase | null;
+	/** The window's page froze: its worker neither sends nor receives, and keeps the lock. */
+	freeze(): void;
+	thaw(): void;
 }
 
 async function world() {
@@ -38,7 +42,13 @@ async function world() {
 			crashAfter = Infinity,
 			stealGate,
 			openGate,
-		}: { crashAfter?: number; stealGate?: Promise<void>; openGate?: Promise<void> } = {},
+			heartbeat,
+		}: {
+			crashAfter?: number;
+			stealGate?: Promise<void>;
+			openGate?: Promise<void>;
+			heartbeat?: { everyMs: number; staleAfterMs: number };
+		} = {},
 	): Window {
 		const channel = bus.join();
 		const lock = locks.lock(stealGate);
@@ -50,6 +60,9 @@ async function world() {
 			events: {},
 			served: 0,
 			runtime: null,
+			db: null,
+			freeze: () => bus.dead.add(channel),
+			thaw: () => bus.dead.delete(channel),
 			crash() {
 				bus.dead.add(channel);
 				window.runtime?.stop();
@@ -80,9 +93,11 @@ async function world() {
 			lock,
 			toPage,
 			saveEveryMs: 0,
+			heartbeat,
 			async openOwner(hooks) {
 				await openGate;
 				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
+				window.db = db;
 				const runtime = new OwnerRuntime(db, build, { jobs: [] });
 				const serve = runtime.serve.bind(runtime);
 				runtime.serve = async (...args) => {
@@ -270,5 +285,35 @@ describe('tabs', () => {
 		const stored = await store.load();
 		const engine = await newEngine(stored!.image);
 		expect(engine.value('SELECT count(*) FROM monitors')).toBe(0);
+	});
+});
+
+describe('a frozen owner (heartbeat)', () => {
+	const heartbeat = { everyMs: 10, staleAfterMs: 100 };
+
+	it('a follower that stops hearing the owner takes over; the frozen owner is fenced and steps down', async () => {
+		const w = await world();
+		const owner = w.open('owner', w.buildOf('b1'), { heartbeat });
+		await owner.call('monitors.create', input('before the freeze'));
+		const b = w.open('b', w.buildOf('b1'), { heartbeat });
+		await b.call('monitors.list');
+		// Beats keep a live owner in place: several stale periods pass without a take-over.
+		await new Promise((resolve) => setTimeout(resolve, 3 * heartbeat.staleAfterMs));
+		expect([owner.tab.role, b.tab.role]).toEqual(['owner', 'follower']);
+
+		owner.freeze();
+		const created = await b.call('monitors.create', input('after the freeze'));
+		expect(b.tab.role).toBe('owner');
+		expect(created.name).toBe('after the freeze');
+		expect(await w.storedNames()).toEqual(['after the freeze', 'before the freeze']);
+
+		// The frozen owner wakes up: its writes are refused, so it can never overwrite the new owner's.
+		await expect(
+			owner.db!.write(() => owner.db!.engine.run("UPDATE monitors SET name = 'lost'")),
+		).rejects.toMatchObject({ code: 'stale-writer' });
+		owner.thaw();
+		expect(owner.tab.role).toBe('outdated');
+		await expect(owner.call('monitors.list')).rejects.toMatchObject({ code: 'app-outdated' });
+		expect(await w.storedNames()).toEqual(['after the freeze', 'before the freeze']);
 	});
 });

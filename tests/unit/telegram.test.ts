@@ -10,6 +10,7 @@ import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { recordCheck } from '../../src/worker/domain/checks/record';
 import { createMonitor } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
+import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { alertValues, enqueueReminders } from '../../src/worker/domain/telegram/alerts';
 import type { ApiUpdate } from '../../src/worker/domain/telegram/api';
 import {
@@ -113,6 +114,8 @@ class FakeTelegram {
 		disable_notification: string | null;
 	}[] = [];
 	script: (() => { status: number; body: unknown })[] = [];
+	/** Replaces the next calls' whole exchange: a timeout, a dropped connection, an answer held back. */
+	exchanges: (() => Promise<Response>)[] = [];
 	online = true;
 
 	fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -123,6 +126,8 @@ class FakeTelegram {
 		const params = new URLSearchParams(
 			init?.body instanceof URLSearchParams ? init.body : url.search,
 		);
+		const exchange = this.exchanges.shift();
+		if (exchange) return exchange();
 		const scripted = this.script.shift()?.();
 		if (scripted) return Response.json(scripted.body, { status: scripted.status });
 		if (method === 'sendMessage') {
@@ -168,6 +173,7 @@ async function setup() {
 			SQL: await loadSql(),
 			files: await realMigrations(),
 			store,
+			backups: new MemoryBackupStore(),
 			writerId: `w${Math.random()}`,
 			now: () => time,
 		});
@@ -460,6 +466,158 @@ describe('notification log retention', () => {
 		expect(t.e.all('SELECT status FROM outbox ORDER BY id')).toEqual([
 			{ status: 'pending' },
 			{ status: 'sent' },
+		]);
+	});
+});
+
+describe('delivery when the answer is lost (issue 19, item 12)', () => {
+	const IMPORT = {
+		reason: 'before-import',
+		subject: 'This file',
+		corrupt: 'import-corrupt',
+		task: 'import',
+	} as const;
+
+	it.each([
+		[
+			'timed out',
+			() => Promise.reject(new DOMException('The operation timed out.', 'TimeoutError')),
+		],
+		[
+			'lost its reply',
+			() =>
+				Promise.resolve(
+					new Response(
+						new ReadableStream({
+							start: (controller) => controller.error(new TypeError('network error')),
+						}),
+						{ status: 200 },
+					),
+				),
+		],
+		[
+			'got an unreadable reply',
+			() => Promise.resolve(new Response('<html>502</html>', { status: 502 })),
+		],
+	])('a send that %s after the claim is uncertain and never sent again', async (_, exchange) => {
+		const t = await setup();
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		t.telegram.exchanges.push(exchange);
+		await t.check('down');
+		dispatcher.kick();
+		await t.advance(30 * 60_000, dispatcher);
+		expect(t.telegram.sent).toHaveLength(0);
+		expect(t.outbox()[0]).toMatchObject({ status: 'uncertain' });
+		expect(t.outbox()[0]!.last_error).toMatch(/may or may not have arrived/);
+	});
+
+	it('a send that found no connection at all is retried, and delivered once', async () => {
+		const t = await setup();
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		t.telegram.exchanges.push(() => Promise.reject(new TypeError('Failed to fetch')));
+		await t.check('down');
+		dispatcher.kick();
+		await t.advance(60_000, dispatcher);
+		expect(t.telegram.sent).toHaveLength(1);
+		expect(t.outbox()[0]!.status).toBe('sent');
+	});
+
+	it.each([
+		[1e9, 3600],
+		[0, 1],
+		[-5, 1],
+	])('keeps retry_after %d to %d s', async (given, seconds) => {
+		const t = await setup();
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		t.telegram.script.push(() => ({
+			status: 429,
+			body: {
+				ok: false,
+				error_code: 429,
+				description: 'Too Many Requests',
+				parameters: { retry_after: given },
+			},
+		}));
+		await t.check('down');
+		const before = t.env.now();
+		dispatcher.kick();
+		await t.advance(0, dispatcher);
+		expect(t.e.value('SELECT next_attempt_at FROM outbox')).toBe(before + seconds * 1000);
+	});
+
+	it('sweeps the claims an imported file left without an outcome: they become uncertain, not stuck', async () => {
+		const t = await setup();
+		await t.check('down');
+		await t.db.write(() => t.e.run("UPDATE outbox SET status = 'sending', attempts = 1"));
+		const imported = t.e.db.export();
+		await t.db.write(() => t.e.run("UPDATE outbox SET status = 'sent'"));
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+
+		await t.db.replace(imported, IMPORT);
+		dispatcher.kick();
+		await t.advance(60_000, dispatcher);
+		expect(t.telegram.sent).toHaveLength(0);
+		expect(t.db.engine.value('SELECT status FROM outbox')).toBe('uncertain');
+	});
+
+	it('marks nothing in the database a replace brought in while a send was on its way', async () => {
+		const t = await setup();
+		await t.check('down');
+		// The file imported meanwhile holds a message of its own under the same id, not yet sent.
+		const imported = t.e.db.export();
+		let answer!: () => void;
+		t.telegram.exchanges.push(
+			() =>
+				new Promise<Response>((resolve) => {
+					answer = () =>
+						resolve(
+							Response.json({
+								ok: true,
+								result: { message_id: 77, chat: { id: -100, type: 'group' } },
+							}),
+						);
+				}),
+		);
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		dispatcher.kick();
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(t.e.value('SELECT status FROM outbox')).toBe('sending');
+
+		await t.db.replace(imported, IMPORT);
+		const row =
+			'SELECT status, attempts, last_error, next_attempt_at, telegram_message_id FROM outbox';
+		const asImported = t.db.engine.get(row);
+		answer();
+		await dispatcher.idle();
+		expect(t.db.engine.get(row)).toEqual(asImported);
+		expect(asImported).toMatchObject({ status: 'pending', attempts: 0 });
+	});
+});
+
+describe('delivery failures reach the person (issue 19, item 14)', () => {
+	it('a delivery pass that fails is reported, not left as an unhandled rejection', async () => {
+		const t = await setup();
+		const reported: [string, unknown][] = [];
+		const dispatcher = new Dispatcher(t.db, {
+			...t.env,
+			report: (what, error) => reported.push([what, error]),
+		});
+		await dispatcher.start();
+		await t.check('down');
+		// A table the pass reads is gone (a damaged file): the pass throws before sending anything.
+		await t.db.write(() => t.e.exec('ALTER TABLE telegram_chats RENAME TO chats_gone'));
+		dispatcher.kick();
+		await dispatcher.idle();
+		expect(reported).toEqual([
+			[
+				'Delivering Telegram messages failed',
+				expect.objectContaining({ message: 'no such table: telegram_chats' }),
+			],
 		]);
 	});
 });

@@ -48,12 +48,27 @@ export class Engine {
 	readonly #normalized = new Map<string, string>();
 	/** Reset statements ready for reuse, by SQL text; a Map keeps insertion order, oldest first. */
 	readonly #cache = new Map<string, Statement>();
+	#closed = false;
 
 	constructor(db: Database) {
 		this.db = db;
+		// Callers close `engine.db` directly (a replace swaps the live database and closes the old one).
+		// Noting it here lets a late call on this engine fail with a code the app can act on, instead of
+		// sql.js's bare "Statement closed" string thrown from a cached statement.
+		const close = db.close.bind(db);
+		db.close = () => {
+			this.#closed = true;
+			this.#cache.clear();
+			close();
+		};
 		db.updateHook((_op, _database, table) => {
 			for (const listener of this.#listeners) listener(table);
 		});
+	}
+
+	/** The sql.js database was closed: every further call fails with `db-replaced`. */
+	get closed(): boolean {
+		return this.#closed;
 	}
 
 	get inTransaction(): boolean {
@@ -149,6 +164,7 @@ export class Engine {
 
 	/** Runs a script of several statements with no parameters (migrations, PRAGMA batches). */
 	exec(sql: string): void {
+		this.#assertOpen();
 		this.#statementCount++;
 		const start = this.#start();
 		try {
@@ -163,6 +179,7 @@ export class Engine {
 	 * so no other call can interleave with it and persistence always sees committed states.
 	 */
 	transaction<T>(fn: () => T): T {
+		this.#assertOpen();
 		if (this.#depth === 0) return this.#outer(fn);
 		const name = `sp${++this.#savepointSeq}`;
 		this.db.exec(`SAVEPOINT ${name}`);
@@ -208,6 +225,7 @@ export class Engine {
 
 	/** Runs `use` once per parameter set on one statement, timing each run as a statement of its own. */
 	#each<R>(sql: string, paramSets: readonly Params[], use: (stmt: Statement) => R): R[] {
+		this.#assertOpen();
 		for (const params of paramSets) checkParams(params);
 		this.#statementCount += paramSets.length;
 		const stmt = this.#acquire(sql);
@@ -236,6 +254,7 @@ export class Engine {
 	 * the same SQL (from a change listener, say) prepares its own.
 	 */
 	#with<R>(sql: string, params: Params | undefined, use: (stmt: Statement) => R): R {
+		this.#assertOpen();
 		this.#statementCount++;
 		if (params !== undefined) checkParams(params);
 		const start = this.#start();
@@ -252,6 +271,10 @@ export class Engine {
 		this.#stop(start, sql, stmt);
 		this.#release(sql, stmt);
 		return result;
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) throw new AppError('db-replaced');
 	}
 
 	#acquire(sql: string): Statement {

@@ -29,11 +29,11 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 /** Keeps the `_requests` ledger to the last hour: long enough to answer any retry, small enough to forget. */
 export const pruneRequestLedger: OwnerJob = {
 	name: 'prune-request-ledger',
-	start({ db }) {
+	start({ db, report }) {
 		const run = () => {
 			if (db.readOnly) return;
 			db.pruneRequests(REQUEST_LEDGER_MAX_AGE_MS).catch((error: unknown) =>
-				console.warn('Pruning requests failed', error),
+				report('Pruning the request ledger failed', error),
 			);
 		};
 		run();
@@ -43,8 +43,11 @@ export const pruneRequestLedger: OwnerJob = {
 };
 
 /** The browser's clock, network and timers, as the scheduler sees them in a worker. */
-function workerEnv(): SchedulerEnv {
+function workerEnv(
+	report: HandlerContext['report'],
+): SchedulerEnv & { report: HandlerContext['report'] } {
 	return {
+		report,
 		fetch: (input, init) => fetch(input, init),
 		now: Date.now,
 		clock: () => performance.now(),
@@ -58,7 +61,7 @@ function workerEnv(): SchedulerEnv {
 export const runChecks: OwnerJob = {
 	name: 'checks',
 	start(ctx) {
-		const scheduler = new Scheduler(ctx.db, workerEnv());
+		const scheduler = new Scheduler(ctx.db, workerEnv(ctx.report));
 		ctx.services.scheduler = scheduler;
 		const unsubscribe = ctx.db.subscribe((tables) => {
 			if (tables.includes('monitors')) scheduler.refresh();
@@ -90,7 +93,7 @@ export const rotateHistory: OwnerJob = {
 		const run = () => {
 			if (ctx.db.readOnly) return;
 			rotate(ctx.db, ctx.now()).catch((error: unknown) =>
-				console.warn('Rotating history failed', error),
+				ctx.report('Rotating history failed', error),
 			);
 		};
 		const first = setTimeout(run, FIRST_ROTATION_AFTER_MS);
@@ -118,7 +121,7 @@ export const watchHealth: OwnerJob = {
 		const health = new HealthService(ctx.db, browserHealthEnv(ctx.now));
 		ctx.services.health = health;
 		ctx.services.maintenance = new Maintenance(ctx.db, health);
-		const warn = (what: string) => (error: unknown) => console.warn(what, error);
+		const warn = (what: string) => (error: unknown) => ctx.report(what, error);
 		const evaluate = throttle(() => {
 			health.evaluate().catch(warn('Evaluating database health failed'));
 		}, EVALUATE_EVERY_MS);
@@ -149,7 +152,7 @@ const POLL_TELEGRAM_EVERY_MS = 30_000;
 export const runTelegram: OwnerJob = {
 	name: 'telegram',
 	start(ctx) {
-		const env = workerEnv();
+		const env = workerEnv(ctx.report);
 		const dispatcher = new Dispatcher(ctx.db, env);
 		ctx.services.telegram = dispatcher;
 		const unsubscribe = ctx.db.subscribe((tables) => {
@@ -161,7 +164,7 @@ export const runTelegram: OwnerJob = {
 		addEventListener('online', onNetwork);
 		dispatcher
 			.start()
-			.catch((error: unknown) => console.warn('Starting Telegram delivery failed', error));
+			.catch((error: unknown) => ctx.report('Starting Telegram delivery failed', error));
 		const stopPolling = startPolling(ctx.db, env, POLL_TELEGRAM_EVERY_MS);
 		return () => {
 			stopPolling();

@@ -1,8 +1,9 @@
 /**
  * One owner of the database per origin, elected with the Web Locks API. A worker waits in line for the
  * lock and, once granted, holds it for its whole life: the browser releases it when the worker ends
- * (crash included), so there is no heartbeat that a suspended tab could miss. A newer build may steal
- * the lock; the previous holder learns it through `lost`.
+ * (crash included). It does not when the worker stops running (a frozen page): a follower then steals
+ * it after hearing no heartbeat for a long while (tabs/heartbeat.ts), as a newer build steals it at
+ * once; the previous holder learns it through `lost`.
  */
 export interface OwnershipLock {
 	/** Waits in line; resolves once this worker holds the lock. */

@@ -1,9 +1,8 @@
 /**
- * Copying old rows into an archive database and deleting them from the live one. Each group of old
- * rows is selected and deleted by the same ordered query, so a batch deletes exactly the rows it copied.
+ * Copying old rows into an archive database and, once the person has the file, deleting from the live
+ * database exactly the rows the archive holds.
  * Which rows are old is rotation's rule: the cutoffs come from domain/checks/retention.ts.
  */
-import { AppError } from '../../shared/errors';
 import type { Engine, Param } from '../core/engine';
 
 /** One group of old rows: its table, which of its rows, and in which order they are taken. */
@@ -75,16 +74,34 @@ interface Column {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Moves batches of one table's old rows from `live` into `archive` (see `archiveTable`). */
+/** Copies one table's old rows into an archive, and deletes from the live table what the archive holds. */
 export interface Mover {
-	/** Copies and deletes up to `batch` rows; returns how many. Must run in a write of `live`. */
-	move(rows: OldRows, batch: number): number;
+	/**
+	 * Copies up to `batch` of `rows` that come after `after` (the key of the last row copied, null at
+	 * first) in key order; returns how many and the last one's key. Reads only: nothing is deleted.
+	 */
+	copy(
+		rows: OldRows,
+		after: Param[] | null,
+		batch: number,
+	): { count: number; last: Param[] | null };
+	/**
+	 * Deletes from the live table up to `batch` of the rows the archive holds after `after`, and only
+	 * while they are still old (`rows.where`); returns how many were looked at and deleted, and the last key.
+	 * Must run in a write of `live`.
+	 */
+	remove(
+		rows: OldRows,
+		after: Param[] | null,
+		batch: number,
+	): { seen: number; deleted: number; last: Param[] | null };
 }
 
 /**
  * Creates `table` in the archive: the live table's columns, types, NOT NULLs and primary key, without
  * its foreign key (the archive has no monitors table) or CHECKs (its rows come from a table that
- * enforced them).
+ * enforced them). Rows are walked in key order from the last one seen (keyset paging), so a batch
+ * never depends on what an earlier one deleted.
  */
 export function archiveTable(live: Engine, archive: Engine, table: OldRows['table']): Mover {
 	const columns = live.all<Column>(
@@ -105,26 +122,42 @@ export function archiveTable(live: Engine, archive: Engine, table: OldRows['tabl
 	);
 	const list = columns.map((c) => quote(c.name)).join(', ');
 	const insert = `INSERT INTO ${table} (${list}) VALUES (${columns.map(() => '?').join(', ')})`;
+	const keyOf = (rows: OldRows) => rows.key.replace(/[()]/g, '');
+	const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+	const page = (key: string, after: Param[] | null) =>
+		after ? `AND (${key}) > ${placeholders(after.length)}` : '';
 	return {
-		move(rows, batch) {
-			const select = `SELECT ${list} FROM ${table} WHERE ${rows.where} ORDER BY ${rows.order} LIMIT ?`;
-			const remove =
-				`DELETE FROM ${table} WHERE ${rows.key} IN ` +
-				`(SELECT ${rows.key.replace(/[()]/g, '')} FROM ${table} WHERE ${rows.where} ORDER BY ${rows.order} LIMIT ?)`;
-			const found = live.all<Record<string, Param>>(select, [...rows.params, batch]);
-			if (found.length === 0) return 0;
+		copy(rows, after, batch) {
+			const key = keyOf(rows);
+			const found = live.all<Record<string, Param>>(
+				`SELECT ${list} FROM ${table} WHERE (${rows.where}) ${page(key, after)} ORDER BY ${key} LIMIT ?`,
+				[...rows.params, ...(after ?? []), batch],
+			);
+			if (found.length === 0) return { count: 0, last: null };
 			archive.runMany(
 				insert,
 				found.map((row) => columns.map((c) => row[c.name] ?? null)),
 			);
-			const removed = live.run(remove, [...rows.params, batch]).changes;
-			if (removed !== found.length) {
-				throw new AppError(
-					'internal',
-					`Archiving ${table}: copied ${found.length} rows but would delete ${removed}.`,
-				);
-			}
-			return found.length;
+			const last = found[found.length - 1]!;
+			return { count: found.length, last: key.split(', ').map((k) => last[k] ?? null) };
+		},
+		remove(rows, after, batch) {
+			const key = keyOf(rows);
+			const width = key.split(', ').length;
+			const held = archive
+				.all<Record<string, Param>>(
+					`SELECT ${key} FROM ${table} WHERE 1 ${page(key, after)} ORDER BY ${key} LIMIT ?`,
+					[...(after ?? []), batch],
+				)
+				.map((row) => key.split(', ').map((k) => row[k] ?? null));
+			if (held.length === 0) return { seen: 0, deleted: 0, last: null };
+			const deleted = live.run(
+				`DELETE FROM ${table} WHERE (${rows.where}) AND (${key}) IN (VALUES ${held
+					.map(() => placeholders(width))
+					.join(', ')})`,
+				[...rows.params, ...held.flat()],
+			).changes;
+			return { seen: held.length, deleted, last: held[held.length - 1]! };
 		},
 	};
 }

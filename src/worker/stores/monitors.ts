@@ -2,8 +2,7 @@
  * The `monitors` table: each monitor's configuration. Headers are kept as stored (a JSON object in
  * clear, or a JSON string holding the sealed object): domain/monitors reveals and seals them.
  */
-import { readConditions, type CheckMode } from '../../shared/checks';
-import { parseJson } from '../../shared/json';
+import { parseConditions, type CheckMode } from '../../shared/checks';
 import type { HttpMethod, Monitor, MonitorInput } from '../../shared/monitors';
 import type { Engine } from '../core/engine';
 
@@ -37,6 +36,7 @@ const COLUMNS =
 	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, needs_headers, created_at, updated_at';
 
 function toRecord(row: MonitorRow): MonitorRecord {
+	const conditions = parseConditions(row.conditions);
 	return {
 		id: row.id,
 		name: row.name,
@@ -47,7 +47,8 @@ function toRecord(row: MonitorRow): MonitorRecord {
 		enabled: row.enabled === 1,
 		mode: row.mode as CheckMode,
 		retries: row.retries,
-		conditions: readConditions(parseJson(row.conditions)),
+		conditions: conditions.ok ? conditions.value : {},
+		...(conditions.ok ? {} : { conditionsError: conditions.error }),
 		storedHeaders: row.headers,
 		needsHeaders: row.needs_headers === 1,
 		createdAt: row.created_at,

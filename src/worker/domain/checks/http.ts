@@ -3,6 +3,10 @@
  * a full check needs the target to allow CORS; a reachability check (no-cors) works against anything but
  * sees only "answered or not" and the time. A CORS refusal looks exactly like a network error to a page,
  * so after a failed full check a no-cors probe tells the two apart.
+ *
+ * Custom headers (an API key, a bearer token) go to the monitor's origin only: fetch would carry them
+ * along a redirect to any other origin, so with headers set redirects are followed here, same-origin
+ * only (see fetchWithHeaders).
  */
 import type { CheckMode, Conditions, Outcome } from '../../../shared/checks';
 import type { HttpMethod } from '../../../shared/monitors';
@@ -68,15 +72,7 @@ export async function runCheck(target: CheckTarget, env: CheckEnv): Promise<Obse
 					: `Reachable in ${Math.round(durationMs)} ms`,
 			};
 		}
-		const response = await env.fetch(target.url, {
-			method: target.method,
-			mode: 'cors',
-			cache: 'no-store',
-			credentials: 'omit',
-			redirect: 'follow',
-			headers: target.headers,
-			signal,
-		});
+		const response = await fetchWithHeaders(target, env, signal);
 		const body = needsBody(target.conditions)
 			? await readBody(response)
 			: (await response.body?.cancel(), null);
@@ -85,6 +81,15 @@ export async function runCheck(target: CheckTarget, env: CheckEnv): Promise<Obse
 		return { ...base, durationMs, httpStatus: response.status, ...verdict };
 	} catch (error) {
 		const durationMs = elapsed();
+		if (error instanceof RedirectRefused) {
+			return {
+				...base,
+				durationMs,
+				outcome: 'down',
+				httpStatus: error.status,
+				message: error.message,
+			};
+		}
 		if (signal.aborted) {
 			return {
 				...base,
@@ -111,6 +116,67 @@ export async function runCheck(target: CheckTarget, env: CheckEnv): Promise<Obse
 			httpStatus: null,
 			message: describeNetworkError(error),
 		};
+	}
+}
+
+/** Same-origin redirects followed for a request with custom headers, at most. */
+export const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+class RedirectRefused extends Error {
+	constructor(
+		message: string,
+		readonly status: number | null,
+	) {
+		super(message);
+	}
+}
+
+/**
+ * The full check's request. Without custom headers fetch follows redirects itself; with them, each hop
+ * is made with `redirect: 'manual'` and followed only while it stays on the monitor's origin. A browser
+ * hides where an opaque redirect leads (`opaqueredirect`), so there none can be followed safely.
+ */
+async function fetchWithHeaders(
+	target: CheckTarget,
+	env: CheckEnv,
+	signal: AbortSignal,
+): Promise<Response> {
+	const init = { mode: 'cors', cache: 'no-store', credentials: 'omit', signal } as const;
+	if (Object.keys(target.headers).length === 0)
+		return env.fetch(target.url, { ...init, method: target.method, redirect: 'follow' });
+	const origin = new URL(target.url).origin;
+	let url = target.url;
+	let method: string = target.method;
+	for (let hop = 0; ; hop++) {
+		const response = await env.fetch(url, {
+			...init,
+			method,
+			redirect: 'manual',
+			headers: target.headers,
+		});
+		if (response.type === 'opaqueredirect')
+			throw new RedirectRefused(
+				'Redirected, and not followed: the browser hides where a redirect leads, and the custom headers must not go to another site. Use the final address.',
+				null,
+			);
+		const location = response.headers.get('location');
+		if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+		await response.body?.cancel();
+		const next = new URL(location, url);
+		if (next.origin !== origin)
+			throw new RedirectRefused(
+				`HTTP ${response.status}: redirected to ${next.origin}, not followed: the custom headers go to ${origin} only`,
+				response.status,
+			);
+		if (hop >= MAX_REDIRECTS)
+			throw new RedirectRefused(
+				`More than ${MAX_REDIRECTS} redirects in a row, not followed further`,
+				response.status,
+			);
+		// As fetch does: 303 turns any method into GET, 301 and 302 turn POST into GET.
+		if (response.status === 303 || (method === 'POST' && response.status < 303)) method = 'GET';
+		url = next.href;
 	}
 }
 

@@ -10,11 +10,14 @@ import { dueTimes, setNextDue } from '../../stores/monitor-status';
 import { listMonitors } from '../monitors/service';
 import { runCheck, type CheckEnv, type CheckTarget } from './http';
 import { recordCheck } from './record';
+import { isReplaced, writeOn } from '../same-database';
 
 export interface SchedulerEnv extends CheckEnv {
 	setTimer(fn: () => void, ms: number): unknown;
 	clearTimer(handle: unknown): void;
 	online(): boolean;
+	/** A check that could not be recorded (the notices funnel); by default the console. */
+	report?(what: string, error: unknown): void;
 }
 
 export interface SchedulerOptions {
@@ -93,8 +96,12 @@ export class Scheduler {
 		const due = dueTimes(engine);
 		this.#monitors = new Map(
 			listMonitors(engine)
-				// A monitor whose headers are locked (or lost) waits: a check without them would only fail.
-				.filter((m) => m.enabled && !m.secretsLocked && !m.needsHeaders && due.has(m.id))
+				// A monitor whose headers are locked (or lost) waits: a check without them would only fail;
+				// one whose conditions cannot be read too: a check without them would report a wrong state.
+				.filter(
+					(m) =>
+						m.enabled && !m.secretsLocked && !m.needsHeaders && !m.conditionsError && due.has(m.id),
+				)
 				.map((m) => [m.id, toScheduled(m, due.get(m.id)!)]),
 		);
 		this.#tick();
@@ -161,6 +168,8 @@ export class Scheduler {
 	async #run(monitor: Scheduled): Promise<void> {
 		this.#running.add(monitor.id);
 		const dueAt = monitor.nextDueAt;
+		// A restore or an import during the request swaps the database: this check then belongs to none.
+		const engine = this.#db.engine;
 		try {
 			const observation = await runCheck(monitor.target, this.#env);
 			// A check that failed because the browser went offline meanwhile says nothing about the target.
@@ -168,8 +177,8 @@ export class Scheduler {
 			this.#sampleDelay(observation.startedAt - dueAt);
 			const end = this.#env.now();
 			const cadence = dueAt + monitor.intervalMs;
-			const recorded = await this.#db.write(() =>
-				recordCheck(this.#db.engine, {
+			const recorded = await writeOn(this.#db, engine, (e) =>
+				recordCheck(e, {
 					monitorId: monitor.id,
 					retries: monitor.retries,
 					dueAt,
@@ -182,8 +191,9 @@ export class Scheduler {
 			if (recorded && current && current.nextDueAt === dueAt)
 				current.nextDueAt = recorded.nextDueAt;
 		} catch (error) {
+			if (isReplaced(error)) return;
 			// A failed save is retried by the persister; a refused one (read-only, stale) ends this owner's run.
-			console.warn(`Check of monitor ${monitor.id} was not recorded`, error);
+			(this.#env.report ?? console.warn)('Recording a check failed', error);
 			const current = this.#monitors.get(monitor.id);
 			if (current && current.nextDueAt === dueAt)
 				current.nextDueAt = this.#env.now() + monitor.intervalMs;

@@ -1,18 +1,18 @@
 /**
  * "Archive": the rows rotation would delete (raw checks past the retention period, old rollups, the
- * notification log's sent and failed messages of the same age) are copied into a separate SQLite file
- * and deleted from the live database.
+ * notification log's sent, failed and uncertain messages of the same age) are copied into a separate
+ * SQLite file, which the person downloads. Only once they confirm the download finished are the rows
+ * deleted from the live database: exactly the rows the file holds, and only those still old. A download
+ * that failed (a full disk, a closed dialog) then costs nothing: the person discards, the rows stay.
  *
- * Each batch is copied and deleted inside one write transaction, selected and deleted by the same
- * ordered query, so the archive holds exactly the rows that were removed, whatever else writes in
- * between batches (checks keep being recorded). The archive's own batch is a SAVEPOINT that is undone
- * if the live transaction fails. Rows are deleted before the file reaches the person, batch by batch:
- * they are rows rotation deletes every day anyway, so a lost download costs nothing the daily job
- * would not have removed.
+ * Copying reads in key order from the last row copied, between which checks keep being recorded; the
+ * copy belongs to the database it was read from, and a restore or an import in between (another
+ * Engine) invalidates it: nothing is deleted from a database the file was not made from.
  */
 import { AppError } from '../../../shared/errors';
-import { archiveFilename, type ArchiveResult } from '../../../shared/health';
+import { archiveFilename, type ArchiveRemoved } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
+import type { Engine, Param } from '../../core/engine';
 import { emptyEngine, type SqlJs } from '../../core/scratch';
 import {
 	archiveTable,
@@ -25,8 +25,9 @@ import {
 	type OldRows,
 } from '../../stores/archive';
 import { rotationCutoffs } from '../checks/retention';
+import { writeOn } from '../same-database';
 
-type Counts = 'checks' | 'rollups' | 'notifications';
+type Counts = keyof ArchiveRemoved;
 
 export interface ArchiveOptions {
 	batch?: number;
@@ -34,9 +35,25 @@ export interface ArchiveOptions {
 	onProgress?: (done: number, total: number) => void;
 }
 
+interface Group {
+	rows: OldRows;
+	counts: Counts;
+	mover: Mover;
+}
+
+/** A copy made and handed to the person, whose rows are still in the live database. */
+export interface ArchiveCopy {
+	counts: ArchiveRemoved;
+	file: { filename: string; bytes: Uint8Array };
+	/** The database the rows were copied from, and the archive's own engine (closed by `remove` or `discard`). */
+	live: Engine;
+	archive: Engine;
+	groups: Group[];
+}
+
 /** What rotation deletes, and which count of the result each group adds to. */
-function groups(db: LiveDatabase, now: number): { rows: OldRows; counts: Counts }[] {
-	const cut = rotationCutoffs(db.engine, now);
+function oldGroups(live: Engine, now: number): { rows: OldRows; counts: Counts }[] {
+	const cut = rotationCutoffs(live, now);
 	return [
 		{ rows: oldChecks(cut.checksBefore), counts: 'checks' },
 		// As rotation: the log follows the checks' retention.
@@ -46,71 +63,106 @@ function groups(db: LiveDatabase, now: number): { rows: OldRows; counts: Counts 
 	];
 }
 
-export async function archiveOldRows(
+const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function replacedWhile(doing: string): AppError {
+	return new AppError(
+		'db-replaced',
+		`The database was replaced (a restore or an import) while ${doing}, so nothing was deleted.`,
+	);
+}
+
+/** Copies the old rows into a new archive file; null when nothing is old enough. Deletes nothing. */
+export async function copyOldRows(
 	db: LiveDatabase,
 	SQL: SqlJs,
 	now: number,
 	options: ArchiveOptions = {},
-): Promise<ArchiveResult> {
+): Promise<ArchiveCopy | null> {
 	const batch = options.batch ?? 5000;
-	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
-	const counted = groups(db, now).map((group) => ({
-		...group,
-		found: countOldRows(db.engine, group.rows),
-	}));
-	// Only tables with rows to move get into the archive (and its file).
-	const plan = counted.filter((c) => c.found > 0);
-	const total = counted.reduce((sum, c) => sum + c.found, 0);
-	if (total === 0) return { checks: 0, rollups: 0, notifications: 0, file: null };
-
-	// A restore or an import swaps the engine: the archive would then mix two databases' rows.
+	const pause = options.pause ?? tick;
 	const live = db.engine;
+	const planned = oldGroups(live, now)
+		.map((group) => ({ ...group, found: countOldRows(live, group.rows) }))
+		.filter((group) => group.found > 0);
+	const total = planned.reduce((sum, g) => sum + g.found, 0);
+	if (total === 0) return null;
+
 	const archive = emptyEngine(SQL);
 	try {
 		archive.exec('PRAGMA journal_mode = MEMORY');
 		const movers = new Map<OldRows['table'], Mover>();
-		for (const table of new Set(plan.map((g) => g.rows.table))) {
+		for (const table of new Set(planned.map((g) => g.rows.table)))
 			movers.set(table, archiveTable(live, archive, table));
-		}
-		const moved = { checks: 0, rollups: 0, notifications: 0 };
+		const groups = planned.map((g) => ({
+			rows: g.rows,
+			counts: g.counts,
+			mover: movers.get(g.rows.table)!,
+		}));
+		const counts: ArchiveRemoved = { checks: 0, rollups: 0, notifications: 0 };
 		let done = 0;
 		options.onProgress?.(0, total);
-		for (const { rows, counts } of plan) {
-			const mover = movers.get(rows.table)!;
+		for (const { rows, counts: into, mover } of groups) {
+			let after: Param[] | null = null;
 			for (;;) {
-				archive.exec('SAVEPOINT batch');
-				let count: number;
-				try {
-					count = await db.write(() => {
-						if (db.engine !== live) {
-							throw new AppError(
-								'maintenance-busy',
-								'The database was replaced (a restore or an import) while it was being archived, so archiving stopped.',
-							);
-						}
-						return mover.move(rows, batch);
-					});
-					archive.exec('RELEASE batch');
-				} catch (error) {
-					archive.exec('ROLLBACK TO batch; RELEASE batch');
-					throw error;
-				}
-				moved[counts] += count;
+				if (db.engine !== live) throw replacedWhile('it was being archived');
+				const { count, last } = mover.copy(rows, after, batch);
+				counts[into] += count;
 				done += count;
 				options.onProgress?.(done, Math.max(total, done));
 				if (count < batch) break;
+				after = last;
 				await pause();
 			}
 		}
-		const bytes = archive.db.export();
 		return {
-			...moved,
-			file:
-				moved.checks + moved.rollups + moved.notifications > 0
-					? { filename: archiveFilename(now), bytes }
-					: null,
+			counts,
+			file: { filename: archiveFilename(now), bytes: archive.db.export() },
+			live,
+			archive,
+			groups,
 		};
-	} finally {
+	} catch (error) {
 		archive.db.close();
+		throw error;
+	}
+}
+
+/**
+ * The person has the file: deletes from the live database the rows it holds, batch by batch, each batch
+ * a durable write. Returns what was deleted (rows rotated away meanwhile are not counted twice).
+ */
+export async function removeArchivedRows(
+	db: LiveDatabase,
+	copy: ArchiveCopy,
+	options: ArchiveOptions = {},
+): Promise<ArchiveRemoved> {
+	const batch = options.batch ?? 5000;
+	const pause = options.pause ?? tick;
+	const removed: ArchiveRemoved = { checks: 0, rollups: 0, notifications: 0 };
+	const total = copy.counts.checks + copy.counts.rollups + copy.counts.notifications;
+	let done = 0;
+	try {
+		for (const { rows, counts, mover } of copy.groups) {
+			let after: Param[] | null = null;
+			for (;;) {
+				const step = await writeOn(db, copy.live, () => mover.remove(rows, after, batch)).catch(
+					(error: unknown) => {
+						if (error instanceof AppError && error.code === 'db-replaced')
+							throw replacedWhile('the archive waited for your confirmation');
+						throw error;
+					},
+				);
+				removed[counts] += step.deleted;
+				done += step.deleted;
+				options.onProgress?.(done, Math.max(total, done));
+				if (step.seen < batch) break;
+				after = step.last;
+				await pause();
+			}
+		}
+		return removed;
+	} finally {
+		copy.archive.db.close();
 	}
 }

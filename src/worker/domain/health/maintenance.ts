@@ -10,6 +10,7 @@
 import type { MaintenanceTask } from '../../../shared/backups';
 import { AppError } from '../../../shared/errors';
 import type {
+	ArchiveRemoved,
 	ArchiveResult,
 	IntegrityResult,
 	OptimizeResult,
@@ -18,13 +19,15 @@ import type {
 import { rotate, type RotationResult } from '../checks/retention';
 import type { LiveDatabase } from '../../core/database/live-database';
 import { fileSize, optimize, vacuum } from '../../stores/database-file';
-import { archiveOldRows } from './archive';
+import { copyOldRows, removeArchivedRows, type ArchiveCopy } from './archive';
 import type { HealthService } from './service';
 
 export class Maintenance {
 	readonly #db: LiveDatabase;
 	readonly #health: HealthService;
 	#running: MaintenanceTask | null = null;
+	/** The archive handed out and not yet confirmed or discarded; one at a time. */
+	#waiting: { token: string; copy: ArchiveCopy } | null = null;
 
 	constructor(db: LiveDatabase, health: HealthService) {
 		this.#db = db;
@@ -49,15 +52,58 @@ export class Maintenance {
 		});
 	}
 
+	/** Copies the old rows into a file; they stay in the database until `confirmArchive`. */
 	archive(): Promise<ArchiveResult> {
 		return this.#run('archive', async () => {
-			const step = 'Copying old history into the archive and removing it';
+			this.#discardWaiting();
+			const step = 'Copying old history into the archive';
 			this.#progress('archive', step, 0);
-			return archiveOldRows(this.#db, await this.#health.env.sql(), this.#health.env.now(), {
+			const copy = await copyOldRows(
+				this.#db,
+				await this.#health.env.sql(),
+				this.#health.env.now(),
+				{
+					onProgress: (done, total) =>
+						this.#progress('archive', step, total > 0 ? done / total : null),
+				},
+			);
+			if (!copy) return { checks: 0, rollups: 0, notifications: 0, file: null, token: null };
+			const token = crypto.randomUUID();
+			this.#waiting = { token, copy };
+			return { ...copy.counts, file: copy.file, token };
+		});
+	}
+
+	/** The person has the archive file: deletes the rows it holds from the database. */
+	confirmArchive(token: string): Promise<ArchiveRemoved> {
+		return this.#run('archive', async () => {
+			const waiting = this.#take(token);
+			const step = 'Removing the archived rows from the database';
+			this.#progress('archive', step, 0);
+			return removeArchivedRows(this.#db, waiting.copy, {
 				onProgress: (done, total) =>
 					this.#progress('archive', step, total > 0 ? done / total : null),
 			});
 		});
+	}
+
+	/** Keeps the rows and forgets the archive (its download failed, or the person changed their mind). */
+	discardArchive(token: string): { discarded: boolean } {
+		if (this.#waiting?.token !== token) return { discarded: false };
+		this.#discardWaiting();
+		return { discarded: true };
+	}
+
+	#take(token: string): { token: string; copy: ArchiveCopy } {
+		const waiting = this.#waiting;
+		if (!waiting || waiting.token !== token) throw new AppError('archive-expired');
+		this.#waiting = null;
+		return waiting;
+	}
+
+	#discardWaiting(): void {
+		this.#waiting?.copy.archive.db.close();
+		this.#waiting = null;
 	}
 
 	vacuum(): Promise<VacuumResult> {

@@ -36,10 +36,19 @@ export class BotApiError extends Error {
 		readonly status: number | null,
 		readonly retryAfterS: number | null = null,
 		readonly migrateTo: number | null = null,
+		/**
+		 * No Bot API reply came back, though the request may have reached Telegram (it timed out, the
+		 * connection dropped, the reply was unreadable): a message sent this way may have arrived.
+		 */
+		readonly unanswered = false,
 	) {
 		super(message);
 	}
 }
+
+/** Telegram's `retry_after`, kept to 1 s – 1 h: a hostile or broken server cannot park the outbox for years. */
+export const RETRY_AFTER_MIN_S = 1;
+export const RETRY_AFTER_MAX_S = 3600;
 
 export interface BotApiEnv {
 	fetch: typeof fetch;
@@ -93,11 +102,20 @@ async function call<T>(env: BotApiEnv, url: string, init: RequestInit): Promise<
 			cache: 'no-store',
 			signal: AbortSignal.timeout(15_000),
 		});
-	} catch {
+	} catch (error) {
+		// A request that timed out went out and may have been acted on. A network error is, far more
+		// often, no connection at all (offline, DNS, refused), which a browser cannot tell from one
+		// dropped after sending: it is retried, or a flaky connection would strand every alert.
+		const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
 		throw new BotApiError(
 			'transient',
-			'Telegram could not be reached (offline, or the Bot API server is down).',
+			timedOut
+				? 'Telegram did not answer within 15 s.'
+				: 'Telegram could not be reached (offline, or the Bot API server is down).',
 			null,
+			null,
+			null,
+			timedOut,
 		);
 	}
 	let body: BotApiResponse<T>;
@@ -108,6 +126,9 @@ async function call<T>(env: BotApiEnv, url: string, init: RequestInit): Promise<
 			'transient',
 			`The Bot API server answered HTTP ${response.status} without a Bot API reply.`,
 			response.status,
+			null,
+			null,
+			true,
 		);
 	}
 	if (body.ok) return body.result as T;
@@ -117,9 +138,14 @@ async function call<T>(env: BotApiEnv, url: string, init: RequestInit): Promise<
 function classify(status: number, body: BotApiResponse<unknown>): BotApiError {
 	const code = body.error_code ?? status;
 	const description = body.description ?? `HTTP ${status}`;
-	const retryAfter = body.parameters?.retry_after ?? null;
 	const migrateTo = body.parameters?.migrate_to_chat_id ?? null;
-	if (code === 429) return new BotApiError('rate-limited', description, code, retryAfter ?? 5);
+	if (code === 429)
+		return new BotApiError(
+			'rate-limited',
+			description,
+			code,
+			clampRetryAfter(body.parameters?.retry_after),
+		);
 	if (migrateTo !== null) return new BotApiError('migrated', description, code, null, migrateTo);
 	if (code === 401)
 		return new BotApiError(
@@ -135,6 +161,11 @@ function classify(status: number, body: BotApiResponse<unknown>): BotApiError {
 	if (code === 409) return new BotApiError('conflict', description, code);
 	if (code >= 500) return new BotApiError('transient', description, code);
 	return new BotApiError('refused', description, code);
+}
+
+export function clampRetryAfter(value: unknown): number {
+	if (typeof value !== 'number' || !Number.isFinite(value)) return 5;
+	return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, Math.ceil(value)));
 }
 
 // The shapes of the Bot API objects used here (core.telegram.org/bots/api).

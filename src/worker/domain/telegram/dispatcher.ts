@@ -2,12 +2,16 @@
  * Delivers the outbox, in the window that owns the database only. Each message is claimed durably
  * ("sending") before its request leaves and marked sent when Telegram confirms, so a reload or a hand-over
  * to another window never sends it again; a claim found without an outcome becomes "uncertain" (see
- * markAbandonedSends). Offline it waits; on 429 it waits as long as Telegram says; it keeps to Telegram's
+ * markAbandonedSends), and so does a send whose reply was lost (it may have arrived). Each pass works
+ * on the database it started on: after a restore or an import nothing is marked in the new one, whose
+ * own abandoned claims are swept first. Offline it waits; on 429 it waits as long as Telegram says; it keeps to Telegram's
  * limits of one message a second per chat and twenty a minute per group.
  */
 import type { ChatType } from '../../../shared/telegram';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { BotApiError, botPost, type ApiMessage } from './api';
+import type { Engine } from '../../core/engine';
+import { isReplaced, writeOn } from '../same-database';
+import { BotApiError, botPost, clampRetryAfter, type ApiMessage } from './api';
 import { enqueueReminders } from './alerts';
 import {
 	failPendingForChat,
@@ -26,6 +30,8 @@ export interface DispatchEnv {
 	setTimer(fn: () => void, ms: number): unknown;
 	clearTimer(handle: unknown): void;
 	online(): boolean;
+	/** A failure the person should hear about (the notices funnel); by default the console. */
+	report?(what: string, error: unknown): void;
 }
 
 const PER_CHAT_GAP_MS = 1_000;
@@ -74,6 +80,8 @@ export class Dispatcher {
 	#running: Promise<void> | null = null;
 	#again = false;
 	#stopped = true;
+	/** The database whose abandoned claims were last swept (a restore or an import brings another). */
+	#swept: Engine | null = null;
 
 	constructor(db: LiveDatabase, env: DispatchEnv) {
 		this.#db = db;
@@ -82,7 +90,7 @@ export class Dispatcher {
 
 	async start(): Promise<void> {
 		this.#stopped = false;
-		if (!this.#db.readOnly) await this.#db.write(() => markAbandonedSends(this.#db.engine));
+		await this.#sweep(this.#db.engine);
 		this.#scheduleReminders();
 		this.kick();
 	}
@@ -101,13 +109,17 @@ export class Dispatcher {
 			this.#again = true;
 			return;
 		}
-		this.#running = this.#drain().finally(() => {
-			this.#running = null;
-			if (this.#again) {
-				this.#again = false;
-				this.kick();
-			}
-		});
+		this.#running = this.#drain()
+			.catch((error: unknown) => {
+				if (!isReplaced(error)) this.#report('Delivering Telegram messages failed', error);
+			})
+			.finally(() => {
+				this.#running = null;
+				if (this.#again) {
+					this.#again = false;
+					this.kick();
+				}
+			});
 	}
 
 	/** Resolves when no delivery pass is running (tests wait on it). */
@@ -115,33 +127,44 @@ export class Dispatcher {
 		while (this.#running) await this.#running;
 	}
 
+	/** Marks the claims an earlier owner (or the imported file's device) left without an outcome. */
+	async #sweep(engine: Engine): Promise<void> {
+		if (this.#db.readOnly || this.#swept === engine) return;
+		await writeOn(this.#db, engine, (e) => markAbandonedSends(e));
+		this.#swept = engine;
+	}
+
 	async #drain(): Promise<void> {
 		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
 		this.#timer = null;
 		if (this.#db.readOnly) return;
+		const engine = this.#db.engine;
+		await this.#sweep(engine);
 		if (!this.#env.online()) {
 			this.#arm(OFFLINE_POLL_MS);
 			return;
 		}
 		let soonest = Number.POSITIVE_INFINITY;
-		for (const message of dueDeliveries(this.#db.engine, this.#env.now())) {
+		for (const message of dueDeliveries(engine, this.#env.now())) {
 			if (this.#stopped) return;
 			const wait = this.#limiter.waitFor(message.chatRef, message.chatType, this.#env.now());
 			if (wait > 0) {
 				soonest = Math.min(soonest, wait);
 				continue;
 			}
-			await this.#deliver(message);
+			// A replace ends the pass (db-replaced); the new database's change event starts the next.
+			await this.#deliver(engine, message);
 		}
-		const next = nextDeliveryAt(this.#db.engine);
+		const next = nextDeliveryAt(engine);
 		if (next !== null) soonest = Math.min(soonest, Math.max(0, next - this.#env.now()));
 		if (Number.isFinite(soonest)) this.#arm(Math.max(soonest, 50));
 	}
 
-	async #deliver(message: Deliverable): Promise<void> {
-		const { engine } = this.#db;
+	async #deliver(engine: Engine, message: Deliverable): Promise<void> {
 		// The claim is durable before the request leaves: after a crash this message is "uncertain", never resent.
-		await this.#db.write(() => setOutboxStatus(engine, message.id, 'sending', { attempt: true }));
+		await writeOn(this.#db, engine, (e) =>
+			setOutboxStatus(e, message.id, 'sending', { attempt: true }),
+		);
 		const now = this.#env.now();
 		this.#limiter.sent(message.chatRef, now);
 		try {
@@ -158,28 +181,35 @@ export class Dispatcher {
 					link_preview_options: JSON.stringify({ is_disabled: true }),
 				},
 			);
-			await this.#db.write(() =>
-				setOutboxStatus(engine, message.id, 'sent', {
+			await writeOn(this.#db, engine, (e) =>
+				setOutboxStatus(e, message.id, 'sent', {
 					sentAt: this.#env.now(),
 					messageId: sent.message_id,
 					error: null,
 				}),
 			);
 		} catch (error) {
-			await this.#db.write(() => this.#handleFailure(message, error));
+			if (isReplaced(error)) throw error;
+			await writeOn(this.#db, engine, (e) => this.#handleFailure(e, message, error));
 		}
 	}
 
-	#handleFailure(message: Deliverable, error: unknown): void {
-		const { engine } = this.#db;
+	#handleFailure(engine: Engine, message: Deliverable, error: unknown): void {
 		const now = this.#env.now();
 		const failure =
 			error instanceof BotApiError ? error : new BotApiError('transient', String(error), null);
 		const retry = (at: number) =>
 			setOutboxStatus(engine, message.id, 'pending', { nextAttemptAt: at, error: failure.message });
+		if (failure.unanswered) {
+			// It may have arrived: a second copy is worse than an honest "may not have arrived".
+			setOutboxStatus(engine, message.id, 'uncertain', {
+				error: `${failure.message} It may or may not have arrived.`,
+			});
+			return;
+		}
 		switch (failure.kind) {
 			case 'rate-limited': {
-				const until = now + (failure.retryAfterS ?? 5) * 1000;
+				const until = now + clampRetryAfter(failure.retryAfterS) * 1000;
 				this.#limiter.block(message.chatRef, until);
 				retry(until);
 				return;
@@ -208,6 +238,11 @@ export class Dispatcher {
 		}
 	}
 
+	#report(what: string, error: unknown): void {
+		if (this.#env.report) this.#env.report(what, error);
+		else console.warn(what, error);
+	}
+
 	#arm(ms: number): void {
 		if (this.#stopped) return;
 		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
@@ -221,7 +256,9 @@ export class Dispatcher {
 				this.#db
 					.write(() => enqueueReminders(this.#db.engine, this.#env.now()))
 					.then((count) => count > 0 && this.kick())
-					.catch((error: unknown) => console.warn('Queuing reminders failed', error));
+					.catch((error: unknown) => {
+						if (!isReplaced(error)) this.#report('Queuing Telegram reminders failed', error);
+					});
 			}
 			this.#scheduleReminders();
 		}, REMINDER_EVERY_MS);

@@ -1,9 +1,11 @@
 /**
  * Finds the chats a bot is in with short getUpdates polls, in the owning window only (two pollers of one
  * bot make Telegram answer 409). The offset is stored with the chats it produced, in one transaction, so
- * an update is confirmed to Telegram only after what it said is saved.
+ * an update is confirmed to Telegram only after what it said is saved. What a poll finds is written to
+ * the database it started on, or dropped (`db-replaced`) when a restore or an import came in between.
  */
 import type { LiveDatabase } from '../../core/database/live-database';
+import { isReplaced, writeOn } from '../same-database';
 import { BotApiError, botGet, type ApiChat, type ApiUpdate } from './api';
 import { readUpdates } from './updates';
 import { setBotStatus, setOffset } from '../../stores/telegram-bots';
@@ -59,19 +61,18 @@ export async function pollBot(db: LiveDatabase, env: PollEnv, botId: number): Pr
 				error.kind === 'conflict'
 					? 'Telegram refuses to hand out updates: this bot has a webhook set, or another program polls it. Remove the webhook to let Monitor find chats.'
 					: error.message;
-			await db.write(() => setBotStatus(engine, botId, status, message, env.now()));
+			await writeOn(db, engine, (e) => setBotStatus(e, botId, status, message, env.now()));
 		}
 		throw error;
 	}
 	const read = readUpdates(updates);
-	const newChats = await db.write(() => {
+	const newChats = await writeOn(db, engine, (e) => {
 		const now = env.now();
 		let created = 0;
-		for (const sighting of read.sightings)
-			if (recordSighting(engine, botId, sighting, now)) created++;
-		for (const migration of read.migrations) migrateChat(engine, botId, migration, now);
-		if (read.nextOffset !== null) setOffset(engine, botId, read.nextOffset);
-		setBotStatus(engine, botId, 'ok', null, now);
+		for (const sighting of read.sightings) if (recordSighting(e, botId, sighting, now)) created++;
+		for (const migration of read.migrations) migrateChat(e, botId, migration, now);
+		if (read.nextOffset !== null) setOffset(e, botId, read.nextOffset);
+		setBotStatus(e, botId, 'ok', null, now);
 		return created;
 	});
 	return { newChats, updates: updates.length };
@@ -93,18 +94,30 @@ export async function refreshChat(
 			chat_id: chatId,
 		},
 	);
-	await db.write(() => recordSighting(engine, botId, { chat, memberStatus: null }, env.now()));
+	await writeOn(db, engine, (e) =>
+		recordSighting(e, botId, { chat, memberStatus: null }, env.now()),
+	);
 }
 
-/** Polls every bot that can be polled, now and then every `everyMs`; returns the stop function. */
-export function startPolling(db: LiveDatabase, env: PollEnv, everyMs: number): () => void {
+/**
+ * Polls every bot that can be polled, now and then every `everyMs`; returns the stop function. Telegram's
+ * answers become each bot's status (the Telegram page shows it); anything else that fails is `report`ed.
+ */
+export function startPolling(
+	db: LiveDatabase,
+	env: PollEnv & { report?(what: string, error: unknown): void },
+	everyMs: number,
+): () => void {
 	let stopped = false;
 	let timer: ReturnType<typeof setTimeout> | null = null;
 	const round = async () => {
 		if (db.readOnly || !navigator.onLine) return;
 		for (const bot of botSecrets(db.engine)) {
 			if (stopped || bot.status === 'revoked') continue;
-			await pollBot(db, env, bot.id).catch(() => undefined);
+			await pollBot(db, env, bot.id).catch((error: unknown) => {
+				if (error instanceof BotApiError || isReplaced(error)) return;
+				(env.report ?? console.warn)('Looking for new Telegram chats failed', error);
+			});
 		}
 	};
 	const loop = () => {

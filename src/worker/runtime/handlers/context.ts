@@ -18,4 +18,6 @@ export interface Services {
 /** A service's context (the database, the clock) and the owner's services. */
 export interface HandlerContext extends ServiceContext {
 	services: Services;
+	/** Tells every window that background work failed (the notices funnel); never throws. */
+	report: (what: string, error: unknown) => void;
 }

@@ -22,6 +22,12 @@ function maintenanceOf(ctx: HandlerContext): Maintenance {
 	return maintenance;
 }
 
+function archiveToken(token: unknown): string {
+	if (typeof token !== 'string' || token.length === 0 || token.length > 100)
+		throw new AppError('invalid-input', 'An archive token is the text the archive call returned.');
+	return token;
+}
+
 function checkHealthRange(range: unknown): HealthRange {
 	if (!HEALTH_RANGES.includes(range as HealthRange)) {
 		throw new AppError('invalid-input', `A health range is one of ${HEALTH_RANGES.join(', ')}.`);
@@ -36,6 +42,14 @@ export const healthHandlers: AreaHandlers<'health' | 'maintenance'> = {
 			ctx.services.maintenance ? ctx.services.maintenance.rotate() : rotate(ctx.db, ctx.now()),
 	},
 	'maintenance.archive': { kind: 'task', run: (ctx) => maintenanceOf(ctx).archive() },
+	'maintenance.archiveConfirm': {
+		kind: 'task',
+		run: (ctx, args) => maintenanceOf(ctx).confirmArchive(archiveToken(args?.token)),
+	},
+	'maintenance.archiveDiscard': {
+		kind: 'read',
+		run: (ctx, args) => maintenanceOf(ctx).discardArchive(archiveToken(args?.token)),
+	},
 	'maintenance.vacuum': { kind: 'task', run: (ctx) => maintenanceOf(ctx).vacuum() },
 	'maintenance.optimize': { kind: 'task', run: (ctx) => maintenanceOf(ctx).optimize() },
 	'maintenance.integrity': { kind: 'task', run: (ctx) => maintenanceOf(ctx).integrity() },

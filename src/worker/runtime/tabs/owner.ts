@@ -11,6 +11,7 @@ import { dispatch, type HandlerContext } from '../handlers';
 import { startJobs, type OwnerJob } from '../jobs';
 import { Account } from '../../domain/account/account';
 import type { CallResult, RelayEvent } from './protocol';
+import { backgroundReporter } from '../background-notices';
 
 const OPEN_WHILE_LOCKED = new Set<Method>([
 	'account.status',
@@ -42,12 +43,11 @@ export class OwnerRuntime {
 			browser: options.browser,
 			onStatus: (status) => options.emit?.('account', status),
 		});
-		this.#ctx = { db, now, services: { account } };
+		const report = backgroundReporter((notice) => options.emit?.('notice', notice), now);
+		this.#ctx = { db, now, services: { account }, report };
 		this.#build = build;
 		this.#stopJobs = startJobs(this.#ctx, options.jobs);
-		void account
-			.start()
-			.catch((error: unknown) => console.warn('Starting the account failed', error));
+		void account.start().catch((error: unknown) => report('Starting the account failed', error));
 	}
 
 	get phase(): Phase {

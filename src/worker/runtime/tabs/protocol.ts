@@ -16,7 +16,7 @@ export const CHANNEL_NAME = 'monitor-db';
 export const LOCK_NAME = 'monitor-db-owner';
 
 /** Owner events relayed to every window unchanged. */
-export type RelayedEvent = 'progress' | 'account';
+export type RelayedEvent = 'progress' | 'account' | 'notice';
 
 /** Sends an event to every window's page, relayed as it is. */
 export type RelayEvent = <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
@@ -28,6 +28,8 @@ export type TabMessage =
 	| { type: 'hello'; from: string }
 	/** The owner announces itself: when it is ready, when asked, and when its phase changes. */
 	| { type: 'owner'; from: string; build: BuildInfo; phase: Phase }
+	/** The owner is alive (see heartbeat.ts); a follower that stops hearing anything takes over. */
+	| { type: 'beat'; from: string }
 	| { type: 'save'; from: string; status: SaveStatus }
 	/** Events every window shows as they are (a task's progress, the account's lock state). */
 	| { type: 'event'; from: string; event: RelayedEvent; payload: DbEvents[RelayedEvent] }

@@ -17,6 +17,7 @@ import type { OwnershipLock } from '../ownership';
 import { coalesceTables, latestEvery } from './coalesce';
 import type { OwnerRuntime } from './owner';
 import type { CallResult, Channel, RelayEvent, TabMessage } from './protocol';
+import { DEFAULT_HEARTBEAT, OwnerWatch, type HeartbeatTiming } from './heartbeat';
 
 export interface OwnerHooks {
 	onPhase: (phase: Phase) => void;
@@ -35,6 +36,8 @@ export interface TabOptions {
 	openOwner(hooks: OwnerHooks): Promise<OwnerRuntime>;
 	/** How often save status reaches other windows, at most. */
 	saveEveryMs?: number;
+	/** The owner's heartbeat, and the silence after which a follower takes over (heartbeat.ts). */
+	heartbeat?: HeartbeatTiming;
 }
 
 interface Pending {
@@ -59,9 +62,15 @@ export class Tab {
 	#openFailure: WireError | null = null;
 	#takingOver = false;
 	readonly #pending = new Map<string, Pending>();
+	readonly #watch: OwnerWatch;
+	#beating: ReturnType<typeof setInterval> | null = null;
 
 	constructor(options: TabOptions) {
 		this.#o = options;
+		this.#watch = new OwnerWatch(options.heartbeat ?? DEFAULT_HEARTBEAT, () => {
+			// The owner froze with the lock: take it, as a newer build would (its writes are then fenced).
+			if (this.#role === 'follower') void this.#takeOver();
+		});
 	}
 
 	get role(): Role {
@@ -132,6 +141,8 @@ export class Tab {
 	}
 
 	#onChannel(message: TabMessage): void {
+		if (this.#role === 'follower' && this.#owner && message.from === this.#owner.id)
+			this.#watch.heard();
 		switch (message.type) {
 			case 'hello':
 				if (this.#role === 'owner' && this.#opening) this.#announce();
@@ -168,6 +179,7 @@ export class Tab {
 			return;
 		}
 		this.#owner = { id: from, build };
+		this.#watch.heard();
 		if (order < 0) {
 			void this.#takeOver();
 			return;
@@ -217,6 +229,11 @@ export class Tab {
 		if (this.#role !== 'follower' || this.#opening) return;
 		this.#role = 'owner';
 		this.#owner = { id: this.#o.id, build: this.#o.build };
+		this.#watch.stop();
+		const everyMs = (this.#o.heartbeat ?? DEFAULT_HEARTBEAT).everyMs;
+		this.#beating = setInterval(() => this.#post({ type: 'beat', from: this.#o.id }), everyMs);
+		// Announced at once, not once open: other followers of a frozen owner follow this one, not steal too.
+		this.#setPhase({ phase: 'starting' });
 		const toOthersSave = latestEvery<SaveStatus>(this.#o.saveEveryMs ?? 50, (status) => {
 			this.#toPage('save', status);
 			this.#post({ type: 'save', from: this.#o.id, status });
@@ -263,6 +280,9 @@ export class Tab {
 	#becomeOutdated(): void {
 		if (this.#role === 'outdated') return;
 		this.#role = 'outdated';
+		this.#watch.stop();
+		if (this.#beating !== null) clearInterval(this.#beating);
+		this.#beating = null;
 		this.#runtime?.stop();
 		this.#setPhase({ phase: 'outdated' });
 		for (const rid of [...this.#pending.keys()]) this.#route(rid);
