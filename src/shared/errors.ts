@@ -47,6 +47,10 @@ export const ERROR_CATALOGUE = {
 		'This import is no longer waiting (it was cancelled, replaced by another one, left for too long, or the window that checked it has closed). Choose the file again.',
 	'export-failed':
 		'Writing the exported file failed. Choose another place, or free some disk space, and export again.',
+	'history-block-corrupt':
+		'A block of compacted check history is damaged or was not written by Monitor (wrong lengths, a corrupt or oversized compressed stream), so it cannot be read.',
+	'history-check-unstorable':
+		'A check holds a value the compacted history format cannot keep (a time, duration, status or message out of range), so it was not compacted.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',
