@@ -38,7 +38,7 @@ describe('block codec round trip', () => {
 			await fc.assert(
 				fc.asyncProperty(checkSeries(), async (checks) => {
 					const { body, summary } = await encodeBlock(checks, compression);
-					expect(await decodeBlock(body, compression, { expected: summary })).toEqual(checks);
+					expect(await decodeBlock(body, compression, { expect: { summary } })).toEqual(checks);
 				}),
 				{ numRuns: 150 },
 			);

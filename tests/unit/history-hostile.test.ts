@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeCompression } from '../../src/cli/history-compression';
 import { AppError } from '../../src/shared/errors';
-import { decodeBlock, encodeBlock } from '../../src/worker/stores/history/block';
+import {
+	decodeBlock,
+	encodeBlock,
+	type BlockExpectations,
+} from '../../src/worker/stores/history/block';
 import { ByteWriter } from '../../src/worker/stores/history/bytes';
 import type { HistoryCheck } from '../../src/worker/stores/history/checks';
 import { streamCompression, type Compression } from '../../src/worker/stores/history/compression';
@@ -238,9 +242,15 @@ describe.each(compressions)('damaged blocks (%s)', (_name, compression: Compress
 		);
 	});
 
-	it('refuses a summary that does not match the checks', async () => {
+	it("refuses a block that does not match its row's count, span or summary", async () => {
 		const { body, summary } = await encodeBlock(two, nodeCompression);
-		await refusal(decodeBlock(body, compression, { expected: { ...summary, down: 0, up: 2 } }));
+		const decode = (expect: BlockExpectations) => decodeBlock(body, compression, { expect });
+		expect(await decode({ count: 2, start: 1003, end: 61_001, summary })).toEqual(two);
+		expect(await refusal(decode({ count: 3 }))).toMatch(/holds 2 checks, its row says 3/);
+		expect(await refusal(decode({ start: 1004 }))).toMatch(/before the block's span/);
+		expect(await refusal(decode({ end: 61_000 }))).toMatch(/after the block's span/);
+		await refusal(decode({ summary: { ...summary, down: 0, up: 2 } }));
+		await refusal(decode({ summary: { ...summary, sumTenths: summary.sumTenths + 1 } }));
 	});
 
 	it('gives back the checks or refuses, whatever bytes are flipped', async () => {

@@ -50,9 +50,17 @@ export async function encodeBlock(
 	};
 }
 
+/** What the block's row says about it; the block is refused unless its checks agree. */
+export interface BlockExpectations {
+	count?: number;
+	/** Every check started in [start, end). */
+	start?: number;
+	end?: number;
+	summary?: BlockSummary;
+}
+
 export interface DecodeOptions {
-	/** What the block's row says about it: refused unless the checks agree. */
-	expected?: BlockSummary;
+	expect?: BlockExpectations;
 	/** A lower bound than MAX_COLUMNS_BYTES on what the columns may inflate to. */
 	maxColumnsBytes?: number;
 }
@@ -81,7 +89,18 @@ export async function decodeBlock(
 	if (crc32(lowBytes, crc32(columns)) !== checksum)
 		throw blockCorrupt('the inflated columns do not match their checksum');
 	const checks = readPayload({ count, columns, lowBytes });
-	if (options.expected && !sameSummary(options.expected, summarize(checks)))
-		throw blockCorrupt("the block's summary does not match its checks");
+	if (options.expect) checkExpectations(checks, options.expect);
 	return checks;
+}
+
+function checkExpectations(checks: readonly HistoryCheck[], expect: BlockExpectations): void {
+	const summary = summarize(checks);
+	if (expect.count !== undefined && expect.count !== summary.checks)
+		throw blockCorrupt(`the block holds ${summary.checks} checks, its row says ${expect.count}`);
+	if (expect.start !== undefined && summary.firstAt < expect.start)
+		throw blockCorrupt(`a check started at ${summary.firstAt}, before the block's span`);
+	if (expect.end !== undefined && summary.lastAt >= expect.end)
+		throw blockCorrupt(`a check started at ${summary.lastAt}, after the block's span`);
+	if (expect.summary && !sameSummary(expect.summary, summary))
+		throw blockCorrupt("the block's summary does not match its checks");
 }
