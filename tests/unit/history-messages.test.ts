@@ -33,7 +33,11 @@ describe('message dictionary', () => {
 			prefix: 'HTTP 200 in ',
 			suffix: ' ms',
 		});
-		expect(dictionary.indexOf('HTTP 200 in 90 ms', 901)).toBe(up);
+		// Whichever the previous check used, as long as it gives the message back: runs stay long.
+		expect(dictionary.indexOf('HTTP 200 in 90 ms', 901)).toBe(down);
+		expect(dictionary.indexOf('HTTP 200 in 88 ms', 875)).toBe(up);
+		expect(dictionary.indexOf('HTTP 200 in 91 ms', 909)).toBe(up);
+		expect(dictionary.entries).toHaveLength(2);
 		for (const [index, tenths, text] of [
 			[up, 875, 'HTTP 200 in 88 ms'],
 			[down, 875, 'HTTP 200 in 87 ms'],

@@ -41,21 +41,24 @@ export function isTime(value: number): boolean {
 	return Number.isSafeInteger(value) && value >= 0 && value <= MAX_TIME;
 }
 
+function unstorable(index: number, what: string): never {
+	throw checkUnstorable(`check ${index}: ${what}`, { index });
+}
+
 /** Refuses, before anything is written, a check the format cannot give back exactly. */
 export function assertStorable(check: HistoryCheck, index: number): void {
-	const fail = (what: string) => {
-		throw checkUnstorable(`check ${index}: ${what}`, { index });
-	};
-	if (!isTime(check.dueAt)) fail(`due time ${check.dueAt} is not an epoch ms within 0 … 2^47`);
+	if (!isTime(check.dueAt))
+		unstorable(index, `due time ${check.dueAt} is not an epoch ms within 0 … 2^47`);
 	if (!isTime(check.startedAt))
-		fail(`start time ${check.startedAt} is not an epoch ms within 0 … 2^47`);
+		unstorable(index, `start time ${check.startedAt} is not an epoch ms within 0 … 2^47`);
 	const tenths = toTenths(check.durationMs);
 	if (!(check.durationMs >= 0) || !(tenths <= MAX_DURATION_TENTHS))
-		fail(`duration ${check.durationMs} ms is not within 0 … 2^36 tenths of a ms`);
-	if (!OUTCOMES.includes(check.outcome)) fail(`outcome ${String(check.outcome)} is not known`);
-	if (!MODES.includes(check.mode)) fail(`mode ${String(check.mode)} is not known`);
+		unstorable(index, `duration ${check.durationMs} ms is not within 0 … 2^36 tenths of a ms`);
+	if (!OUTCOMES.includes(check.outcome))
+		unstorable(index, `outcome ${String(check.outcome)} is not known`);
+	if (!MODES.includes(check.mode)) unstorable(index, `mode ${String(check.mode)} is not known`);
 	const status = check.httpStatus;
 	if (status !== null && !(Number.isInteger(status) && status >= 0 && status <= MAX_HTTP_STATUS))
-		fail(`HTTP status ${status} is not null or 0 … 999`);
-	if (typeof check.message !== 'string') fail('the message is not text');
+		unstorable(index, `HTTP status ${status} is not null or 0 … 999`);
+	if (typeof check.message !== 'string') unstorable(index, 'the message is not text');
 }

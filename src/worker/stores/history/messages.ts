@@ -60,7 +60,17 @@ export class MessageDictionary {
 	readonly entries: MessageEntry[] = [];
 	readonly #indexes = new Map<string, number>();
 
+	/** The entry the previous check used: a monitor's checks mostly repeat it. */
+	#last = -1;
+
 	indexOf(message: string, tenths: number): number {
+		const last = this.entries[this.#last];
+		if (last && messageOf(last, tenths) === message) return this.#last;
+		this.#last = this.#search(message, tenths);
+		return this.#last;
+	}
+
+	#search(message: string, tenths: number): number {
 		const candidates: MessageEntry[] = [];
 		for (const kind of [HALF_UP, HALF_DOWN] as const) {
 			const number = String(quotedMs(kind, tenths));
