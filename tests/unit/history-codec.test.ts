@@ -2,6 +2,8 @@
  * The block codec gives back every check exactly, whatever the series, through either compression, and
  * each compression reads the other's bytes.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeCompression } from '../../src/cli/history-compression';
@@ -14,8 +16,9 @@ import {
 	type HistoryCheck,
 } from '../../src/worker/stores/history/checks';
 import { streamCompression } from '../../src/worker/stores/history/compression';
+import { writePayload } from '../../src/worker/stores/history/payload';
 import { summarize } from '../../src/worker/stores/history/summary';
-import { checkSeries } from './history-arbitraries';
+import { checkSeries } from './history-helpers';
 
 const DAY = 86_400_000;
 const compressions = [nodeCompression, streamCompression];
@@ -135,5 +138,42 @@ describe('block codec round trip', () => {
 			maxTenths: null,
 			sumTenths: 0,
 		});
+	});
+
+	it("writes the README's example byte for byte", () => {
+		const readme = readFileSync(
+			join(import.meta.dirname, '../../src/worker/stores/history/README.md'),
+			'utf8',
+		);
+		const example = /### Example[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
+		// Each line: hex bytes and "quoted text", then a description.
+		const bytesOf = (line: string) => {
+			const bytes: number[] = [];
+			for (const token of line.trim().matchAll(/"[^"]*"|\S+/g)) {
+				const text = token[0];
+				if (text.startsWith('"')) bytes.push(...new TextEncoder().encode(text.slice(1, -1)));
+				else if (/^[0-9a-f]{2}$/.test(text)) bytes.push(parseInt(text, 16));
+				else break;
+			}
+			return bytes;
+		};
+		const lines = example.split('\n');
+		const low = lines.find((l) => l.startsWith('low bytes:'))!.replace('low bytes:', '');
+		const columns = lines.filter((l) => !l.startsWith('low bytes:')).flatMap(bytesOf);
+		const two = [
+			check({ dueAt: 1_767_225_600_000, startedAt: 1_767_225_600_003 }),
+			check({
+				dueAt: 1_767_225_660_000,
+				startedAt: 1_767_225_660_000,
+				durationMs: 10_001,
+				outcome: 'down',
+				httpStatus: null,
+				message: 'No answer within 10 s',
+			}),
+		];
+		const payload = writePayload(two);
+		expect([...payload.columns]).toEqual(columns);
+		expect(payload.columns.length).toBe(82);
+		expect([...payload.lowBytes]).toEqual(bytesOf(low));
 	});
 });

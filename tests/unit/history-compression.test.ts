@@ -5,25 +5,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nodeCompression } from '../../src/cli/history-compression';
-import { AppError } from '../../src/shared/errors';
 import {
 	MAX_INFLATED_BYTES,
 	streamCompression,
 	type Compression,
 } from '../../src/worker/stores/history/compression';
-import { bomb } from './history-arbitraries';
+import { bomb, refusal } from './history-helpers';
 
 const compressions = [nodeCompression, streamCompression].map((c) => [c.name, c] as const);
-
-async function refusal(work: Promise<unknown>): Promise<string> {
-	const error = await work.then(
-		() => null,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(AppError);
-	expect((error as AppError).code).toBe('history-block-corrupt');
-	return (error as AppError).message;
-}
 
 describe('compression adapters', () => {
 	it('write the same bytes, and each reads the other', async () => {

@@ -16,19 +16,9 @@ import { ByteWriter } from '../../src/worker/stores/history/bytes';
 import type { HistoryCheck } from '../../src/worker/stores/history/checks';
 import { streamCompression, type Compression } from '../../src/worker/stores/history/compression';
 import { crc32 } from '../../src/worker/stores/history/crc32';
-import { bomb, checkSeries } from './history-arbitraries';
+import { bomb, checkSeries, refusal } from './history-helpers';
 
 const compressions = [nodeCompression, streamCompression].map((c) => [c.name, c] as const);
-
-async function refusal(work: Promise<unknown>): Promise<string> {
-	const error = await work.then(
-		() => null,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(AppError);
-	expect((error as AppError).code).toBe('history-block-corrupt');
-	return (error as AppError).message;
-}
 
 const two: HistoryCheck[] = [
 	{

@@ -13,7 +13,7 @@ import {
 	writeSegments,
 } from '../../src/worker/stores/history/segments';
 import { summarize } from '../../src/worker/stores/history/summary';
-import { checkSeries } from './history-arbitraries';
+import { checkSeries } from './history-helpers';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -3,34 +3,17 @@
  * uncompressed byte string that outlives the block's checks. Layout in README.md, "Segments".
  */
 import { ByteReader, ByteWriter } from './bytes';
-import { MAX_CHECKS_PER_BLOCK, MAX_DURATION_TENTHS, toTenths, type HistoryCheck } from './checks';
+import { MAX_CHECKS_PER_BLOCK, MAX_DURATION_TENTHS, type HistoryCheck } from './checks';
 import { blockCorrupt, checkUnstorable } from './errors';
+import { countCheck, noChecks, type CheckCounts } from './summary';
 
 export const SEGMENTS_FORMAT = 1;
 const DAY = 86_400_000;
 /** A day of minutes; a segment is at least 1 ms long. */
 const MAX_SEGMENTS = 1440;
 
-export interface SegmentSummary {
-	checks: number;
-	up: number;
-	degraded: number;
-	down: number;
-	/** Over the checks that were up or degraded, in tenths of a ms; null when there were none. */
-	minTenths: number | null;
-	maxTenths: number | null;
-	sumTenths: number;
-}
-
-const empty = (): SegmentSummary => ({
-	checks: 0,
-	up: 0,
-	degraded: 0,
-	down: 0,
-	minTenths: null,
-	maxTenths: null,
-	sumTenths: 0,
-});
+/** A segment's counts: those of a rollup row. */
+export type SegmentSummary = CheckCounts;
 
 /** Sums the checks of [start, start + count × segmentMs) by start time into `count` segments. */
 export function summarizeSegments(
@@ -39,18 +22,12 @@ export function summarizeSegments(
 	segmentMs: number,
 	count: number,
 ): SegmentSummary[] {
-	const segments = Array.from({ length: count }, empty);
+	const segments = Array.from({ length: count }, noChecks);
 	for (const check of checks) {
 		const segment = segments[Math.floor((check.startedAt - start) / segmentMs)];
 		if (!segment || check.startedAt < start)
 			throw checkUnstorable(`a check started at ${check.startedAt}, outside the span summed`);
-		segment.checks++;
-		segment[check.outcome]++;
-		if (check.outcome === 'down') continue;
-		const tenths = toTenths(check.durationMs);
-		segment.minTenths = Math.min(segment.minTenths ?? tenths, tenths);
-		segment.maxTenths = Math.max(segment.maxTenths ?? tenths, tenths);
-		segment.sumTenths += tenths;
+		countCheck(segment, check);
 	}
 	return segments;
 }
@@ -87,7 +64,7 @@ export function readSegments(bytes: Uint8Array): { segmentMs: number; segments: 
 }
 
 function readSegment(reader: ByteReader, index: number): SegmentSummary {
-	const segment = empty();
+	const segment = noChecks();
 	segment.checks = reader.uint(MAX_CHECKS_PER_BLOCK);
 	if (segment.checks === 0) return segment;
 	segment.degraded = reader.uint(segment.checks);

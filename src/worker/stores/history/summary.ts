@@ -5,41 +5,50 @@
  */
 import { toTenths, type HistoryCheck } from './checks';
 
-export interface BlockSummary {
+/** Counts of checks and their response times, the way a rollup row counts them. */
+export interface CheckCounts {
 	checks: number;
 	up: number;
 	degraded: number;
 	down: number;
-	/** The earliest and the latest start time (epoch ms). */
-	firstAt: number;
-	lastAt: number;
 	/** Over the checks that were up or degraded; null when there were none. */
 	minTenths: number | null;
 	maxTenths: number | null;
 	sumTenths: number;
 }
 
+export interface BlockSummary extends CheckCounts {
+	/** The earliest and the latest start time (epoch ms). */
+	firstAt: number;
+	lastAt: number;
+}
+
+export const noChecks = (): CheckCounts => ({
+	checks: 0,
+	up: 0,
+	degraded: 0,
+	down: 0,
+	minTenths: null,
+	maxTenths: null,
+	sumTenths: 0,
+});
+
+export function countCheck(counts: CheckCounts, check: HistoryCheck): void {
+	counts.checks++;
+	counts[check.outcome]++;
+	if (check.outcome === 'down') return;
+	const tenths = toTenths(check.durationMs);
+	counts.minTenths = Math.min(counts.minTenths ?? tenths, tenths);
+	counts.maxTenths = Math.max(counts.maxTenths ?? tenths, tenths);
+	counts.sumTenths += tenths;
+}
+
 export function summarize(checks: readonly HistoryCheck[]): BlockSummary {
-	const summary: BlockSummary = {
-		checks: checks.length,
-		up: 0,
-		degraded: 0,
-		down: 0,
-		firstAt: Infinity,
-		lastAt: -Infinity,
-		minTenths: null,
-		maxTenths: null,
-		sumTenths: 0,
-	};
+	const summary: BlockSummary = { ...noChecks(), firstAt: Infinity, lastAt: -Infinity };
 	for (const check of checks) {
-		summary[check.outcome]++;
+		countCheck(summary, check);
 		summary.firstAt = Math.min(summary.firstAt, check.startedAt);
 		summary.lastAt = Math.max(summary.lastAt, check.startedAt);
-		if (check.outcome === 'down') continue;
-		const tenths = toTenths(check.durationMs);
-		summary.minTenths = Math.min(summary.minTenths ?? tenths, tenths);
-		summary.maxTenths = Math.max(summary.maxTenths ?? tenths, tenths);
-		summary.sumTenths += tenths;
 	}
 	return summary;
 }

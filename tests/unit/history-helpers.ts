@@ -1,10 +1,13 @@
 /**
- * fast-check arbitraries for check series: what the scheduler writes (a steady step, small lateness,
- * templated messages) mixed with everything it could in principle write (gaps, clocks stepping back,
- * durations of 0 and of days, any status, any Unicode message, both modes).
+ * What the history tests share: fast-check series of checks, what the scheduler writes (a steady step,
+ * small lateness, templated messages) mixed with everything it could in principle write (gaps, clocks
+ * stepping back, durations of 0 and of days, any status, any Unicode message, both modes); a
+ * decompression bomb; and the one refusal every damaged block must meet.
  */
 import zlib from 'node:zlib';
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { AppError } from '../../src/shared/errors';
 import type { HistoryCheck } from '../../src/worker/stores/history/checks';
 import { MAX_DURATION_TENTHS, MAX_TIME } from '../../src/worker/stores/history/checks';
 
@@ -140,4 +143,15 @@ let bombBytes: Uint8Array | undefined;
 export function bomb(): Uint8Array {
 	bombBytes ??= zlib.deflateRawSync(new Uint8Array(64 * 1024 * 1024));
 	return bombBytes;
+}
+
+/** `work` fails with `history-block-corrupt`; gives the error's message. */
+export async function refusal(work: Promise<unknown>): Promise<string> {
+	const error = await work.then(
+		() => null,
+		(e: unknown) => e,
+	);
+	expect(error).toBeInstanceOf(AppError);
+	expect((error as AppError).code).toBe('history-block-corrupt');
+	return (error as AppError).message;
 }
