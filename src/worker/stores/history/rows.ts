@@ -4,7 +4,7 @@
  */
 import type { CheckRecord } from '../../../shared/history';
 import type { Engine } from '../../core/engine';
-import { toTenths } from './checks';
+import { quantizeDuration, toTenths } from './checks';
 
 interface CheckRow {
 	id: number;
@@ -156,7 +156,7 @@ export function insertRow(
 			monitorId,
 			check.dueAt,
 			check.startedAt,
-			check.durationMs,
+			quantizeDuration(check.durationMs),
 			check.outcome,
 			check.httpStatus,
 			check.message,
