@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CHART_RANGES } from '../../src/shared/history';
 import { compact } from '../../src/worker/domain/history/compaction';
 import { chart } from '../../src/worker/domain/history/history';
+import { historyTiers } from '../../src/worker/domain/history/tiers';
 import { checksBetween } from '../../src/worker/domain/history/raw';
 import type { Compression } from '../../src/worker/stores/history/compression';
 import { uptimeSince } from '../../src/worker/stores/rollups';
@@ -78,5 +79,18 @@ describe('reads over compacted history', () => {
 			);
 			expect({ checks: b.checks, up: b.up, down: b.down }).toEqual(day);
 		}
+	});
+
+	it('the Database page counts every check once across rows and blocks', async () => {
+		const engine = await migrated();
+		const monitors = recordRows(engine, [60], 3.1, 4);
+		const before = historyTiers(engine)!;
+		await compact(database(engine), NOW, { compression, pause: async () => {} });
+		const after = historyTiers(engine)!;
+		const total = monitors[0]!.checks.length;
+		expect(before.rows.rows).toBe(total);
+		expect(after.rows.rows + after.blocks.checks).toBe(total);
+		expect(after.blocks.blocks).toBeGreaterThan(0);
+		expect(after.bytesPerCheck!).toBeLessThan(before.bytesPerCheck! / 2);
 	});
 });

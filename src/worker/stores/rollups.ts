@@ -174,3 +174,7 @@ export function addCountsToRollup(
 		],
 	);
 }
+
+export function rollupCount(engine: Engine): number {
+	return Number(engine.value('SELECT count(*) FROM rollups'));
+}
