@@ -10,5 +10,7 @@ export interface CommandContext {
 	dryRun: boolean;
 	force: boolean;
 	out?: string;
+	/** The options of `history` and `generate-history`, as given (validated by each command). */
+	flags: Readonly<Record<string, string | undefined>>;
 	migrations: () => Promise<MigrationFile[]>;
 }

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../shared/errors';
 import { backup } from './commands/backup';
 import { check } from './commands/check';
+import { generateHistory } from './commands/generate-history';
+import { history } from './commands/history';
 import { info } from './commands/info';
 import { init } from './commands/init';
 import { migrate } from './commands/migrate';
@@ -32,12 +34,41 @@ Commands:
   check                           header, integrity, foreign keys, application id, ledger and checksums
   info                            size, pages, tables with row counts, schema version
   backup [--out <path>]           a verified copy (default: next to the file, <file>.backup-<timestamp>)
+  history --monitor <id|name> [--from <ISO>] [--to <ISO>] [--format csv|json]
+                                  every check of a monitor in [from, to), oldest first, one a line,
+                                  from its rows and its compacted blocks (default: all, csv)
+  generate-history --monitors <n> --interval <s> --days <d> [--seed <n>] [--to <ISO>]
+                                  add n monitors with d days of synthetic checks ending at --to
+                                  (default: today 00:00 UTC), written as the app stores them;
+                                  the same seed and --to give the same checks; creates the file
 
 Options:
   --migrations <dir>              the migration files to compare with (default: this checkout's)
   -h, --help                      this text`;
 
-const COMMANDS = { init, status, migrate, reset, check, info, backup } as const;
+const COMMANDS = {
+	init,
+	status,
+	migrate,
+	reset,
+	check,
+	info,
+	backup,
+	history,
+	'generate-history': generateHistory,
+} as const;
+
+/** Options that belong to one or two commands only. */
+const OWN_FLAGS: Record<string, readonly CommandName[]> = {
+	monitor: ['history'],
+	from: ['history'],
+	format: ['history'],
+	to: ['history', 'generate-history'],
+	monitors: ['generate-history'],
+	interval: ['generate-history'],
+	days: ['generate-history'],
+	seed: ['generate-history'],
+};
 type CommandName = keyof typeof COMMANDS;
 
 const isCommand = (name: string | undefined): name is CommandName =>
@@ -52,6 +83,9 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 				force: { type: 'boolean', default: false },
 				out: { type: 'string' },
 				migrations: { type: 'string' },
+				...Object.fromEntries(
+					Object.keys(OWN_FLAGS).map((flag) => [flag, { type: 'string' as const }]),
+				),
 				help: { type: 'boolean', short: 'h', default: false },
 			},
 			allowPositionals: true,
@@ -82,6 +116,15 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 		if (values.force && name !== 'reset') throw new CliError('--force only applies to reset.');
 		if (values.out !== undefined && name !== 'backup')
 			throw new CliError('--out only applies to backup.');
+		const flags: Record<string, string | undefined> = {};
+		for (const [flag, commands] of Object.entries(OWN_FLAGS)) {
+			// Every flag of OWN_FLAGS is declared a string option above.
+			const value = (values as unknown as Record<string, string | undefined>)[flag];
+			if (value === undefined) continue;
+			if (!commands.includes(name))
+				throw new CliError(`--${flag} only applies to ${commands.join(' and ')}.`);
+			flags[flag] = value;
+		}
 
 		const migrationsDir = values.migrations
 			? resolve(io.cwd, values.migrations)
@@ -93,6 +136,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 			dryRun: values['dry-run'],
 			force: values.force,
 			out: values.out,
+			flags,
 			migrations: () => readMigrations(migrationsDir),
 		};
 		try {

@@ -53,6 +53,14 @@ export const ERROR_CATALOGUE = {
 		'Work Monitor does in the background (checks, Telegram delivery, history rotation, database health) failed. It is tried again later.',
 	'archive-expired':
 		'That archive is no longer waiting (it was discarded, replaced by a newer one, or the window that made it has closed), so nothing was deleted. Archive again.',
+	'history-block-corrupt':
+		'A block of compacted check history is damaged or was not written by Monitor (wrong lengths, a corrupt or oversized compressed stream), so it cannot be read.',
+	'history-check-unstorable':
+		'A check holds a value the compacted history format cannot keep (a time, duration, status or message out of range), so it was not compacted.',
+	'history-compaction-raced':
+		'The check history changed while it was being compacted; nothing was changed, and compaction tries again on its next run.',
+	'import-history-corrupt':
+		'This file’s compacted check history is damaged or was not written by Monitor (a block with wrong lengths, an oversized or corrupt compressed stream, or counts that do not add up), so it was not imported.',
 	busy: 'A backup, restore or import is already running. Try again when it has finished.',
 	'maintenance-busy':
 		'Another maintenance task is running on the database. Try again when it has finished.',

@@ -271,6 +271,15 @@ export interface TableRows {
 	rows: number;
 }
 
+/** What check history takes, tier by tier (bytes estimated from row counts: sql.js has no dbstat). */
+export interface HistoryTiers {
+	rows: { rows: number; bytes: number };
+	blocks: { blocks: number; checks: number; bytes: number };
+	rollups: { rows: number; bytes: number };
+	/** All three tiers over every check kept (rows and blocks); null without checks. */
+	bytesPerCheck: number | null;
+}
+
 export interface HealthReport {
 	at: number;
 	sizeBytes: number;
@@ -279,6 +288,8 @@ export interface HealthReport {
 	freePages: number;
 	schemaVersion: number;
 	tables: TableRows[];
+	/** Absent on a schema older than compacted history (007). */
+	history?: HistoryTiers;
 	queries: Percentiles & {
 		/** The rolling window: the latest statements of this many milliseconds. */
 		windowMs: number;

@@ -42,7 +42,7 @@ export interface MonitorOverview {
 	recent: RecentCheck[];
 }
 
-export const CHART_RANGES = ['1h', '24h', '7d', '30d'] as const;
+export const CHART_RANGES = ['1h', '24h', '7d', '30d', '90d'] as const;
 export type ChartRange = (typeof CHART_RANGES)[number];
 
 export interface ChartPoint {
@@ -76,9 +76,9 @@ export interface MonitorDetail extends MonitorOverview {
 	checks: CheckRecord[];
 }
 
-export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_RETENTION_DAYS = 90;
 export const RETENTION_DAYS_MIN = 1;
-export const RETENTION_DAYS_MAX = 3650;
+export const RETENTION_DAYS_MAX = 365;
 
 export interface AppSettings {
 	/** Raw checks older than this are deleted by the daily rotation. */

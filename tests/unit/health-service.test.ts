@@ -368,6 +368,8 @@ describe('archive', () => {
 		await addMonitors(t.db, 2);
 		const e = t.db.engine;
 		await t.db.write(() => {
+			// A 30-day retention (the default is 90): rows of 30 … 44 days ago are past it.
+			e.run("INSERT INTO settings (key, value, updated_at) VALUES ('retention_days', '30', 0)");
 			for (let d = 0; d < 45; d++) {
 				for (const monitor of [1, 2]) {
 					const at = T0 - d * DAY - monitor * 1000;

@@ -449,10 +449,11 @@ describe('notification log retention', () => {
 		const DAY = 86_400_000;
 		await t.db.write(() => {
 			for (const [status, age] of [
-				['sent', 40],
-				['failed', 40],
-				['uncertain', 40],
-				['pending', 40],
+				// Past the default retention of 90 days, and recent.
+				['sent', 100],
+				['failed', 100],
+				['uncertain', 100],
+				['pending', 100],
 				['sent', 5],
 			] as const)
 				t.e.run(

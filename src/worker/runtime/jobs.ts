@@ -1,11 +1,13 @@
 /**
  * Work that must happen once per origin runs only in the window that owns the database: started when
  * this worker becomes the owner, stopped when it stops being one. The jobs: pruning the request ledger,
- * the scheduled checks, the daily history rotation, database health, and Telegram (delivering the
+ * the scheduled checks, the daily history rotation, hourly compaction, database health, and Telegram (delivering the
  * outbox, polling for chats). Each job wires a domain service to the browser (timers, the network
  * events, the vault's unlock) and puts it in the handlers' `services` while it runs.
  */
 import { rotate } from '../domain/checks/retention';
+import { compact } from '../domain/history/compaction';
+import { streamCompression } from '../stores/history/compression';
 import { Scheduler, type SchedulerEnv } from '../domain/checks/scheduler';
 import { vault } from '../domain/account/vault';
 import type { HandlerContext } from './handlers';
@@ -105,6 +107,30 @@ export const rotateHistory: OwnerJob = {
 	},
 };
 
+const COMPACT_EVERY_MS = 60 * 60 * 1000;
+const FIRST_COMPACTION_AFTER_MS = 2 * 60 * 1000;
+
+/** Hourly, rows of spans closed more than a day ago become blocks (domain/history/compaction.ts). */
+export const compactHistory: OwnerJob = {
+	name: 'compact-history',
+	start(ctx) {
+		let running = false;
+		const run = () => {
+			if (ctx.db.readOnly || running) return;
+			running = true;
+			compact(ctx.db, ctx.now(), { compression: streamCompression })
+				.catch((error: unknown) => console.warn('Compacting history failed', error))
+				.finally(() => (running = false));
+		};
+		const first = setTimeout(run, FIRST_COMPACTION_AFTER_MS);
+		const timer = setInterval(run, COMPACT_EVERY_MS);
+		return () => {
+			clearTimeout(first);
+			clearInterval(timer);
+		};
+	},
+};
+
 /** Changes to these alone do not call for an evaluation: they are health's own bookkeeping. */
 const HEALTH_TABLES = new Set(['health_samples', 'health_alerts']);
 /** Levels follow the data within seconds, without measuring after every single write. */
@@ -181,6 +207,7 @@ export const OWNER_JOBS: readonly OwnerJob[] = [
 	pruneRequestLedger,
 	runChecks,
 	rotateHistory,
+	compactHistory,
 	watchHealth,
 	runTelegram,
 ];

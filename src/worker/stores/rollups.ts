@@ -24,29 +24,15 @@ export function addToRollup(
 	ms: number,
 ): void {
 	const answered = outcome !== 'down';
-	engine.run(
-		`INSERT INTO rollups (monitor_id, resolution, bucket_start, checks, up, degraded, down, min_ms, max_ms, sum_ms)
-		 VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (monitor_id, resolution, bucket_start) DO UPDATE SET
-		   checks = checks + 1,
-		   up = up + excluded.up,
-		   degraded = degraded + excluded.degraded,
-		   down = down + excluded.down,
-		   min_ms = coalesce(min(min_ms, excluded.min_ms), min_ms, excluded.min_ms),
-		   max_ms = coalesce(max(max_ms, excluded.max_ms), max_ms, excluded.max_ms),
-		   sum_ms = sum_ms + excluded.sum_ms`,
-		[
-			monitorId,
-			resolution,
-			bucketStart(at, resolution),
-			outcome === 'up' ? 1 : 0,
-			outcome === 'degraded' ? 1 : 0,
-			outcome === 'down' ? 1 : 0,
-			answered ? ms : null,
-			answered ? ms : null,
-			answered ? ms : 0,
-		],
-	);
+	addCountsToRollup(engine, monitorId, resolution, at, {
+		checks: 1,
+		up: outcome === 'up' ? 1 : 0,
+		degraded: outcome === 'degraded' ? 1 : 0,
+		down: outcome === 'down' ? 1 : 0,
+		minMs: answered ? ms : null,
+		maxMs: answered ? ms : null,
+		sumMs: answered ? ms : 0,
+	});
 }
 
 /**
@@ -142,4 +128,53 @@ export function deleteLongRollupsBefore(engine: Engine, before: number, batch: n
 		   WHERE resolution IN ('hour', 'day') AND bucket_start < ? LIMIT ?)`,
 		[before, batch],
 	).changes;
+}
+
+/** Counts already summed (a span of checks written at once) added to one bucket of `resolution`. */
+export interface RollupCounts {
+	checks: number;
+	up: number;
+	degraded: number;
+	down: number;
+	minMs: number | null;
+	maxMs: number | null;
+	sumMs: number;
+}
+
+export function addCountsToRollup(
+	engine: Engine,
+	monitorId: number,
+	resolution: Resolution,
+	at: number,
+	counts: RollupCounts,
+): void {
+	if (counts.checks === 0) return;
+	engine.run(
+		`INSERT INTO rollups (monitor_id, resolution, bucket_start, checks, up, degraded, down, min_ms, max_ms, sum_ms)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		 ON CONFLICT (monitor_id, resolution, bucket_start) DO UPDATE SET
+		   checks = checks + excluded.checks,
+		   up = up + excluded.up,
+		   degraded = degraded + excluded.degraded,
+		   down = down + excluded.down,
+		   min_ms = coalesce(min(min_ms, excluded.min_ms), min_ms, excluded.min_ms),
+		   max_ms = coalesce(max(max_ms, excluded.max_ms), max_ms, excluded.max_ms),
+		   sum_ms = sum_ms + excluded.sum_ms`,
+		[
+			monitorId,
+			resolution,
+			bucketStart(at, resolution),
+			counts.checks,
+			counts.up,
+			counts.degraded,
+			counts.down,
+			counts.minMs,
+			counts.maxMs,
+			counts.sumMs,
+		],
+	);
+}
+
+export function rollupCount(engine: Engine): number {
+	return Number(engine.value('SELECT count(*) FROM rollups'));
 }

@@ -5,7 +5,8 @@
 import type { Engine } from '../../core/engine';
 import { insertCheck } from '../../stores/checks';
 import { insertEvent, statusBefore, updateStatus } from '../../stores/monitor-status';
-import { addToRollup, RESOLUTIONS, type Resolution } from '../../stores/rollups';
+import { quantizeDuration } from '../../stores/history/checks';
+import { addToRollup } from '../../stores/rollups';
 import type { Observation } from './http';
 import { enqueueAlert } from '../telegram/alerts';
 import { transition, type Transition } from './transition';
@@ -28,7 +29,9 @@ export interface Recorded {
 
 /** Returns null when the monitor was deleted while its check ran. */
 export function recordCheck(engine: Engine, input: RecordInput): Recorded | null {
-	const { monitorId, observation: o } = input;
+	const { monitorId } = input;
+	// Kept to 0.1 ms, as a block keeps it: a row, its block and the rollups read the same.
+	const o = { ...input.observation, durationMs: quantizeDuration(input.observation.durationMs) };
 	const status = statusBefore(engine, monitorId);
 	if (!status) return null;
 	const checkId = insertCheck(engine, { monitorId, dueAt: input.dueAt, ...o });
@@ -73,7 +76,8 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 			});
 		}
 	}
-	for (const resolution of Object.keys(RESOLUTIONS) as Resolution[]) {
+	// No minute rollups: a chart of the last day reads the raw rows, which are kept that long.
+	for (const resolution of ['hour', 'day'] as const) {
 		addToRollup(engine, monitorId, resolution, o.startedAt, o.outcome, o.durationMs);
 	}
 	return { checkId, transition: next, nextDueAt };

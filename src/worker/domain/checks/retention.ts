@@ -1,12 +1,13 @@
 /**
  * Keeps history "rotating, bounded", as the seed document asks: raw checks older than the retention
- * period (setting `retention_days`, default 30) are deleted, minute rollups after a week, hour and day
+ * period (setting `retention_days`, default 90) are deleted, with the blocks whose span is past it, minute rollups after a week, hour and day
  * rollups after a year. State-change events are never rotated. Deletion runs in batches, each its own
  * small transaction, with a pause between them so other calls keep being answered.
  */
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { deleteChecksBefore } from '../../stores/checks';
+import { deleteBlocksBefore } from '../../stores/history/blocks';
 import { deleteSettledBefore } from '../../stores/outbox';
 import { deleteLongRollupsBefore, deleteMinuteRollupsBefore } from '../../stores/rollups';
 import { getSettings } from '../settings';
@@ -17,6 +18,7 @@ const ROLLUPS_DAYS = 365;
 
 export interface RotationResult {
 	checks: number;
+	blocks: number;
 	rollups: number;
 	notifications: number;
 }
@@ -49,7 +51,7 @@ export async function rotate(
 	const batch = options.batch ?? 2000;
 	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 	const cutoffs = rotationCutoffs(db.engine, now);
-	const result: RotationResult = { checks: 0, rollups: 0, notifications: 0 };
+	const result: RotationResult = { checks: 0, blocks: 0, rollups: 0, notifications: 0 };
 	let removedSoFar = 0;
 
 	/** Runs `remove` (one batch, in its own write) until a batch comes back short. */
@@ -69,6 +71,8 @@ export async function rotate(
 	};
 
 	result.checks = await inBatches(deleteChecksBefore, cutoffs.checksBefore);
+	// A block goes once its whole span is past the retention period.
+	result.blocks = await inBatches(deleteBlocksBefore, cutoffs.checksBefore);
 	// The notification log follows the checks' retention; messages still to be sent are never rotated.
 	result.notifications = await inBatches(deleteSettledBefore, cutoffs.checksBefore);
 	result.rollups += await inBatches(deleteMinuteRollupsBefore, cutoffs.minuteRollupsBefore);

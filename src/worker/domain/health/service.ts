@@ -6,6 +6,7 @@
  *
  * Its own statements run untimed: the query times it reports are the app's, not its own.
  */
+import { historyTiers } from '../history/tiers';
 import { AppError } from '../../../shared/errors';
 import {
 	alertMessage,
@@ -106,6 +107,7 @@ export class HealthService {
 				freePages: m.freePages,
 				schemaVersion: schemaVersion(this.#engine),
 				tables: tableRows(this.#engine),
+				history: historyTiers(this.#engine),
 				queries: {
 					...m.queries,
 					windowMs: this.#db.health.queryWindowMs,

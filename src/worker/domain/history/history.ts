@@ -1,6 +1,6 @@
 /**
- * Reads for the monitor list and the monitor page. Charts read rollups, so a 30-day chart reads a few
- * hundred rows whatever the interval; only the latest checks are read raw.
+ * Reads for the monitor list and the monitor page. Charts of the last day read the raw rows; longer ones
+ * hour rollups, so a 90-day chart reads a few thousand rows whatever the interval and never a block.
  */
 import type {
 	ChartPoint,
@@ -15,7 +15,9 @@ import type { Monitor } from '../../../shared/monitors';
 import type { Engine } from '../../core/engine';
 import { lastChecks, latestChecks, recentChecks } from '../../stores/checks';
 import { latestEvents, statuses } from '../../stores/monitor-status';
-import { rollupBuckets, uptimeSince, uptimesSince } from '../../stores/rollups';
+import { fromTenths } from '../../stores/history/checks';
+import { rowBuckets, type RowBucket } from '../../stores/history/rows';
+import { rollupBuckets, uptimeSince, uptimesSince, type Bucket } from '../../stores/rollups';
 import { getMonitor, listMonitors } from '../monitors/service';
 
 const HOUR = 3_600_000;
@@ -72,15 +74,23 @@ export function overview(engine: Engine, now: number): MonitorOverview[] {
 	return overviews(engine, listMonitors(engine), now);
 }
 
-const CHARTS: Record<
-	ChartRange,
-	{ span: number; resolution: 'minute' | 'hour'; bucketMs: number }
-> = {
-	'1h': { span: HOUR, resolution: 'minute', bucketMs: 60_000 },
-	'24h': { span: DAY, resolution: 'minute', bucketMs: 5 * 60_000 },
-	'7d': { span: 7 * DAY, resolution: 'hour', bucketMs: HOUR },
-	'30d': { span: 30 * DAY, resolution: 'hour', bucketMs: 4 * HOUR },
+/** Short ranges read the raw rows of the last day (see compaction.ts); longer ones hour rollups. */
+const CHARTS: Record<ChartRange, { span: number; source: 'rows' | 'hour'; bucketMs: number }> = {
+	'1h': { span: HOUR, source: 'rows', bucketMs: 60_000 },
+	'24h': { span: DAY, source: 'rows', bucketMs: 5 * 60_000 },
+	'7d': { span: 7 * DAY, source: 'hour', bucketMs: HOUR },
+	'30d': { span: 30 * DAY, source: 'hour', bucketMs: 4 * HOUR },
+	'90d': { span: 90 * DAY, source: 'hour', bucketMs: 12 * HOUR },
 };
+
+function fromRows(b: RowBucket): Bucket {
+	return {
+		...b,
+		minMs: b.minTenths === null ? null : fromTenths(b.minTenths),
+		maxMs: b.maxTenths === null ? null : fromTenths(b.maxTenths),
+		sumMs: fromTenths(b.sumTenths),
+	};
+}
 
 /** The response-time chart: per bucket the min, the average of answered checks, the max and the counts. */
 export function chart(
@@ -89,8 +99,11 @@ export function chart(
 	range: ChartRange,
 	now: number,
 ): { bucketMs: number; points: ChartPoint[] } {
-	const { span, resolution, bucketMs } = CHARTS[range];
-	const buckets = rollupBuckets(engine, monitorId, resolution, bucketMs, now - span);
+	const { span, source, bucketMs } = CHARTS[range];
+	const buckets =
+		source === 'rows'
+			? rowBuckets(engine, monitorId, bucketMs, now - span).map(fromRows)
+			: rollupBuckets(engine, monitorId, 'hour', bucketMs, now - span);
 	return {
 		bucketMs,
 		points: buckets.map((b) => {

@@ -18,6 +18,8 @@ import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
 import { fileSize } from '../../stores/database-file';
 import { summarize } from './summary';
+import { verifyBlocks } from '../history/verify';
+import type { Compression } from '../../stores/history/compression';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;
 
@@ -89,6 +91,26 @@ export function inspectImport(
 		};
 	} finally {
 		db.reportProgress({ task: null, step: '', fraction: null });
+	}
+}
+
+/**
+ * The second half of inspecting: the compacted history of the file waiting under `token` is inflated and
+ * checked block by block (asynchronous: the platform's inflate is a stream). A flaw drops the import,
+ * so it can never be committed, and rejects with `import-history-corrupt`.
+ */
+export async function verifyImportHistory(
+	db: LiveDatabase,
+	token: string,
+	compression: Compression,
+): Promise<void> {
+	const current = waiting.get(db);
+	if (current?.token !== token) return;
+	try {
+		await verifyBlocks(current.engine, compression);
+	} catch (error) {
+		if (waiting.get(db)?.token === token) drop(db);
+		throw error;
 	}
 }
 

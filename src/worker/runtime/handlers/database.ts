@@ -1,7 +1,13 @@
 /** The whole-database calls: status, saving, export and import, and the app settings. */
 import { AppError } from '../../../shared/errors';
 import { cleanFilename } from '../../../shared/transfer';
-import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
+import {
+	cancelImport,
+	commitImport,
+	inspectImport,
+	verifyImportHistory,
+} from '../../domain/import/session';
+import { streamCompression } from '../../stores/history/compression';
 import { getSettings, updateSettings } from '../../domain/settings';
 import { exportDatabase, recordExport } from '../../domain/transfer';
 import type { AreaHandlers } from './table';
@@ -50,7 +56,11 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
 	'import.inspect': {
 		kind: 'task',
-		run: ({ db }, args) => Promise.resolve().then(() => inspectImport(db, importedFile(args))),
+		run: async ({ db }, args) => {
+			const preview = await Promise.resolve().then(() => inspectImport(db, importedFile(args)));
+			await verifyImportHistory(db, preview.token, streamCompression);
+			return preview;
+		},
 	},
 	'import.commit': {
 		kind: 'task',
