@@ -15,7 +15,7 @@ import type {
 	ImageStore,
 	LoadOptions,
 	StoredImage,
-} from '../../src/worker/core/persistence/idb-store';
+} from '../../src/worker/core/persistence/image-store';
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type SnapshotPolicy,

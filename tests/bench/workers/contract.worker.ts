@@ -9,8 +9,8 @@ import {
 	readStoredSnapshot,
 	snapshotStoreFor,
 	storedSnapshot,
-	type ImageStore,
 } from '../../../src/worker/core/persistence/idb-store';
+import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { contractCases, type ContractEnv } from '../../contract/persistence';
 import { serve } from './serve';

@@ -11,8 +11,8 @@ import {
 	createDurableStore,
 	IdbImageStore,
 	snapshotStoreFor,
-	type ImageStore,
 } from '../../../src/worker/core/persistence/idb-store';
+import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { imageSourceFor } from '../../../src/worker/core/persistence/image-source';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';

@@ -19,7 +19,7 @@ import type { MigrationFile } from '../migrations/files';
 import { assertWritable, inspect, migrate } from '../migrations/runner';
 import { DEFAULT_CHUNK_SIZE, firstMismatch, type Manifest } from '../persistence/chunks';
 import { planSave } from '../persistence/plan';
-import type { ImageStore, StoredImage } from '../persistence/idb-store';
+import type { ImageStore, StoredImage } from '../persistence/image-store';
 import { imageSourceFor, type ImageSource } from '../persistence/image-source';
 import { markOpen } from '../persistence/marks';
 import { Persister, type SnapshotPolicy } from '../persistence/persister';

@@ -15,7 +15,7 @@ import {
 	type Snapshot,
 } from './chunks';
 import { type SavePlan } from './plan';
-import type { ImageStore, LoadOptions, StoredImage } from './idb-store';
+import type { ImageStore, LoadOptions, StoredImage } from './image-store';
 
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;

@@ -14,7 +14,7 @@ import type { SaveStatus } from '../../../shared/database';
 import { AppError, toWireError, type WireError } from '../../../shared/errors';
 import { type Manifest, type Snapshot } from './chunks';
 import { chunksOfBlocks, LOG_CHECKPOINT_BLOCKS, planSave } from './plan';
-import type { Durability, ImageStore } from './idb-store';
+import type { Durability, ImageStore } from './image-store';
 import type { ImageSource } from './image-source';
 
 interface Waiter {

@@ -1,0 +1,59 @@
+/**
+ * What persistence needs from a storage backend. Two implement it: IndexedDB (idb-store.ts) in the
+ * browser and memory (memory-store.ts) in the Node tests; the contract suites (tests/contract) run
+ * against both.
+ */
+import type { Manifest, Snapshot } from './chunks';
+import type { SavePlan } from './plan';
+
+/**
+ * `relaxed`: the transaction completes once the data is handed to the operating system; it survives a
+ * tab or browser crash but not necessarily a power cut. Chromium's default since 121.
+ * `strict`: the browser flushes to disk before completing; used for migrations, imports and restores.
+ */
+export type Durability = 'relaxed' | 'strict';
+
+export interface StoredImage {
+	manifest: Manifest;
+	image: Uint8Array;
+	/** The generation of the snapshot the image was read with, or null when every chunk was read. */
+	snapshotGeneration: number | null;
+	/** How many chunk records were read. */
+	chunksRead: number;
+	/**
+	 * Chunks taken from the snapshot without checking them against the manifest (only with
+	 * `deferSnapshotCheck`). Until `firstMismatch` has passed over them, the image is fit for reads only:
+	 * nothing derived from it may be saved or leave the worker.
+	 */
+	unverified: number[];
+}
+
+export interface LoadOptions {
+	/**
+	 * Leave the snapshot's chunks unchecked (see `StoredImage.unverified`), so the first query does not
+	 * wait for every byte of the file to be hashed. The newer chunk records are checked either way.
+	 */
+	deferSnapshotCheck?: boolean;
+}
+
+export interface ImageStore {
+	/**
+	 * Makes `writerId` the only writer: from now on a commit by any other writer is refused, even one whose
+	 * generation matches. A new owner claims before it loads, so an old owner's last save either lands
+	 * before the claim (and is loaded) or is refused after it.
+	 */
+	claim(writerId: string): Promise<void>;
+	load(options?: LoadOptions): Promise<StoredImage | null>;
+	readManifest(): Promise<Manifest | null>;
+	/**
+	 * Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`
+	 * or another writer has claimed the store since.
+	 */
+	commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void>;
+	/**
+	 * Replaces the cold-open snapshot with what `take` returns (nothing when it returns null). `take` is
+	 * called synchronously right before the bytes are copied into storage. Resolves with whether a
+	 * snapshot was written. Optional: a store without snapshots reads every chunk on a cold open.
+	 */
+	writeSnapshot?(take: () => Snapshot | null): Promise<boolean>;
+}
