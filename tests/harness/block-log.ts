@@ -6,7 +6,8 @@
 import { promisifyRequest } from 'idb-keyval';
 import { BLOCK_SIZE, readManifest, type Manifest } from '../../src/worker/core/persistence/chunks';
 import { chunksOfBlocks, planSave } from '../../src/worker/core/persistence/plan';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
 
 const META = { pageSize: 4096, schemaVersion: 1, now: 1 };

@@ -5,11 +5,13 @@
 import { promisifyRequest } from 'idb-keyval';
 import {
 	createDurableStore,
-	IdbImageStore,
-	readStoredSnapshot,
 	snapshotStoreFor,
+} from '../../../src/worker/core/persistence/idb-connection';
+import {
+	readStoredSnapshot,
 	storedSnapshot,
-} from '../../../src/worker/core/persistence/idb-store';
+} from '../../../src/worker/core/persistence/idb-snapshot';
+import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
 import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { contractCases, type ContractEnv } from '../../contract/persistence';

@@ -9,9 +9,9 @@ import { DEFAULT_CHUNK_SIZE } from '../../../src/worker/core/persistence/chunks'
 import { planSave } from '../../../src/worker/core/persistence/plan';
 import {
 	createDurableStore,
-	IdbImageStore,
 	snapshotStoreFor,
-} from '../../../src/worker/core/persistence/idb-store';
+} from '../../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
 import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { imageSourceFor } from '../../../src/worker/core/persistence/image-source';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
