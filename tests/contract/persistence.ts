@@ -19,7 +19,7 @@ import type {
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type SnapshotPolicy,
-} from '../../src/worker/core/persistence/persister';
+} from '../../src/worker/core/persistence/snapshot-refresh';
 import {
 	ExportImageSource,
 	imageSourceFor,

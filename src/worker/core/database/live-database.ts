@@ -22,7 +22,8 @@ import { planSave } from '../persistence/plan';
 import type { ImageStore, StoredImage } from '../persistence/image-store';
 import { imageSourceFor, type ImageSource } from '../persistence/image-source';
 import { markOpen } from '../persistence/marks';
-import { Persister, type SnapshotPolicy } from '../persistence/persister';
+import { Persister } from '../persistence/persister';
+import type { SnapshotPolicy } from '../persistence/snapshot-refresh';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 
 export interface OpenOptions {
@@ -33,7 +34,7 @@ export interface OpenOptions {
 	/** Where backups go. Without it no automatic backup is made (unit tests of persistence alone). */
 	backups?: BackupStore;
 	chunkSize?: number;
-	/** When to refresh the cold-open snapshot (persister.ts); by default DEFAULT_SNAPSHOT_POLICY. */
+	/** When to refresh the cold-open snapshot (snapshot-refresh.ts); by default DEFAULT_SNAPSHOT_POLICY. */
 	snapshots?: SnapshotPolicy | false;
 	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
 	imageSource?: (db: Database) => ImageSource;

@@ -6,9 +6,8 @@
  * A failed save keeps everything in memory and retries with backoff; the waiting writes stay pending
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
  *
- * Once enough chunks changed since the last snapshot (the cold-open cache, see idb-store.ts), a new one
- * is written when the writer is quiet and the file is exactly the last saved generation. It never
- * delays a write's acknowledgement, and its failure costs nothing but a slower next cold open.
+ * Between saves the persister checkpoints the block log (plan.ts) and has the cold-open snapshot
+ * refreshed (snapshot-refresh.ts).
  */
 import type { SaveStatus } from '../../../shared/database';
 import { AppError, toWireError, type WireError } from '../../../shared/errors';
@@ -16,6 +15,12 @@ import { type Manifest, type Snapshot } from './chunks';
 import { chunksOfBlocks, LOG_CHECKPOINT_BLOCKS, planSave } from './plan';
 import type { Durability, ImageStore } from './image-store';
 import type { ImageSource } from './image-source';
+import {
+	DEFAULT_SNAPSHOT_POLICY,
+	SnapshotRefresh,
+	snapshotOf,
+	type SnapshotPolicy,
+} from './snapshot-refresh';
 
 interface Waiter {
 	resolve: () => void;
@@ -40,34 +45,6 @@ export interface PersisterOptions {
 	onSaved?: (ms: number) => void;
 }
 
-export interface SnapshotPolicy {
-	/** Refresh once this many chunks, or this share of all chunks (whichever is more), changed since. */
-	minChunks: number;
-	share: number;
-	/** ...and no save happened for this long (a busy writer is not held up by a large write). */
-	quietMs: number;
-	/**
-	 * A writer that never pauses gets its snapshot once four times the threshold changed, and at least
-	 * this many chunks: until then a cold open reads the newer chunk records (~0.1 ms each, so 256 cost
-	 * ~30 ms), which is cheaper than copying the whole file and writing it again while the writer works.
-	 */
-	overdueMinChunks: number;
-}
-
-/**
- * At 50 MB with 16 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
- * A cold open then reads at most ~64 chunk records besides the snapshot; a busy writer that never pauses
- * gets its snapshot anyway once four times that (4 MB) changed. At 10 MB that rule alone copied and wrote
- * the file three times during 100 single writes (52-59 ms each, in the background, yet it showed in their
- * p95); the 256-chunk floor lets a cold open read at most ~30 ms of chunk records instead.
- */
-export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
-	minChunks: 8,
-	share: 0.02,
-	quietMs: 300,
-	overdueMinChunks: 256,
-};
-
 const defaultBackoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
 export class Persister {
@@ -78,11 +55,8 @@ export class Persister {
 	#running = false;
 	#fenced: AppError | null = null;
 	#lastError: WireError | null = null;
-	/** Chunks written after the stored snapshot's generation (every chunk when there is none). */
-	#sinceSnapshot = new Set<number>();
-	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #snapshots: SnapshotRefresh;
 	#checkpointTimer: ReturnType<typeof setTimeout> | null = null;
-	#snapshotting: Promise<unknown> | null = null;
 	#idleWaiters: (() => void)[] = [];
 	#disposed = false;
 
@@ -94,14 +68,17 @@ export class Persister {
 	) {
 		this.#options = options;
 		this.#manifest = stored;
-		if (stored) {
-			stored.written.forEach((generation, index) => {
-				if (snapshotGeneration === null || generation > snapshotGeneration)
-					this.#sinceSnapshot.add(index);
-			});
-			// A database opened without a current snapshot gets one even if nothing is written this session.
-			this.#scheduleSnapshot();
-		}
+		this.#snapshots = new SnapshotRefresh(
+			{
+				store: options.store,
+				policy: options.snapshots ?? DEFAULT_SNAPSHOT_POLICY,
+				manifest: () => this.#manifest,
+				current: () => this.#current(),
+				onSettled: () => this.#notifyIdle(),
+			},
+			stored,
+			snapshotGeneration,
+		);
 	}
 
 	get manifest(): Manifest | null {
@@ -175,7 +152,7 @@ export class Persister {
 				this.#lastError = null;
 				for (const waiter of this.#inFlight.splice(0)) waiter.resolve();
 				this.#emit();
-				this.#scheduleSnapshot();
+				this.#snapshots.schedule();
 			}
 		} finally {
 			this.#running = false;
@@ -237,18 +214,15 @@ export class Persister {
 			});
 			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
 			// copy the image this save stores (export() already is a copy) and write it if the save commits.
-			const capture = this.#snapshotOverdue()
+			const capture = this.#snapshots.overdue()
 				? source.kind === 'export'
 					? image
 					: image.slice()
 				: null;
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
-			for (const index of plan.changed) this.#sinceSnapshot.add(index);
-			for (const index of this.#sinceSnapshot) {
-				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
-			}
-			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
+			this.#snapshots.saved(plan);
+			if (capture) void this.#snapshots.write(() => snapshotOf(plan.manifest, capture));
 			// The snapshot is written in the background and is not part of the save's latency.
 			if (!checkpoint) this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
@@ -257,100 +231,20 @@ export class Persister {
 		}
 	}
 
-	#snapshotThreshold(policy: SnapshotPolicy, manifest: Manifest): number {
-		return Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
-	}
-
-	#snapshotOverdue(): boolean {
-		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
-		const manifest = this.#manifest;
-		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) {
-			return false;
-		}
-		const overdue = Math.max(
-			4 * this.#snapshotThreshold(policy, manifest),
-			policy.overdueMinChunks,
-		);
-		return this.#sinceSnapshot.size >= overdue;
-	}
-
-	#scheduleSnapshot(): void {
-		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
-		const manifest = this.#manifest;
-		if (!policy || !manifest || !this.#options.store.writeSnapshot) return;
-		if (this.#snapshotting || this.#disposed) return;
-		const threshold = this.#snapshotThreshold(policy, manifest);
-		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
-		if (changed < threshold) return;
-		// Each save pushes the snapshot back, until four times the threshold changed.
-		if (this.#snapshotTimer !== null) {
-			if (changed >= 4 * threshold) return;
-			clearTimeout(this.#snapshotTimer);
-		}
-		this.#snapshotTimer = setTimeout(() => {
-			this.#snapshotTimer = null;
-			void this.snapshot();
-		}, policy.quietMs);
-	}
-
 	/**
 	 * Writes a snapshot of the last saved generation now, if the file is exactly that generation.
 	 * Resolves with whether one was written.
 	 */
-	async snapshot(): Promise<boolean> {
+	snapshot(): Promise<boolean> {
+		return this.#snapshots.write(() => this.#current());
+	}
+
+	/** The snapshot of the last saved generation, when the file is exactly that and no save is due. */
+	#current(): Snapshot | null {
+		const manifest = this.#manifest;
 		const { source } = this.#options;
-		// Called by the store synchronously right before it hands the bytes to storage, so no statement
-		// can run between checking that the file is the saved generation and copying it.
-		return this.#writeSnapshot(() => {
-			const manifest = this.#manifest;
-			if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
-			return this.#snapshotOf(manifest, source.image());
-		});
-	}
-
-	#snapshotOf(manifest: Manifest, bytes: Uint8Array): Snapshot {
-		return {
-			lineage: manifest.lineage,
-			generation: manifest.generation,
-			chunkSize: manifest.chunkSize,
-			byteLength: bytes.length,
-			bytes,
-		};
-	}
-
-	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
-		const { store } = this.#options;
-		if (!store.writeSnapshot || !this.#manifest) return false;
-		if (this.#fenced || this.#snapshotting || this.#disposed) return false;
-		let covered: Set<number> | null = null;
-		const written = store
-			.writeSnapshot(() => {
-				const snapshot = take();
-				if (!snapshot) return null;
-				// Chunks written after this generation stay counted (a captured image is older than them).
-				covered = new Set<number>();
-				for (const index of this.#sinceSnapshot) {
-					if ((this.#manifest?.written[index] ?? Infinity) <= snapshot.generation) {
-						covered.add(index);
-						this.#sinceSnapshot.delete(index);
-					}
-				}
-				return snapshot;
-			})
-			.then(
-				(done) => done,
-				() => {
-					for (const index of covered ?? []) this.#sinceSnapshot.add(index);
-					return false;
-				},
-			);
-		this.#snapshotting = written;
-		try {
-			return await written;
-		} finally {
-			this.#snapshotting = null;
-			this.#notifyIdle();
-		}
+		if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
+		return snapshotOf(manifest, source.image());
 	}
 
 	/**
@@ -359,8 +253,7 @@ export class Persister {
 	 */
 	dispose(): void {
 		this.#disposed = true;
-		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-		this.#snapshotTimer = null;
+		this.#snapshots.stop();
 		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
 		this.#checkpointTimer = null;
 	}
@@ -375,7 +268,7 @@ export class Persister {
 		return (
 			!this.#running &&
 			this.#waiters.length === 0 &&
-			this.#snapshotting === null &&
+			!this.#snapshots.writing &&
 			this.#checkpointTimer === null
 		);
 	}
@@ -387,7 +280,7 @@ export class Persister {
 
 	#fence(error: AppError): void {
 		this.#fenced = error;
-		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+		this.#snapshots.stop();
 		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
 		this.#checkpointTimer = null;
 		for (const waiter of [...this.#inFlight.splice(0), ...this.#waiters.splice(0)])
