@@ -1,7 +1,6 @@
 /**
  * An ImageStore in memory, with the same atomicity, fence and snapshot logic as IndexedDB. It backs the
- * Node unit tests and the command line's dry runs; the persistence contract suite runs against it and
- * IndexedDB.
+ * Node unit tests; the contract suites (tests/contract) run against it and IndexedDB alike.
  */
 import { AppError } from '../../../shared/errors';
 import {
