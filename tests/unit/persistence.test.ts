@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
-import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/core/persistence/plan';
+import { MANIFEST_FORMAT } from '../../src/worker/core/persistence/chunks';
+import { LOG_CHECKPOINT_BLOCKS, planSave } from '../../src/worker/core/persistence/plan';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { parseMigrations } from '../../src/worker/core/migrations/files';
+import { legacyManifest } from '../contract/legacy';
 import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';
 
 async function open(store: MemoryImageStore, chunkSize = 4096) {
@@ -192,6 +194,32 @@ describe('persistence', () => {
 			.all<{ name: string }>('SELECT name FROM monitors')
 			.map((r) => r.name);
 		expect(names).toEqual(['from the new owner']);
+	});
+
+	it('opens a database an earlier build stored with 32-bit hashes; the first save rehashes it', async () => {
+		const earlier = new MemoryImageStore();
+		const db = await open(earlier);
+		for (let i = 0; i < 30; i++) await insert(db, `kept ${i}`);
+		const { image } = (await earlier.load())!;
+		const store = new MemoryImageStore();
+		const plan = planSave(image, null, null, {
+			chunkSize: 4096,
+			pageSize: 4096,
+			schemaVersion: db.status().migrations.appSchemaVersion,
+			writerId: 'earlier build',
+			now: 1,
+		});
+		plan.manifest = legacyManifest(plan.manifest, image);
+		await store.commit(plan, 0);
+
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(30);
+		await insert(reopened, 'after the update');
+		const stored = await store.load();
+		expect(stored?.manifest.format).toBe(MANIFEST_FORMAT);
+		const check = await newEngine(stored!.image);
+		expect(check.value('SELECT count(*) FROM monitors')).toBe(31);
+		check.db.close();
 	});
 
 	it('does not save when a write changed nothing', async () => {
