@@ -222,6 +222,38 @@ describe('persistence', () => {
 		check.db.close();
 	});
 
+	it('storage that vanishes under an open database is claimed again and saved whole: nothing acknowledged is lost, and the person is told', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		for (let i = 0; i < 5; i++) await insert(db, `before ${i}`);
+		store.vanish();
+		await insert(db, 'after the storage vanished');
+		expect(db.persister.status()).toMatchObject({
+			state: 'saved',
+			pending: 0,
+			notice: { code: 'storage-lost', message: ERROR_CATALOGUE['storage-lost'] },
+		});
+		await insert(db, 'and later');
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(7);
+		expect(reopened.engine.value('PRAGMA integrity_check')).toBe('ok');
+	});
+
+	it('storage that vanished and was claimed by another writer before this one could: this one is fenced', async () => {
+		class Contested extends MemoryImageStore {
+			override reclaim(writerId: string): Promise<void> {
+				void this.claim('another window');
+				return super.reclaim(writerId);
+			}
+		}
+		const store = new Contested();
+		const db = await open(store);
+		await insert(db, 'before');
+		store.vanish();
+		await expect(insert(db, 'after')).rejects.toMatchObject({ code: 'stale-writer' });
+		expect(await store.load()).toBeNull();
+	});
+
 	it('does not save when a write changed nothing', async () => {
 		const store = new MemoryImageStore();
 		const db = await open(store);

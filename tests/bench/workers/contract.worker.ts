@@ -55,6 +55,17 @@ serve({
 					return promisifyRequest(s.transaction);
 				});
 			},
+			async clearStorage(store) {
+				const name = nameOf(store);
+				// Open connections hear `versionchange`, close, and the deletion goes ahead.
+				for (const db of [name, `${name}-snapshot`]) {
+					await new Promise((resolve, reject) => {
+						const request = indexedDB.deleteDatabase(db);
+						request.onsuccess = resolve;
+						request.onerror = () => reject(request.error ?? new Error(`deleting ${db} failed`));
+					});
+				}
+			},
 		};
 		await found.run(env, kind);
 		return null;

@@ -59,6 +59,8 @@ const timed: ImageStore = {
 		return written;
 	},
 	readManifest: () => store.readManifest(),
+	reclaim: (writerId) => store.reclaim(writerId),
+	watchLoss: (listener) => store.watchLoss(listener),
 	async commit(plan, expected, durability) {
 		const start = performance.now();
 		await store.commit(plan, expected, durability);

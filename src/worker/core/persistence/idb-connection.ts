@@ -11,10 +11,18 @@ export type DurableUseStore = (<T>(
 	txMode: IDBTransactionMode,
 	callback: (store: IDBObjectStore) => T | PromiseLike<T>,
 	durability?: Durability,
-) => Promise<T>) & { readonly dbName: string };
+) => Promise<T>) & {
+	readonly dbName: string;
+	/**
+	 * Calls `listener` whenever the browser closes the connection unasked (the `close` event: site data
+	 * cleared, storage evicted); returns a function that stops it.
+	 */
+	onClose(listener: () => void): () => void;
+};
 
 export function createDurableStore(dbName: string, storeName: string): DurableUseStore & UseStore {
 	let connection: Promise<IDBDatabase> | null = null;
+	const closeListeners = new Set<() => void>();
 	const open = () => {
 		connection ??= (async () => {
 			const request = indexedDB.open(dbName);
@@ -23,7 +31,10 @@ export function createDurableStore(dbName: string, storeName: string): DurableUs
 			const reset = () => {
 				connection = null;
 			};
-			db.onclose = reset;
+			db.onclose = () => {
+				reset();
+				for (const listener of closeListeners) listener();
+			};
 			db.onversionchange = () => {
 				db.close();
 				reset();
@@ -44,7 +55,11 @@ export function createDurableStore(dbName: string, storeName: string): DurableUs
 		const tx = db.transaction(storeName, txMode, durability ? { durability } : undefined);
 		return callback(tx.objectStore(storeName));
 	};
-	return Object.assign(use, { dbName });
+	const onClose = (listener: () => void) => {
+		closeListeners.add(listener);
+		return () => closeListeners.delete(listener);
+	};
+	return Object.assign(use, { dbName, onClose });
 }
 
 /** Where the snapshot of the database stored by `use` lives: a database of its own, never in a save's way. */

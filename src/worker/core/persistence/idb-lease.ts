@@ -40,10 +40,21 @@ export function putClaim(store: IDBObjectStore, writerId: string, claimedAt: num
 	};
 }
 
+/** What the fence read: the stored generation (null when it cannot be told) and the lease holder. */
+export interface FenceRead {
+	generation: number | null;
+	holder: string;
+	/**
+	 * The store this writer claimed holds no lease: nobody removes one, so the browser deleted the
+	 * store (site data cleared, or evicted) and what is there now is empty.
+	 */
+	vanished: boolean;
+}
+
 /**
- * Issues the fence's reads in `store`'s transaction and calls `found` with the stored generation (null
- * when it cannot be told) and the lease holder. Called before the commit's writes are queued: requests
- * complete in the order they were made, so the reads see the state before them.
+ * Issues the fence's reads in `store`'s transaction and calls `found` with what they read. Called
+ * before the commit's writes are queued: requests complete in the order they were made, so the reads
+ * see the state before them.
  *
  * `claimed`: whether this store's writer claimed it. A store never claimed (a restore's first save) may
  * hold no lease, or one from a build that kept no generation in it: then the manifest is read too, as
@@ -53,21 +64,46 @@ export function readFence(
 	store: IDBObjectStore,
 	writerId: string,
 	claimed: boolean,
-	found: (generation: number | null, holder: string) => void,
+	found: (read: FenceRead) => void,
 ): void {
 	const manifest = claimed ? null : store.get(MANIFEST_KEY);
 	const lease = store.get(LEASE_KEY);
 	lease.onsuccess = () => {
 		const value: unknown = lease.result;
 		if (isLease(value) && Number.isInteger(value.generation)) {
-			return found(value.generation!, value.writerId);
+			return found({ generation: value.generation!, holder: value.writerId, vanished: false });
 		}
 		if (manifest) {
 			const stored: unknown = manifest.result;
 			const holder = isLease(value) ? value.writerId : (leaseHolderOf(stored) ?? writerId);
-			return found(generationOf(stored) ?? 0, holder);
+			return found({ generation: generationOf(stored) ?? 0, holder, vanished: false });
 		}
-		// Claimed by this writer, yet the lease has no generation: an earlier build claimed since.
-		found(null, isLease(value) ? value.writerId : '');
+		// Claimed by this writer, yet the lease has no generation: an earlier build claimed since. Or
+		// there is no lease at all.
+		found({
+			generation: null,
+			holder: isLease(value) ? value.writerId : '',
+			vanished: value === undefined,
+		});
+	};
+}
+
+/**
+ * Claims the store in `store`'s transaction if it is empty (no lease, no manifest), and calls `done`
+ * with whether it did and who holds the lease otherwise; when it did not, it wrote nothing.
+ */
+export function putClaimIfEmpty(
+	store: IDBObjectStore,
+	writerId: string,
+	claimedAt: number,
+	done: (claimed: boolean, holder: string | null) => void,
+): void {
+	const manifest = store.get(MANIFEST_KEY);
+	const lease = store.get(LEASE_KEY);
+	lease.onsuccess = () => {
+		const value: unknown = lease.result;
+		const empty = manifest.result === undefined && value === undefined;
+		if (empty) store.put({ writerId, claimedAt, generation: 0 } satisfies Lease, LEASE_KEY);
+		done(empty, isLease(value) ? value.writerId : null);
 	};
 }

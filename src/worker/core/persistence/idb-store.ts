@@ -24,7 +24,7 @@ import {
 	type Snapshot,
 } from './chunks';
 import { snapshotStoreFor, type DurableUseStore } from './idb-connection';
-import { LEASE_KEY, putClaim, readFence, type Lease } from './idb-lease';
+import { LEASE_KEY, putClaim, putClaimIfEmpty, readFence, type Lease } from './idb-lease';
 import { putManifest, readManifestIn, type ManifestRead } from './idb-manifest';
 import { readSnapshot, writeSnapshot } from './idb-snapshot';
 import type { Durability, ImageStore, LoadOptions, StoredImage } from './image-store';
@@ -75,6 +75,37 @@ export class IdbImageStore implements ImageStore {
 			},
 			'strict',
 		).finally(() => markOpen('claimed'));
+	}
+
+	async reclaim(writerId: string): Promise<void> {
+		const claimedAt = Date.now();
+		const outcome = { decided: false, claimed: false, holder: null as string | null };
+		try {
+			await this.#use(
+				'readwrite',
+				(store) => {
+					putClaimIfEmpty(store, writerId, claimedAt, (claimed, holder) => {
+						Object.assign(outcome, { decided: true, claimed, holder });
+						if (!claimed) store.transaction.abort();
+					});
+					return promisifyRequest(store.transaction);
+				},
+				'strict',
+			);
+		} catch (error) {
+			// Aborted on purpose when the store was not empty; anything else is a failed write.
+			if (!outcome.decided || outcome.claimed) throw storageError(error);
+		}
+		if (!outcome.claimed) {
+			throw new AppError('stale-writer', undefined, { leaseHolder: outcome.holder });
+		}
+		this.#claimedAt = claimedAt;
+		// Whatever layout was known belongs to the store that is gone.
+		this.#layout = null;
+	}
+
+	watchLoss(listener: () => void): () => void {
+		return this.#use.onClose(listener);
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -213,6 +244,7 @@ export class IdbImageStore implements ImageStore {
 
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {
 		let fenced: Record<string, unknown> | null = null;
+		let vanished = false;
 		try {
 			await this.#use(
 				'readwrite',
@@ -222,8 +254,10 @@ export class IdbImageStore implements ImageStore {
 					// fails, abort() undoes the writes, which were never visible. Committing explicitly as
 					// soon as the check passes saves waiting for the transaction to go idle.
 					const me = plan.manifest.writerId;
-					readFence(store, me, this.#claimedAt !== null, (generation, holder) => {
-						if (generation !== expectedGeneration || holder !== me) {
+					readFence(store, me, this.#claimedAt !== null, (read) => {
+						const { generation, holder } = read;
+						if (read.vanished || generation !== expectedGeneration || holder !== me) {
+							vanished = read.vanished;
 							fenced = { expectedGeneration, storedGeneration: generation, leaseHolder: holder };
 							tx.abort();
 							return;
@@ -251,12 +285,18 @@ export class IdbImageStore implements ImageStore {
 			);
 			this.#layout = { generation: plan.manifest.generation, split: isSplit(plan.manifest) };
 		} catch (error) {
+			if (vanished) throw new AppError('storage-lost');
 			if (fenced !== null) throw new AppError('stale-writer', undefined, fenced);
-			// idb-keyval rejects with the transaction's error: a DOMException, or null for an abort.
-			if (isQuotaError(error)) throw new AppError('quota-exceeded');
-			throw new AppError('save-failed', undefined, { cause: String(error) });
+			throw storageError(error);
 		}
 	}
+}
+
+/** A failed write as an AppError: idb-keyval rejects with the transaction's error (null for an abort). */
+function storageError(error: unknown): AppError {
+	if (error instanceof AppError) return error;
+	if (isQuotaError(error)) return new AppError('quota-exceeded');
+	return new AppError('save-failed', undefined, { cause: String(error) });
 }
 
 function unreadableManifest(): AppError {

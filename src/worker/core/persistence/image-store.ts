@@ -47,9 +47,22 @@ export interface ImageStore {
 	readManifest(): Promise<Manifest | null>;
 	/**
 	 * Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`
-	 * or another writer has claimed the store since.
+	 * or another writer has claimed the store since, and `storage-lost` if the store this writer claimed
+	 * holds no lease any more: the browser deleted it (site data cleared, or evicted), for no writer ever
+	 * removes a lease.
 	 */
 	commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void>;
+	/**
+	 * Claims a store that vanished again, but only while it is empty: a store another writer claimed or
+	 * saved to since is theirs, and this throws `stale-writer`.
+	 */
+	reclaim(writerId: string): Promise<void>;
+	/**
+	 * Calls `listener` when the store may have vanished (the browser closed its connection, as it does
+	 * when site data is cleared or storage evicted); returns a function that stops it. Optional: without
+	 * it, a vanished store is found by the next save.
+	 */
+	watchLoss?(listener: () => void): () => void;
 	/**
 	 * Replaces the cold-open snapshot with what `take` returns (nothing when it returns null). `take` is
 	 * called synchronously right before the bytes are copied into storage. Resolves with whether a

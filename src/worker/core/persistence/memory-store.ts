@@ -23,6 +23,9 @@ export class MemoryImageStore implements ImageStore {
 	#log: LogBlock[] = [];
 	#snapshot: Snapshot | null = null;
 	#lease: string | null = null;
+	/** Writers that claimed this storage: each would know it had (IndexedDB's store keeps that itself). */
+	readonly #claimed = new Set<string>();
+	readonly #lossListeners = new Set<() => void>();
 	/** Set to make the next commits fail, to exercise retries. */
 	failNext: Error[] = [];
 	commits = 0;
@@ -30,7 +33,16 @@ export class MemoryImageStore implements ImageStore {
 
 	claim(writerId: string): Promise<void> {
 		this.#lease = writerId;
+		this.#claimed.add(writerId);
 		return Promise.resolve();
+	}
+
+	async reclaim(writerId: string): Promise<void> {
+		await Promise.resolve();
+		if (this.#lease !== null || this.#manifest !== null) {
+			throw new AppError('stale-writer', undefined, { leaseHolder: this.#lease });
+		}
+		await this.claim(writerId);
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -79,8 +91,10 @@ export class MemoryImageStore implements ImageStore {
 		await Promise.resolve();
 		const failure = this.failNext.shift();
 		if (failure) throw failure;
+		const me = plan.manifest.writerId;
+		if (this.#lease === null && this.#claimed.has(me)) throw new AppError('storage-lost');
 		const generation = this.#manifest?.generation ?? 0;
-		const holder = this.#lease ?? plan.manifest.writerId;
+		const holder = this.#lease ?? me;
 		if (generation !== expectedGeneration || holder !== plan.manifest.writerId) {
 			throw new AppError('stale-writer', undefined, {
 				expectedGeneration,
@@ -115,6 +129,24 @@ export class MemoryImageStore implements ImageStore {
 		);
 		applyLog(manifest, this.#log, records);
 		return records;
+	}
+
+	watchLoss(listener: () => void): () => void {
+		this.#lossListeners.add(listener);
+		return () => this.#lossListeners.delete(listener);
+	}
+
+	/**
+	 * For tests: the browser deleted the storage under the open app (site data cleared, or evicted),
+	 * and closed the connections to it, which `watchLoss` hears of (as IndexedDB's store does).
+	 */
+	vanish(): void {
+		this.#manifest = null;
+		this.#chunks = new Map();
+		this.#log = [];
+		this.#snapshot = null;
+		this.#lease = null;
+		for (const listener of this.#lossListeners) listener();
 	}
 
 	/** For tests: the stored block log. */

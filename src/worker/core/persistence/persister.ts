@@ -6,6 +6,10 @@
  * A failed save keeps everything in memory and retries with backoff; the waiting writes stay pending
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
  *
+ * Storage the browser deleted under the open app (site data cleared, or evicted) is not another writer:
+ * the store says `storage-lost`, and the persister claims it again and saves the whole file from
+ * memory, the only copy left, with strict durability. The person is told (`SaveStatus.notice`).
+ *
  * Between saves the persister checkpoints the block log (plan.ts) and has the cold-open snapshot
  * refreshed (snapshot-refresh.ts).
  */
@@ -59,6 +63,10 @@ export class Persister {
 	#checkpointTimer: ReturnType<typeof setTimeout> | null = null;
 	#idleWaiters: (() => void)[] = [];
 	#disposed = false;
+	/** The store vanished: the next save claims it again and writes every chunk. */
+	#lost = false;
+	#notice: WireError | null = null;
+	readonly #unwatch: () => void;
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
 	constructor(
@@ -79,6 +87,9 @@ export class Persister {
 			stored,
 			snapshotGeneration,
 		);
+		// The browser closed the store's connection: if it deleted the store, the save finds out and
+		// saves everything again, before a reload could find it empty.
+		this.#unwatch = options.store.watchLoss?.(() => this.#probe()) ?? (() => {});
 	}
 
 	get manifest(): Manifest | null {
@@ -102,6 +113,7 @@ export class Persister {
 			error: this.#fenced?.message ?? this.#lastError?.message ?? null,
 			errorCode: this.#fenced?.code ?? this.#lastError?.code ?? null,
 			savedBy: 'this-window',
+			notice: this.#notice,
 		};
 	}
 
@@ -141,6 +153,13 @@ export class Persister {
 					if (error instanceof AppError && error.code === 'stale-writer') {
 						this.#fence(error);
 						return;
+					}
+					if (error instanceof AppError && error.code === 'storage-lost') {
+						this.#storageLost(error);
+						// At once the first time; should it vanish again and again, as any failure.
+						if (attempt > 0) await sleep((this.#options.backoff ?? defaultBackoff)(attempt));
+						attempt++;
+						continue;
 					}
 					// Quota errors keep their code: the UI tells the person to free space, not just "failed".
 					this.#lastError = toWireError(error);
@@ -187,6 +206,11 @@ export class Persister {
 			await this.#saveOnce('relaxed', true);
 		} catch (error) {
 			if (error instanceof AppError && error.code === 'stale-writer') this.#fence(error);
+			if (error instanceof AppError && error.code === 'storage-lost') {
+				this.#storageLost(error);
+				// Nobody waits for a checkpoint, yet memory now holds the only copy: save it right after.
+				void this.persist('strict').catch(() => {});
+			}
 		} finally {
 			this.#running = false;
 			// Writes that arrived meanwhile found a save running and left it to start theirs.
@@ -195,11 +219,20 @@ export class Persister {
 		}
 	}
 
-	async #saveOnce(durability: Durability, checkpoint: boolean): Promise<void> {
+	async #saveOnce(wanted: Durability, checkpoint: boolean): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
 		const started = performance.now();
 		const blocks = source.takeChanged();
 		try {
+			if (this.#lost) {
+				// Only while it is empty: one another writer claimed meanwhile is theirs (stale-writer).
+				await store.reclaim(writerId);
+				this.#lost = false;
+				// Saved from nothing, as a new database is: every chunk, under a new lineage.
+				this.#manifest = null;
+			}
+			// The first image of a store is rare and precious.
+			const durability = this.#manifest === null ? 'strict' : wanted;
 			const image = source.image();
 			// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
 			// chunks are counted in that size, not in the configured one.
@@ -247,12 +280,25 @@ export class Persister {
 		return snapshotOf(manifest, source.image());
 	}
 
+	#storageLost(error: AppError): void {
+		this.#lost = true;
+		this.#notice = error.toWire();
+		this.#emit();
+	}
+
+	/** Saves at once (nothing new, if nothing changed): a vanished store is found and saved again. */
+	#probe(): void {
+		if (this.#fenced || this.#disposed || !this.#manifest) return;
+		void this.persist('strict').catch(() => {});
+	}
+
 	/**
 	 * For a persister whose database was swapped out with nothing pending: it takes no more snapshots
 	 * (its file is closed, and a newer persister now owns the store).
 	 */
 	dispose(): void {
 		this.#disposed = true;
+		this.#unwatch();
 		this.#snapshots.stop();
 		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
 		this.#checkpointTimer = null;
