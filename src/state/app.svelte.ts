@@ -29,7 +29,7 @@ export const backups = new BackupsState(db);
 export const health = new HealthState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
-export const updates = new AppUpdates(db);
+export const updates = new AppUpdates(db, undefined, connection);
 export const fileTransfer = new FileTransferState(db, backups, account);
 
 // Whatever was read while the app was locked was refused; read it again once it opens.

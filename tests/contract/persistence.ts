@@ -104,6 +104,10 @@ export class ObservedStore implements ImageStore {
 		return this.inner.reclaim(writerId);
 	}
 
+	dropSnapshot(): Promise<boolean> {
+		return this.inner.dropSnapshot?.() ?? Promise.resolve(false);
+	}
+
 	watchLoss(listener: () => void): () => void {
 		return this.inner.watchLoss?.(listener) ?? (() => {});
 	}

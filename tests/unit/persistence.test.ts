@@ -179,6 +179,54 @@ describe('persistence', () => {
 		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'survivor'")).toBe(1);
 	});
 
+	it('a flush fails at once with the reason when a save fails, while the write stays pending and lands later', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+		store.failNext = [quota, quota];
+		const write = insert(db, 'kept');
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		// Before, the flush waited through the backoff for the retry to succeed, and resolved.
+		const flushed = await db.persister.flushed().then(
+			() => 'flushed',
+			(error: unknown) => (error instanceof AppError ? error.code : String(error)),
+		);
+		expect(flushed).toBe('quota-exceeded');
+		// Asked while the save is failing, a flush says so at once too.
+		await expect(db.persister.flushed()).rejects.toMatchObject({ code: 'quota-exceeded' });
+		await write;
+		await db.persister.flushed();
+		const reopened = await open(store);
+		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'kept'")).toBe(1);
+	});
+
+	it('out of space, drops the cold-open snapshot (a second copy of the file) before it retries, and takes no more', async () => {
+		const store = new MemoryImageStore();
+		const backoffs: number[] = [];
+		const db = await LiveDatabase.open({
+			SQL: await loadSql(),
+			store,
+			files: await realMigrations(),
+			writerId: 'test',
+			chunkSize: 4096,
+			backoff: (attempt) => (backoffs.push(attempt), 0),
+		});
+		await spread(db);
+		await db.persister.whenIdle();
+		expect(await db.persister.snapshot()).toBe(true);
+		const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+		store.failNext = [quota];
+		await insert(db, 'after the snapshot went');
+		expect(store.snapshot).toBeNull();
+		// Retried at once, without a backoff, and the failure never reported.
+		expect(backoffs).toEqual([]);
+		expect(db.persister.status().errorCode).toBeNull();
+		await spread(db);
+		await db.persister.whenIdle();
+		expect(await db.persister.snapshot()).toBe(false);
+		expect(store.snapshot).toBeNull();
+	});
+
 	it('fences a stale writer: a second owner saving first makes the first one fail with stale-writer', async () => {
 		const store = new MemoryImageStore();
 		const first = await open(store);

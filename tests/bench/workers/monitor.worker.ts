@@ -60,6 +60,7 @@ const timed: ImageStore = {
 	},
 	readManifest: () => store.readManifest(),
 	reclaim: (writerId) => store.reclaim(writerId),
+	dropSnapshot: () => store.dropSnapshot(),
 	watchLoss: (listener) => store.watchLoss(listener),
 	async commit(plan, expected, durability) {
 		const start = performance.now();

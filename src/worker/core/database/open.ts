@@ -129,6 +129,7 @@ export function persisterFor(
 			onStatus: options.onSave,
 			onSaved: (ms) => health.saved(ms),
 			now: options.now,
+			...(options.backoff ? { backoff: options.backoff } : {}),
 			...(options.snapshots !== undefined ? { snapshots: options.snapshots } : {}),
 		},
 		stored,

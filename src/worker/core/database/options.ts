@@ -22,6 +22,8 @@ export interface OpenOptions {
 	snapshots?: SnapshotPolicy | false;
 	/** Where saves read the file from; by default the tracked source when the build hooked sql.js. */
 	imageSource?: (db: Database) => ImageSource;
+	/** Milliseconds before retry number `attempt` of a failed save (persister.ts has the default). */
+	backoff?: (attempt: number) => number;
 	onPhase?: (phase: Phase) => void;
 	onSave?: (status: SaveStatus) => void;
 	onChanged?: (tables: string[]) => void;

@@ -51,7 +51,7 @@ export async function write<T>(live: LiveState, fn: () => T, requestId?: string)
 	}
 	if (outcome.replayed) {
 		// The first attempt may still be on its way to storage; answer only once it is durable.
-		await live.persister.flushed();
+		await live.persister.durable();
 		return outcome.result;
 	}
 	if (engine.totalChanges() !== before) {

@@ -75,3 +75,13 @@ export function writeSnapshot(use: DurableUseStore, take: () => Snapshot | null)
 		'relaxed',
 	);
 }
+
+/** Deletes the stored snapshot; resolves with whether there was one. */
+export function deleteSnapshot(use: DurableUseStore): Promise<boolean> {
+	return use('readwrite', async (store) => {
+		const had = (await promisifyRequest(store.count(SNAPSHOT_KEY))) > 0;
+		if (had) store.delete(SNAPSHOT_KEY);
+		await promisifyRequest(store.transaction);
+		return had;
+	});
+}

@@ -26,7 +26,7 @@ import {
 import { snapshotStoreFor, type DurableUseStore } from './idb-connection';
 import { LEASE_KEY, putClaim, putClaimIfEmpty, readFence, type Lease } from './idb-lease';
 import { putManifest, readManifestIn, type ManifestRead } from './idb-manifest';
-import { readSnapshot, writeSnapshot } from './idb-snapshot';
+import { deleteSnapshot, readSnapshot, writeSnapshot } from './idb-snapshot';
 import type { Durability, ImageStore, LoadOptions, StoredImage } from './image-store';
 import { isSplit } from './manifest-records';
 import { markOpen } from './marks';
@@ -240,6 +240,10 @@ export class IdbImageStore implements ImageStore {
 
 	writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
 		return this.#snapshots ? writeSnapshot(this.#snapshots, take) : Promise.resolve(false);
+	}
+
+	dropSnapshot(): Promise<boolean> {
+		return this.#snapshots ? deleteSnapshot(this.#snapshots) : Promise.resolve(false);
 	}
 
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {

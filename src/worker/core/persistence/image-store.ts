@@ -69,4 +69,9 @@ export interface ImageStore {
 	 * snapshot was written. Optional: a store without snapshots reads every chunk on a cold open.
 	 */
 	writeSnapshot?(take: () => Snapshot | null): Promise<boolean>;
+	/**
+	 * Deletes the cold-open snapshot (a second full copy of the file) to make room when storage is full.
+	 * Resolves with whether there was one.
+	 */
+	dropSnapshot?(): Promise<boolean>;
 }

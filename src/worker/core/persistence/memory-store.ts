@@ -122,6 +122,12 @@ export class MemoryImageStore implements ImageStore {
 		return true;
 	}
 
+	dropSnapshot(): Promise<boolean> {
+		const had = this.#snapshot !== null;
+		this.#snapshot = null;
+		return Promise.resolve(had);
+	}
+
 	/** Copies of the records `indices` as stored, with the logged blocks laid over them. */
 	#records(manifest: Manifest, indices: readonly number[]): Map<number, Uint8Array> {
 		const records = new Map(

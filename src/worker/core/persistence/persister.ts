@@ -10,6 +10,9 @@
  * the store says `storage-lost`, and the persister claims it again and saves the whole file from
  * memory, the only copy left, with strict durability. The person is told (`SaveStatus.notice`).
  *
+ * Out of space, the cold-open snapshot goes first: it is a second full copy of the file, and only a
+ * cache. No snapshot is written again while this persister lives.
+ *
  * Between saves the persister checkpoints the block log (plan.ts) and has the cold-open snapshot
  * refreshed (snapshot-refresh.ts).
  */
@@ -66,6 +69,9 @@ export class Persister {
 	/** The store vanished: the next save claims it again and writes every chunk. */
 	#lost = false;
 	#notice: WireError | null = null;
+	/** Flushes waiting for the saves in flight: told at once when one fails. */
+	#flushes: ((error: AppError) => void)[] = [];
+	#snapshotDropped = false;
 	readonly #unwatch: () => void;
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
@@ -121,11 +127,29 @@ export class Persister {
 		return this.#fenced;
 	}
 
-	/** Resolves once no save is pending: everything acknowledged or asked for so far is durable. */
+	/**
+	 * Resolves once no save is pending: everything acknowledged or asked for so far is durable. Rejects
+	 * as soon as a save fails (the writes stay pending and are retried), so a caller that must not wait
+	 * for ever, as an update's reload, learns why.
+	 */
 	async flushed(): Promise<void> {
 		if (this.#fenced) throw this.#fenced;
-		if (this.#waiters.length === 0 && this.#inFlight.length === 0) return;
-		await this.persist();
+		if (!this.#pending()) return;
+		if (this.#lastError) throw AppError.fromWire(this.#lastError);
+		await new Promise<void>((resolve, reject) => {
+			this.#flushes.push(reject);
+			this.persist().then(resolve, reject);
+		});
+	}
+
+	/** Resolves once everything committed so far is durable, waiting through failed saves and retries. */
+	async durable(): Promise<void> {
+		if (this.#fenced) throw this.#fenced;
+		if (this.#pending()) await this.persist();
+	}
+
+	#pending(): boolean {
+		return this.#waiters.length > 0 || this.#inFlight.length > 0;
 	}
 
 	/** Resolves once everything committed before this call is durable. */
@@ -162,13 +186,17 @@ export class Persister {
 						continue;
 					}
 					// Quota errors keep their code: the UI tells the person to free space, not just "failed".
-					this.#lastError = toWireError(error);
+					const failure = toWireError(error);
+					if (failure.code === 'quota-exceeded' && (await this.#dropSnapshot())) continue;
+					this.#lastError = failure;
 					this.#emit();
+					for (const fail of this.#flushes.splice(0)) fail(AppError.fromWire(this.#lastError));
 					await sleep((this.#options.backoff ?? defaultBackoff)(attempt++));
 					continue;
 				}
 				attempt = 0;
 				this.#lastError = null;
+				this.#flushes = [];
 				for (const waiter of this.#inFlight.splice(0)) waiter.resolve();
 				this.#emit();
 				this.#snapshots.schedule();
@@ -278,6 +306,21 @@ export class Persister {
 		const { source } = this.#options;
 		if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
 		return snapshotOf(manifest, source.image());
+	}
+
+	/**
+	 * Deletes the stored snapshot to make room, once, and takes no more: one would fill the space again.
+	 * Resolves with whether there was one to delete (then the save is worth retrying at once).
+	 */
+	async #dropSnapshot(): Promise<boolean> {
+		if (this.#snapshotDropped) return false;
+		this.#snapshotDropped = true;
+		this.#snapshots.stop();
+		try {
+			return (await this.#options.store.dropSnapshot?.()) ?? false;
+		} catch {
+			return false;
+		}
 	}
 
 	#storageLost(error: AppError): void {
