@@ -1,16 +1,12 @@
-import { existsSync } from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { chromium, defineConfig, devices } from '@playwright/test';
+import { browserExecutable } from './tests/support/browser';
 
 /**
- * End-to-end tests run in real Chromium against the built app (`vite preview`).
- * A system Chromium is used when there is one (CHROMIUM_PATH, or Debian's /usr/bin/chromium); otherwise
- * Playwright's own browser, as installed by `npx playwright install chromium`.
+ * End-to-end tests run in real Chromium against the built app (`vite preview`): the browser that
+ * tests/support/browser.ts finds (CHROMIUM_PATH, a system Chromium or Chrome, or Playwright's own,
+ * which `npm test`'s pretest step installs when there is none).
  */
-const systemChromium = [
-	process.env.CHROMIUM_PATH,
-	'/usr/bin/chromium',
-	'/usr/bin/chromium-browser',
-].find((path): path is string => Boolean(path && existsSync(path)));
+const executablePath = browserExecutable(chromium);
 
 export const CHROMIUM_ARGS = [
 	'--no-sandbox',
@@ -43,7 +39,7 @@ export default defineConfig({
 		screenshot: 'only-on-failure',
 		launchOptions: {
 			args: CHROMIUM_ARGS,
-			...(systemChromium ? { executablePath: systemChromium } : {}),
+			...(executablePath ? { executablePath } : {}),
 		},
 	},
 	webServer: [

@@ -22,6 +22,31 @@ export const CONTENT_SECURITY_POLICY = [
 	"frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The same policy in a `<meta>` element of the built page, for hosts that cannot set headers (a plain
+ * static bucket, a file share). A meta policy cannot carry `frame-ancestors` (browsers ignore it there and
+ * say so in the console), so framing is only refused where the header is sent; nor does it reach the
+ * workers, whose policy comes with their own response.
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+	.filter((directive) => !directive.startsWith('frame-ancestors'))
+	.join('; ');
+
+/** Puts the meta policy right after the charset, before anything it governs. */
+function cspMeta(): Plugin {
+	const charset = '<meta charset="UTF-8" />';
+	return {
+		name: 'monitor:csp-meta',
+		apply: 'build',
+		transformIndexHtml(html) {
+			if (!html.includes(charset))
+				throw new Error(`index.html must start its head with ${charset}`);
+			const meta = `<meta http-equiv="Content-Security-Policy" content="${META_CONTENT_SECURITY_POLICY}" />`;
+			return html.replace(charset, `${charset}\n\t\t${meta}`);
+		},
+	};
+}
+
 /** Sent with every response of the app; `npm start` applies them, static hosts should too (README). */
 export const SECURITY_HEADERS = {
 	'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -63,7 +88,7 @@ export function sqlJsFileHook(): Plugin {
 }
 
 export default defineConfig({
-	plugins: [svelte(), sqlJsFileHook(), VitePWA(pwaOptions)],
+	plugins: [svelte(), sqlJsFileHook(), cspMeta(), VitePWA(pwaOptions)],
 	define: {
 		__BUILD_ID__: JSON.stringify(BUILD_ID),
 		__BUILD_TIME__: JSON.stringify(BUILD_TIME),

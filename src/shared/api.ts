@@ -133,8 +133,10 @@ export interface DbApi {
 	 * live changes. The preview's token names it for `import.commit` or `import.cancel`.
 	 */
 	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
-	/** Backs up the current database, then replaces it with the prepared file. */
-	/** `passphrase`: the file's own, when its secrets are protected; without it they are left out. */
+	/**
+	 * Backs up the current database, then replaces it with the prepared file. `passphrase`: the file's
+	 * own, when its secrets are protected; without it they are left out (marked for re-entry).
+	 */
 	'import.commit': Call<
 		{ token: string; passphrase?: string | null },
 		{ safety: BackupInfo; imported: IncomingSummary }

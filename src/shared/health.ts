@@ -4,6 +4,7 @@
  * measures and records level changes) and the UI (which shows them and edits the thresholds).
  */
 import { formatBytes } from './format';
+import { parseJson } from './json';
 
 export const HEALTH_METRICS = ['size', 'memory', 'writeRate', 'queryP95'] as const;
 export type HealthMetric = (typeof HEALTH_METRICS)[number];
@@ -77,6 +78,27 @@ export function nextLevel(
 	while (level !== 'ok' && value < threshold[level] * (1 - hysteresis)) {
 		level = level === 'critical' ? 'warning' : 'ok';
 	}
+	return level;
+}
+
+/**
+ * How far a measured value can be trusted to move a level: `exact`; `lower-bound`, a count that began
+ * less than its window ago (it can show a rise, never a fall: a reload must not turn a warning into
+ * "back to normal" and raise it again an hour later); `too-few`, too few samples to mean anything (it
+ * moves no level, either way).
+ */
+export type Confidence = 'exact' | 'lower-bound' | 'too-few';
+
+/** The level a metric moves to from `current` for a measured value (see `nextLevel`, `Confidence`). */
+export function measuredLevel(
+	current: HealthLevel,
+	value: number | null,
+	threshold: Threshold,
+	confidence: Confidence = 'exact',
+): HealthLevel {
+	if (confidence === 'too-few') return current;
+	const level = nextLevel(current, value, threshold);
+	if (confidence === 'lower-bound' && RANK[level] < RANK[current]) return current;
 	return level;
 }
 
@@ -205,13 +227,12 @@ export function validateThresholds(
 
 /** Reads stored thresholds; anything missing or invalid falls back to the defaults, metric by metric. */
 export function parseThresholds(json: string | null | undefined): Thresholds {
-	let stored: Record<string, unknown> = {};
-	try {
-		const parsed: unknown = json ? JSON.parse(json) : {};
-		if (typeof parsed === 'object' && parsed !== null) stored = parsed as Record<string, unknown>;
-	} catch {
-		// A damaged row reads as the defaults; saving the form writes a good one.
-	}
+	// A damaged row reads as the defaults; saving the form writes a good one.
+	const parsed = parseJson(json);
+	const stored = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+		string,
+		unknown
+	>;
 	const result = { ...DEFAULT_THRESHOLDS };
 	for (const metric of HEALTH_METRICS) {
 		const one = validateThresholds({ ...DEFAULT_THRESHOLDS, [metric]: stored[metric] });

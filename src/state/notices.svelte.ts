@@ -1,6 +1,8 @@
 /**
  * The UI's one error funnel: every failure a person should hear about goes through `reportError`,
- * which turns anything thrown into a notice with a clear sentence (from the error catalogue) and logs it once.
+ * which logs it and turns it into a notice with a clear sentence (`describeError`: the error's own, or
+ * the catalogue's for its code). An aborted call, or an error a banner already explains, shows none.
+ * `notices` also carries the app's short confirmations ("info").
  */
 import { AppError, ERROR_CATALOGUE } from '../shared/errors';
 
@@ -37,10 +39,10 @@ export function describeError(error: unknown): string {
 	return String(error);
 }
 
-/** Reports a failure to the person using the app; `doing` says what was being attempted. */
 /** Errors a banner already explains for the whole app: repeating them per action would only be noise. */
 const SHOWN_BY_BANNER = new Set(['app-outdated', 'app-locked']);
 
+/** Reports a failure to the person using the app; `doing` says what was being attempted. */
 export function reportError(error: unknown, doing?: string): void {
 	if (error instanceof DOMException && error.name === 'AbortError') return;
 	if (error instanceof AppError && SHOWN_BY_BANNER.has(error.code)) return;

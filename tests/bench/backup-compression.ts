@@ -5,7 +5,7 @@
  *
  *   npx tsx tests/bench/backup-compression.ts [--checks 60000] [--no-browser]
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import initSqlJs from 'sql.js';
@@ -13,6 +13,7 @@ import { configure } from '../../src/worker/core/connection';
 import { decode, encode, sha256Bytes, split } from '../../src/worker/core/backups/codec';
 import { migrate } from '../../src/worker/core/migrations/runner';
 import { parseMigrations } from '../../src/worker/core/migrations/files';
+import { browserExecutable } from '../support/browser';
 
 const args = process.argv.slice(2);
 const CHECKS = Number(args[args.indexOf('--checks') + 1] || 60_000);
@@ -107,9 +108,7 @@ console.log(
 	`node ${process.version}: encode ${(await time(() => encode(image))).toFixed(1)} ms, decode ${(await time(() => decode(encoded.bytes, 'gzip'))).toFixed(1)} ms, sha256 ${(await time(() => sha256Bytes(image))).toFixed(1)} ms (median of ${RUNS})`,
 );
 
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) =>
-	existsSync(p),
-);
+const executablePath = browserExecutable(chromium);
 if (!args.includes('--no-browser')) {
 	const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
 	const page = await browser.newPage();

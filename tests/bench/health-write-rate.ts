@@ -6,10 +6,10 @@
  *
  *   npx tsx tests/bench/health-write-rate.ts [--sizes 1,10,50,100] [--seconds 8] [--port 4449]
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
+import { browserExecutable } from '../support/browser';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -23,9 +23,7 @@ const port = Number(option('port', '4449'));
 const configFile = fileURLToPath(new URL('../harness/vite.config.ts', import.meta.url));
 await build({ configFile, logLevel: 'warn' });
 const server = await preview({ configFile, preview: { port, strictPort: true } });
-const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) =>
-	existsSync(p),
-);
+const executablePath = browserExecutable(chromium);
 const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 try {
 	const page = await browser.newPage();

@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { CONTENT_SECURITY_POLICY } from '../../vite.config';
+import { join } from 'node:path';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../vite.config';
 import { monitorInput, openApp } from './helpers';
+import { startServer } from './support/builds';
 import { precachedUrls, waitForOfflineReady, watchForViolations } from './support/pwa';
 
 interface ManifestIcon {
@@ -103,6 +105,42 @@ test('the app, its database worker and its service worker run under the strict C
 	await page.reload();
 	await expect(page.getByRole('listitem', { name: 'Under CSP' })).toBeVisible();
 	expect(await problems()).toEqual([]);
+});
+
+test('served by a host that sends no headers, the page still runs under the policy, from its meta element', async ({
+	page,
+}) => {
+	// The build the suite serves, from a plain static server with no security headers at all.
+	const server = await startServer(
+		Number(process.env.E2E_PORT ?? 4317) + 3,
+		join(import.meta.dirname, '../../dist'),
+		{ securityHeaders: false },
+	);
+	try {
+		const problems = await watchForViolations(page);
+		const response = await page.goto(`${server.url}/`);
+		expect(response?.headers()['content-security-policy']).toBeUndefined();
+		await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+			'content',
+			META_CONTENT_SECURITY_POLICY,
+		);
+		await expect(page.getByTestId('save-indicator')).toHaveText('Nothing to save yet');
+		expect(await problems()).toEqual([]);
+
+		// What the policy is for: an injected inline script is refused.
+		const ran = await page.evaluate(() => {
+			const script = document.createElement('script');
+			script.textContent = 'globalThis.__ran = true;';
+			document.head.append(script);
+			return (globalThis as { __ran?: boolean }).__ran === true;
+		});
+		expect(ran).toBe(false);
+		expect(await problems()).toEqual(
+			expect.arrayContaining([expect.stringMatching(/^script-src(-elem)? blocked inline/)]),
+		);
+	} finally {
+		await server.close();
+	}
 });
 
 test('the first install says "Ready to work offline" once; later visits do not repeat it', async ({

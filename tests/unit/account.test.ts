@@ -18,9 +18,14 @@ import {
 } from '../../src/worker/domain/account/incoming';
 import { vault } from '../../src/worker/domain/account/vault';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
-import { createMonitor, listMonitors, storedHeaders } from '../../src/worker/stores/monitors';
+import {
+	createMonitor,
+	listMonitors,
+	storedHeaders,
+} from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
-import { botSecrets, saveBot } from '../../src/worker/stores/telegram';
+import { botSecrets } from '../../src/worker/domain/telegram/bots';
+import { saveBot } from '../../src/worker/stores/telegram-bots';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';

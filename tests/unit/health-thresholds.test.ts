@@ -5,6 +5,7 @@ import {
 	DEFAULT_THRESHOLDS,
 	formatMetric,
 	isRaise,
+	measuredLevel,
 	nextLevel,
 	parseThresholds,
 	rawLevel,
@@ -59,6 +60,14 @@ describe('levels', () => {
 		expect(isRaise('critical', 'warning')).toBe(false);
 		expect(isRaise('warning', 'ok')).toBe(false);
 		expect(isRaise('ok', 'ok')).toBe(false);
+	});
+
+	it('a lower bound may raise a level but never lower one; too few samples move nothing', () => {
+		expect(measuredLevel('ok', 120, p95, 'lower-bound')).toBe('warning');
+		expect(measuredLevel('critical', 10, p95, 'lower-bound')).toBe('critical');
+		expect(measuredLevel('critical', 10, p95, 'exact')).toBe('ok');
+		expect(measuredLevel('ok', 800, p95, 'too-few')).toBe('ok');
+		expect(measuredLevel('warning', 10, p95, 'too-few')).toBe('warning');
 	});
 });
 

@@ -323,11 +323,11 @@ describe('export', () => {
 	it('records the newest export time and refuses nonsense', async () => {
 		const h = await live();
 		const now = 1_800_000_000_000;
-		await h.db.write(() => recordExport(h.db.engine, { at: now - 10 }, now));
-		await h.db.write(() => recordExport(h.db.engine, { at: now - 500 }, now));
+		await h.db.write(() => recordExport(h.db.engine, now - 10, now));
+		await h.db.write(() => recordExport(h.db.engine, now - 500, now));
 		expect(h.db.status().lastExportAt).toBe(now - 10);
 		for (const at of [0, -1, 1.5, 'soon', now + 3_600_000]) {
-			await expect(h.db.write(() => recordExport(h.db.engine, { at }, now))).rejects.toMatchObject({
+			await expect(h.db.write(() => recordExport(h.db.engine, at, now))).rejects.toMatchObject({
 				code: 'invalid-input',
 			});
 		}

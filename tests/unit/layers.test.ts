@@ -38,7 +38,7 @@ describe('layer rule', () => {
 		// Inside the worker: runtime -> domain -> stores -> core, and only core touches sql.js.
 		[
 			'src/worker/core/x.ts',
-			"import { listMonitors } from '../stores/monitors';\nvoid listMonitors;",
+			"import { monitorRecords } from '../stores/monitors';\nvoid monitorRecords;",
 		],
 		[
 			'src/worker/core/x/y.ts',
@@ -70,7 +70,7 @@ describe('layer rule', () => {
 		],
 		[
 			'src/worker/domain/x.ts',
-			"import { listMonitors } from '../stores/monitors';\nvoid listMonitors;",
+			"import { monitorRecords } from '../stores/monitors';\nvoid monitorRecords;",
 		],
 		['src/worker/domain/x/y.ts', "import { vault } from '../account/vault';\nvoid vault;"],
 		['src/worker/stores/x.ts', "import { Engine } from '../core/engine';\nvoid Engine;"],
@@ -79,7 +79,7 @@ describe('layer rule', () => {
 		['src/cli/x.ts', "import { migrate } from '../worker/core/migrations/runner';\nvoid migrate;"],
 		[
 			'src/cli/x.ts',
-			"import { listMonitors } from '../worker/stores/monitors';\nvoid listMonitors;",
+			"import { monitorRecords } from '../worker/stores/monitors';\nvoid monitorRecords;",
 		],
 		['src/cli/x.ts', "import initSqlJs from 'sql.js';\nvoid initSqlJs;"],
 	])('%s may: %s', async (file, code) => {

@@ -7,7 +7,7 @@ import {
 	getMonitor,
 	listMonitors,
 	updateMonitor,
-} from '../../src/worker/stores/monitors';
+} from '../../src/worker/domain/monitors/service';
 import { migrate } from '../../src/worker/core/migrations/runner';
 import { newEngine, realMigrations } from './helpers';
 

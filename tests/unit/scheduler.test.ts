@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { rotate } from '../../src/worker/domain/checks/retention';
 import { Scheduler, type SchedulerEnv } from '../../src/worker/domain/checks/scheduler';
-import { createMonitor, setMonitorEnabled } from '../../src/worker/stores/monitors';
+import { createMonitor, setMonitorEnabled } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, realMigrations } from './helpers';
 

@@ -8,7 +8,7 @@ import {
 } from '../../src/shared/telegram';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { recordCheck } from '../../src/worker/domain/checks/record';
-import { createMonitor } from '../../src/worker/stores/monitors';
+import { createMonitor } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { alertValues, enqueueReminders } from '../../src/worker/domain/telegram/alerts';
 import type { ApiUpdate } from '../../src/worker/domain/telegram/api';
@@ -18,14 +18,10 @@ import {
 	type DispatchEnv,
 } from '../../src/worker/domain/telegram/dispatcher';
 import { readUpdates } from '../../src/worker/domain/telegram/updates';
-import {
-	API_BASE_KEY,
-	putSetting,
-	recordSighting,
-	saveBot,
-	setMonitorAlerts,
-	updateChatSettings,
-} from '../../src/worker/stores/telegram';
+import { setMonitorAlerts } from '../../src/worker/stores/alert-targets';
+import { saveBot } from '../../src/worker/stores/telegram-bots';
+import { recordSighting, setChatDefaults } from '../../src/worker/stores/telegram-chats';
+import { API_BASE_KEY, putSetting } from '../../src/worker/stores/settings';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForTestsOnly_abcdefghijklmno';
@@ -198,7 +194,7 @@ async function setup() {
 			time,
 		);
 		const chatRef = Number(e.value('SELECT id FROM telegram_chats'));
-		updateChatSettings(e, chatRef, {
+		setChatDefaults(e, chatRef, {
 			isDefault: true,
 			defaultThreadId: null,
 			defaultSilent: false,

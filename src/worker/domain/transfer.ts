@@ -1,9 +1,9 @@
-/** Export and import of the whole database file (import's steps live in ../import/session.ts). */
-import { LAST_EXPORT_KEY } from '../../shared/backup-reminder';
+/** Export of the whole database file, and when a person last saved one (importing is in import/). */
 import { AppError } from '../../shared/errors';
 import { exportFilename, type ExportedFile } from '../../shared/transfer';
 import type { LiveDatabase } from '../core/database/live-database';
 import type { Engine } from '../core/engine';
+import { LAST_EXPORT_KEY, putLargerSetting } from '../stores/settings';
 
 /**
  * The live database as a plain SQLite file. Handlers never leave a transaction open across an await,
@@ -18,22 +18,11 @@ export async function exportDatabase(db: LiveDatabase, now: number): Promise<Exp
 }
 
 /** Records the snapshot time of an export the person saved (feeds the backup reminder). */
-export function recordExport(engine: Engine, args: unknown, now: number): { lastExportAt: number } {
-	const at = (args as { at?: unknown } | undefined)?.at;
+export function recordExport(engine: Engine, at: unknown, now: number): { lastExportAt: number } {
 	// A snapshot is taken before it is saved; a minute of slack covers clocks of two windows.
 	if (!Number.isSafeInteger(at) || (at as number) <= 0 || (at as number) > now + 60_000) {
 		throw new AppError('invalid-input', 'An export time is a past instant in epoch milliseconds.');
 	}
-	engine.run(
-		`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-		 WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)`,
-		[LAST_EXPORT_KEY, String(at), now],
-	);
 	// Two windows may record out of order: the newest export wins.
-	return {
-		lastExportAt: Number(
-			engine.value('SELECT value FROM settings WHERE key = ?', [LAST_EXPORT_KEY]),
-		),
-	};
+	return { lastExportAt: Number(putLargerSetting(engine, LAST_EXPORT_KEY, at as number, now)) };
 }

@@ -1,7 +1,9 @@
 /**
  * Work that must happen once per origin runs only in the window that owns the database: started when
- * this worker becomes the owner, stopped when it stops being one. Scheduled checks, Telegram polling and
- * log rotation join this list in later issues.
+ * this worker becomes the owner, stopped when it stops being one. The jobs: pruning the request ledger,
+ * the scheduled checks, the daily history rotation, database health, and Telegram (delivering the
+ * outbox, polling for chats). Each job wires a domain service to the browser (timers, the network
+ * events, the vault's unlock) and puts it in the handlers' `services` while it runs.
  */
 import { rotate } from '../domain/checks/retention';
 import { Scheduler, type SchedulerEnv } from '../domain/checks/scheduler';

@@ -1,15 +1,20 @@
-/** Monitor rows in and out of SQLite. Every value is bound; every input is validated here, not trusted. */
-import { readConditions, readHeaders, type CheckMode } from '../../shared/checks';
-import { AppError } from '../../shared/errors';
-import {
-	validateMonitorInput,
-	type HttpMethod,
-	type Monitor,
-	type MonitorInput,
-} from '../../shared/monitors';
-// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
-import { vault } from '../domain/account/vault';
+/**
+ * The `monitors` table: each monitor's configuration. Headers are kept as stored (a JSON object in
+ * clear, or a JSON string holding the sealed object): domain/monitors reveals and seals them.
+ */
+import { readConditions, type CheckMode } from '../../shared/checks';
+import { parseJson } from '../../shared/json';
+import type { HttpMethod, Monitor, MonitorInput } from '../../shared/monitors';
 import type { Engine } from '../core/engine';
+
+/** A monitor as stored: its headers not yet revealed. */
+export type MonitorRecord = Omit<Monitor, 'headers' | 'secretsLocked' | 'needsHeaders'> & {
+	storedHeaders: string;
+	needsHeaders: boolean;
+};
+
+/** A validated configuration and its headers in their stored form. */
+export type MonitorConfig = Required<Omit<MonitorInput, 'headers'>> & { storedHeaders: string };
 
 interface MonitorRow {
 	id: number;
@@ -31,15 +36,7 @@ interface MonitorRow {
 const COLUMNS =
 	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, needs_headers, created_at, updated_at';
 
-function parseJson(text: string): unknown {
-	try {
-		return JSON.parse(text);
-	} catch {
-		return {};
-	}
-}
-
-function toMonitor(row: MonitorRow): Monitor {
+function toRecord(row: MonitorRow): MonitorRecord {
 	return {
 		id: row.id,
 		name: row.name,
@@ -51,108 +48,35 @@ function toMonitor(row: MonitorRow): Monitor {
 		mode: row.mode as CheckMode,
 		retries: row.retries,
 		conditions: readConditions(parseJson(row.conditions)),
-		...headersOf(row.headers),
+		storedHeaders: row.headers,
 		needsHeaders: row.needs_headers === 1,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
 }
 
-/**
- * Stored headers are a JSON object in clear, or, under a passphrase, a JSON string holding the sealed
- * object. Sealed headers are revealed when the key is in memory; otherwise the monitor says they are locked.
- */
-function headersOf(stored: string): { headers: Record<string, string>; secretsLocked: boolean } {
-	const value = parseJson(stored);
-	if (typeof value !== 'string') return { headers: readHeaders(value), secretsLocked: false };
-	if (!vault.canReveal(value)) return { headers: {}, secretsLocked: true };
-	return { headers: readHeaders(parseJson(vault.reveal(value))), secretsLocked: false };
-}
-
-/** How headers are stored: sealed when a passphrase protects the database (async: run before the transaction). */
-export async function storedHeaders(engine: Engine, input: unknown): Promise<string> {
-	const headers = readHeaders(input);
-	const text = JSON.stringify(headers);
-	const passphraseSet = engine.value('SELECT count(*) FROM users') === 1;
-	if (!passphraseSet || Object.keys(headers).length === 0) return text;
-	return JSON.stringify(await vault.protect(text, true));
-}
-
-function valid(input: unknown): Required<MonitorInput> {
-	const result = validateMonitorInput(input);
-	if (!result.ok) throw new AppError('invalid-input', undefined, { fields: result.errors });
-	return result.value;
-}
-
-function checkId(id: unknown): number {
-	if (!Number.isSafeInteger(id) || (id as number) <= 0) {
-		throw new AppError('invalid-input', 'A monitor id is a positive whole number.');
-	}
-	return id as number;
-}
-
-export function listMonitors(engine: Engine): Monitor[] {
+export function monitorRecords(engine: Engine): MonitorRecord[] {
 	return engine
 		.all<MonitorRow>(`SELECT ${COLUMNS} FROM monitors ORDER BY name COLLATE NOCASE, id`)
-		.map(toMonitor);
+		.map(toRecord);
 }
 
-export function getMonitor(engine: Engine, id: unknown): Monitor {
-	const row = engine.get<MonitorRow>(`SELECT ${COLUMNS} FROM monitors WHERE id = ?`, [checkId(id)]);
-	if (!row) throw new AppError('not-found');
-	return toMonitor(row);
+export function monitorRecord(engine: Engine, id: number): MonitorRecord | undefined {
+	const row = engine.get<MonitorRow>(`SELECT ${COLUMNS} FROM monitors WHERE id = ?`, [id]);
+	return row && toRecord(row);
 }
 
-/** `headers`: the stored form from `storedHeaders` (sealed under a passphrase); the input's, in clear, if absent. */
-export function createMonitor(
+/** What an alert names: the monitor's name and address. */
+export function monitorLabel(
 	engine: Engine,
-	input: unknown,
-	now: number,
-	headers?: string,
-): Monitor {
-	const m = valid(input);
-	const { lastInsertRowid } = engine.run(
-		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
-		   headers, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		[...configValues(m, headers), now, now],
-	);
-	// A new monitor is checked at once.
-	engine.run('INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, ?)', [
-		lastInsertRowid,
-		now,
+	id: number,
+): { name: string; url: string } | undefined {
+	return engine.get<{ name: string; url: string }>('SELECT name, url FROM monitors WHERE id = ?', [
+		id,
 	]);
-	return getMonitor(engine, lastInsertRowid);
 }
 
-export function updateMonitor(
-	engine: Engine,
-	id: unknown,
-	input: unknown,
-	now: number,
-	headers?: string,
-): Monitor {
-	const m = valid(input);
-	const existing = getMonitor(engine, id);
-	// Saving over headers this window cannot read would erase them.
-	if (existing.secretsLocked) throw new AppError('secrets-locked');
-	engine.run(
-		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?, mode = ?,
-		   retries = ?, conditions = ?, headers = ?, needs_headers = 0, updated_at = ?
-		 WHERE id = ?`,
-		[...configValues(m, headers), Math.max(now, existing.createdAt), existing.id],
-	);
-	// Changed settings are checked at once, and an old CORS verdict no longer applies.
-	engine.run(
-		`INSERT INTO monitor_status (monitor_id, next_due_at) VALUES (?, ?)
-		 ON CONFLICT (monitor_id) DO UPDATE SET next_due_at = excluded.next_due_at, cors_blocked = 0,
-		   retrying = 0, failures = 0`,
-		[existing.id, now],
-	);
-	return getMonitor(engine, existing.id);
-}
-
-function configValues(m: Required<MonitorInput>, headers?: string): (string | number)[] {
+function configValues(m: MonitorConfig): (string | number)[] {
 	return [
 		m.name,
 		m.url,
@@ -163,32 +87,54 @@ function configValues(m: Required<MonitorInput>, headers?: string): (string | nu
 		m.mode,
 		m.retries,
 		JSON.stringify(m.conditions),
-		headers ?? JSON.stringify(m.headers),
+		m.storedHeaders,
 	];
 }
 
-/** Pauses or resumes checking without touching the other settings. */
-export function setMonitorEnabled(
-	engine: Engine,
-	id: unknown,
-	enabled: boolean,
-	now: number,
-): Monitor {
-	const existing = getMonitor(engine, id);
-	engine.run('UPDATE monitors SET enabled = ?, updated_at = ? WHERE id = ?', [
-		enabled ? 1 : 0,
-		Math.max(now, existing.createdAt),
-		existing.id,
-	]);
-	if (enabled)
-		engine.run('UPDATE monitor_status SET next_due_at = ? WHERE monitor_id = ?', [
-			now,
-			existing.id,
-		]);
-	return getMonitor(engine, existing.id);
+/** Returns the new monitor's id. */
+export function insertMonitor(engine: Engine, config: MonitorConfig, now: number): number {
+	return engine.run(
+		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
+		   headers, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		[...configValues(config), now, now],
+	).lastInsertRowid;
 }
 
-export function deleteMonitor(engine: Engine, id: unknown): { deleted: boolean } {
-	const { changes } = engine.run('DELETE FROM monitors WHERE id = ?', [checkId(id)]);
-	return { deleted: changes > 0 };
+/** Replaces the configuration; headers given again no longer need re-entry. */
+export function updateMonitorConfig(
+	engine: Engine,
+	id: number,
+	config: MonitorConfig,
+	updatedAt: number,
+): void {
+	engine.run(
+		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?, mode = ?,
+		   retries = ?, conditions = ?, headers = ?, needs_headers = 0, updated_at = ?
+		 WHERE id = ?`,
+		[...configValues(config), updatedAt, id],
+	);
+}
+
+export function setEnabled(engine: Engine, id: number, enabled: boolean, updatedAt: number): void {
+	engine.run('UPDATE monitors SET enabled = ?, updated_at = ? WHERE id = ?', [
+		enabled ? 1 : 0,
+		updatedAt,
+		id,
+	]);
+}
+
+/** Returns whether there was such a monitor (its history goes with it: foreign keys cascade). */
+export function deleteMonitorRow(engine: Engine, id: number): boolean {
+	return engine.run('DELETE FROM monitors WHERE id = ?', [id]).changes > 0;
+}
+
+export function monitorCount(engine: Engine): number {
+	return Number(engine.value('SELECT count(*) FROM monitors'));
+}
+
+/** When a monitor was last created or edited, or null without monitors. */
+export function lastMonitorChange(engine: Engine): number | null {
+	const value = engine.value('SELECT max(updated_at) FROM monitors');
+	return typeof value === 'number' ? value : null;
 }

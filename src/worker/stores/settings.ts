@@ -1,36 +1,54 @@
-/** App settings, stored as rows of the `settings` table and validated here. */
-import {
-	DEFAULT_RETENTION_DAYS,
-	RETENTION_DAYS_MAX,
-	RETENTION_DAYS_MIN,
-	type AppSettings,
-} from '../../shared/history';
-import { AppError } from '../../shared/errors';
+/**
+ * The `settings` table: one text value per key. The keys the app keeps there are named here, so a
+ * reader finds every one in one place; what a value must be is checked by the service that owns it.
+ */
+import { LAST_EXPORT_KEY } from '../../shared/backup-reminder';
+import { THRESHOLDS_KEY } from '../../shared/health';
+import { DEFAULT_BOT_API } from '../../shared/telegram';
 import type { Engine } from '../core/engine';
 
-export function getSettings(engine: Engine): AppSettings {
-	const value = Number(engine.value("SELECT value FROM settings WHERE key = 'retention_days'"));
-	const valid =
-		Number.isInteger(value) && value >= RETENTION_DAYS_MIN && value <= RETENTION_DAYS_MAX;
-	return { retentionDays: valid ? value : DEFAULT_RETENTION_DAYS };
+/** Days of raw checks kept (domain/settings.ts checks the range). */
+export const RETENTION_KEY = 'retention_days';
+/** The Bot API server, when it is not Telegram's own. */
+export const API_BASE_KEY = 'telegram_api_base';
+/** The alert template, when the person wrote their own. */
+export const TEMPLATE_KEY = 'telegram_template';
+export { LAST_EXPORT_KEY, THRESHOLDS_KEY };
+
+export function getSetting(engine: Engine, key: string): string | null {
+	const value = engine.value<string>('SELECT value FROM settings WHERE key = ?', [key]);
+	return typeof value === 'string' ? value : null;
 }
 
-export function updateSettings(engine: Engine, patch: unknown, now: number): AppSettings {
-	const input = (typeof patch === 'object' && patch !== null ? patch : {}) as Partial<AppSettings>;
-	if (input.retentionDays !== undefined) {
-		const days = Number(input.retentionDays);
-		if (!Number.isInteger(days) || days < RETENTION_DAYS_MIN || days > RETENTION_DAYS_MAX) {
-			throw new AppError('invalid-input', undefined, {
-				fields: {
-					retentionDays: `Keep history between ${RETENTION_DAYS_MIN} and ${RETENTION_DAYS_MAX} days.`,
-				},
-			});
-		}
+/** Stores a value; null removes the key (it reads as its default again). */
+export function putSetting(engine: Engine, key: string, value: string | null, now: number): void {
+	if (value === null) engine.run('DELETE FROM settings WHERE key = ?', [key]);
+	else
 		engine.run(
-			`INSERT INTO settings (key, value, updated_at) VALUES ('retention_days', ?, ?)
+			`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 			 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			[String(days), now],
+			[key, value, now],
 		);
-	}
-	return getSettings(engine);
+}
+
+/**
+ * Stores an integer only if it is larger than the one stored (two windows may record out of order:
+ * the largest wins); returns what is stored afterwards.
+ */
+export function putLargerSetting(engine: Engine, key: string, value: number, now: number): string {
+	engine.run(
+		`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+		 WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)`,
+		[key, String(value), now],
+	);
+	return getSetting(engine, key) ?? String(value);
+}
+
+export function apiBase(engine: Engine): string {
+	return getSetting(engine, API_BASE_KEY) ?? DEFAULT_BOT_API;
+}
+
+export function customTemplate(engine: Engine): string | null {
+	return getSetting(engine, TEMPLATE_KEY);
 }

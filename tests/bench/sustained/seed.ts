@@ -12,12 +12,12 @@ import { DEFAULT_MIGRATIONS, loadSql, readMigrations } from '../../../src/cli/da
 import type { Outcome } from '../../../src/shared/checks';
 import { openEngine } from '../../../src/worker/core/connection';
 import type { Engine } from '../../../src/worker/core/engine';
-import { RESOLUTIONS, type Resolution } from '../../../src/worker/domain/checks/record';
+import { RESOLUTIONS, type Resolution } from '../../../src/worker/stores/rollups';
 import { transition, type StatusSnapshot } from '../../../src/worker/domain/checks/transition';
-import { createMonitor } from '../../../src/worker/stores/monitors';
+import { createMonitor } from '../../../src/worker/domain/monitors/service';
 import { migrate } from '../../../src/worker/core/migrations/runner';
 import { enqueueAlert } from '../../../src/worker/domain/telegram/alerts';
-import { API_BASE_KEY, putSetting } from '../../../src/worker/stores/telegram';
+import { API_BASE_KEY, putSetting } from '../../../src/worker/stores/settings';
 import { observe } from './observe';
 import { HISTORY_WEATHER, kindOf, monitorInput, type Kind, type SustainedSettings } from './plan';
 

@@ -62,9 +62,14 @@ export interface SwitchableServer {
 
 /**
  * A static server whose folder can be swapped while it runs, so the origin (and its storage, and its
- * service worker) stays. It sends the app's security headers, as a production host should.
+ * service worker) stays. It sends the app's security headers, as a production host should, unless told
+ * to act as a host that cannot (`securityHeaders: false`).
  */
-export async function startServer(port: number, dir: string): Promise<SwitchableServer> {
+export async function startServer(
+	port: number,
+	dir: string,
+	{ securityHeaders = true } = {},
+): Promise<SwitchableServer> {
 	let root = dir;
 	const server: Server = createServer((request, response) => {
 		const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
@@ -72,7 +77,7 @@ export async function startServer(port: number, dir: string): Promise<Switchable
 		if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory())
 			file = join(root, 'index.html');
 		response.writeHead(200, {
-			...SECURITY_HEADERS,
+			...(securityHeaders ? SECURITY_HEADERS : {}),
 			'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 			'Cache-Control': 'no-cache',
 		});

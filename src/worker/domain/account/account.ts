@@ -10,18 +10,31 @@ import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../sha
 import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
-import { deriveKey, isSealed, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
+import {
+	clearFailedAttempts,
+	closeAbandonedSessions,
+	endSession,
+	getUser,
+	hasAccountTables,
+	insertUser,
+	replaceUser,
+	rewrapUser,
+	setFailedAttempts,
+	setIdleLockMinutes,
+	startSession,
+	touchSession,
+	type SessionEnd,
+	type UserRow,
+} from '../../stores/account';
+import {
+	needingReentry,
+	removeSealedSecrets,
+	sealedValues,
+	waitingOnKey,
+} from '../../stores/secrets';
+import { deriveKey, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
+import { revealAll, sealAll, writeSecrets } from './secrets';
 import { vault } from './vault';
-
-interface UserRow {
-	iterations: number;
-	salt: Uint8Array<ArrayBuffer>;
-	wrapped_key: Uint8Array<ArrayBuffer>;
-	wrap_iv: Uint8Array<ArrayBuffer>;
-	failed_attempts: number;
-	retry_after: number | null;
-	idle_lock_minutes: number;
-}
 
 export interface AccountOptions {
 	now?: () => number;
@@ -62,21 +75,8 @@ export class Account {
 		return this.#db.engine;
 	}
 
-	/**
-	 * Whether the schema has the account's tables: a migration that failed leaves an older schema open
-	 * read-only, and that database simply has no passphrase.
-	 */
-	#hasSchema(): boolean {
-		return (
-			this.#engine.value(
-				"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'users'",
-			) === 1
-		);
-	}
-
 	#user(): UserRow | undefined {
-		if (!this.#hasSchema()) return undefined;
-		return this.#engine.get<UserRow>('SELECT * FROM users WHERE id = 1');
+		return hasAccountTables(this.#engine) ? getUser(this.#engine) : undefined;
 	}
 
 	/** Ends sessions a closed app left open, and starts the idle watch. */
@@ -90,12 +90,8 @@ export class Account {
 			this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
 			this.#emit();
 		});
-		if (!this.#db.readOnly && this.#hasSchema()) {
-			await this.#db.write(() =>
-				this.#engine.run(
-					"UPDATE sessions SET ended_at = last_active_at, ended_how = 'closed' WHERE ended_at IS NULL",
-				),
-			);
+		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
+			await this.#db.write(() => closeAbandonedSessions(this.#engine));
 		}
 		this.#idleTimer = setInterval(() => void this.#checkIdle(), 15_000);
 		this.#emit();
@@ -112,7 +108,6 @@ export class Account {
 	status(): AccountStatus {
 		const user = this.#user();
 		const e = this.#engine;
-		const sealed = (sql: string) => Number(e.value(sql));
 		return {
 			hasPassphrase: user !== undefined,
 			locked: this.#locked,
@@ -120,24 +115,8 @@ export class Account {
 			retryAfter: user?.retry_after && user.retry_after > this.#now() ? user.retry_after : null,
 			failedAttempts: user?.failed_attempts ?? 0,
 			idleLockMinutes: user?.idle_lock_minutes ?? 15,
-			waiting:
-				user && !vault.hasKey
-					? {
-							alerts: sealed(
-								`SELECT count(*) FROM outbox o JOIN telegram_chats c ON c.id = o.chat_ref
-								 JOIN telegram_bots b ON b.id = c.bot_id WHERE o.status = 'pending' AND b.token LIKE 'enc:%'`,
-							),
-							monitors: sealed(
-								`SELECT count(*) FROM monitors WHERE enabled = 1 AND headers LIKE '"enc:%'`,
-							),
-						}
-					: { alerts: 0, monitors: 0 },
-			needsReentry: this.#hasSchema()
-				? {
-						bots: sealed('SELECT count(*) FROM telegram_bots WHERE needs_token = 1'),
-						monitors: sealed('SELECT count(*) FROM monitors WHERE needs_headers = 1'),
-					}
-				: { bots: 0, monitors: 0 },
+			waiting: user && !vault.hasKey ? waitingOnKey(e) : { alerts: 0, monitors: 0 },
+			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0 },
 		};
 	}
 
@@ -151,15 +130,11 @@ export class Account {
 		const wrapped = await wrap(data.raw, kek);
 		await vault.useKey(data.key, []);
 		try {
-			const sealed = await this.#sealAll();
+			const sealed = await sealAll(this.#engine);
 			const now = this.#now();
 			await this.#db.write(() => {
-				this.#engine.run(
-					`INSERT INTO users (id, created_at, kdf, iterations, salt, wrapped_key, wrap_iv, changed_at)
-					 VALUES (1, ?, 'PBKDF2-SHA256', ?, ?, ?, ?, ?)`,
-					[now, iterations, salt, wrapped.wrapped, wrapped.iv, now],
-				);
-				this.#writeSecrets(sealed);
+				insertUser(this.#engine, { iterations, salt, ...wrapped }, now);
+				writeSecrets(this.#engine, sealed);
 				this.#startSession(now);
 			});
 		} catch (error) {
@@ -178,11 +153,7 @@ export class Account {
 		const iterations = this.#o.iterations ?? KDF_ITERATIONS;
 		const wrapped = await wrap(data.raw, await deriveKey(next, salt, iterations));
 		await this.#db.write(() =>
-			this.#engine.run(
-				`UPDATE users SET salt = ?, iterations = ?, wrapped_key = ?, wrap_iv = ?, changed_at = ?, failed_attempts = 0,
-				   retry_after = NULL WHERE id = 1`,
-				[salt, iterations, wrapped.wrapped, wrapped.iv, this.#now()],
-			),
+			rewrapUser(this.#engine, { iterations, salt, ...wrapped }, this.#now()),
 		);
 		this.#emit();
 		return this.status();
@@ -190,12 +161,12 @@ export class Account {
 
 	async removePassphrase(current: string): Promise<AccountStatus> {
 		const data = await this.#verify(current);
-		await vault.useKey(data.key, this.#sealedValues());
-		const plain = this.#revealAll();
+		await vault.useKey(data.key, sealedValues(this.#engine));
+		const plain = revealAll(this.#engine);
 		await this.#db.write(() => {
-			this.#writeSecrets(plain);
+			writeSecrets(this.#engine, plain);
 			this.#endSession('passphrase-removed');
-			this.#engine.run('DELETE FROM users');
+			replaceUser(this.#engine);
 		});
 		vault.forget();
 		this.#locked = false;
@@ -205,7 +176,7 @@ export class Account {
 
 	async unlock(passphrase: string): Promise<AccountStatus> {
 		const data = await this.#verify(passphrase);
-		await vault.useKey(data.key, this.#sealedValues());
+		await vault.useKey(data.key, sealedValues(this.#engine));
 		await this.#db.write(() => this.#startSession(this.#now()));
 		this.#locked = false;
 		this.#lastActivity = this.#now();
@@ -234,12 +205,10 @@ export class Account {
 			!this.#db.readOnly
 		) {
 			this.#lastSaved = now;
-			await this.#db.write(() =>
-				this.#engine.run('UPDATE sessions SET last_active_at = ? WHERE id = ?', [
-					now,
-					this.#session,
-				]),
-			);
+			// The session may have ended (a lock) before the write runs: then there is none to touch.
+			await this.#db.write(() => {
+				if (this.#session !== null) touchSession(this.#engine, this.#session, now);
+			});
 		}
 	}
 
@@ -250,9 +219,7 @@ export class Account {
 				fields: { idleLockMinutes: `Lock after 1 minute to 24 hours of inactivity.` },
 			});
 		}
-		await this.#db.write(() =>
-			this.#engine.run('UPDATE users SET idle_lock_minutes = ? WHERE id = 1', [minutes]),
-		);
+		await this.#db.write(() => setIdleLockMinutes(this.#engine, minutes));
 		this.#emit();
 		return this.status();
 	}
@@ -264,15 +231,12 @@ export class Account {
 	async resetForgotten(): Promise<AccountStatus> {
 		if (!this.#user()) throw new AppError('no-passphrase');
 		await this.#db.write(() => {
-			const e = this.#engine;
-			e.run(
-				`UPDATE telegram_bots SET token = 'removed:' || id, needs_token = 1, status = 'error',
-				   status_message = 'The token was removed with the forgotten passphrase: add the bot again.'
-				 WHERE token LIKE 'enc:%'`,
+			removeSealedSecrets(
+				this.#engine,
+				'The token was removed with the forgotten passphrase: add the bot again.',
 			);
-			e.run(`UPDATE monitors SET headers = '{}', needs_headers = 1 WHERE headers LIKE '"enc:%'`);
 			this.#endSession('passphrase-removed');
-			e.run('DELETE FROM users');
+			replaceUser(this.#engine);
 		});
 		vault.forget();
 		this.#locked = false;
@@ -291,21 +255,14 @@ export class Account {
 		try {
 			const data = await unwrap({ wrapped: user.wrapped_key, iv: user.wrap_iv }, kek);
 			if (user.failed_attempts > 0) {
-				await this.#db.write(() =>
-					this.#engine.run('UPDATE users SET failed_attempts = 0, retry_after = NULL WHERE id = 1'),
-				);
+				await this.#db.write(() => clearFailedAttempts(this.#engine));
 			}
 			return data;
 		} catch {
 			const failed = user.failed_attempts + 1;
 			const delay = attemptDelayS(failed);
 			const retryAfter = delay ? now + delay * 1000 : null;
-			await this.#db.write(() =>
-				this.#engine.run('UPDATE users SET failed_attempts = ?, retry_after = ? WHERE id = 1', [
-					failed,
-					retryAfter,
-				]),
-			);
+			await this.#db.write(() => setFailedAttempts(this.#engine, failed, retryAfter));
 			this.#emit();
 			throw new AppError('wrong-passphrase', undefined, { failedAttempts: failed, retryAfter });
 		}
@@ -326,111 +283,19 @@ export class Account {
 
 	#startSession(now: number): void {
 		this.#endSession('closed');
-		this.#session = this.#engine.run(
-			'INSERT INTO sessions (started_at, last_active_at, browser) VALUES (?, ?, ?)',
-			[now, now, (this.#o.browser ?? '').slice(0, 200)],
-		).lastInsertRowid;
+		this.#session = startSession(this.#engine, now, (this.#o.browser ?? '').slice(0, 200));
 		this.#lastSaved = now;
 	}
 
-	#endSession(how: 'locked' | 'idle' | 'closed' | 'passphrase-removed'): void {
+	#endSession(how: SessionEnd): void {
 		if (this.#session === null) return;
-		const now = this.#now();
-		this.#engine.run(
-			'UPDATE sessions SET ended_at = ?, ended_how = ?, last_active_at = max(last_active_at, ?) WHERE id = ?',
-			[now, how, this.#lastActivity, this.#session],
-		);
+		endSession(this.#engine, this.#session, how, this.#now(), this.#lastActivity);
 		this.#session = null;
-	}
-
-	#sealedValues(): string[] {
-		const e = this.#engine;
-		const tokens = e
-			.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'")
-			.map((r) => r.token);
-		const headers = e
-			.all<{ headers: string }>(`SELECT headers FROM monitors WHERE headers LIKE '"enc:%'`)
-			.map((r) => JSON.parse(r.headers) as string);
-		return [...tokens, ...headers];
-	}
-
-	/** Every secret in clear, sealed under the current data key: computed before the transaction that stores it. */
-	async #sealAll(): Promise<Secrets> {
-		const e = this.#engine;
-		const out: Secrets = { bots: [], monitors: [] };
-		for (const bot of e.all<{ id: number; token: string }>(
-			'SELECT id, token FROM telegram_bots WHERE needs_token = 0',
-		)) {
-			if (!isSealed(bot.token))
-				out.bots.push({
-					id: bot.id,
-					token: await vault.protect(bot.token, true),
-					hint: hintOf(bot.token),
-				});
-		}
-		for (const monitor of e.all<{ id: number; headers: string }>(
-			"SELECT id, headers FROM monitors WHERE headers != '{}'",
-		)) {
-			const value: unknown = JSON.parse(monitor.headers);
-			if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
-				out.monitors.push({
-					id: monitor.id,
-					headers: JSON.stringify(await vault.protect(monitor.headers, true)),
-				});
-			}
-		}
-		return out;
-	}
-
-	#revealAll(): Secrets {
-		const e = this.#engine;
-		return {
-			bots: e
-				.all<{ id: number; token: string }>(
-					"SELECT id, token FROM telegram_bots WHERE token LIKE 'enc:%'",
-				)
-				.map((b) => {
-					const token = vault.reveal(b.token);
-					return { id: b.id, token, hint: hintOf(token) };
-				}),
-			monitors: e
-				.all<{ id: number; headers: string }>(
-					`SELECT id, headers FROM monitors WHERE headers LIKE '"enc:%'`,
-				)
-				.map((m) => ({ id: m.id, headers: vault.reveal(JSON.parse(m.headers) as string) })),
-		};
-	}
-
-	#writeSecrets(secrets: Secrets): void {
-		for (const bot of secrets.bots) {
-			this.#engine.run('UPDATE telegram_bots SET token = ?, token_hint = ? WHERE id = ?', [
-				bot.token,
-				bot.hint,
-				bot.id,
-			]);
-		}
-		for (const monitor of secrets.monitors) {
-			this.#engine.run('UPDATE monitors SET headers = ? WHERE id = ?', [
-				monitor.headers,
-				monitor.id,
-			]);
-		}
 	}
 
 	#emit(): void {
 		this.#o.onStatus?.(this.status());
 	}
-}
-
-interface Secrets {
-	bots: { id: number; token: string; hint: string }[];
-	monitors: { id: number; headers: string }[];
-}
-
-/** The bot's public id only: nothing of the secret part. */
-export function hintOf(token: string): string {
-	const colon = token.indexOf(':');
-	return `${colon > 0 ? token.slice(0, colon) : '?'}:…`;
 }
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {

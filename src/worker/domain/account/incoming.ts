@@ -8,16 +8,21 @@
  */
 import { AppError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
+import { getUser as user, replaceUser } from '../../stores/account';
+import {
+	removeHeaders,
+	removeToken,
+	sealedValues,
+	secretCounts,
+	storedHeaders,
+	storedTokens,
+	writeHeaders,
+	writeToken,
+} from '../../stores/secrets';
 import { deriveKey, isSealed, open, unwrap } from './crypto';
 import { vault } from './vault';
 
-interface UserRow {
-	iterations: number;
-	salt: Uint8Array<ArrayBuffer>;
-	wrapped_key: Uint8Array<ArrayBuffer>;
-	wrap_iv: Uint8Array<ArrayBuffer>;
-	[column: string]: unknown;
-}
+const NOT_GIVEN = 'The token was protected by a passphrase that was not given: add the bot again.';
 
 export interface IncomingSecrets {
 	/** The file's secrets are sealed under its own passphrase. */
@@ -26,20 +31,8 @@ export interface IncomingSecrets {
 	monitors: number;
 }
 
-function user(engine: Engine): UserRow | undefined {
-	return engine.get<UserRow>('SELECT * FROM users WHERE id = 1');
-}
-
 export function describeIncoming(engine: Engine): IncomingSecrets {
-	return {
-		protected: user(engine) !== undefined,
-		bots: Number(
-			engine.value(
-				"SELECT count(*) FROM telegram_bots WHERE needs_token = 0 AND token NOT LIKE 'removed:%'",
-			),
-		),
-		monitors: Number(engine.value("SELECT count(*) FROM monitors WHERE headers != '{}'")),
-	};
+	return { protected: user(engine) !== undefined, ...secretCounts(engine) };
 }
 
 /** Checks a file's passphrase without changing anything, so a wrong one can be typed again. */
@@ -108,12 +101,8 @@ export async function adoptSecrets(
 	const store = async (plain: string): Promise<string> =>
 		ours ? vault.protect(plain, true) : plain;
 
-	const bots = incoming.all<{ id: number; token: string }>(
-		'SELECT id, token FROM telegram_bots WHERE needs_token = 0',
-	);
-	const monitors = incoming.all<{ id: number; headers: string }>(
-		"SELECT id, headers FROM monitors WHERE headers != '{}'",
-	);
+	const bots = storedTokens(incoming);
+	const monitors = storedHeaders(incoming);
 	const botUpdates: { id: number; token: string | null }[] = [];
 	const monitorUpdates: { id: number; headers: string | null }[] = [];
 	for (const bot of bots) {
@@ -133,41 +122,15 @@ export async function adoptSecrets(
 
 	incoming.transaction(() => {
 		for (const { id, token } of botUpdates) {
-			if (token === null) {
-				incoming.run(
-					`UPDATE telegram_bots SET token = 'removed:' || id, needs_token = 1, status = 'error',
-					   status_message = 'The token was protected by a passphrase that was not given: add the bot again.'
-					 WHERE id = ?`,
-					[id],
-				);
-			} else incoming.run('UPDATE telegram_bots SET token = ? WHERE id = ?', [token, id]);
+			if (token === null) removeToken(incoming, id, NOT_GIVEN);
+			else writeToken(incoming, id, token);
 		}
 		for (const { id, headers } of monitorUpdates) {
-			if (headers === null)
-				incoming.run(`UPDATE monitors SET headers = '{}', needs_headers = 1 WHERE id = ?`, [id]);
-			else incoming.run('UPDATE monitors SET headers = ? WHERE id = ?', [headers, id]);
+			if (headers === null) removeHeaders(incoming, id);
+			else writeHeaders(incoming, id, headers);
 		}
-		if (!keepTheirs) {
-			incoming.run('DELETE FROM users');
-			if (ours) {
-				const columns = Object.keys(ours);
-				incoming.run(
-					`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-					columns.map((c) => ours[c] as string | number | Uint8Array | null),
-				);
-			}
-		}
+		// This device's passphrase (or none) protects the file from now on.
+		if (!keepTheirs) replaceUser(incoming, ours);
 	});
 	return keepTheirs ? theirKey : ours ? vault.key : null;
-}
-
-/** Every sealed value of a database, for the vault to decrypt once it holds the key. */
-export function sealedValues(engine: Engine): string[] {
-	const tokens = engine
-		.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'")
-		.map((r) => r.token);
-	const headers = engine
-		.all<{ headers: string }>(`SELECT headers FROM monitors WHERE headers LIKE '"enc:%'`)
-		.map((r) => JSON.parse(r.headers) as string);
-	return [...tokens, ...headers];
 }

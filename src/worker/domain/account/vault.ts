@@ -1,7 +1,7 @@
 /**
  * The secrets of this worker's database, as the rest of the worker reads and writes them. A stored secret
  * is either plain text (no passphrase set) or sealed (`enc:v1:…`, AES-GCM under the data key). Reading is
- * synchronous, so repositories and transactions can use it: once the data key is in memory every sealed
+ * synchronous, so stores and transactions can use it: once the data key is in memory every sealed
  * value is decrypted into a cache, and later seals add to it. Without the key a sealed value cannot be
  * read and the caller gets `secrets-locked` (alerts and checks that need it wait for the unlock).
  */

@@ -6,7 +6,10 @@
  */
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
-import { getSettings } from '../../stores/settings';
+import { deleteChecksBefore } from '../../stores/checks';
+import { deleteSettledBefore } from '../../stores/outbox';
+import { deleteLongRollupsBefore, deleteMinuteRollupsBefore } from '../../stores/rollups';
+import { getSettings } from '../settings';
 
 const DAY = 86_400_000;
 const MINUTE_ROLLUPS_DAYS = 7;
@@ -49,10 +52,14 @@ export async function rotate(
 	const result: RotationResult = { checks: 0, rollups: 0, notifications: 0 };
 	let removedSoFar = 0;
 
-	const inBatches = async (sql: string, params: (string | number)[]): Promise<number> => {
+	/** Runs `remove` (one batch, in its own write) until a batch comes back short. */
+	const inBatches = async (
+		remove: (engine: Engine, before: number, batch: number) => number,
+		before: number,
+	): Promise<number> => {
 		let total = 0;
 		for (;;) {
-			const removed = await db.write(() => db.engine.run(sql, [...params, batch]).changes);
+			const removed = await db.write(() => remove(db.engine, before, batch));
 			total += removed;
 			removedSoFar += removed;
 			options.onProgress?.(removedSoFar);
@@ -61,27 +68,10 @@ export async function rotate(
 		}
 	};
 
-	result.checks = await inBatches(
-		'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE started_at < ? ORDER BY started_at LIMIT ?)',
-		[cutoffs.checksBefore],
-	);
+	result.checks = await inBatches(deleteChecksBefore, cutoffs.checksBefore);
 	// The notification log follows the checks' retention; messages still to be sent are never rotated.
-	result.notifications = await inBatches(
-		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
-		   WHERE status IN ('sent', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
-		[cutoffs.checksBefore],
-	);
-	result.rollups += await inBatches(
-		`DELETE FROM rollups WHERE (monitor_id, resolution, bucket_start) IN (
-		   SELECT monitor_id, resolution, bucket_start FROM rollups
-		   WHERE resolution = 'minute' AND bucket_start < ? LIMIT ?)`,
-		[cutoffs.minuteRollupsBefore],
-	);
-	result.rollups += await inBatches(
-		`DELETE FROM rollups WHERE (monitor_id, resolution, bucket_start) IN (
-		   SELECT monitor_id, resolution, bucket_start FROM rollups
-		   WHERE resolution IN ('hour', 'day') AND bucket_start < ? LIMIT ?)`,
-		[cutoffs.rollupsBefore],
-	);
+	result.notifications = await inBatches(deleteSettledBefore, cutoffs.checksBefore);
+	result.rollups += await inBatches(deleteMinuteRollupsBefore, cutoffs.minuteRollupsBefore);
+	result.rollups += await inBatches(deleteLongRollupsBefore, cutoffs.rollupsBefore);
 	return result;
 }

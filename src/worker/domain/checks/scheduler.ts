@@ -6,7 +6,8 @@
  */
 import type { Monitor } from '../../../shared/monitors';
 import type { LiveDatabase } from '../../core/database/live-database';
-import { listMonitors } from '../../stores/monitors';
+import { dueTimes, setNextDue } from '../../stores/monitor-status';
+import { listMonitors } from '../monitors/service';
 import { runCheck, type CheckEnv, type CheckTarget } from './http';
 import { recordCheck } from './record';
 
@@ -89,13 +90,7 @@ export class Scheduler {
 	#reload(): void {
 		if (this.#stopped || this.#db.readOnly) return;
 		const engine = this.#db.engine;
-		const due = new Map(
-			engine
-				.all<{ monitor_id: number; next_due_at: number }>(
-					'SELECT monitor_id, next_due_at FROM monitor_status',
-				)
-				.map((r) => [r.monitor_id, r.next_due_at]),
-		);
+		const due = dueTimes(engine);
 		this.#monitors = new Map(
 			listMonitors(engine)
 				// A monitor whose headers are locked (or lost) waits: a check without them would only fail.
@@ -124,12 +119,7 @@ export class Scheduler {
 	/** Moves a monitor's next check to now. */
 	async checkNow(id: number): Promise<void> {
 		const now = this.#env.now();
-		await this.#db.write(() =>
-			this.#db.engine.run('UPDATE monitor_status SET next_due_at = ? WHERE monitor_id = ?', [
-				now,
-				id,
-			]),
-		);
+		await this.#db.write(() => setNextDue(this.#db.engine, id, now));
 		this.#reload();
 	}
 

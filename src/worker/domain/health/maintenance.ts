@@ -17,12 +17,9 @@ import type {
 } from '../../../shared/health';
 import { rotate, type RotationResult } from '../checks/retention';
 import type { LiveDatabase } from '../../core/database/live-database';
-import type { Engine } from '../../core/engine';
+import { fileSize, optimize, vacuum } from '../../stores/database-file';
 import { archiveOldRows } from './archive';
 import type { HealthService } from './service';
-
-const sizeOf = (e: Engine) =>
-	Number(e.value('PRAGMA page_count')) * Number(e.value('PRAGMA page_size'));
 
 export class Maintenance {
 	readonly #db: LiveDatabase;
@@ -70,12 +67,12 @@ export class Maintenance {
 			await this.#db.persister.flushed();
 			const result = await this.#db.maintain((e) =>
 				e.untimed(() => {
-					const beforeBytes = sizeOf(e);
+					const beforeBytes = fileSize(e);
 					const started = performance.now();
-					e.exec('VACUUM');
+					vacuum(e);
 					const blockedMs = performance.now() - started;
 					this.#progress('vacuum', 'Saving the compacted file', null);
-					return { beforeBytes, afterBytes: sizeOf(e), blockedMs };
+					return { beforeBytes, afterBytes: fileSize(e), blockedMs };
 				}),
 			);
 			return result;
@@ -88,11 +85,7 @@ export class Maintenance {
 			return this.#db.maintain((e) =>
 				e.untimed(() => {
 					const started = performance.now();
-					// Mask 0x01 only lists what the default mask (0xfffe) would do; then it is done.
-					const analyzed = e
-						.all<{ optimize: string }>('PRAGMA optimize(0xffff)')
-						.map((r) => r.optimize);
-					e.exec('PRAGMA optimize');
+					const analyzed = optimize(e);
 					return { analyzed, ms: performance.now() - started };
 				}),
 			);

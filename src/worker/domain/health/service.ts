@@ -6,17 +6,14 @@
  *
  * Its own statements run untimed: the query times it reports are the app's, not its own.
  */
-// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
-import type { SqlJsStatic } from 'sql.js';
 import { AppError } from '../../../shared/errors';
 import {
 	alertMessage,
 	HEALTH_METRICS,
-	levelRank,
-	nextLevel,
+	isRaise,
+	measuredLevel,
 	parseThresholds,
 	SAMPLES_KEPT_DAYS,
-	THRESHOLDS_KEY,
 	validateThresholds,
 	type HealthAlert,
 	type HealthHistory,
@@ -25,12 +22,25 @@ import {
 	type HealthRange,
 	type HealthReport,
 	type IntegrityResult,
-	type Percentiles,
-	type TableRows,
 	type Thresholds,
 } from '../../../shared/health';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
+import type { SqlJs } from '../../core/scratch';
+import { schemaVersion, tableRows } from '../../stores/database-file';
+import {
+	deleteSamplesBefore,
+	dismissAlert,
+	hasHealthTables,
+	insertAlert,
+	insertSample,
+	latestUndismissedAlerts,
+	pruneAlerts,
+	sampleBuckets,
+	storedLevels,
+} from '../../stores/health';
+import { getSetting, putSetting, THRESHOLDS_KEY } from '../../stores/settings';
+import { measure, type Measured } from './measure';
 import { enqueueHealthAlert } from './telegram';
 
 export interface HealthEnv {
@@ -42,53 +52,17 @@ export interface HealthEnv {
 	/** Checks a copy of the database file (in a worker of its own in the browser). */
 	checkIntegrity: (image: Uint8Array) => Promise<IntegrityResult>;
 	/** sql.js, to build archive files. */
-	sql: () => Promise<SqlJsStatic>;
-}
-
-interface Measured {
-	sizeBytes: number;
-	pageSize: number;
-	pageCount: number;
-	freePages: number;
-	wasmBytes: number | null;
-	memoryBytes: number;
-	queries: Percentiles & { total: number };
-	writes: number;
-	saves: Percentiles;
-	values: Record<HealthMetric, number | null>;
-	/** The write counter has run for less than an hour: its count is a lower bound. */
-	writesPartial: boolean;
-	/** Too few statements in the window for their P95 to mean more than the slowest one or two. */
-	queriesPartial: boolean;
+	sql: () => Promise<SqlJs>;
 }
 
 const DAY = 86_400_000;
-const HOUR = 3_600_000;
 /** Alert rows kept (the latest of each metric always stays: it is the metric's current level). */
 const ALERTS_KEPT = 500;
-/**
- * Statements the query window must hold before their P95 may change a level: then at least six slow
- * ones make a P95. Right after a start the window holds a few dozen cold statements (wasm code not yet
- * optimised, tables read for the first time), and on a busy machine one or two of them take 100 ms or
- * more: on their own they would raise a warning, and a Telegram message, on every reload.
- */
-const MIN_STATEMENTS_FOR_P95 = 100;
-
 const RANGES: Record<HealthRange, { spanMs: number; bucketMs: number }> = {
 	'24h': { spanMs: DAY, bucketMs: 5 * 60_000 },
 	'7d': { spanMs: 7 * DAY, bucketMs: 30 * 60_000 },
 	'30d': { spanMs: 30 * DAY, bucketMs: 2 * 60 * 60_000 },
 };
-
-interface AlertRow {
-	id: number;
-	at: number;
-	metric: HealthMetric;
-	level: HealthLevel;
-	previous: HealthLevel;
-	value: number;
-	message: string;
-}
 
 export class HealthService {
 	readonly #db: LiveDatabase;
@@ -104,11 +78,7 @@ export class HealthService {
 	}
 
 	thresholds(): Thresholds {
-		return this.#engine.untimed(() =>
-			parseThresholds(
-				this.#engine.value<string>('SELECT value FROM settings WHERE key = ?', [THRESHOLDS_KEY]),
-			),
-		);
+		return this.#engine.untimed(() => parseThresholds(getSetting(this.#engine, THRESHOLDS_KEY)));
 	}
 
 	/** Validates and stores new thresholds, then evaluates at once against them. */
@@ -116,11 +86,7 @@ export class HealthService {
 		const checked = validateThresholds(input);
 		if (!checked.ok) throw new AppError('invalid-input', undefined, { fields: checked.errors });
 		await this.#db.write(() =>
-			this.#engine.run(
-				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-				 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-				[THRESHOLDS_KEY, JSON.stringify(checked.thresholds), this.env.now()],
-			),
+			putSetting(this.#engine, THRESHOLDS_KEY, JSON.stringify(checked.thresholds), this.env.now()),
 		);
 		await this.evaluate();
 		return checked.thresholds;
@@ -138,8 +104,8 @@ export class HealthService {
 				pageSize: m.pageSize,
 				pageCount: m.pageCount,
 				freePages: m.freePages,
-				schemaVersion: Number(this.#engine.value('PRAGMA user_version')),
-				tables: this.#tables(),
+				schemaVersion: schemaVersion(this.#engine),
+				tables: tableRows(this.#engine),
 				queries: {
 					...m.queries,
 					windowMs: this.#db.health.queryWindowMs,
@@ -178,36 +144,24 @@ export class HealthService {
 			this.#engine.untimed(() => {
 				const m = this.#measure();
 				const now = this.env.now();
-				this.#engine.run(
-					`INSERT OR REPLACE INTO health_samples (at, size_bytes, free_bytes, memory_bytes, wasm_bytes,
-					   query_count, query_p50_ms, query_p95_ms, query_p99_ms, writes_last_hour, save_p50_ms,
-					   save_p95_ms, storage_usage, storage_quota)
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					[
-						now,
-						m.sizeBytes,
-						m.freePages * m.pageSize,
-						m.memoryBytes,
-						m.wasmBytes,
-						m.queries.count,
-						m.queries.p50,
-						m.queries.p95,
-						m.queries.p99,
-						m.writes,
-						m.saves.p50,
-						m.saves.p95,
-						storage?.usage ?? null,
-						storage?.quota ?? null,
-					],
-				);
-				this.#engine.run('DELETE FROM health_samples WHERE at < ?', [
-					now - SAMPLES_KEPT_DAYS * DAY,
-				]);
-				this.#engine.run(
-					`DELETE FROM health_alerts WHERE id <= (SELECT max(id) FROM health_alerts) - ?
-					   AND id NOT IN (SELECT max(id) FROM health_alerts GROUP BY metric)`,
-					[ALERTS_KEPT],
-				);
+				insertSample(this.#engine, {
+					at: now,
+					sizeBytes: m.sizeBytes,
+					freeBytes: m.freePages * m.pageSize,
+					memoryBytes: m.memoryBytes,
+					wasmBytes: m.wasmBytes,
+					queryCount: m.queries.count,
+					queryP50: m.queries.p50,
+					queryP95: m.queries.p95,
+					queryP99: m.queries.p99,
+					writesLastHour: m.writes,
+					saveP50: m.saves.p50,
+					saveP95: m.saves.p95,
+					storageUsage: storage?.usage ?? null,
+					storageQuota: storage?.quota ?? null,
+				});
+				deleteSamplesBefore(this.#engine, now - SAMPLES_KEPT_DAYS * DAY);
+				pruneAlerts(this.#engine, ALERTS_KEPT);
 				this.#record(m);
 			}),
 		);
@@ -218,43 +172,21 @@ export class HealthService {
 		const to = this.env.now();
 		const from = to - spanMs;
 		if (!this.#hasTables()) return { range, from, to, bucketMs, points: [] };
-		const points = this.#engine.untimed(() =>
-			this.#engine.all<{ t: number; size: number | null; p95: number | null }>(
-				`SELECT (at / ?) * ? AS t, max(size_bytes) AS size, max(query_p95_ms) AS p95
-				 FROM health_samples WHERE at >= ? GROUP BY at / ? ORDER BY t`,
-				[bucketMs, bucketMs, from, bucketMs],
-			),
-		);
-		return {
-			range,
-			from,
-			to,
-			bucketMs,
-			points: points.map((p) => ({ t: p.t, sizeBytes: p.size, queryP95: p.p95 })),
-		};
+		const points = this.#engine.untimed(() => sampleBuckets(this.#engine, from, bucketMs));
+		return { range, from, to, bucketMs, points };
 	}
 
 	/** The raises not dismissed and still current (no later change of the same metric). */
 	activeAlerts(): HealthAlert[] {
 		if (!this.#hasTables()) return [];
-		return this.#engine.untimed(() =>
-			this.#engine.all<AlertRow>(
-				`SELECT id, at, metric, level, previous, value, message FROM health_alerts
-				 WHERE id IN (SELECT max(id) FROM health_alerts GROUP BY metric)
-				   AND dismissed_at IS NULL
-				   AND (level = 'critical' OR (level = 'warning' AND previous = 'ok'))
-				 ORDER BY id`,
-			),
-		);
+		return this.#engine
+			.untimed(() => latestUndismissedAlerts(this.#engine))
+			.filter((a) => isRaise(a.previous, a.level));
 	}
 
 	/** For a write handler: remembers that the banner of this alert was dismissed, in every window. */
 	dismiss(id: number): { dismissed: boolean } {
-		const changes = this.#engine.run(
-			'UPDATE health_alerts SET dismissed_at = ? WHERE id = ? AND dismissed_at IS NULL',
-			[this.env.now(), id],
-		).changes;
-		return { dismissed: changes > 0 };
+		return { dismissed: dismissAlert(this.#engine, id, this.env.now()) };
 	}
 
 	/**
@@ -262,12 +194,7 @@ export class HealthService {
 	 * the report still works from what is measured, without history or alerts.
 	 */
 	#hasTables(): boolean {
-		return this.#engine.untimed(
-			() =>
-				this.#engine.value(
-					"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('health_samples', 'health_alerts')",
-				) === 2,
-		);
+		return this.#engine.untimed(() => hasHealthTables(this.#engine));
 	}
 
 	async #storage(): Promise<{ usage: number; quota: number } | null> {
@@ -279,50 +206,16 @@ export class HealthService {
 	}
 
 	#measure(): Measured {
-		const e = this.#engine;
-		const pageSize = Number(e.value('PRAGMA page_size'));
-		const pageCount = Number(e.value('PRAGMA page_count'));
-		const freePages = Number(e.value('PRAGMA freelist_count'));
-		const sizeBytes = pageSize * pageCount;
-		const wasmBytes = this.env.wasmBytes();
-		// sql.js keeps the file in memory (Emscripten's MEMFS, outside the wasm heap), so it counts in full.
-		const memoryBytes = sizeBytes + (wasmBytes ?? 0);
-		const queries = this.#db.health.queries();
-		const writes = this.#db.health.writesLastHour();
-		return {
-			sizeBytes,
-			pageSize,
-			pageCount,
-			freePages,
-			wasmBytes,
-			memoryBytes,
-			queries,
-			writes,
-			saves: this.#db.health.saves(),
-			values: { size: sizeBytes, memory: memoryBytes, writeRate: writes, queryP95: queries.p95 },
-			writesPartial: this.env.now() - this.#db.health.since < HOUR,
-			queriesPartial: queries.count < MIN_STATEMENTS_FOR_P95,
-		};
+		return measure(this.#db, this.env);
 	}
 
-	/**
-	 * The level a metric moves to. A write count that started less than an hour ago (this window just
-	 * took the database over) can show a rate above a threshold, never that it fell below one: a reload
-	 * must not turn a warning into "back to normal" and raise it again an hour later. A query P95 over
-	 * too few statements moves no level, either way.
-	 */
 	#levelOf(
 		metric: HealthMetric,
 		stored: HealthLevel,
 		m: Measured,
 		thresholds: Thresholds,
 	): HealthLevel {
-		const level = nextLevel(stored, m.values[metric], thresholds[metric]);
-		if (metric === 'writeRate' && m.writesPartial && levelRank(level) < levelRank(stored)) {
-			return stored;
-		}
-		if (metric === 'queryP95' && m.queriesPartial) return stored;
-		return level;
+		return measuredLevel(stored, m.values[metric], thresholds[metric], m.confidence[metric]);
 	}
 
 	#storedLevels(): Record<HealthMetric, HealthLevel> {
@@ -331,12 +224,7 @@ export class HealthService {
 			HealthLevel
 		>;
 		if (!this.#hasTables()) return levels;
-		// SQLite returns the other columns of the row that holds max(id): each metric's latest level.
-		for (const row of this.#engine.all<{ metric: HealthMetric; level: HealthLevel }>(
-			'SELECT metric, level, max(id) FROM health_alerts GROUP BY metric',
-		)) {
-			levels[row.metric] = row.level;
-		}
+		for (const [metric, level] of storedLevels(this.#engine)) levels[metric] = level;
 		return levels;
 	}
 
@@ -364,23 +252,9 @@ export class HealthService {
 		const at = this.env.now();
 		const thresholds = this.thresholds();
 		return this.#transitions(m).map((t) => {
-			const { lastInsertRowid: id } = this.#engine.run(
-				`INSERT INTO health_alerts (at, metric, level, previous, value, message) VALUES (?, ?, ?, ?, ?, ?)`,
-				[at, t.metric, t.level, t.previous, t.value, t.message],
-			);
+			const id = insertAlert(this.#engine, { at, ...t });
 			enqueueHealthAlert(this.#engine, t, thresholds, at);
 			return { id, at, ...t };
 		});
-	}
-
-	#tables(): TableRows[] {
-		return this.#engine
-			.all<{ name: string }>(
-				"SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-			)
-			.map(({ name }) => ({
-				name,
-				rows: Number(this.#engine.value(`SELECT count(*) FROM "${name.replace(/"/g, '""')}"`)),
-			}));
 	}
 }

@@ -14,7 +14,8 @@ import {
 } from '../../../shared/health';
 import { escapeHtml } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
-import { defaultTargets, enqueue } from '../../stores/telegram';
+import { defaultTargets } from '../../stores/alert-targets';
+import { enqueue } from '../../stores/outbox';
 
 export interface HealthChange {
 	metric: HealthMetric;

@@ -8,7 +8,6 @@
 import type { BackupInfo } from '../../../shared/backups';
 import { AppError } from '../../../shared/errors';
 import {
-	cleanFilename,
 	INTEGRITY_CHECK_MAX_BYTES,
 	type ImportPreview,
 	type IncomingSummary,
@@ -17,7 +16,8 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
-import { sizeOf, summarize } from './summary';
+import { fileSize } from '../../stores/database-file';
+import { summarize } from './summary';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;
 
@@ -39,30 +39,14 @@ function drop(db: LiveDatabase): void {
 	current.engine.db.close();
 }
 
-function readArgs(args: unknown): { bytes: Uint8Array; name: string } {
-	const { bytes, name } = (args ?? {}) as { bytes?: unknown; name?: unknown };
-	if (!(bytes instanceof Uint8Array)) {
-		throw new AppError('invalid-input', 'An import needs the file’s bytes.');
-	}
-	return { bytes, name: cleanFilename(name) };
-}
-
-function readPassphrase(args: unknown): string | null {
-	const passphrase = (args as { passphrase?: unknown } | undefined)?.passphrase;
-	return typeof passphrase === 'string' && passphrase.length > 0 ? passphrase : null;
-}
-
-function readToken(args: unknown): string {
-	const token = (args as { token?: unknown } | undefined)?.token;
-	if (typeof token !== 'string' || token.length === 0 || token.length > 100) {
-		throw new AppError('invalid-input', 'An import is named by the token its inspection gave.');
-	}
-	return token;
-}
-
-/** Checks a file and prepares it, changing nothing live; replaces any import still waiting. */
-export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
-	const { bytes, name } = readArgs(args);
+/**
+ * Checks a file and prepares it, changing nothing live; replaces any import still waiting. `name`: the
+ * file's name as the person chose it, cleaned for display (`cleanFilename`).
+ */
+export function inspectImport(
+	db: LiveDatabase,
+	{ bytes, name }: { bytes: Uint8Array; name: string },
+): ImportPreview {
 	drop(db);
 	const progress = (stage: 'check' | 'migrate', step: string, fraction: number | null) =>
 		db.reportProgress({ task: 'import', stage, step, fraction });
@@ -99,7 +83,7 @@ export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
 		waiting.set(db, { token, engine: prepared.engine, incoming, timer });
 		return {
 			token,
-			current: summarize(db.engine, sizeOf(db.engine)),
+			current: summarize(db.engine, fileSize(db.engine)),
 			incoming,
 			appSchemaVersion: db.report().appSchemaVersion,
 		};
@@ -111,10 +95,8 @@ export function inspectImport(db: LiveDatabase, args: unknown): ImportPreview {
 /** Swaps in the file `inspectImport` prepared; resolves with the backup of the database it replaced. */
 export async function commitImport(
 	db: LiveDatabase,
-	args: unknown,
+	{ token, passphrase = null }: { token: string; passphrase?: string | null },
 ): Promise<{ safety: BackupInfo; imported: IncomingSummary }> {
-	const token = readToken(args);
-	const passphrase = readPassphrase(args);
 	const current = waiting.get(db);
 	if (!current || current.token !== token) throw new AppError('import-expired');
 	// A wrong passphrase is caught here, while the import still waits to be tried again.
@@ -134,7 +116,6 @@ export async function commitImport(
 }
 
 /** Drops a waiting import (the person said no); nothing to do when it is already gone. */
-export function cancelImport(db: LiveDatabase, args: unknown): void {
-	const token = readToken(args);
+export function cancelImport(db: LiveDatabase, { token }: { token: string }): void {
 	if (waiting.get(db)?.token === token) drop(db);
 }

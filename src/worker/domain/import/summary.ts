@@ -1,12 +1,9 @@
 /** What the import's confirmation shows of a database, side by side with the other one. */
 import type { DatabaseSummary } from '../../../shared/transfer';
 import type { Engine } from '../../core/engine';
-
-function hasTable(engine: Engine, name: string): boolean {
-	return Boolean(
-		engine.value("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", [name]),
-	);
-}
+import { newestCheckAt } from '../../stores/checks';
+import { hasTable, schemaVersion } from '../../stores/database-file';
+import { lastMonitorChange, monitorCount } from '../../stores/monitors';
 
 /**
  * Read only from a database whose schema is Monitor's (the live one, or an incoming file after its
@@ -16,18 +13,13 @@ export function summarize(engine: Engine, sizeBytes: number): DatabaseSummary {
 	const monitors = hasTable(engine, 'monitors');
 	const checks = hasTable(engine, 'checks');
 	const newest = [
-		monitors ? engine.value('SELECT max(updated_at) FROM monitors') : null,
-		checks ? engine.value('SELECT max(started_at) FROM checks') : null,
+		monitors ? lastMonitorChange(engine) : null,
+		checks ? newestCheckAt(engine) : null,
 	].filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 	return {
 		sizeBytes,
-		schemaVersion: Number(engine.value('PRAGMA user_version') ?? 0),
-		monitorCount: monitors ? Number(engine.value('SELECT count(*) FROM monitors')) : 0,
+		schemaVersion: schemaVersion(engine),
+		monitorCount: monitors ? monitorCount(engine) : 0,
 		newestActivity: newest.length > 0 ? Math.max(...newest) : null,
 	};
-}
-
-/** The live database's size: pages in use by SQLite, as the Database page reports it. */
-export function sizeOf(engine: Engine): number {
-	return Number(engine.value('PRAGMA page_size')) * Number(engine.value('PRAGMA page_count'));
 }

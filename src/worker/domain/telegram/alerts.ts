@@ -11,7 +11,10 @@ import {
 	type TemplateValues,
 } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
-import { alertTargets, customTemplate, enqueue } from '../../stores/telegram';
+import { monitorLabel } from '../../stores/monitors';
+import { customTemplate } from '../../stores/settings';
+import { alertTargets, markReminded, remindersDue } from '../../stores/alert-targets';
+import { enqueue } from '../../stores/outbox';
 
 export interface AlertFacts {
 	monitorId: number;
@@ -58,10 +61,7 @@ export function alertValues(
 export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
 	const targets = alertTargets(engine, facts.monitorId);
 	if (targets.length === 0) return 0;
-	const monitor = engine.get<{ name: string; url: string }>(
-		'SELECT name, url FROM monitors WHERE id = ?',
-		[facts.monitorId],
-	);
+	const monitor = monitorLabel(engine, facts.monitorId);
 	if (!monitor) return 0;
 	const text = renderTemplate(
 		customTemplate(engine) ?? DEFAULT_TEMPLATE,
@@ -85,30 +85,18 @@ export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
  * (or from when it went down). Returns how many monitors were reminded.
  */
 export function enqueueReminders(engine: Engine, now: number): number {
-	const due = engine.all<{ monitor_id: number; state_since: number; message: string | null }>(
-		`SELECT s.monitor_id, s.state_since, c.message
-		 FROM monitor_status s JOIN monitor_alerts a ON a.monitor_id = s.monitor_id
-		 JOIN monitors m ON m.id = s.monitor_id
-		 LEFT JOIN checks c ON c.id = s.last_check_id
-		 WHERE s.state = 'down' AND m.enabled = 1 AND a.mode != 'off' AND a.reminder_minutes IS NOT NULL
-		   AND s.state_since IS NOT NULL
-		   AND ? >= coalesce(max(a.last_reminder_at, s.state_since), s.state_since) + a.reminder_minutes * 60000`,
-		[now],
-	);
-	for (const row of due) {
+	const due = remindersDue(engine, now);
+	for (const { monitorId, downSince, message } of due) {
 		enqueueAlert(engine, {
-			monitorId: row.monitor_id,
+			monitorId,
 			kind: 'reminder',
 			from: 'down',
-			message: row.message ?? '',
+			message,
 			at: now,
-			downtimeMs: now - row.state_since,
+			downtimeMs: now - downSince,
 			eventId: null,
 		});
-		engine.run('UPDATE monitor_alerts SET last_reminder_at = ? WHERE monitor_id = ?', [
-			now,
-			row.monitor_id,
-		]);
+		markReminded(engine, monitorId, now);
 	}
 	return due.length;
 }

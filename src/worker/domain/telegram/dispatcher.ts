@@ -10,17 +10,15 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { BotApiError, botPost, type ApiMessage } from './api';
 import { enqueueReminders } from './alerts';
 import {
-	apiBase,
-	disableChat,
-	dueMessages,
 	failPendingForChat,
 	markAbandonedSends,
-	migrateChat,
-	nextAttemptAt,
-	setBotStatus,
 	setOutboxStatus,
 	type Deliverable,
-} from '../../stores/telegram';
+} from '../../stores/outbox';
+import { setBotStatus } from '../../stores/telegram-bots';
+import { disableChat, migrateChat } from '../../stores/telegram-chats';
+import { dueDeliveries, nextDeliveryAt } from './deliveries';
+import { apiBase } from '../../stores/settings';
 
 export interface DispatchEnv {
 	fetch: typeof fetch;
@@ -126,7 +124,7 @@ export class Dispatcher {
 			return;
 		}
 		let soonest = Number.POSITIVE_INFINITY;
-		for (const message of dueMessages(this.#db.engine, this.#env.now())) {
+		for (const message of dueDeliveries(this.#db.engine, this.#env.now())) {
 			if (this.#stopped) return;
 			const wait = this.#limiter.waitFor(message.chatRef, message.chatType, this.#env.now());
 			if (wait > 0) {
@@ -135,7 +133,7 @@ export class Dispatcher {
 			}
 			await this.#deliver(message);
 		}
-		const next = nextAttemptAt(this.#db.engine);
+		const next = nextDeliveryAt(this.#db.engine);
 		if (next !== null) soonest = Math.min(soonest, Math.max(0, next - this.#env.now()));
 		if (Number.isFinite(soonest)) this.#arm(Math.max(soonest, 50));
 	}

@@ -6,15 +6,10 @@
 import type { LiveDatabase } from '../../core/database/live-database';
 import { BotApiError, botGet, type ApiChat, type ApiUpdate } from './api';
 import { readUpdates } from './updates';
-import {
-	apiBase,
-	botSecrets,
-	botToken,
-	migrateChat,
-	recordSighting,
-	setBotStatus,
-	setOffset,
-} from '../../stores/telegram';
+import { setBotStatus, setOffset } from '../../stores/telegram-bots';
+import { migrateChat, recordSighting } from '../../stores/telegram-chats';
+import { botSecrets, botToken } from './bots';
+import { apiBase } from '../../stores/settings';
 
 const ALLOWED_UPDATES = JSON.stringify([
 	'message',

@@ -1,50 +1,41 @@
-/** The Telegram calls: bots, chats, per-monitor alerts, the template, and the outbox log. */
+/**
+ * The Telegram calls: bots, chats, per-monitor alerts, the Bot API server and the template. Ids come
+ * checked (runtime/handlers); what they name, and every other value, is checked here.
+ */
 import { AppError } from '../../../shared/errors';
 import {
 	checkTemplate,
 	isPlausibleToken,
 	type AlertMode,
+	type AlertTarget,
 	type MonitorAlerts,
+	type TelegramChat,
 	type TelegramOverview,
 } from '../../../shared/telegram';
-import { BotApiError, botGet, type BotUser } from './api';
-import { pollBot, refreshChat } from './poller';
+import type { Engine } from '../../core/engine';
+import { passphraseSet } from '../../stores/account';
+import { monitorAlerts, setMonitorAlerts } from '../../stores/alert-targets';
+import { enqueue, pendingCount, requeue } from '../../stores/outbox';
 import {
 	API_BASE_KEY,
 	apiBase,
-	botToken,
 	customTemplate,
-	deleteBot,
-	enableChat,
-	enqueue,
-	getChat,
-	listBots,
-	listChats,
-	monitorAlerts,
-	pendingCount,
 	putSetting,
-	saveBot,
-	setMonitorAlerts,
 	TEMPLATE_KEY,
-	updateChatSettings,
-} from '../../stores/telegram';
-import { hintOf } from '../account/account';
+} from '../../stores/settings';
+import { deleteBot, saveBot } from '../../stores/telegram-bots';
+import { enableChat, findChat, listChats, setChatDefaults } from '../../stores/telegram-chats';
 import { vault } from '../account/vault';
-// eslint-disable-next-line no-restricted-imports -- house: moves down in the stores split
-import type { HandlerContext } from '../../runtime/handlers/context';
-import { getMonitor } from '../../stores/monitors';
+import type { ServiceContext } from '../context';
+import { getMonitor } from '../monitors/service';
+import { BotApiError, botGet, type BotUser } from './api';
+import { botToken, hintOf, listBots, publicBot } from './bots';
+import { pollBot, refreshChat } from './poller';
 
 const env = () => ({
 	fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init),
 	now: Date.now,
 });
-
-function positiveId(value: unknown, what: string): number {
-	if (!Number.isSafeInteger(value) || (value as number) <= 0) {
-		throw new AppError('invalid-input', `${what} is a positive whole number.`);
-	}
-	return value as number;
-}
 
 /** Bot API failures become app errors with Telegram's own explanation. */
 function explain(error: unknown): AppError {
@@ -67,7 +58,13 @@ function explain(error: unknown): AppError {
 	return new AppError('internal', String(error));
 }
 
-export function overview({ db }: HandlerContext): TelegramOverview {
+function getChat(engine: Engine, chatRef: number): TelegramChat {
+	const chat = findChat(engine, chatRef);
+	if (!chat) throw new AppError('not-found', 'That chat is no longer in this database.');
+	return chat;
+}
+
+export function overview({ db }: ServiceContext): TelegramOverview {
 	const { engine } = db;
 	return {
 		apiBase: apiBase(engine),
@@ -79,8 +76,8 @@ export function overview({ db }: HandlerContext): TelegramOverview {
 }
 
 /** Checks the token with getMe, then stores it with what getMe says about the bot. */
-export async function addBot({ db, now }: HandlerContext, args: { token: unknown }) {
-	const token = typeof args.token === 'string' ? args.token.trim() : '';
+export async function addBot({ db, now }: ServiceContext, rawToken: unknown) {
+	const token = typeof rawToken === 'string' ? rawToken.trim() : '';
 	if (!isPlausibleToken(token)) {
 		throw new AppError('invalid-input', undefined, {
 			fields: {
@@ -95,48 +92,44 @@ export async function addBot({ db, now }: HandlerContext, args: { token: unknown
 	} catch (error) {
 		throw explain(error);
 	}
-	const passphraseSet = db.engine.value('SELECT count(*) FROM users') === 1;
-	const stored = await vault.protect(token, passphraseSet);
-	const bot = await db.write(() => saveBot(db.engine, stored, hintOf(token), me, now()));
+	const stored = await vault.protect(token, passphraseSet(db.engine));
+	const bot = publicBot(await db.write(() => saveBot(db.engine, stored, hintOf(token), me, now())));
 	// Look for chats right away: a bot just added to a group is found without waiting for the next poll.
 	await pollBot(db, env(), bot.id).catch(() => undefined);
 	return listBots(db.engine).find((b) => b.id === bot.id) ?? bot;
 }
 
-export async function removeBot({ db }: HandlerContext, args: { id: unknown }) {
-	const id = positiveId(args.id, 'A bot id');
-	return { deleted: await db.write(() => deleteBot(db.engine, id)) };
+export async function removeBot({ db }: ServiceContext, botId: number) {
+	return { deleted: await db.write(() => deleteBot(db.engine, botId)) };
 }
 
-export async function discover({ db }: HandlerContext, args: { botId: unknown }) {
-	const id = positiveId(args.botId, 'A bot id');
+export async function discover({ db }: ServiceContext, botId: number) {
 	try {
-		return await pollBot(db, env(), id);
+		return await pollBot(db, env(), botId);
 	} catch (error) {
 		throw explain(error);
 	}
 }
 
 /** A webhook makes getUpdates answer 409; removing it (keeping pending updates) lets Monitor poll. */
-export async function removeWebhook({ db }: HandlerContext, args: { botId: unknown }) {
-	const id = positiveId(args.botId, 'A bot id');
+export async function removeWebhook({ db }: ServiceContext, botId: number) {
 	try {
 		await botGet(
 			{ fetch: env().fetch, base: apiBase(db.engine) },
-			botToken(db.engine, id),
+			botToken(db.engine, botId),
 			'deleteWebhook',
 			{
 				drop_pending_updates: false,
 			},
 		);
-		return await pollBot(db, env(), id);
+		return await pollBot(db, env(), botId);
 	} catch (error) {
 		throw explain(error);
 	}
 }
 
-export async function refresh({ db }: HandlerContext, args: { chatRef: unknown }) {
-	const chat = getChat(db.engine, positiveId(args.chatRef, 'A chat'));
+export async function refresh({ db }: ServiceContext, chatRef: number) {
+	const chat = getChat(db.engine, chatRef);
 	try {
 		await refreshChat(db, env(), chat.botId, chat.chatId);
 	} catch (error) {
@@ -146,48 +139,30 @@ export async function refresh({ db }: HandlerContext, args: { chatRef: unknown }
 }
 
 export function updateChat(
-	{ db }: HandlerContext,
-	args: {
-		chatRef: unknown;
-		isDefault: unknown;
-		defaultThreadId: unknown;
-		defaultSilent: unknown;
-		enable?: unknown;
-	},
+	{ db }: ServiceContext,
+	chatRef: number,
+	settings: { isDefault: boolean; defaultThreadId: number | null; defaultSilent: boolean },
+	enable: boolean,
 ) {
-	const chatRef = positiveId(args.chatRef, 'A chat');
-	const thread =
-		args.defaultThreadId === null || args.defaultThreadId === undefined
-			? null
-			: positiveId(args.defaultThreadId, 'A topic id');
-	if (args.enable === true) enableChat(db.engine, chatRef);
-	return updateChatSettings(db.engine, chatRef, {
-		isDefault: args.isDefault === true,
-		defaultThreadId: thread,
-		defaultSilent: args.defaultSilent === true,
-	});
+	if (enable) enableChat(db.engine, chatRef);
+	getChat(db.engine, chatRef);
+	setChatDefaults(db.engine, chatRef, settings);
+	return getChat(db.engine, chatRef);
 }
 
-export function testMessage(
-	{ db, now }: HandlerContext,
-	args: { chatRef: unknown; threadId?: unknown },
-) {
-	const chat = getChat(db.engine, positiveId(args.chatRef, 'A chat'));
-	const threadId =
-		args.threadId === undefined || args.threadId === null
-			? chat.defaultThreadId
-			: positiveId(args.threadId, 'A topic id');
+export function testMessage({ db, now }: ServiceContext, chatRef: number, threadId: number | null) {
+	const chat = getChat(db.engine, chatRef);
 	const id = enqueue(db.engine, {
 		kind: 'test',
 		text: '✅ <b>Monitor</b> can send alerts to this chat.',
-		target: { chatRef: chat.id, threadId, silent: false },
+		target: { chatRef: chat.id, threadId: threadId ?? chat.defaultThreadId, silent: false },
 		now: now(),
 	});
 	return { outboxId: id };
 }
 
-export function setApiBase({ db, now }: HandlerContext, args: { base: unknown }) {
-	const base = typeof args.base === 'string' ? args.base.trim().replace(/\/+$/, '') : '';
+export function setApiBase({ db, now }: ServiceContext, rawBase: unknown) {
+	const base = typeof rawBase === 'string' ? rawBase.trim().replace(/\/+$/, '') : '';
 	let ok: boolean;
 	try {
 		const url = new URL(base);
@@ -205,8 +180,8 @@ export function setApiBase({ db, now }: HandlerContext, args: { base: unknown })
 	return { apiBase: base };
 }
 
-export function setTemplate({ db, now }: HandlerContext, args: { template: unknown }) {
-	const template = typeof args.template === 'string' && args.template.trim() ? args.template : null;
+export function setTemplate({ db, now }: ServiceContext, rawTemplate: unknown) {
+	const template = typeof rawTemplate === 'string' && rawTemplate.trim() ? rawTemplate : null;
 	if (template !== null) {
 		const problem = checkTemplate(template);
 		if (problem) throw new AppError('invalid-input', undefined, { fields: { template: problem } });
@@ -215,37 +190,39 @@ export function setTemplate({ db, now }: HandlerContext, args: { template: unkno
 	return { template };
 }
 
-export function getAlerts({ db }: HandlerContext, args: { monitorId: unknown }): MonitorAlerts {
-	return monitorAlerts(db.engine, getMonitor(db.engine, args.monitorId).id);
+/** Queues a failed or uncertain message again. */
+export function resend({ db, now }: ServiceContext, outboxId: number): void {
+	if (!requeue(db.engine, outboxId, now()))
+		throw new AppError('invalid-input', 'Only a failed or uncertain message can be sent again.');
 }
 
+export function getAlerts({ db }: ServiceContext, monitorId: number): MonitorAlerts {
+	return monitorAlerts(db.engine, getMonitor(db.engine, monitorId).id);
+}
+
+/** `chats`: the chosen chats, their ids already checked. */
 export function setAlerts(
-	{ db }: HandlerContext,
-	args: { monitorId: unknown; alerts: MonitorAlerts },
+	{ db }: ServiceContext,
+	monitorId: number,
+	input: { mode: unknown; reminderMinutes: unknown; chats: AlertTarget[] },
 ): MonitorAlerts {
-	const monitor = getMonitor(db.engine, args.monitorId);
-	const input = args.alerts;
+	const monitor = getMonitor(db.engine, monitorId);
 	const modes: AlertMode[] = ['default', 'chosen', 'off'];
-	if (!modes.includes(input.mode))
+	if (!modes.includes(input.mode as AlertMode))
 		throw new AppError(
 			'invalid-input',
 			'Alerts go to the default chats, chosen chats, or nowhere.',
 		);
-	const reminder = input.reminderMinutes;
+	const reminder = input.reminderMinutes as number | null;
 	if (reminder !== null && (!Number.isInteger(reminder) || reminder < 1 || reminder > 10_080)) {
 		throw new AppError('invalid-input', undefined, {
 			fields: { reminderMinutes: 'Remind every 1 minute to 7 days, or never.' },
 		});
 	}
-	const chats = (Array.isArray(input.chats) ? input.chats : []).map((c) => ({
-		chatRef: positiveId(c.chatRef, 'A chat'),
-		threadId:
-			c.threadId === null || c.threadId === undefined ? null : positiveId(c.threadId, 'A topic id'),
-		silent: c.silent === true,
-	}));
+	for (const target of input.chats) getChat(db.engine, target.chatRef);
 	return setMonitorAlerts(db.engine, monitor.id, {
-		mode: input.mode,
+		mode: input.mode as AlertMode,
 		reminderMinutes: reminder,
-		chats,
+		chats: input.chats,
 	});
 }

@@ -2,29 +2,21 @@
  * What getUpdates tells about chats, read the way Uptime Kuma's "auto get" did not: a bot that was just
  * added to a group is reported by `my_chat_member` (even with privacy mode on), not by a message.
  */
-import type { ApiChat, ApiUpdate } from './api';
+import type { ChatMigration, ChatSighting } from '../../stores/telegram-chats';
+import type { ApiUpdate } from './api';
 
-export interface ChatSighting {
-	chat: ApiChat;
-	/** The bot's membership, when the update says (my_chat_member). */
-	memberStatus: string | null;
-}
-
-export interface Migration {
-	from: number;
-	to: number;
-}
+export type { ChatMigration, ChatSighting };
 
 export interface ReadUpdates {
 	sightings: ChatSighting[];
-	migrations: Migration[];
+	migrations: ChatMigration[];
 	/** The offset that confirms every update read: the last update_id plus one. */
 	nextOffset: number | null;
 }
 
 export function readUpdates(updates: readonly ApiUpdate[]): ReadUpdates {
 	const sightings: ChatSighting[] = [];
-	const migrations: Migration[] = [];
+	const migrations: ChatMigration[] = [];
 	let last: number | null = null;
 	for (const update of updates) {
 		last = Math.max(last ?? update.update_id, update.update_id);

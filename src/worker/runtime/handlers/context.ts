@@ -1,7 +1,7 @@
 /** What every handler is given: the database, the clock and the owner's long-lived services. */
 import type { Account } from '../../domain/account/account';
+import type { ServiceContext } from '../../domain/context';
 import type { Scheduler } from '../../domain/checks/scheduler';
-import type { LiveDatabase } from '../../core/database/live-database';
 import type { Maintenance } from '../../domain/health/maintenance';
 import type { HealthService } from '../../domain/health/service';
 import type { Dispatcher } from '../../domain/telegram/dispatcher';
@@ -15,8 +15,7 @@ export interface Services {
 	telegram?: Dispatcher;
 }
 
-export interface HandlerContext {
-	db: LiveDatabase;
-	now: () => number;
+/** A service's context (the database, the clock) and the owner's services. */
+export interface HandlerContext extends ServiceContext {
 	services: Services;
 }

@@ -1,0 +1,69 @@
+/** The whole-database calls: status, saving, export and import, and the app settings. */
+import { AppError } from '../../../shared/errors';
+import { cleanFilename } from '../../../shared/transfer';
+import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
+import { getSettings, updateSettings } from '../../domain/settings';
+import { exportDatabase, recordExport } from '../../domain/transfer';
+import type { AreaHandlers } from './table';
+
+/** The longest hold on scheduled checks a flush may ask for (`database.flush`). */
+const MAX_CHECK_HOLD_MS = 60_000;
+
+function importedFile(args: unknown): { bytes: Uint8Array; name: string } {
+	const { bytes, name } = (args ?? {}) as { bytes?: unknown; name?: unknown };
+	if (!(bytes instanceof Uint8Array)) {
+		throw new AppError('invalid-input', 'An import needs the file’s bytes.');
+	}
+	return { bytes, name: cleanFilename(name) };
+}
+
+function importToken(args: unknown): string {
+	const token = (args as { token?: unknown } | undefined)?.token;
+	if (typeof token !== 'string' || token.length === 0 || token.length > 100) {
+		throw new AppError('invalid-input', 'An import is named by the token its inspection gave.');
+	}
+	return token;
+}
+
+function filePassphrase(args: unknown): string | null {
+	const passphrase = (args as { passphrase?: unknown } | undefined)?.passphrase;
+	return typeof passphrase === 'string' && passphrase.length > 0 ? passphrase : null;
+}
+
+export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> = {
+	'database.status': { kind: 'read', run: ({ db }) => db.status() },
+	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
+	'database.flush': {
+		kind: 'read',
+		run: async ({ db, services }, args) => {
+			const hold = args && typeof args === 'object' ? Number(args.holdChecksMs) : 0;
+			if (hold > 0) services.scheduler?.hold(Math.min(hold, MAX_CHECK_HOLD_MS));
+			await db.persister.flushed();
+			return db.persister.status();
+		},
+	},
+	'database.export': { kind: 'read', run: ({ db, now }) => exportDatabase(db, now()) },
+	'database.exported': {
+		kind: 'write',
+		run: ({ db, now }, args) => recordExport(db.engine, args?.at, now()),
+	},
+	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
+	'import.inspect': {
+		kind: 'task',
+		run: ({ db }, args) => Promise.resolve().then(() => inspectImport(db, importedFile(args))),
+	},
+	'import.commit': {
+		kind: 'task',
+		run: ({ db }, args) =>
+			commitImport(db, { token: importToken(args), passphrase: filePassphrase(args) }),
+	},
+	'import.cancel': {
+		kind: 'read',
+		run: ({ db }, args) => cancelImport(db, { token: importToken(args) }),
+	},
+	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
+	'settings.update': {
+		kind: 'write',
+		run: ({ db, now }, patch) => updateSettings(db.engine, patch, now()),
+	},
+};

@@ -1,0 +1,54 @@
+/** The monitor and check calls: ids and ranges checked here, the work in domain/monitors and history. */
+import { AppError } from '../../../shared/errors';
+import { detail, overview } from '../../domain/history/history';
+import {
+	createMonitor,
+	deleteMonitor,
+	getMonitor,
+	listMonitors,
+	setMonitorEnabled,
+	storedHeaders,
+	updateMonitor,
+} from '../../domain/monitors/service';
+import { checkRange, positiveId } from './args';
+import type { AreaHandlers } from './table';
+
+const monitorId = (id: unknown) => positiveId(id, 'A monitor id');
+
+export const monitorHandlers: AreaHandlers<'monitors' | 'checks'> = {
+	'monitors.list': { kind: 'read', run: ({ db }) => listMonitors(db.engine) },
+	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, monitorId(id)) },
+	'monitors.create': {
+		kind: 'write',
+		prepare: ({ db }, input) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, input, headers) => createMonitor(db.engine, input, now(), headers as string),
+	},
+	'monitors.update': {
+		kind: 'write',
+		prepare: ({ db }, { input }) => storedHeaders(db.engine, input?.headers),
+		run: ({ db, now }, { id, input }, headers) =>
+			updateMonitor(db.engine, monitorId(id), input, now(), headers as string),
+	},
+	'monitors.delete': {
+		kind: 'write',
+		run: ({ db }, { id }) => deleteMonitor(db.engine, monitorId(id)),
+	},
+	'monitors.setEnabled': {
+		kind: 'write',
+		run: ({ db, now }, { id, enabled }) =>
+			setMonitorEnabled(db.engine, monitorId(id), enabled === true, now()),
+	},
+	'monitors.overview': { kind: 'read', run: ({ db, now }) => overview(db.engine, now()) },
+	'monitors.detail': {
+		kind: 'read',
+		run: ({ db, now }, { id, range }) => detail(db.engine, monitorId(id), checkRange(range), now()),
+	},
+	'checks.runNow': {
+		kind: 'read',
+		run: async ({ db, services }, { id }) => {
+			const monitor = getMonitor(db.engine, monitorId(id));
+			if (!services.scheduler) throw new AppError('db-read-only');
+			await services.scheduler.checkNow(monitor.id);
+		},
+	},
+};
