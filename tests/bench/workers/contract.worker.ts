@@ -7,9 +7,11 @@ import {
 	createDurableStore,
 	snapshotStoreFor,
 } from '../../../src/worker/core/persistence/idb-connection';
+import type { Snapshot } from '../../../src/worker/core/persistence/chunks';
 import {
-	readStoredSnapshot,
-	storedSnapshot,
+	readSnapshot,
+	writeSnapshot,
+	type StoredSnapshot,
 } from '../../../src/worker/core/persistence/idb-snapshot';
 import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
 import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
@@ -25,6 +27,12 @@ function storeNamed(name: string): ImageStore {
 	const store = new IdbImageStore(use, snapshotStoreFor(use));
 	names.set(store, name);
 	return store;
+}
+
+/** A snapshot as the build before parts stored it: the bytes as one Blob. */
+function asBlob(snapshot: Snapshot): StoredSnapshot {
+	const { bytes, ...meta } = snapshot;
+	return { ...meta, blob: new Blob([bytes.slice(0, snapshot.byteLength)]) };
 }
 
 function nameOf(store: ImageStore): string {
@@ -43,15 +51,18 @@ serve({
 			SQL: await loadSqlJs(),
 			newStore: () => Promise.resolve(storeNamed(`${prefix}-${stores++}`)),
 			sameStorage: (store) => storeNamed(nameOf(store)),
-			async editSnapshot(store, edit, { format = 'blob' } = {}) {
+			async editSnapshot(store, edit, { format = 'parts' } = {}) {
 				const snapshots = snapshotStoreFor(createDurableStore(nameOf(store), 'database'));
-				const current = await readStoredSnapshot(
-					await snapshots('readonly', (s) => promisifyRequest<unknown>(s.get('image'))),
-				);
-				const edited = edit(current);
+				const edited = edit(await readSnapshot(snapshots));
+				if (format === 'parts') {
+					if (edited) await writeSnapshot(snapshots, () => edited);
+					else await snapshots('readwrite', (s) => (s.clear(), promisifyRequest(s.transaction)));
+					return;
+				}
+				// As earlier builds stored it: one value under `image`.
 				await snapshots('readwrite', (s) => {
-					if (edited) s.put(format === 'blob' ? storedSnapshot(edited) : edited, 'image');
-					else s.delete('image');
+					s.clear();
+					if (edited) s.put(format === 'blob' ? asBlob(edited) : edited, 'image');
 					return promisifyRequest(s.transaction);
 				});
 			},
