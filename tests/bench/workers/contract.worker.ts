@@ -7,11 +7,9 @@ import {
 	createDurableStore,
 	snapshotStoreFor,
 } from '../../../src/worker/core/persistence/idb-connection';
-import type { Snapshot } from '../../../src/worker/core/persistence/chunks';
 import {
-	readSnapshot,
-	writeSnapshot,
-	type StoredSnapshot,
+	readStoredSnapshot,
+	storedSnapshot,
 } from '../../../src/worker/core/persistence/idb-snapshot';
 import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
 import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
@@ -27,12 +25,6 @@ function storeNamed(name: string): ImageStore {
 	const store = new IdbImageStore(use, snapshotStoreFor(use));
 	names.set(store, name);
 	return store;
-}
-
-/** A snapshot as the build before parts stored it: the bytes as one Blob. */
-function asBlob(snapshot: Snapshot): StoredSnapshot {
-	const { bytes, ...meta } = snapshot;
-	return { ...meta, blob: new Blob([bytes.slice(0, snapshot.byteLength)]) };
 }
 
 function nameOf(store: ImageStore): string {
@@ -51,18 +43,15 @@ serve({
 			SQL: await loadSqlJs(),
 			newStore: () => Promise.resolve(storeNamed(`${prefix}-${stores++}`)),
 			sameStorage: (store) => storeNamed(nameOf(store)),
-			async editSnapshot(store, edit, { format = 'parts' } = {}) {
+			async editSnapshot(store, edit, { format = 'blob' } = {}) {
 				const snapshots = snapshotStoreFor(createDurableStore(nameOf(store), 'database'));
-				const edited = edit(await readSnapshot(snapshots));
-				if (format === 'parts') {
-					if (edited) await writeSnapshot(snapshots, () => edited);
-					else await snapshots('readwrite', (s) => (s.clear(), promisifyRequest(s.transaction)));
-					return;
-				}
-				// As earlier builds stored it: one value under `image`.
+				const current = await readStoredSnapshot(
+					await snapshots('readonly', (s) => promisifyRequest<unknown>(s.get('image'))),
+				);
+				const edited = edit(current);
 				await snapshots('readwrite', (s) => {
-					s.clear();
-					if (edited) s.put(format === 'blob' ? asBlob(edited) : edited, 'image');
+					if (edited) s.put(format === 'blob' ? storedSnapshot(edited) : edited, 'image');
+					else s.delete('image');
 					return promisifyRequest(s.transaction);
 				});
 			},

@@ -228,9 +228,10 @@ export function storedManifest(manifest: Manifest): Omit<
 }
 
 /**
- * A copy of the whole file as it was at one stored generation, so a cold open reads it in one go
- * (stored in parts below 64 KiB, snapshot-parts.ts). It is only a cache: the chunks and the manifest
- * stay the truth, and a snapshot that is missing, unreadable or inconsistent is ignored.
+ * A copy of the whole file as it was at one stored generation, kept as ONE value so a cold open reads
+ * it in one go (Chromium reads one large value many times faster than hundreds of small records). It is
+ * only a cache: the chunks and the manifest stay the truth, and a snapshot that is missing, unreadable
+ * or inconsistent is ignored.
  */
 export interface Snapshot {
 	lineage: string;

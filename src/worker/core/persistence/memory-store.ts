@@ -15,15 +15,13 @@ import {
 } from './chunks';
 import { type SavePlan } from './plan';
 import type { ImageStore, LoadOptions, StoredImage } from './image-store';
-import { joinSnapshot, splitSnapshot, type SnapshotParts } from './snapshot-parts';
 
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
 	#chunks = new Map<number, Uint8Array>();
 	/** The block log, kept apart from the chunk records as IndexedDB's store keeps it in the manifest. */
 	#log: LogBlock[] = [];
-	/** Stored in parts, as IndexedDB's store keeps it (snapshot-parts.ts). */
-	#snapshot: SnapshotParts | null = null;
+	#snapshot: Snapshot | null = null;
 	#lease: string | null = null;
 	/** Writers that claimed this storage: each would know it had (IndexedDB's store keeps that itself). */
 	readonly #claimed = new Set<string>();
@@ -54,13 +52,14 @@ export class MemoryImageStore implements ImageStore {
 	load({ deferSnapshotCheck = false }: LoadOptions = {}): Promise<StoredImage | null> {
 		const manifest = this.#manifest && structuredClone(this.#manifest);
 		if (!manifest) return Promise.resolve(null);
-		const snapshot = this.snapshot;
+		const snapshot = this.#snapshot;
 		const wanted = chunksNewerThan(manifest, snapshot);
 		if (snapshot && wanted) {
 			const newer = this.#records(manifest, wanted);
 			try {
-				// Joined into a new buffer, as IndexedDB's store hands out: assembling patches it in place.
-				const image = assembleWithSnapshot(manifest, snapshot, newer, {
+				// A copy, as IndexedDB hands out: assembling patches the snapshot's buffer in place.
+				const copy = { ...snapshot, bytes: snapshot.bytes.slice() };
+				const image = assembleWithSnapshot(manifest, copy, newer, {
 					checkSnapshot: !deferSnapshotCheck,
 				});
 				return Promise.resolve({
@@ -117,8 +116,8 @@ export class MemoryImageStore implements ImageStore {
 		await Promise.resolve();
 		const snapshot = take();
 		if (!snapshot) return false;
-		// Parts are copies, as IndexedDB's put() makes: `take` may return a live view.
-		this.#snapshot = splitSnapshot(snapshot);
+		// A copy, as IndexedDB's put() makes one: `take` may return a live view.
+		this.#snapshot = { ...snapshot, bytes: snapshot.bytes.slice(0, snapshot.byteLength) };
 		this.snapshots++;
 		return true;
 	}
@@ -163,16 +162,11 @@ export class MemoryImageStore implements ImageStore {
 
 	/** For tests: replaces or removes the stored snapshot. */
 	setSnapshot(snapshot: Snapshot | null): void {
-		this.#snapshot = snapshot && splitSnapshot(snapshot);
+		this.#snapshot = snapshot;
 	}
 
-	/** For tests: the stored snapshot (a copy), to inspect or damage; null if none or unreadable. */
+	/** For tests: the stored snapshot, to inspect or damage. */
 	get snapshot(): Snapshot | null {
-		return this.#snapshot && joinSnapshot(this.#snapshot.head, this.#snapshot.parts);
-	}
-
-	/** For tests: the snapshot as stored, in parts. */
-	get snapshotParts(): SnapshotParts | null {
 		return this.#snapshot;
 	}
 
