@@ -64,7 +64,7 @@ const SQLJS_ANY = /[\\/]node_modules[\\/]sql\.js[\\/]/;
 
 /**
  * Applies the file-change hook to sql.js's browser and Node builds at build time, from the pinned
- * version (src/worker/persistence/sqljs-patch.ts). `patchSqlJs` throws when sql.js changed shape, and a
+ * version (src/worker/core/persistence/sqljs-patch.ts). `patchSqlJs` throws when sql.js changed shape, and a
  * bundle that contains sql.js without the hook (say, a renamed entry file) is an error too: the build
  * fails loudly instead of shipping the slow path by accident.
  */

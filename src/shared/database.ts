@@ -1,5 +1,5 @@
 /** What the Database page shows: the migration ledger next to the bundled files, and the file's vital signs. */
-import type { ErrorCode } from './errors';
+import type { ErrorCode, WireError } from './errors';
 
 export type MigrationState = 'applied' | 'pending' | 'changed' | 'unknown';
 
@@ -58,4 +58,9 @@ export interface SaveStatus {
 	errorCode: ErrorCode | null;
 	/** Which window's worker saves the database: this one, or another tab or window of the app. */
 	savedBy: 'this-window' | 'another-window';
+	/**
+	 * Something about storage the person should hear about although saving goes on, e.g. `storage-lost`:
+	 * the browser deleted the stored database under the open app, and it was saved again from memory.
+	 */
+	notice: WireError | null;
 }

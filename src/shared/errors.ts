@@ -68,6 +68,8 @@ export const ERROR_CATALOGUE = {
 		'The browser refused access to its storage (private mode or blocked site data?). Changes cannot be kept.',
 	'storage-corrupt':
 		'The stored database failed its consistency check and was not opened. Your last export is the way back.',
+	'storage-lost':
+		'The browser deleted Monitor’s stored data while it was open (site data was cleared, or the browser needed the space). This window still held everything and has saved it again; export a copy to keep one outside the browser.',
 	'quota-exceeded':
 		'The browser is out of storage space for Monitor. Your changes are kept in memory and will be saved when space is freed.',
 	'save-failed': 'Saving to the browser storage failed. Changes are kept in memory and retried.',

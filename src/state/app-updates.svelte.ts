@@ -4,32 +4,48 @@
  *
  * Reload never loses a write: it first waits until every change committed so far is durable
  * (`database.flush`, which also pauses scheduled checks for a moment), then lets the waiting version
- * take over and reloads this window only.
+ * take over and reloads this window only. If that save fails (storage full, say), it does not reload:
+ * the new version would take the database over from memory that holds the only copy of those changes.
+ * It says why instead, and the prompt offers an export.
  * Other windows keep the old code until their person reloads them; once the new version owns the
  * database they are refused every call (`app-outdated`) and say so.
  */
 import type { DbClient } from '../client/db-client';
+import { AppError } from '../shared/errors';
 import {
 	registerServiceWorker,
 	type ServiceWorkerControl,
 	type ServiceWorkerEvents,
 } from '../client/service-worker';
-import { notices } from './notices.svelte';
+import type { Connection } from './connection.svelte';
+import { describeError, notices } from './notices.svelte';
 
 /** Long enough for the new version to take over and this window to reload and open the database. */
 const CHECK_HOLD_MS = 15_000;
+/**
+ * A save that neither lands nor fails in this long is treated as failed: the button never spins for
+ * ever. Far longer than a strict save of a large file takes (a few seconds at 200 MB).
+ */
+const FLUSH_LIMIT_MS = 60_000;
 
 export type Register = (events: ServiceWorkerEvents) => ServiceWorkerControl | null;
 
 export class AppUpdates {
 	readonly #db: DbClient;
 	readonly #control: ServiceWorkerControl | null;
+	readonly #connection: Connection | null;
 	#waiting = $state(false);
 	#dismissed = $state(false);
 	#reloading = $state(false);
+	#blocked = $state<string | null>(null);
 
-	constructor(db: DbClient, register: Register = registerServiceWorker) {
+	constructor(
+		db: DbClient,
+		register: Register = registerServiceWorker,
+		connection: Connection | null = null,
+	) {
 		this.#db = db;
+		this.#connection = connection;
 		this.#control = register({
 			offlineReady: () =>
 				notices.push(
@@ -56,6 +72,11 @@ export class AppUpdates {
 		return this.#reloading;
 	}
 
+	/** Why the last Reload did not reload (the changes could not be saved first); null otherwise. */
+	get blocked(): string | null {
+		return this.#blocked;
+	}
+
 	/** Hides the prompt for this visit; the update stays waiting and is offered again next time. */
 	later(): void {
 		this.#dismissed = true;
@@ -64,15 +85,46 @@ export class AppUpdates {
 	async reload(): Promise<void> {
 		if (this.#reloading) return;
 		this.#reloading = true;
+		this.#blocked = null;
 		try {
 			// Checks pause briefly, so no request reaches the old service worker while it is swapped out.
-			await this.#db.call('database.flush', { holdChecksMs: CHECK_HOLD_MS });
+			await withLimit(
+				this.#db.call('database.flush', { holdChecksMs: CHECK_HOLD_MS }),
+				FLUSH_LIMIT_MS,
+			);
 		} catch (error) {
-			// Nothing this window could still save: another window (a newer build) owns the database, or
-			// it never opened. Waiting would not help; reloading is the way forward.
+			if (!this.#nothingToSave(error)) {
+				this.#blocked = describeError(error);
+				this.#reloading = false;
+				return;
+			}
 			console.warn('Reloading without a final flush', error);
 		}
 		await this.#control?.activateUpdate();
 		location.reload();
 	}
+
+	/**
+	 * Whether a failed flush leaves nothing a reload could lose: this window only forwards to the one
+	 * that holds the database, a newer window already owns it (nothing this window holds can be saved
+	 * any more), or it never opened here.
+	 */
+	#nothingToSave(error: unknown): boolean {
+		const phase = this.#connection?.phase;
+		return (
+			(error instanceof AppError && error.code === 'app-outdated') ||
+			phase?.phase === 'failed' ||
+			phase?.phase === 'outdated' ||
+			(phase?.phase === 'ready' && phase.role === 'follower')
+		);
+	}
+}
+
+/** `work`, or a rejection once `ms` have passed without it settling. */
+function withLimit<T>(work: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const limit = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`saving took longer than ${ms / 1000} seconds`)), ms);
+	});
+	return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

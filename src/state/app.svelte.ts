@@ -30,7 +30,7 @@ export const backups = new BackupsState(db);
 export const health = new HealthState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);
-export const updates = new AppUpdates(db);
+export const updates = new AppUpdates(db, undefined, connection);
 export const fileTransfer = new FileTransferState(db, backups, account);
 
 db.on('notice', reportBackground);

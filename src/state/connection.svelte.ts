@@ -13,6 +13,7 @@ export class Connection {
 		error: null,
 		errorCode: null,
 		savedBy: 'this-window',
+		notice: null,
 	});
 
 	constructor(db: DbClient) {

@@ -238,12 +238,14 @@ export class FileTransferState {
 				file.then((f) => f.bytes),
 			);
 			const { takenAt } = await file;
-			try {
-				await this.#db.call('database.exported', { at: takenAt });
-			} catch (error) {
+			// Recorded in the background: when storage is full (when an export matters most), the write
+			// waits for room, and the export is done all the same.
+			this.#db.call('database.exported', { at: takenAt }).catch((error: unknown) => {
 				// A read-only database (from a newer app) can be exported, but not written to.
-				if (!(error instanceof AppError && error.code === 'db-read-only')) throw error;
-			}
+				if (!(error instanceof AppError && error.code === 'db-read-only')) {
+					reportError(error, 'Recording the export');
+				}
+			});
 			notices.push(
 				'info',
 				how === 'saved' ? `Exported ${filename}.` : `Exported: ${filename} is in your downloads.`,

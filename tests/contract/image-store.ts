@@ -6,7 +6,7 @@
 import { AppError } from '../../src/shared/errors';
 import { BLOCK_SIZE, type Manifest } from '../../src/worker/core/persistence/chunks';
 import { LOG_MAX_BLOCKS, planSave, type SavePlan } from '../../src/worker/core/persistence/plan';
-import type { ImageStore } from '../../src/worker/core/persistence/idb-store';
+import type { ImageStore } from '../../src/worker/core/persistence/image-store';
 import { bytes, sameBytes } from './bytes';
 
 const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };

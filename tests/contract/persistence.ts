@@ -15,11 +15,11 @@ import type {
 	ImageStore,
 	LoadOptions,
 	StoredImage,
-} from '../../src/worker/core/persistence/idb-store';
+} from '../../src/worker/core/persistence/image-store';
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	type SnapshotPolicy,
-} from '../../src/worker/core/persistence/persister';
+} from '../../src/worker/core/persistence/snapshot-refresh';
 import {
 	ExportImageSource,
 	imageSourceFor,
@@ -44,6 +44,8 @@ export interface ContractEnv {
 		edit: (snapshot: Snapshot | null) => Snapshot | null,
 		options?: { format?: 'blob' | 'bytes' },
 	): Promise<void>;
+	/** Deletes the storage of `store` (a store from `newStore`) as the browser does when site data is cleared. */
+	clearStorage(store: ImageStore): Promise<void>;
 }
 
 export interface ContractCase {
@@ -96,6 +98,18 @@ export class ObservedStore implements ImageStore {
 
 	writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
 		return this.inner.writeSnapshot?.(take) ?? Promise.resolve(false);
+	}
+
+	reclaim(writerId: string): Promise<void> {
+		return this.inner.reclaim(writerId);
+	}
+
+	dropSnapshot(): Promise<boolean> {
+		return this.inner.dropSnapshot?.() ?? Promise.resolve(false);
+	}
+
+	watchLoss(listener: () => void): () => void {
+		return this.inner.watchLoss?.(listener) ?? (() => {});
 	}
 }
 
@@ -232,6 +246,25 @@ async function assertStoredEquals(env: ContractEnv, store: ImageStore, live: Liv
 }
 
 export const contractCases: ContractCase[] = [
+	{
+		name: 'storage deleted under an open database is claimed again and saved whole: no acknowledged write is lost',
+		async run(env, kind) {
+			const raw = await env.newStore();
+			const store = new ObservedStore(raw);
+			const db = await open(env, store, kind, 4096);
+			await insertMany(db, 0, 1000);
+			await db.persister.whenIdle();
+			await env.clearStorage(raw);
+			await insert(db, 1000);
+			same(db.persister.status().notice?.code, 'storage-lost', 'the notice');
+			same(db.persister.status().state, 'saved', 'the save status');
+			await assertStoredEquals(env, store, db);
+			await insertMany(db, 1001, 10);
+			const reopened = await open(env, store, kind);
+			same(reopened.engine.value('SELECT count(*) FROM results'), 1011, 'rows after reopening');
+			same(reopened.engine.value('PRAGMA integrity_check'), 'ok', 'integrity after reopening');
+		},
+	},
 	{
 		name: 'a new database is saved whole on first open, and reopens with the same contents',
 		async run(env, kind) {

@@ -74,6 +74,7 @@ async function readStorage(page: Page): Promise<RawStorage> {
 			});
 		const plain = (value: unknown): unknown => {
 			if (value instanceof Uint32Array) return { u32: Array.from(value) };
+			if (value instanceof BigUint64Array) return { u64: Array.from(value, String) };
 			if (value instanceof Uint8Array) return { base64: toBase64(value) };
 			if (Array.isArray(value)) return value.map(plain);
 			if (value && typeof value === 'object') {
@@ -116,6 +117,9 @@ function revive(value: unknown): unknown {
 	if (value && typeof value === 'object') {
 		if ('base64' in value && typeof value.base64 === 'string') return fromBase64(value.base64);
 		if ('u32' in value && Array.isArray(value.u32)) return Uint32Array.from(value.u32 as number[]);
+		if ('u64' in value && Array.isArray(value.u64)) {
+			return BigUint64Array.from(value.u64 as string[], (h) => BigInt(h));
+		}
 		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
 	}
 	return value;

@@ -44,7 +44,7 @@ test('a lease claimed by an earlier build, which kept no generation in it, still
 	});
 });
 
-test('the manifest split into segments reads back in another store, and one stored whole is still read', async ({
+test('the manifest split into segments reads back in another store, and one an earlier build stored whole (32-bit hashes) is still read and rehashed', async ({
 	page,
 }) => {
 	const outcome = await scenario(page, 'splitManifest');
@@ -54,7 +54,7 @@ test('the manifest split into segments reads back in another store, and one stor
 		edited: true,
 		shrunk: { segments: [], readElsewhere: true },
 		olderRead: true,
-		afterOlder: { segments: [0, 1], rootHasLists: false, readElsewhere: true },
+		afterOlder: { segments: [0, 1], rootHasLists: false, rootFormat: 3, readElsewhere: true },
 	});
 });
 
@@ -63,10 +63,10 @@ test("a root carrying a block log reads back in another store, takes a next owne
 }) => {
 	const outcome = await scenario(page, 'blockLog');
 	const expected = (logged: number[], chunksWritten: number) => ({
-		logged: { chunksWritten: 0, rootFormat: 2, olderBuildReadsIt: false, readElsewhere: true },
+		logged: { chunksWritten: 0, rootFormat: 3, earlierBuildsReadIt: false, readElsewhere: true },
 		nextOwner: { loaded: true, logged },
 		afterNextOwner: true,
-		checkpoint: { chunksWritten, rootFormat: 1, chunkRecords: true, readElsewhere: true },
+		checkpoint: { chunksWritten, rootFormat: 3, chunkRecords: true, readElsewhere: true },
 	});
 	// At the checkpoint, blocks 0, 3, 7 and the last are logged: three 16 KiB chunks, four 4 KiB ones.
 	expect(outcome).toEqual({ whole: expected([0, 7, 159], 3), split: expected([0, 7, 599], 4) });

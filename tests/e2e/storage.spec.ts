@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import initSqlJs from 'sql.js';
 import { call, monitorInput, openApp } from './helpers';
 
 async function addMonitorThroughUi(page: Page, name: string, first: boolean): Promise<void> {
@@ -56,6 +58,68 @@ test('persistent storage is asked for when the first monitor is saved, never on 
 	}
 	await page.reload();
 	expect(await persistCalls()).toBe(0);
+});
+
+test.describe('storage deleted under the open app', () => {
+	test.use({ acceptDownloads: true });
+
+	test('IndexedDB cleared through DevTools while the app runs: the window saves everything again, says so and offers an export; after a reload nothing acknowledged is missing', async ({
+		page,
+		context,
+		baseURL,
+	}) => {
+		// Without the File System Access API the export is a download the test can read.
+		await page.addInitScript(() => {
+			delete (globalThis as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+			delete (globalThis as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+		});
+		await openApp(page);
+		for (let i = 0; i < 5; i++) await call(page, 'monitors.create', monitorInput(`Before ${i}`));
+
+		const cdp = await context.newCDPSession(page);
+		await cdp.send('Storage.clearDataForOrigin', {
+			origin: new URL(baseURL!).origin,
+			storageTypes: 'indexeddb',
+		});
+		const banner = page.getByTestId('storage-lost');
+		await expect(banner).toContainText("The browser deleted Monitor's stored data.");
+		await expect(banner).toHaveAttribute('role', 'alert');
+		await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');
+
+		// Keep working: writes are acknowledged as before.
+		for (let i = 0; i < 3; i++) await call(page, 'monitors.create', monitorInput(`After ${i}`));
+		await page.getByRole('button', { name: 'Add monitor' }).click();
+		const dialog = page.getByRole('dialog', { name: 'Add monitor' });
+		await dialog.getByLabel('Name').fill('Added in the page');
+		await dialog.getByLabel('URL').fill('http://127.0.0.2:9/page');
+		await dialog.getByRole('button', { name: 'Add monitor' }).click();
+		await expect(page.getByRole('listitem', { name: 'Added in the page' })).toBeVisible();
+		const expected = [
+			...Array.from({ length: 5 }, (_, i) => `Before ${i}`),
+			...Array.from({ length: 3 }, (_, i) => `After ${i}`),
+			'Added in the page',
+		].sort();
+
+		// The export the banner offers holds everything.
+		await banner.getByRole('button', { name: 'Export a copy' }).click();
+		const warning = page.getByRole('dialog', { name: 'The export holds secrets' });
+		await expect(warning).toBeVisible();
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			warning.getByRole('button', { name: 'Export' }).click(),
+		]);
+		const SQL = await initSqlJs();
+		const exported = new SQL.Database(readFileSync(await download.path()));
+		expect(exported.exec('SELECT name FROM monitors ORDER BY name')[0]!.values.flat()).toEqual(
+			expected,
+		);
+		exported.close();
+
+		await page.reload();
+		await expect(page.getByRole('listitem', { name: 'Added in the page' })).toBeVisible();
+		expect((await call(page, 'monitors.list')).map((m) => m.name).sort()).toEqual(expected);
+		await expect(banner).toHaveCount(0);
+	});
 });
 
 test.describe('a full disk', () => {

@@ -155,3 +155,102 @@ test('a new version waits for its prompt; Reload saves pending writes first and 
 	await expect(b.getByRole('listitem')).toHaveCount(41);
 	await expect(b.getByText('A newer version of Monitor')).toHaveCount(0);
 });
+
+test('Reload when the changes cannot be saved (storage full): it stays on the old version, says why and offers an export; with space freed, Reload brings every row over', async ({
+	context,
+}) => {
+	test.setTimeout(180_000);
+	server.serve(v1);
+	const page = await context.newPage();
+	await openApp(page, server.url);
+	for (let i = 0; i < 5; i++) await call(page, 'monitors.create', monitorInput(`Row ${i}`));
+	await waitForOfflineReady(page);
+	server.serve(v2);
+	await page.reload();
+	const prompt = page.getByTestId('update-prompt');
+	await expect(prompt).toContainText('A new version is available');
+	const entry1 = entryScript(v1);
+	expect(await runningEntry(page)).toBe(entry1);
+
+	// Little room left: writes with long URLs until a save is refused.
+	const cdp = await context.newCDPSession(page);
+	const { usage } = await page.evaluate(() => navigator.storage.estimate());
+	await cdp.send('Storage.overrideQuotaForOrigin', {
+		origin: new URL(server.url).origin,
+		quotaSize: usage! + 200_000,
+	});
+	const filled = await page.evaluate(async () => {
+		const db = (
+			globalThis as unknown as {
+				monitor: {
+					db: {
+						call(method: string, args: unknown): Promise<unknown>;
+						on(event: 'save', fn: (s: { state: string; errorCode: string | null }) => void): void;
+					};
+				};
+			}
+		).monitor.db;
+		let refused = false;
+		const whenRefused = new Promise<void>((resolve) =>
+			db.on('save', (s) => {
+				if (s.state === 'error' && s.errorCode === 'quota-exceeded') {
+					refused = true;
+					resolve();
+				}
+			}),
+		);
+		const writes: Promise<unknown>[] = [];
+		const until = Date.now() + 60_000;
+		for (let i = 0; !refused && Date.now() < until; i++) {
+			const write = db.call('monitors.create', {
+				name: `Filler ${i}`,
+				url: `http://127.0.0.2:9/${String(i).padStart(4, '0')}/${crypto.randomUUID().repeat(50)}`,
+				intervalS: 60,
+			});
+			writes.push(write);
+			await Promise.race([write, whenRefused]);
+		}
+		(globalThis as { __writes?: Promise<unknown> }).__writes = Promise.all(writes);
+		return { refused, count: writes.length };
+	});
+	expect(filled.refused).toBe(true);
+	// The cold-open snapshot, a second copy of the file, went first.
+	const snapshots = await page.evaluate(
+		() =>
+			new Promise<number>((resolve, reject) => {
+				const open = indexedDB.open('monitor-snapshot');
+				open.onerror = () => reject(open.error ?? new Error('cannot open'));
+				open.onsuccess = () => {
+					const count = open.result.transaction('snapshot').objectStore('snapshot').count();
+					count.onsuccess = () => {
+						open.result.close();
+						resolve(count.result);
+					};
+				};
+			}),
+	);
+	expect(snapshots).toBe(0);
+	await expect(page.getByTestId('save-problem')).toContainText('out of storage space');
+	await expect(
+		page.getByTestId('save-problem').getByRole('button', { name: 'Export a copy' }),
+	).toBeVisible();
+
+	// Reload does not reload: the changes are only in this window.
+	await prompt.getByRole('button', { name: 'Reload' }).click();
+	const blocked = page.getByTestId('update-blocked');
+	await expect(blocked).toContainText('Not reloaded: your latest changes could not be saved first');
+	await expect(blocked).toContainText('out of storage space');
+	await expect(prompt.getByRole('button', { name: 'Export a copy' })).toBeVisible();
+	await expect(prompt.getByRole('button', { name: 'Reload' })).toBeEnabled();
+	expect(await runningEntry(page)).toBe(entry1);
+
+	// Space is freed: the pending writes land, and Reload brings build 2 with every row.
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(server.url).origin });
+	await page.evaluate(() => (globalThis as { __writes?: Promise<unknown> }).__writes);
+	const reloaded = page.waitForEvent('framenavigated');
+	await prompt.getByRole('button', { name: 'Reload' }).click();
+	await reloaded;
+	await expect.poll(() => runningEntry(page)).toBe(entryScript(v2));
+	await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');
+	expect(await call(page, 'monitors.list')).toHaveLength(5 + filled.count);
+});

@@ -8,7 +8,8 @@ import { checkImage } from '../../src/worker/core/integrity/integrity';
 import { Maintenance } from '../../src/worker/domain/health/maintenance';
 import { HealthService } from '../../src/worker/domain/health/service';
 import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { loadSqlJs } from '../../src/worker/core/sqljs';
 
 const DAY = 86_400_000;

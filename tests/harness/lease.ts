@@ -7,7 +7,8 @@ import { promisifyRequest } from 'idb-keyval';
 import { AppError } from '../../src/shared/errors';
 import { type Manifest } from '../../src/worker/core/persistence/chunks';
 import { planSave } from '../../src/worker/core/persistence/plan';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
 
 const META = { chunkSize: 4096, pageSize: 4096, schemaVersion: 1, now: 1 };

@@ -5,7 +5,8 @@
 import { AppError } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { loadSqlJs } from '../../src/worker/core/sqljs';
 import { imageStoreContract } from '../contract/image-store';
 import { archiveScenario } from './archive';

@@ -6,7 +6,8 @@
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { recordCheck } from '../../src/worker/domain/checks/record';
 import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { loadSqlJs } from '../../src/worker/core/sqljs';
 
 const MONITORS = 100;

@@ -1,14 +1,16 @@
 /**
  * The manifest kept as a root plus segments in IndexedDB, seen from a second store instance (another
- * tab's worker, the next cold open), and a manifest stored whole by an earlier build: it is read as it is,
- * and the first save on top of it splits it.
+ * tab's worker, the next cold open), and a manifest stored whole by an earlier build, with 32-bit
+ * hashes: it is read as it is, and the first save on top of it splits and rehashes it.
  */
 import { promisifyRequest } from 'idb-keyval';
 import { AppError } from '../../src/shared/errors';
 import { storedManifest, type Manifest } from '../../src/worker/core/persistence/chunks';
 import { planSave } from '../../src/worker/core/persistence/plan';
-import { createDurableStore, IdbImageStore } from '../../src/worker/core/persistence/idb-store';
+import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { bytes, sameBytes } from '../contract/bytes';
+import { legacyManifest } from '../contract/legacy';
 
 const META = { chunkSize: 64, pageSize: 4096, schemaVersion: 1, now: 1, writerId: 'w' };
 
@@ -24,6 +26,11 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		);
 	const rootHasLists = () =>
 		use('readonly', async (store) => 'hashes' in (await promisifyRequest(store.get('manifest'))));
+	const rootFormat = () =>
+		use(
+			'readonly',
+			async (store) => (await promisifyRequest<{ format: number }>(store.get('manifest'))).format,
+		);
 
 	const writer = new IdbImageStore(use, null);
 	await writer.claim('w');
@@ -48,9 +55,10 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		readElsewhere: sameBytes(await elsewhere(), image),
 	};
 
-	// An earlier build's save: the whole lists in the root, no segments.
+	// An earlier build's save: the whole lists in the root, no segments, 32-bit hashes.
 	const older = bytes(50_000, 2);
 	const olderPlan = planSave(older, manifest, null, { ...META, writerId: 'w' });
+	olderPlan.manifest = legacyManifest(olderPlan.manifest, older);
 	await use('readwrite', (store) => {
 		for (const write of olderPlan.writes) store.put(write.bytes, write.index);
 		store.delete(IDBKeyRange.bound(olderPlan.deleteFrom, Math.max(olderPlan.deleteTo, 1) + 1e6));
@@ -95,6 +103,7 @@ export async function splitManifest(): Promise<Record<string, unknown>> {
 		afterOlder: {
 			segments: await segmentKeys(),
 			rootHasLists: await rootHasLists(),
+			rootFormat: await rootFormat(),
 			readElsewhere: sameBytes(await elsewhere(), after),
 		},
 	};

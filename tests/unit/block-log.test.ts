@@ -3,6 +3,7 @@ import {
 	applyLog,
 	assemble,
 	BLOCK_SIZE,
+	MANIFEST_FORMAT,
 	readManifest,
 } from '../../src/worker/core/persistence/chunks';
 import {
@@ -18,6 +19,7 @@ import {
 	manifestRecords,
 	segmentOf,
 } from '../../src/worker/core/persistence/manifest-records';
+import { legacyManifest } from '../contract/legacy';
 
 const CHUNK = 4 * BLOCK_SIZE;
 const META = { chunkSize: CHUNK, pageSize: 4096, schemaVersion: 1, writerId: 'w', now: 1 };
@@ -174,15 +176,30 @@ describe('a root that carries the log', () => {
 		const plan = save(edit(image, [6]), first, [6]);
 		const { root, segments } = manifestRecords(plan, { split: false });
 		expect(segments).toEqual([]);
-		expect((root as { format: number }).format).toBe(LOGGED_FORMAT);
-		expect(readManifest(root)).toBeNull();
+		// Builds before the 64-bit hash read formats 1 and 2 (a logged root) only.
+		expect((root as { format: number }).format).toBe(MANIFEST_FORMAT);
+		expect([1, LOGGED_FORMAT]).not.toContain(MANIFEST_FORMAT);
 		const joined = joinStored(root, []);
 		expect(joined?.manifest).toEqual(plan.manifest);
 		expect(joined?.log).toEqual(plan.log);
-		// Without a log, a root is exactly what builds before the log stored.
+		// Without a log, a root holds no log at all.
 		const plain = manifestRecords(first, { split: false }).root;
 		expect(plain).not.toHaveProperty('logged');
+		expect(plain).not.toHaveProperty('log');
 		expect(readManifest(plain)).toEqual(first.manifest);
+	});
+
+	it('reads the logged root of an earlier build (format 2, 32-bit hashes) with its log', () => {
+		const image = bytes(10 * CHUNK);
+		const first = planSave(image, null, null, META);
+		const next = edit(image, [6]);
+		const plan = save(next, first, [6]);
+		const legacy = { ...plan, manifest: legacyManifest(plan.manifest, next) };
+		const root = { ...manifestRecords(legacy, { split: false }).root, format: LOGGED_FORMAT };
+		expect(Reflect.get(root, 'hashes')).toBeInstanceOf(Uint32Array);
+		const joined = joinStored(root, []);
+		expect(joined?.manifest).toEqual(legacy.manifest);
+		expect(joined?.log).toEqual(plan.log);
 	});
 
 	it("beyond one segment, writes no segment and carries the logged chunks' entries", () => {
@@ -224,7 +241,8 @@ describe('a root that carries the log', () => {
 		const size = JSON.stringify(root, (_key, value: unknown) =>
 			ArrayBuffer.isView(value) ? { n: (value as Uint8Array).byteLength } : value,
 		).length;
-		const payload = LOG_MAX_BLOCKS * BLOCK_SIZE + 512 * 8;
+		// Per chunk: an 8-byte hash and a 4-byte generation.
+		const payload = LOG_MAX_BLOCKS * BLOCK_SIZE + 512 * 12;
 		expect(payload + size).toBeLessThan(60 * 1024);
 	});
 });

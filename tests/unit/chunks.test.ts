@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
 	assemble,
 	chunksNewerThan,
-	hashChunk,
+	LEGACY_FORMAT,
+	MANIFEST_FORMAT,
 	readManifest,
 	storedManifest,
 	type Manifest,
 } from '../../src/worker/core/persistence/chunks';
 import { planSave } from '../../src/worker/core/persistence/plan';
+import { legacyManifest } from '../contract/legacy';
+import { weakHashState, weakHashTwin } from './weak-hash';
 
 const META = { chunkSize: 16, pageSize: 4096, schemaVersion: 1, writerId: 'test', now: 1000 };
 
@@ -62,10 +65,31 @@ describe('chunk layout', () => {
 		expect(plan.deleteFrom).toBe(4);
 	});
 
-	it('skips a listed chunk whose bytes did not actually change', () => {
+	it('writes every chunk it is told SQLite wrote, changed or not', () => {
 		const image = bytes(48);
 		const base = planSave(image, null, null, META);
-		expect(planSave(image, base.manifest, [0, 1, 2], META).writes).toEqual([]);
+		expect(planSave(image, base.manifest, [0, 2], META).writes.map((w) => w.index)).toEqual([0, 2]);
+	});
+
+	it('writes a chunk SQLite wrote although the earlier 32-bit hash calls its bytes unchanged', () => {
+		const image = bytes(64);
+		const base = planSave(image, null, null, META);
+		const near = image.slice();
+		near.set(weakHashTwin(image.slice(16, 32), 1, 0xdead), 16);
+		expect(weakHashState(near.subarray(16, 32))).toBe(weakHashState(image.subarray(16, 32)));
+		const plan = planSave(near, base.manifest, [1], META);
+		expect(plan.writes.map((w) => w.index)).toEqual([1]);
+		expect(assemble(plan.manifest, apply(apply([], base), plan))).toEqual(near);
+	});
+
+	it('comparing everything, tells apart chunks the earlier 32-bit hash confused', () => {
+		const image = bytes(64);
+		const base = planSave(image, null, null, META);
+		const near = image.slice();
+		near.set(weakHashTwin(image.slice(32, 48), 0, 0xbeef), 32);
+		const plan = planSave(near, base.manifest, null, META);
+		expect(plan.writes.map((w) => w.index)).toEqual([2]);
+		expect(assemble(plan.manifest, apply(apply([], base), plan))).toEqual(near);
 	});
 
 	it('deletes chunks past the end when the file shrinks and rewrites the new last chunk', () => {
@@ -116,16 +140,6 @@ describe('chunk layout', () => {
 		);
 	});
 
-	it('hashes unaligned views like aligned copies, and tells one flipped bit apart', () => {
-		const data = bytes(1001);
-		const padded = new Uint8Array(1005);
-		padded.set(data, 3);
-		expect(hashChunk(padded.subarray(3, 1004))).toBe(hashChunk(data));
-		const flipped = data.slice();
-		flipped[500] = flipped[500]! ^ 4;
-		expect(hashChunk(flipped)).not.toBe(hashChunk(data));
-	});
-
 	it('records which generation last wrote each chunk, and keeps the lineage', () => {
 		const first = planSave(bytes(40), null, null, META).manifest;
 		expect(first.written).toEqual([1, 1, 1]);
@@ -144,6 +158,40 @@ describe('chunk layout', () => {
 		expect(readManifest(legacy)).toMatchObject({ written: [7, 7, 7], lineage: '' });
 		expect(readManifest({ ...manifest, hashes: [1] })).toBeNull();
 		expect(readManifest({ ...manifest, written: new Uint32Array(5) })).toBeNull();
+	});
+
+	it('reads what an earlier build stored (32-bit hashes), checks chunks with its hash, and rehashes every chunk at the next save', () => {
+		const image = bytes(64);
+		const base = planSave(image, null, null, META);
+		const stored = storedManifest(legacyManifest(base.manifest, image));
+		expect(stored.hashes).toBeInstanceOf(Uint32Array);
+		const read = readManifest(stored)!;
+		expect(read.format).toBe(LEGACY_FORMAT);
+		const records = apply([], base);
+		expect(assemble(read, records)).toEqual(image);
+		const damaged = records.map((r) => r.slice());
+		damaged[2]![1]! ^= 1;
+		expect(() => assemble(read, damaged)).toThrow(/does not match its hash/);
+		// A snapshot is not trusted against 32-bit hashes: the cold open reads the chunk records.
+		const snapshot = {
+			lineage: read.lineage,
+			generation: 1,
+			chunkSize: 16,
+			byteLength: 64,
+			bytes: image,
+		};
+		expect(chunksNewerThan(read, snapshot)).toBeNull();
+
+		const next = image.slice();
+		next[20] = 0;
+		const plan = planSave(next, read, [1], META);
+		expect(plan.rehashed).toBe(true);
+		expect(plan.writes.map((w) => w.index)).toEqual([1]);
+		expect(plan.manifest.format).toBe(MANIFEST_FORMAT);
+		expect(plan.manifest.written).toEqual([1, 2, 1, 1]);
+		expect(assemble(plan.manifest, apply(records, plan))).toEqual(next);
+		// Without a change list, a 32-bit hash decides nothing: every chunk is written.
+		expect(planSave(image, read, null, META).writes.map((w) => w.index)).toEqual([0, 1, 2, 3]);
 	});
 
 	it('lists the chunks a snapshot cannot supply: written after it, beyond its end, or none at all', () => {

@@ -9,13 +9,14 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src/shared/backups';
 import { AppError } from '../../src/shared/errors';
-import { loadBackup } from '../../src/worker/core/backups/backups';
+import { loadBackup, saveBackup } from '../../src/worker/core/backups/backups';
 import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import type { MigrationFile } from '../../src/worker/core/migrations/files';
 import { parseMigrations } from '../../src/worker/core/migrations/files';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { loadSql, newEngine, readMigrationSources, realMigrations, sha256 } from './helpers';
+import { unusedBytes, weakHashState, weakHashTwin } from './weak-hash';
 
 const real = readMigrationSources();
 const next = String(Object.keys(real).length + 1).padStart(3, '0');
@@ -208,6 +209,32 @@ describe('manual backup and restore', () => {
 		await addMonitor(db, 'after restore');
 		const reopened = await open(h);
 		expect(names(reopened)).toEqual(['after restore', 'original']);
+	});
+
+	it('stores a restored backup byte for byte, even where it differs from the stored file only in a way the earlier 32-bit hash could not see', async () => {
+		const h = harness();
+		const db = await open(h);
+		for (let i = 0; i < 40; i++) await addMonitor(db, `monitor ${i}`);
+		const image = db.engine.db.export();
+		// Two words in bytes SQLite does not use, changed so that the chunk's 32-bit hash stays the same.
+		const at = unusedBytes(image, 4096, 8);
+		const chunk = Math.floor(at / 4096) * 4096;
+		const original = image.slice(chunk, chunk + 4096);
+		const twin = weakHashTwin(original, (at - chunk) / 4, 0x5eed);
+		expect(weakHashState(twin)).toBe(weakHashState(original));
+		const near = image.slice();
+		near.set(twin, chunk);
+		const info = await saveBackup(
+			h.backups,
+			{ image: near, schemaVersion: 0, monitorCount: 40 },
+			'manual',
+			null,
+		);
+
+		await db.restoreBackup(info.id);
+		const stored = (await h.store.load())!.image;
+		expect(Array.from(stored.subarray(at, at + 8))).toEqual(Array.from(near.subarray(at, at + 8)));
+		expect(sha256(stored.subarray(4096))).toBe(sha256(near.subarray(4096)));
 	});
 
 	it('migrates a backup of an older schema while restoring it', async () => {

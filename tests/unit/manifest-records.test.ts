@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storedManifest } from '../../src/worker/core/persistence/chunks';
 import { planSave } from '../../src/worker/core/persistence/plan';
+import { legacyManifest } from '../contract/legacy';
 import {
 	joinManifest,
 	manifestRecords,
@@ -38,12 +39,30 @@ describe('the manifest stored as a root and segments', () => {
 		expect(joinManifest(storedManifest(first.manifest), [])).toEqual(first.manifest);
 	});
 
+	it('reads an earlier build’s split manifest (32-bit hashes), and a save on top of it rewrites every segment', () => {
+		const image = bytes(20_000, 1);
+		const legacy = legacyManifest(first.manifest, image);
+		const { root, segments } = split(legacy);
+		expect(segments[0]!.hashes).toBeInstanceOf(Uint32Array);
+		expect(joinManifest(root, segments)).toEqual(legacy);
+		// Segments of the other kind do not join.
+		expect(joinManifest(root, split().segments)).toBeNull();
+		const edited = image.slice();
+		edited[700 * 16]! ^= 0xff;
+		const plan = planSave(edited, legacy, [700], META);
+		expect(plan.writes.map((w) => w.index)).toEqual([700]);
+		expect(manifestRecords(plan, { split: true }).segments.map(([i]) => i)).toEqual([0, 1, 2]);
+	});
+
 	it('refuses segments that are missing, short or of another shape', () => {
 		const { root, segments } = split();
 		expect(joinManifest(root, segments.slice(0, 2))).toBeNull();
 		const short = { ...segments[1]!, hashes: segments[1]!.hashes.slice(1) };
 		expect(joinManifest(root, [segments[0], short, segments[2]])).toBeNull();
-		const plain = { hashes: Array.from(segments[0]!.hashes), written: segments[0]!.written };
+		const plain = {
+			hashes: Array.from(segments[0]!.hashes as BigUint64Array),
+			written: segments[0]!.written,
+		};
 		expect(joinManifest(root, [plain, segments[1], segments[2]])).toBeNull();
 		expect(joinManifest({ ...root, segmentCount: 4 }, [...segments, segments[2]])).toBeNull();
 	});

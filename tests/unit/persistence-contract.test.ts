@@ -18,6 +18,10 @@ describe.each<SourceKind>(['tracked', 'export'])(
 						memory.setSnapshot(edit(memory.snapshot));
 						return Promise.resolve();
 					},
+					clearStorage: (store) => {
+						(store as MemoryImageStore).vanish();
+						return Promise.resolve();
+					},
 				};
 				await contractCase.run(env, kind);
 			});

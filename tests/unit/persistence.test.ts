@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CATALOGUE } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
-import { LOG_CHECKPOINT_BLOCKS } from '../../src/worker/core/persistence/plan';
+import { MANIFEST_FORMAT } from '../../src/worker/core/persistence/chunks';
+import { LOG_CHECKPOINT_BLOCKS, planSave } from '../../src/worker/core/persistence/plan';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { parseMigrations } from '../../src/worker/core/migrations/files';
+import { legacyManifest } from '../contract/legacy';
 import { loadSql, newEngine, readMigrationSources, realMigrations } from './helpers';
 
 async function open(store: MemoryImageStore, chunkSize = 4096) {
@@ -177,6 +179,54 @@ describe('persistence', () => {
 		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'survivor'")).toBe(1);
 	});
 
+	it('a flush fails at once with the reason when a save fails, while the write stays pending and lands later', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+		store.failNext = [quota, quota];
+		const write = insert(db, 'kept');
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		// Before, the flush waited through the backoff for the retry to succeed, and resolved.
+		const flushed = await db.persister.flushed().then(
+			() => 'flushed',
+			(error: unknown) => (error instanceof AppError ? error.code : String(error)),
+		);
+		expect(flushed).toBe('quota-exceeded');
+		// Asked while the save is failing, a flush says so at once too.
+		await expect(db.persister.flushed()).rejects.toMatchObject({ code: 'quota-exceeded' });
+		await write;
+		await db.persister.flushed();
+		const reopened = await open(store);
+		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'kept'")).toBe(1);
+	});
+
+	it('out of space, drops the cold-open snapshot (a second copy of the file) before it retries, and takes no more', async () => {
+		const store = new MemoryImageStore();
+		const backoffs: number[] = [];
+		const db = await LiveDatabase.open({
+			SQL: await loadSql(),
+			store,
+			files: await realMigrations(),
+			writerId: 'test',
+			chunkSize: 4096,
+			backoff: (attempt) => (backoffs.push(attempt), 0),
+		});
+		await spread(db);
+		await db.persister.whenIdle();
+		expect(await db.persister.snapshot()).toBe(true);
+		const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+		store.failNext = [quota];
+		await insert(db, 'after the snapshot went');
+		expect(store.snapshot).toBeNull();
+		// Retried at once, without a backoff, and the failure never reported.
+		expect(backoffs).toEqual([]);
+		expect(db.persister.status().errorCode).toBeNull();
+		await spread(db);
+		await db.persister.whenIdle();
+		expect(await db.persister.snapshot()).toBe(false);
+		expect(store.snapshot).toBeNull();
+	});
+
 	it('fences a stale writer: a second owner saving first makes the first one fail with stale-writer', async () => {
 		const store = new MemoryImageStore();
 		const first = await open(store);
@@ -192,6 +242,64 @@ describe('persistence', () => {
 			.all<{ name: string }>('SELECT name FROM monitors')
 			.map((r) => r.name);
 		expect(names).toEqual(['from the new owner']);
+	});
+
+	it('opens a database an earlier build stored with 32-bit hashes; the first save rehashes it', async () => {
+		const earlier = new MemoryImageStore();
+		const db = await open(earlier);
+		for (let i = 0; i < 30; i++) await insert(db, `kept ${i}`);
+		const { image } = (await earlier.load())!;
+		const store = new MemoryImageStore();
+		const plan = planSave(image, null, null, {
+			chunkSize: 4096,
+			pageSize: 4096,
+			schemaVersion: db.status().migrations.appSchemaVersion,
+			writerId: 'earlier build',
+			now: 1,
+		});
+		plan.manifest = legacyManifest(plan.manifest, image);
+		await store.commit(plan, 0);
+
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(30);
+		await insert(reopened, 'after the update');
+		const stored = await store.load();
+		expect(stored?.manifest.format).toBe(MANIFEST_FORMAT);
+		const check = await newEngine(stored!.image);
+		expect(check.value('SELECT count(*) FROM monitors')).toBe(31);
+		check.db.close();
+	});
+
+	it('storage that vanishes under an open database is claimed again and saved whole: nothing acknowledged is lost, and the person is told', async () => {
+		const store = new MemoryImageStore();
+		const db = await open(store);
+		for (let i = 0; i < 5; i++) await insert(db, `before ${i}`);
+		store.vanish();
+		await insert(db, 'after the storage vanished');
+		expect(db.persister.status()).toMatchObject({
+			state: 'saved',
+			pending: 0,
+			notice: { code: 'storage-lost', message: ERROR_CATALOGUE['storage-lost'] },
+		});
+		await insert(db, 'and later');
+		const reopened = await open(store);
+		expect(reopened.engine.value('SELECT count(*) FROM monitors')).toBe(7);
+		expect(reopened.engine.value('PRAGMA integrity_check')).toBe('ok');
+	});
+
+	it('storage that vanished and was claimed by another writer before this one could: this one is fenced', async () => {
+		class Contested extends MemoryImageStore {
+			override reclaim(writerId: string): Promise<void> {
+				void this.claim('another window');
+				return super.reclaim(writerId);
+			}
+		}
+		const store = new Contested();
+		const db = await open(store);
+		await insert(db, 'before');
+		store.vanish();
+		await expect(insert(db, 'after')).rejects.toMatchObject({ code: 'stale-writer' });
+		expect(await store.load()).toBeNull();
 	});
 
 	it('does not save when a write changed nothing', async () => {

@@ -100,8 +100,15 @@ async function world() {
 				window.db = db;
 				const runtime = new OwnerRuntime(db, build, { jobs: [] });
 				const serve = runtime.serve.bind(runtime);
+				const times = new Map<string, number>();
 				runtime.serve = async (...args) => {
 					window.served++;
+					// A call served again and again by the same window would never end: stop it here.
+					const [rid] = args;
+					times.set(rid, (times.get(rid) ?? 0) + 1);
+					if (times.get(rid)! > 10) {
+						return { ok: false, error: new AppError('internal', 'served in a loop').toWire() };
+					}
 					const result = await serve(...args);
 					if (window.served >= crashAfter) window.crash();
 					return result;
@@ -264,6 +271,17 @@ describe('tabs', () => {
 		await expect.poll(() => old.tab.role).toBe('outdated');
 		await expect(old.call('monitors.list')).rejects.toMatchObject({ code: 'app-outdated' });
 		expect(fresh.tab.role).toBe('owner');
+	});
+
+	it('a window whose saves are fenced answers stale-writer at once, and never serves the call again itself', async () => {
+		const { open, store } = await world();
+		const a = open('a');
+		await a.call('monitors.create', input('saved'));
+		await store.claim('another writer');
+		await expect(a.call('monitors.create', input('refused'))).rejects.toMatchObject({
+			code: 'stale-writer',
+		});
+		expect(a.served).toBe(2);
 	});
 
 	it('fences a stale owner: once another writer claimed storage, its saves are refused', async () => {

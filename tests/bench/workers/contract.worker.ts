@@ -5,12 +5,14 @@
 import { promisifyRequest } from 'idb-keyval';
 import {
 	createDurableStore,
-	IdbImageStore,
-	readStoredSnapshot,
 	snapshotStoreFor,
+} from '../../../src/worker/core/persistence/idb-connection';
+import {
+	readStoredSnapshot,
 	storedSnapshot,
-	type ImageStore,
-} from '../../../src/worker/core/persistence/idb-store';
+} from '../../../src/worker/core/persistence/idb-snapshot';
+import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
+import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { contractCases, type ContractEnv } from '../../contract/persistence';
 import { serve } from './serve';
@@ -52,6 +54,17 @@ serve({
 					else s.delete('image');
 					return promisifyRequest(s.transaction);
 				});
+			},
+			async clearStorage(store) {
+				const name = nameOf(store);
+				// Open connections hear `versionchange`, close, and the deletion goes ahead.
+				for (const db of [name, `${name}-snapshot`]) {
+					await new Promise((resolve, reject) => {
+						const request = indexedDB.deleteDatabase(db);
+						request.onsuccess = resolve;
+						request.onerror = () => reject(request.error ?? new Error(`deleting ${db} failed`));
+					});
+				}
 			},
 		};
 		await found.run(env, kind);

@@ -9,10 +9,10 @@ import { DEFAULT_CHUNK_SIZE } from '../../../src/worker/core/persistence/chunks'
 import { planSave } from '../../../src/worker/core/persistence/plan';
 import {
 	createDurableStore,
-	IdbImageStore,
 	snapshotStoreFor,
-	type ImageStore,
-} from '../../../src/worker/core/persistence/idb-store';
+} from '../../../src/worker/core/persistence/idb-connection';
+import { IdbImageStore } from '../../../src/worker/core/persistence/idb-store';
+import type { ImageStore } from '../../../src/worker/core/persistence/image-store';
 import { imageSourceFor } from '../../../src/worker/core/persistence/image-source';
 import { loadSqlJs } from '../../../src/worker/core/sqljs';
 import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
@@ -59,6 +59,9 @@ const timed: ImageStore = {
 		return written;
 	},
 	readManifest: () => store.readManifest(),
+	reclaim: (writerId) => store.reclaim(writerId),
+	dropSnapshot: () => store.dropSnapshot(),
+	watchLoss: (listener) => store.watchLoss(listener),
 	async commit(plan, expected, durability) {
 		const start = performance.now();
 		await store.commit(plan, expected, durability);

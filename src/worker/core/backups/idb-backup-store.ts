@@ -11,7 +11,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { BackupInfo } from '../../../shared/backups';
 import { AppError, isQuotaError } from '../../../shared/errors';
-import type { DurableUseStore } from '../persistence/idb-store';
+import type { DurableUseStore } from '../persistence/idb-connection';
 import { beyondRetention, type BackupStore, type NewBackup, type StoredBackup } from './store';
 
 const META = 0;

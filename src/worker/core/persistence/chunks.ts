@@ -7,7 +7,19 @@
  * database into a separate blob file: slower, and a known source of "Failed to read large IndexedDB value".
  */
 
-export const MANIFEST_FORMAT = 1;
+import { chunkHash, legacyHash32 } from './chunk-hash';
+
+/**
+ * The manifest format this build writes: a 64-bit hash per chunk (chunk-hash.ts). Builds from before it
+ * know formats 1 and 2 only and refuse this one as unreadable (`storage-corrupt`) instead of checking
+ * chunks against hashes they do not understand.
+ */
+export const MANIFEST_FORMAT = 3;
+/**
+ * What earlier builds wrote: a 32-bit FNV hash per chunk (2 on a root with a block log, see
+ * manifest-records.ts). Read and checked with that hash; the next save hashes every chunk anew.
+ */
+export const LEGACY_FORMAT = 1;
 /**
  * 16 KiB: four 4 KiB pages. Index inserts scatter over the file, so a burst of writes touches one chunk
  * per changed page, and a chunk's size is what each of them costs: 1,000 writes at 50 MB stored ~2.2 MB
@@ -25,14 +37,14 @@ export const MAX_CHUNK_SIZE = 63 * 1024;
  */
 export const BLOCK_SIZE = 4096;
 export interface Manifest {
-	format: typeof MANIFEST_FORMAT;
+	format: typeof MANIFEST_FORMAT | typeof LEGACY_FORMAT;
 	/** Increases by one with every committed save; the fence against stale writers compares it. */
 	generation: number;
 	byteLength: number;
 	chunkSize: number;
 	chunkCount: number;
-	/** One 32-bit hash per chunk, in chunk order. */
-	hashes: number[];
+	/** One hash per chunk, in chunk order: 64 bits, or an earlier build's 32 (see `format`). */
+	hashes: bigint[];
 	/**
 	 * The generation that last wrote each chunk. A snapshot taken at generation G is current for every
 	 * chunk with `written[i] <= G`; the others are read from their chunk records.
@@ -66,33 +78,9 @@ export function chunkRange(index: number, byteLength: number, chunkSize: number)
 	return [start, Math.min(start + chunkSize, byteLength)];
 }
 
-/**
- * A fast, non-cryptographic 32-bit hash (FNV-1a over 32-bit words, with the tail bytes mixed in).
- * It only has to notice that a chunk changed or was damaged, never resist an attacker.
- */
-export function hashChunk(bytes: Uint8Array): number {
-	let h = 0x811c9dc5 ^ bytes.length;
-	const words = bytes.length >>> 2;
-	if (words > 0 && bytes.byteOffset % 4 === 0) {
-		const view = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
-		for (let i = 0; i < words; i++) {
-			h = Math.imul(h ^ view[i]!, 0x01000193);
-		}
-	} else {
-		for (let i = 0; i < words; i++) {
-			const o = i * 4;
-			const w = bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24);
-			h = Math.imul(h ^ w, 0x01000193);
-		}
-	}
-	for (let i = words * 4; i < bytes.length; i++) {
-		h = Math.imul(h ^ bytes[i]!, 0x01000193);
-	}
-	// A final avalanche so chunks that differ in one word differ in many bits.
-	h ^= h >>> 16;
-	h = Math.imul(h, 0x85ebca6b);
-	h ^= h >>> 13;
-	return h >>> 0;
+/** The hash of a chunk's bytes, as `manifest`'s format computes it. */
+export function hashOf(manifest: Pick<Manifest, 'format'>, bytes: Uint8Array): bigint {
+	return manifest.format === LEGACY_FORMAT ? BigInt(legacyHash32(bytes)) : chunkHash(bytes);
 }
 
 /** One block of the log: its index in the file (in BLOCK_SIZE units) and its bytes. */
@@ -135,7 +123,7 @@ export function assemble(manifest: Manifest, chunks: readonly Uint8Array[]): Uin
 		if (chunk.length !== end - start) {
 			throw new Error(`chunk ${index} has ${chunk.length} bytes, expected ${end - start}`);
 		}
-		if (hashChunk(chunk) !== manifest.hashes[index]) {
+		if (hashOf(manifest, chunk) !== manifest.hashes[index]) {
 			throw new Error(`chunk ${index} does not match its hash`);
 		}
 		image.set(chunk, start);
@@ -149,31 +137,47 @@ function isNumbers(value: unknown, length: number): value is Numbers {
 	return (Array.isArray(value) || value instanceof Uint32Array) && value.length === length;
 }
 
+/** The stored hash list of a manifest of `format`, as bigints; null if it is not one. */
+function hashList(format: unknown, value: unknown, length: number): bigint[] | null {
+	if (format === LEGACY_FORMAT) {
+		return isNumbers(value, length) && Array.from(value).every((h) => Number.isInteger(h))
+			? Array.from(value, (h) => BigInt(h))
+			: null;
+	}
+	if (format !== MANIFEST_FORMAT) return null;
+	if (value instanceof BigUint64Array && value.length === length) return Array.from(value);
+	return Array.isArray(value) &&
+		value.length === length &&
+		value.every((h) => typeof h === 'bigint')
+		? value
+		: null;
+}
+
 /**
- * Reads a stored manifest: hash lists may be stored as Uint32Array (cheap to clone) or as arrays, and
- * manifests written before `written` existed count every chunk as written by their own generation
- * (true: no chunk can be newer than the generation that stored the manifest). Null if not a manifest.
+ * Reads a stored manifest: lists may be stored as typed arrays (cheap to clone) or as arrays, an earlier
+ * build's manifest keeps its 32-bit hashes (`LEGACY_FORMAT`), and manifests written before `written`
+ * existed count every chunk as written by their own generation (true: no chunk can be newer than the
+ * generation that stored the manifest). Null if not a manifest.
  */
 export function readManifest(value: unknown): Manifest | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const m = value as Partial<Record<keyof Manifest, unknown>>;
 	const ok =
-		m.format === MANIFEST_FORMAT &&
 		Number.isInteger(m.generation) &&
 		Number.isInteger(m.byteLength) &&
 		Number.isInteger(m.chunkSize) &&
 		Number.isInteger(m.chunkCount) &&
-		isNumbers(m.hashes, m.chunkCount as number) &&
 		(m.written === undefined || isNumbers(m.written, m.chunkCount as number)) &&
 		(m.logged === undefined || isLogged(m.logged, m.byteLength as number));
-	if (!ok) return null;
+	const hashes = ok ? hashList(m.format, m.hashes, m.chunkCount as number) : null;
+	if (!hashes) return null;
 	const manifest = value as Manifest;
 	const written = m.written as Numbers | undefined;
 	return {
 		...manifest,
 		lineage: typeof m.lineage === 'string' ? m.lineage : '',
 		logged: m.logged ? Array.from(m.logged as Numbers) : [],
-		hashes: Array.from(m.hashes as Numbers),
+		hashes,
 		written: written
 			? Array.from(written)
 			: new Array<number>(manifest.chunkCount).fill(manifest.generation),
@@ -195,20 +199,30 @@ export function isManifest(value: unknown): value is Manifest {
 	return readManifest(value) !== null;
 }
 
+/** A manifest's hashes as stored: 64-bit ones as one typed array, an earlier build's 32-bit ones as theirs. */
+export function storedHashes(
+	manifest: Pick<Manifest, 'format'>,
+	hashes: readonly bigint[],
+): BigUint64Array | Uint32Array {
+	return manifest.format === LEGACY_FORMAT
+		? Uint32Array.from(hashes, (h) => Number(h))
+		: BigUint64Array.from(hashes);
+}
+
 /** The manifest as stored: the per-chunk lists as typed arrays, which clone as one memcpy. */
 export function storedManifest(manifest: Manifest): Omit<
 	Manifest,
 	'hashes' | 'written' | 'logged'
 > & {
-	hashes: Uint32Array;
+	hashes: BigUint64Array | Uint32Array;
 	written: Uint32Array;
 } {
 	// The block log is stored by the store alongside (manifest-records.ts); without one, a stored
-	// manifest is exactly what builds from before the log wrote.
+	// manifest is exactly what builds from before the log wrote (in their format).
 	const { logged: _logged, ...rest } = manifest;
 	return {
 		...rest,
-		hashes: Uint32Array.from(manifest.hashes),
+		hashes: storedHashes(manifest, manifest.hashes),
 		written: Uint32Array.from(manifest.written),
 	};
 }
@@ -245,8 +259,11 @@ export function isSnapshot(value: unknown): value is Snapshot {
  * snapshot's generation, and any the snapshot does not cover. Null when the snapshot cannot be used.
  */
 export function chunksNewerThan(manifest: Manifest, snapshot: Snapshot | null): number[] | null {
+	// A snapshot is trusted chunk by chunk only against 64-bit hashes; an earlier build's manifest is
+	// read from its chunk records until the next save rehashes it.
 	if (
 		!snapshot ||
+		manifest.format !== MANIFEST_FORMAT ||
 		!manifest.lineage ||
 		snapshot.lineage !== manifest.lineage ||
 		snapshot.generation > manifest.generation ||
@@ -295,7 +312,7 @@ export function assembleWithSnapshot(
 		} else if (!checkSnapshot) {
 			continue;
 		}
-		if (hashChunk(target.subarray(start, end)) !== manifest.hashes[i]) {
+		if (hashOf(manifest, target.subarray(start, end)) !== manifest.hashes[i]) {
 			throw new Error(`chunk ${i} does not match its hash (${record ? 'record' : 'snapshot'})`);
 		}
 	}
@@ -318,7 +335,10 @@ export function firstMismatch(
 	if (image.length !== manifest.byteLength) return indices[0] ?? -1;
 	for (const i of indices) {
 		const [start, end] = chunkRange(i, manifest.byteLength, manifest.chunkSize);
-		if (i >= manifest.chunkCount || hashChunk(image.subarray(start, end)) !== manifest.hashes[i]) {
+		if (
+			i >= manifest.chunkCount ||
+			hashOf(manifest, image.subarray(start, end)) !== manifest.hashes[i]
+		) {
 			return i;
 		}
 	}

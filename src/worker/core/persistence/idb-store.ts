@@ -1,203 +1,43 @@
 /**
  * Stores the database image in IndexedDB as chunks plus a manifest, in one object store of its own.
  * A save writes the changed chunks and the new manifest in ONE readwrite transaction, after checking
- * that the stored generation is the one this writer last saw: IndexedDB transactions are atomic and
- * serialised, so a crash leaves the previous generation whole and a stale writer cannot overwrite a newer one.
+ * that the stored generation is the one this writer last saw and that no other writer claimed the store
+ * since (the lease, idb-lease.ts): IndexedDB transactions are atomic and serialised, so a crash leaves
+ * the previous generation whole and a stale writer cannot overwrite a newer one.
  *
- * A cold open reads a snapshot (one Blob, in a database of its own) plus the few chunk records written
- * after it, because Chromium reads one large value many times faster than the same bytes in hundreds
- * of small records (tests/bench, layout study). The snapshot is only a cache, checked against the
- * manifest chunk by chunk (LiveDatabase does that after the first answers, before any write); without a
- * usable one, every chunk is read.
+ * A cold open reads a snapshot (idb-snapshot.ts, in a database of its own) plus the few chunk records
+ * written after it, because Chromium reads one large value many times faster than the same bytes in
+ * hundreds of small records (tests/bench, layout study). The snapshot is only a cache, checked against
+ * the manifest chunk by chunk (LiveDatabase does that after the first answers, before any write);
+ * without a usable one, every chunk is read.
  */
-import { promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import { AppError, isQuotaError } from '../../../shared/errors';
 import {
 	applyLog,
 	assemble,
 	assembleWithSnapshot,
 	chunksNewerThan,
-	isSnapshot,
 	snapshotChunks,
 	type LogBlock,
 	type Manifest,
 	type Snapshot,
 } from './chunks';
-import { type SavePlan } from './plan';
-import { generationOf, isSplit, joinStored, manifestRecords, segmentsOf } from './manifest-records';
+import { snapshotStoreFor, type DurableUseStore } from './idb-connection';
+import { LEASE_KEY, putClaim, putClaimIfEmpty, readFence, type Lease } from './idb-lease';
+import { putManifest, readManifestIn, type ManifestRead } from './idb-manifest';
+import { deleteSnapshot, readSnapshot, writeSnapshot } from './idb-snapshot';
+import type { Durability, ImageStore, LoadOptions, StoredImage } from './image-store';
+import { isSplit } from './manifest-records';
 import { markOpen } from './marks';
+import { type SavePlan } from './plan';
 
-/**
- * `relaxed`: the transaction completes once the data is handed to the operating system; it survives a
- * tab or browser crash but not necessarily a power cut. Chromium's default since 121.
- * `strict`: the browser flushes to disk before completing; used for migrations, imports and restores.
- */
-export type Durability = 'relaxed' | 'strict';
-
-export interface StoredImage {
+/** A manifest read together with the chunk records it describes. */
+interface ChunksRead {
 	manifest: Manifest;
-	image: Uint8Array;
-	/** The generation of the snapshot the image was read with, or null when every chunk was read. */
-	snapshotGeneration: number | null;
-	/** How many chunk records were read. */
-	chunksRead: number;
-	/**
-	 * Chunks taken from the snapshot without checking them against the manifest (only with
-	 * `deferSnapshotCheck`). Until `firstMismatch` has passed over them, the image is fit for reads only:
-	 * nothing derived from it may be saved or leave the worker.
-	 */
-	unverified: number[];
-}
-
-export interface LoadOptions {
-	/**
-	 * Leave the snapshot's chunks unchecked (see `StoredImage.unverified`), so the first query does not
-	 * wait for every byte of the file to be hashed. The newer chunk records are checked either way.
-	 */
-	deferSnapshotCheck?: boolean;
-}
-
-/** What persistence needs from a storage backend; the contract tests run against each one. */
-export interface ImageStore {
-	/**
-	 * Makes `writerId` the only writer: from now on a commit by any other writer is refused, even one whose
-	 * generation matches. A new owner claims before it loads, so an old owner's last save either lands
-	 * before the claim (and is loaded) or is refused after it.
-	 */
-	claim(writerId: string): Promise<void>;
-	load(options?: LoadOptions): Promise<StoredImage | null>;
-	readManifest(): Promise<Manifest | null>;
-	/**
-	 * Writes the plan atomically; throws `stale-writer` if the stored generation is not `expectedGeneration`
-	 * or another writer has claimed the store since.
-	 */
-	commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void>;
-	/**
-	 * Replaces the cold-open snapshot with what `take` returns (nothing when it returns null). `take` is
-	 * called synchronously right before the bytes are copied into storage. Resolves with whether a
-	 * snapshot was written. Optional: a store without snapshots reads every chunk on a cold open.
-	 */
-	writeSnapshot?(take: () => Snapshot | null): Promise<boolean>;
-}
-
-/**
- * Who may write, and the generation stored when they last did. Every claim writes it, and every commit
- * keeps it in step with the manifest in the same transaction, so a save's fence reads this small record
- * and not the manifest, whose per-chunk lists grow with the file (at 50 MB the manifest read alone held
- * the commit back by about 0.7 ms, ~30% of a save).
- */
-export interface Lease {
-	writerId: string;
-	claimedAt: number;
-	/** The stored manifest's generation. Missing in leases claimed by builds from before the fence moved here. */
-	generation?: number;
-}
-
-const MANIFEST_KEY = 'manifest';
-const LEASE_KEY = 'lease';
-/** Segment `index` of the manifest's per-chunk lists (manifest-records.ts). */
-const segmentKey = (index: number) => [MANIFEST_KEY, index];
-/**
- * The stored manifest's copy of the lease holder, set by every claim and kept by every commit, for the
- * builds whose fence reads it there. Not part of `Manifest`: it belongs to the store.
- */
-const LEASE_HOLDER = 'leaseHolder';
-
-function leaseHolderOf(value: unknown): string | null {
-	const holder = (value as Record<string, unknown> | null | undefined)?.[LEASE_HOLDER];
-	return typeof holder === 'string' ? holder : null;
-}
-
-export function isLease(value: unknown): value is Lease {
-	return (
-		typeof value === 'object' && value !== null && typeof (value as Lease).writerId === 'string'
-	);
-}
-
-const SNAPSHOT_KEY = 'image';
-
-/**
- * A snapshot as stored: its bytes as a Blob. Chromium hands a stored Blob back as a handle to its file,
- * and `arrayBuffer()` reads it in one go: about twice as fast as the same 50 MB stored as a Uint8Array
- * value, which is read from the same kind of file and then deserialised (50 against 101 ms, medians of
- * 7, tests/bench/results/layout.md). Writing a Blob is slower, but snapshots are written in the
- * background. Snapshots stored as bytes by earlier versions are still read.
- */
-export interface StoredSnapshot extends Omit<Snapshot, 'bytes'> {
-	blob: Blob;
-}
-
-/**
- * The stored form of a snapshot. `bytes` may be a live view that changes right after: the Blob copies
- * exactly the file's bytes now, and no more (MEMFS keeps up to 12.5% spare capacity behind the view).
- */
-export function storedSnapshot(snapshot: Snapshot): StoredSnapshot {
-	const { bytes, ...meta } = snapshot;
-	return {
-		...meta,
-		blob: new Blob([bytes.subarray(0, snapshot.byteLength) as Uint8Array<ArrayBuffer>]),
-	};
-}
-
-/** A stored snapshot as bytes (an earlier version's stored bytes as they are); null if it is none. */
-export async function readStoredSnapshot(value: unknown): Promise<Snapshot | null> {
-	if (typeof value !== 'object' || value === null || !('blob' in value)) {
-		return isSnapshot(value) ? value : null;
-	}
-	const { blob, ...meta } = value as StoredSnapshot;
-	if (!(blob instanceof Blob)) return null;
-	// A Blob from IndexedDB stays readable after its transaction.
-	const snapshot = { ...meta, bytes: new Uint8Array(await blob.arrayBuffer()) };
-	return isSnapshot(snapshot) ? snapshot : null;
-}
-
-export type DurableUseStore = (<T>(
-	txMode: IDBTransactionMode,
-	callback: (store: IDBObjectStore) => T | PromiseLike<T>,
-	durability?: Durability,
-) => Promise<T>) & { readonly dbName: string };
-
-/**
- * idb-keyval's `createStore`, plus a durability choice per transaction and recovery when the browser
- * closes the connection (site data cleared, or another version opened the database).
- */
-export function createDurableStore(dbName: string, storeName: string): DurableUseStore & UseStore {
-	let connection: Promise<IDBDatabase> | null = null;
-	const open = () => {
-		connection ??= (async () => {
-			const request = indexedDB.open(dbName);
-			request.onupgradeneeded = () => request.result.createObjectStore(storeName);
-			const db = await promisifyRequest(request);
-			const reset = () => {
-				connection = null;
-			};
-			db.onclose = reset;
-			db.onversionchange = () => {
-				db.close();
-				reset();
-			};
-			return db;
-		})().catch((error: unknown) => {
-			connection = null;
-			throw new AppError('storage-unavailable', undefined, { cause: String(error) });
-		});
-		return connection;
-	};
-	const use = async <T>(
-		txMode: IDBTransactionMode,
-		callback: (store: IDBObjectStore) => T | PromiseLike<T>,
-		durability?: Durability,
-	): Promise<T> => {
-		const db = await open();
-		const tx = db.transaction(storeName, txMode, durability ? { durability } : undefined);
-		return callback(tx.objectStore(storeName));
-	};
-	return Object.assign(use, { dbName });
-}
-
-/** Where the snapshot of the database stored by `use` lives: a database of its own, never in a save's way. */
-export function snapshotStoreFor(use: DurableUseStore): DurableUseStore {
-	return createDurableStore(`${use.dbName}-snapshot`, 'snapshot');
+	log: LogBlock[];
+	chunks: Map<number, Uint8Array>;
+	wanted: number[] | null;
 }
 
 export class IdbImageStore implements ImageStore {
@@ -230,22 +70,42 @@ export class IdbImageStore implements ImageStore {
 		return this.#use(
 			'readwrite',
 			(store) => {
-				// Every build writes the lease record on a claim, so it is the one every build's fence honours.
-				// The manifest's copy of the holder is for the builds that read it there.
-				const current = store.get(MANIFEST_KEY);
-				current.onsuccess = () => {
-					const value: unknown = current.result;
-					const generation = generationOf(value);
-					const lease: Lease = { writerId, claimedAt, generation: generation ?? 0 };
-					store.put(lease, LEASE_KEY);
-					if (generation !== null) {
-						store.put({ ...(value as object), [LEASE_HOLDER]: writerId }, MANIFEST_KEY);
-					}
-				};
+				putClaim(store, writerId, claimedAt);
 				return promisifyRequest(store.transaction).then(() => undefined);
 			},
 			'strict',
 		).finally(() => markOpen('claimed'));
+	}
+
+	async reclaim(writerId: string): Promise<void> {
+		const claimedAt = Date.now();
+		const outcome = { decided: false, claimed: false, holder: null as string | null };
+		try {
+			await this.#use(
+				'readwrite',
+				(store) => {
+					putClaimIfEmpty(store, writerId, claimedAt, (claimed, holder) => {
+						Object.assign(outcome, { decided: true, claimed, holder });
+						if (!claimed) store.transaction.abort();
+					});
+					return promisifyRequest(store.transaction);
+				},
+				'strict',
+			);
+		} catch (error) {
+			// Aborted on purpose when the store was not empty; anything else is a failed write.
+			if (!outcome.decided || outcome.claimed) throw storageError(error);
+		}
+		if (!outcome.claimed) {
+			throw new AppError('stale-writer', undefined, { leaseHolder: outcome.holder });
+		}
+		this.#claimedAt = claimedAt;
+		// Whatever layout was known belongs to the store that is gone.
+		this.#layout = null;
+	}
+
+	watchLoss(listener: () => void): () => void {
+		return this.#use.onClose(listener);
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -267,40 +127,21 @@ export class IdbImageStore implements ImageStore {
 		);
 	}
 
-	/**
-	 * Reads the stored manifest in `store`'s transaction: the root and, when the lists are split off,
-	 * every segment. Calls `done` with null when nothing is stored, and `manifest: null` when what is
-	 * stored does not read as a manifest. `log`: the block log stored with it (chunks.ts).
-	 */
+	/** `readManifestIn`, remembering how the manifest it read is stored. */
 	#manifestIn(
 		store: IDBObjectStore,
-		done: (read: { manifest: Manifest | null; log: LogBlock[] } | null) => void,
+		done: (read: ManifestRead | null) => void,
 		fail: (error: unknown) => void,
 	): void {
-		const root = store.get(MANIFEST_KEY);
-		root.onerror = () => fail(root.error ?? new Error('manifest read failed'));
-		root.onsuccess = () => {
-			const value: unknown = root.result;
-			if (value === undefined) return done(null);
-			const count = segmentsOf(value);
-			const finish = (segments: unknown[]) => {
-				const joined = joinStored(value, segments);
-				if (joined)
-					this.#layout = { generation: joined.manifest.generation, split: count !== null };
-				done({ manifest: joined?.manifest ?? null, log: joined?.log ?? [] });
-			};
-			if (count === null || count === 0) return finish([]);
-			const segments = new Array<unknown>(count);
-			let left = count;
-			for (let i = 0; i < count; i++) {
-				const get = store.get(segmentKey(i));
-				get.onerror = () => fail(get.error ?? new Error(`manifest segment ${i} read failed`));
-				get.onsuccess = () => {
-					segments[i] = get.result;
-					if (--left === 0) finish(segments);
-				};
-			}
-		};
+		readManifestIn(
+			store,
+			(read) => {
+				if (read?.manifest)
+					this.#layout = { generation: read.manifest.generation, split: read.split };
+				done(read);
+			},
+			fail,
+		);
 	}
 
 	async load({ deferSnapshotCheck = false }: LoadOptions = {}): Promise<StoredImage | null> {
@@ -364,12 +205,7 @@ export class IdbImageStore implements ImageStore {
 	 * names, or every chunk when it returns null. One `get` per chunk, all issued at once: in Chromium
 	 * that is about twice as fast as one `getAll` over the range (tests/bench, layout study).
 	 */
-	#readChunks(select: (manifest: Manifest) => number[] | null): Promise<{
-		manifest: Manifest;
-		log: LogBlock[];
-		chunks: Map<number, Uint8Array>;
-		wanted: number[] | null;
-	} | null> {
+	#readChunks(select: (manifest: Manifest) => number[] | null): Promise<ChunksRead | null> {
 		return this.#use('readonly', (store) => {
 			return new Promise((resolve, reject) => {
 				this.#manifestIn(
@@ -398,54 +234,21 @@ export class IdbImageStore implements ImageStore {
 		});
 	}
 
-	async #readSnapshot(): Promise<Snapshot | null> {
-		if (!this.#snapshots) return null;
-		try {
-			const value = await this.#snapshots('readonly', (store) =>
-				promisifyRequest<unknown>(store.get(SNAPSHOT_KEY)),
-			);
-			return await readStoredSnapshot(value);
-		} catch {
-			// A blob file gone missing ("Failed to read large IndexedDB value" and friends): the chunks
-			// still hold everything.
-			return null;
-		}
+	#readSnapshot(): Promise<Snapshot | null> {
+		return this.#snapshots ? readSnapshot(this.#snapshots) : Promise.resolve(null);
 	}
 
-	async writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
-		if (!this.#snapshots) return false;
-		return this.#snapshots(
-			'readwrite',
-			async (store) => {
-				const snapshot = take();
-				if (!snapshot) {
-					store.transaction.abort();
-					return false;
-				}
-				store.put(storedSnapshot(snapshot), SNAPSHOT_KEY);
-				await promisifyRequest(store.transaction);
-				return true;
-			},
-			'relaxed',
-		);
+	writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
+		return this.#snapshots ? writeSnapshot(this.#snapshots, take) : Promise.resolve(false);
 	}
 
-	/**
-	 * Writes the plan's manifest records (manifest-records.ts). The layout this store knows is the one
-	 * stored at `expectedGeneration`, which the fence guarantees is stored if this commits.
-	 */
-	#putManifest(store: IDBObjectStore, plan: SavePlan, expectedGeneration: number): void {
-		const known = this.#layout?.generation === expectedGeneration ? this.#layout : null;
-		const { root, segments, clearFrom } = manifestRecords(plan, known);
-		for (const [index, segment] of segments) store.put(segment, segmentKey(index));
-		store.put({ ...root, [LEASE_HOLDER]: plan.manifest.writerId }, MANIFEST_KEY);
-		if (clearFrom !== null) {
-			store.delete(IDBKeyRange.bound(segmentKey(clearFrom), segmentKey(Infinity)));
-		}
+	dropSnapshot(): Promise<boolean> {
+		return this.#snapshots ? deleteSnapshot(this.#snapshots) : Promise.resolve(false);
 	}
 
 	async commit(plan: SavePlan, expectedGeneration: number, durability: Durability): Promise<void> {
 		let fenced: Record<string, unknown> | null = null;
+		let vanished = false;
 		try {
 			await this.#use(
 				'readwrite',
@@ -453,41 +256,27 @@ export class IdbImageStore implements ImageStore {
 					const tx = store.transaction;
 					// The fence read and the writes go out together (one round trip, not two); if the check
 					// fails, abort() undoes the writes, which were never visible. Committing explicitly as
-					// soon as the check passes saves waiting for the transaction to go idle. Requests complete
-					// in order, so the read sees the state before these writes.
+					// soon as the check passes saves waiting for the transaction to go idle.
 					const me = plan.manifest.writerId;
-					const decide = (generation: number | null, holder: string) => {
-						if (generation !== expectedGeneration || holder !== me) {
+					readFence(store, me, this.#claimedAt !== null, (read) => {
+						const { generation, holder } = read;
+						if (read.vanished || generation !== expectedGeneration || holder !== me) {
+							vanished = read.vanished;
 							fenced = { expectedGeneration, storedGeneration: generation, leaseHolder: holder };
 							tx.abort();
 							return;
 						}
 						// commit() is missing only in browsers too old for this app's other needs; auto-commit then.
 						tx.commit?.();
-					};
-					// A store this writer never claimed (a restore's first save) may hold no lease, or one from a
-					// build that kept no generation in it: read the manifest too, as those builds did. Requests
-					// complete in the order they were made, so this read also sees the state before the writes.
-					const manifest = this.#claimedAt === null ? store.get(MANIFEST_KEY) : null;
-					const lease = store.get(LEASE_KEY);
-					lease.onsuccess = () => {
-						const value: unknown = lease.result;
-						if (isLease(value) && Number.isInteger(value.generation)) {
-							return decide(value.generation!, value.writerId);
-						}
-						if (manifest) {
-							const stored: unknown = manifest.result;
-							const holder = isLease(value) ? value.writerId : (leaseHolderOf(stored) ?? me);
-							return decide(generationOf(stored) ?? 0, holder);
-						}
-						// Claimed by this writer, yet the lease has no generation: an earlier build claimed since.
-						decide(null, isLease(value) ? value.writerId : '');
-					};
+					});
 					for (const write of plan.writes) store.put(write.bytes, write.index);
 					if (plan.deleteTo > plan.deleteFrom) {
 						store.delete(IDBKeyRange.bound(plan.deleteFrom, plan.deleteTo - 1));
 					}
-					this.#putManifest(store, plan, expectedGeneration);
+					// The layout known is the one stored at `expectedGeneration`, which the fence guarantees
+					// is stored if this commits.
+					const known = this.#layout?.generation === expectedGeneration ? this.#layout : null;
+					putManifest(store, plan, known);
 					const kept: Lease = {
 						writerId: me,
 						claimedAt: this.#claimedAt ?? Date.now(),
@@ -500,12 +289,18 @@ export class IdbImageStore implements ImageStore {
 			);
 			this.#layout = { generation: plan.manifest.generation, split: isSplit(plan.manifest) };
 		} catch (error) {
+			if (vanished) throw new AppError('storage-lost');
 			if (fenced !== null) throw new AppError('stale-writer', undefined, fenced);
-			// idb-keyval rejects with the transaction's error: a DOMException, or null for an abort.
-			if (isQuotaError(error)) throw new AppError('quota-exceeded');
-			throw new AppError('save-failed', undefined, { cause: String(error) });
+			throw storageError(error);
 		}
 	}
+}
+
+/** A failed write as an AppError: idb-keyval rejects with the transaction's error (null for an abort). */
+function storageError(error: unknown): AppError {
+	if (error instanceof AppError) return error;
+	if (isQuotaError(error)) return new AppError('quota-exceeded');
+	return new AppError('save-failed', undefined, { cause: String(error) });
 }
 
 function unreadableManifest(): AppError {

@@ -1,7 +1,8 @@
 /**
- * Where persistence gets the database file from. The foundation's source exports the whole image and
- * lets `planSave` find the changed chunks by hashing; a source that knows which byte ranges SQLite
- * wrote can skip both the copy and the hashing.
+ * Where persistence gets the database file from. The app's builds hook sql.js (sqljs-patch.ts), so the
+ * tracked source knows which blocks SQLite wrote and a save copies and hashes only their chunks; without
+ * the hook (a sql.js the build did not patch) the export source copies the whole file and `planSave`
+ * finds the changed chunks by hashing every one.
  */
 import type { Database } from 'sql.js';
 import { BLOCK_SIZE } from './chunks';

@@ -1,15 +1,18 @@
 /**
  * How the manifest is stored in IndexedDB beyond 512 chunks (8 MB in 16 KiB chunks): a small root record
- * plus segments of 512 chunks' hashes and writing generations (4 KiB each), so a save rewrites the root
- * and the segments its chunks fall in, not lists that grow with the file (3,200 entries twice at 50 MB).
+ * plus segments of 512 chunks' hashes and writing generations (6 KiB each: 8 bytes of hash and 4 of
+ * generation per chunk), so a save rewrites the root and the segments its chunks fall in, not lists
+ * that grow with the file (3,200 entries twice at 50 MB).
  * Up to 512 chunks the lists stay in the root, one record, as earlier builds stored every manifest; such
  * a root is read as it is. Pure functions, shared by the store and the crash test that reads storage
  * independently.
  */
 import {
 	BLOCK_SIZE,
+	LEGACY_FORMAT,
 	MANIFEST_FORMAT,
 	readManifest,
+	storedHashes,
 	storedManifest,
 	type LogBlock,
 	type Manifest,
@@ -18,19 +21,23 @@ import { type SavePlan } from './plan';
 
 export const SEGMENT_CHUNKS = 512;
 /**
- * The `format` of a root that carries a block log (chunks.ts). Builds from before the log do not
- * read it, and so report the store as unreadable rather than load chunk records without their log.
- * A root without a log keeps format 1 and is read by every build.
+ * The `format` of a root that carries a block log (chunks.ts) in builds before the 64-bit hash, whose
+ * other roots are format 1: builds from before the log did not read it, and so reported the store as
+ * unreadable rather than load chunk records without their log. This build writes format 3 roots, with
+ * or without a log (a root carries one when it has a `log`), which no earlier build reads.
  */
 export const LOGGED_FORMAT = 2;
 
+/** A stored hash list: 64-bit hashes, or an earlier build's 32-bit ones. */
+type StoredHashList = BigUint64Array | Uint32Array;
+
 /** What a root with a log adds: the log, and for a split root the current entries of its chunks. */
 interface StoredLog {
-	format: typeof LOGGED_FORMAT;
+	format: typeof LOGGED_FORMAT | typeof MANIFEST_FORMAT;
 	logged: Uint32Array;
 	log: Uint8Array[];
 	/** Split roots: the hashes and writing generations of the logged blocks' chunks, newer than their segments'. */
-	fresh?: { index: Uint32Array; hashes: Uint32Array; written: Uint32Array };
+	fresh?: { index: Uint32Array; hashes: StoredHashList; written: Uint32Array };
 }
 
 /** The root as stored: the manifest without its per-chunk lists, and how many segments hold them. */
@@ -40,7 +47,7 @@ export type ManifestRoot = Omit<Manifest, 'hashes' | 'written' | 'logged'> & {
 };
 
 export interface ManifestSegment {
-	hashes: Uint32Array;
+	hashes: StoredHashList;
 	written: Uint32Array;
 }
 
@@ -68,7 +75,7 @@ export function segmentOf(manifest: Manifest, index: number): ManifestSegment {
 	const from = index * SEGMENT_CHUNKS;
 	const to = Math.min(from + SEGMENT_CHUNKS, manifest.chunkCount);
 	return {
-		hashes: Uint32Array.from(manifest.hashes.slice(from, to)),
+		hashes: storedHashes(manifest, manifest.hashes.slice(from, to)),
 		written: Uint32Array.from(manifest.written.slice(from, to)),
 	};
 }
@@ -88,15 +95,14 @@ export interface ManifestRecords {
 }
 
 /**
- * The records a save writes for its manifest. `stored`: whether the manifest it replaces is stored
+ * The records a save writes for its manifest. `known`: whether the manifest it replaces is stored
  * split, or null when that is not known. On top of a split one only the touched segments are rewritten;
- * on top of a whole or unknown one, every segment (a whole manifest has none to build on).
+ * on top of a whole or unknown one, every segment (a whole manifest has none to build on), as after a
+ * save that hashed every chunk anew.
  */
-export function manifestRecords(
-	plan: SavePlan,
-	stored: { split: boolean } | null,
-): ManifestRecords {
+export function manifestRecords(plan: SavePlan, known: { split: boolean } | null): ManifestRecords {
 	const { manifest } = plan;
+	const stored = plan.rehashed ? null : known;
 	const shrank = plan.deleteTo > plan.deleteFrom;
 	const count = isSplit(manifest) ? segmentCount(manifest.chunkCount) : 0;
 	const indices =
@@ -133,7 +139,7 @@ export function manifestRecords(
 function logOf(plan: SavePlan, split: boolean): StoredLog {
 	const { manifest, log } = plan;
 	const stored: StoredLog = {
-		format: LOGGED_FORMAT,
+		format: MANIFEST_FORMAT,
 		logged: Uint32Array.from(log, (entry) => entry.block),
 		log: log.map((entry) => entry.bytes),
 	};
@@ -142,7 +148,10 @@ function logOf(plan: SavePlan, split: boolean): StoredLog {
 		const index = Uint32Array.from(new Set(log.map((entry) => Math.floor(entry.block / perChunk))));
 		stored.fresh = {
 			index,
-			hashes: index.map((i) => manifest.hashes[i]!),
+			hashes: storedHashes(
+				manifest,
+				Array.from(index, (i) => manifest.hashes[i]!),
+			),
 			written: index.map((i) => manifest.written[i]!),
 		};
 	}
@@ -198,9 +207,11 @@ function loggedRoot(root: unknown): {
 	fresh: StoredLog['fresh'] | null;
 } | null {
 	if (typeof root !== 'object' || root === null) return null;
-	if ((root as { format?: unknown }).format !== LOGGED_FORMAT) {
+	const format = (root as { format?: unknown }).format;
+	if (format !== LOGGED_FORMAT && !(format === MANIFEST_FORMAT && 'log' in root)) {
 		return { root, blocks: [], bytes: [], fresh: null };
 	}
+	const fits = hashListOf(format === LOGGED_FORMAT ? LEGACY_FORMAT : MANIFEST_FORMAT);
 	const { log, fresh, ...rest } = root as StoredLog & Record<string, unknown>;
 	const blocks = rest.logged;
 	if (
@@ -215,20 +226,31 @@ function loggedRoot(root: unknown): {
 		const { index, hashes, written } = fresh as Partial<NonNullable<StoredLog['fresh']>>;
 		if (
 			!(index instanceof Uint32Array) ||
-			!(hashes instanceof Uint32Array) ||
+			!fits(hashes, index.length) ||
 			!(written instanceof Uint32Array) ||
-			hashes.length !== index.length ||
 			written.length !== index.length
 		) {
 			return null;
 		}
 	}
 	return {
-		root: { ...rest, format: MANIFEST_FORMAT, logged: Array.from(blocks) },
+		// The format of the lists: an earlier build's logged root holds 32-bit hashes.
+		root: {
+			...rest,
+			format: format === LOGGED_FORMAT ? LEGACY_FORMAT : MANIFEST_FORMAT,
+			logged: Array.from(blocks),
+		},
 		blocks: Array.from(blocks),
 		bytes: log,
 		fresh: fresh ?? null,
 	};
+}
+
+/** Checks that a stored hash list is of `format`'s kind and `length` long. */
+function hashListOf(format: unknown) {
+	const kind = format === LEGACY_FORMAT ? Uint32Array : BigUint64Array;
+	return (list: unknown, length: number): list is StoredHashList =>
+		list instanceof kind && list.length === length;
 }
 
 function joinLists(
@@ -240,23 +262,24 @@ function joinLists(
 	if (count === null) return fresh ? null : readManifest(root);
 	const meta = root as ManifestRoot;
 	if (segments.length !== count || count !== segmentCount(meta.chunkCount)) return null;
-	const hashes = new Uint32Array(meta.chunkCount);
-	const written = new Uint32Array(meta.chunkCount);
+	const fits = hashListOf(meta.format);
+	const hashes: (number | bigint)[] = [];
+	const written: number[] = [];
 	for (let i = 0; i < count; i++) {
 		const segment = segments[i] as Partial<ManifestSegment> | undefined;
 		const length = Math.min(SEGMENT_CHUNKS, meta.chunkCount - i * SEGMENT_CHUNKS);
 		if (
-			!(segment?.hashes instanceof Uint32Array) ||
-			!(segment.written instanceof Uint32Array) ||
-			segment.hashes.length !== length ||
+			!fits(segment?.hashes, length) ||
+			!(segment?.written instanceof Uint32Array) ||
 			segment.written.length !== length
 		) {
 			return null;
 		}
-		hashes.set(segment.hashes, i * SEGMENT_CHUNKS);
-		written.set(segment.written, i * SEGMENT_CHUNKS);
+		hashes.push(...segment.hashes);
+		written.push(...segment.written);
 	}
 	if (fresh) {
+		if (!fits(fresh.hashes, fresh.index.length)) return null;
 		for (let i = 0; i < fresh.index.length; i++) {
 			const index = fresh.index[i]!;
 			if (index >= meta.chunkCount) return null;

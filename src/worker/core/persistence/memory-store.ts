@@ -1,7 +1,6 @@
 /**
  * An ImageStore in memory, with the same atomicity, fence and snapshot logic as IndexedDB. It backs the
- * Node unit tests and the command line's dry runs; the persistence contract suite runs against it and
- * IndexedDB.
+ * Node unit tests; the contract suites (tests/contract) run against it and IndexedDB alike.
  */
 import { AppError } from '../../../shared/errors';
 import {
@@ -15,7 +14,7 @@ import {
 	type Snapshot,
 } from './chunks';
 import { type SavePlan } from './plan';
-import type { ImageStore, LoadOptions, StoredImage } from './idb-store';
+import type { ImageStore, LoadOptions, StoredImage } from './image-store';
 
 export class MemoryImageStore implements ImageStore {
 	#manifest: Manifest | null = null;
@@ -24,6 +23,9 @@ export class MemoryImageStore implements ImageStore {
 	#log: LogBlock[] = [];
 	#snapshot: Snapshot | null = null;
 	#lease: string | null = null;
+	/** Writers that claimed this storage: each would know it had (IndexedDB's store keeps that itself). */
+	readonly #claimed = new Set<string>();
+	readonly #lossListeners = new Set<() => void>();
 	/** Set to make the next commits fail, to exercise retries. */
 	failNext: Error[] = [];
 	commits = 0;
@@ -31,7 +33,16 @@ export class MemoryImageStore implements ImageStore {
 
 	claim(writerId: string): Promise<void> {
 		this.#lease = writerId;
+		this.#claimed.add(writerId);
 		return Promise.resolve();
+	}
+
+	async reclaim(writerId: string): Promise<void> {
+		await Promise.resolve();
+		if (this.#lease !== null || this.#manifest !== null) {
+			throw new AppError('stale-writer', undefined, { leaseHolder: this.#lease });
+		}
+		await this.claim(writerId);
 	}
 
 	readManifest(): Promise<Manifest | null> {
@@ -80,8 +91,10 @@ export class MemoryImageStore implements ImageStore {
 		await Promise.resolve();
 		const failure = this.failNext.shift();
 		if (failure) throw failure;
+		const me = plan.manifest.writerId;
+		if (this.#lease === null && this.#claimed.has(me)) throw new AppError('storage-lost');
 		const generation = this.#manifest?.generation ?? 0;
-		const holder = this.#lease ?? plan.manifest.writerId;
+		const holder = this.#lease ?? me;
 		if (generation !== expectedGeneration || holder !== plan.manifest.writerId) {
 			throw new AppError('stale-writer', undefined, {
 				expectedGeneration,
@@ -109,6 +122,12 @@ export class MemoryImageStore implements ImageStore {
 		return true;
 	}
 
+	dropSnapshot(): Promise<boolean> {
+		const had = this.#snapshot !== null;
+		this.#snapshot = null;
+		return Promise.resolve(had);
+	}
+
 	/** Copies of the records `indices` as stored, with the logged blocks laid over them. */
 	#records(manifest: Manifest, indices: readonly number[]): Map<number, Uint8Array> {
 		const records = new Map(
@@ -116,6 +135,24 @@ export class MemoryImageStore implements ImageStore {
 		);
 		applyLog(manifest, this.#log, records);
 		return records;
+	}
+
+	watchLoss(listener: () => void): () => void {
+		this.#lossListeners.add(listener);
+		return () => this.#lossListeners.delete(listener);
+	}
+
+	/**
+	 * For tests: the browser deleted the storage under the open app (site data cleared, or evicted),
+	 * and closed the connections to it, which `watchLoss` hears of (as IndexedDB's store does).
+	 */
+	vanish(): void {
+		this.#manifest = null;
+		this.#chunks = new Map();
+		this.#log = [];
+		this.#snapshot = null;
+		this.#lease = null;
+		for (const listener of this.#lossListeners) listener();
 	}
 
 	/** For tests: the stored block log. */

@@ -6,16 +6,28 @@
  * A failed save keeps everything in memory and retries with backoff; the waiting writes stay pending
  * (never acknowledged, never dropped). Only the stale-writer fence is final.
  *
- * Once enough chunks changed since the last snapshot (the cold-open cache, see idb-store.ts), a new one
- * is written when the writer is quiet and the file is exactly the last saved generation. It never
- * delays a write's acknowledgement, and its failure costs nothing but a slower next cold open.
+ * Storage the browser deleted under the open app (site data cleared, or evicted) is not another writer:
+ * the store says `storage-lost`, and the persister claims it again and saves the whole file from
+ * memory, the only copy left, with strict durability. The person is told (`SaveStatus.notice`).
+ *
+ * Out of space, the cold-open snapshot goes first: it is a second full copy of the file, and only a
+ * cache. No snapshot is written again while this persister lives.
+ *
+ * Between saves the persister checkpoints the block log (plan.ts) and has the cold-open snapshot
+ * refreshed (snapshot-refresh.ts).
  */
 import type { SaveStatus } from '../../../shared/database';
 import { AppError, toWireError, type WireError } from '../../../shared/errors';
 import { type Manifest, type Snapshot } from './chunks';
 import { chunksOfBlocks, LOG_CHECKPOINT_BLOCKS, planSave } from './plan';
-import type { Durability, ImageStore } from './idb-store';
+import type { Durability, ImageStore } from './image-store';
 import type { ImageSource } from './image-source';
+import {
+	DEFAULT_SNAPSHOT_POLICY,
+	SnapshotRefresh,
+	snapshotOf,
+	type SnapshotPolicy,
+} from './snapshot-refresh';
 
 interface Waiter {
 	resolve: () => void;
@@ -40,34 +52,6 @@ export interface PersisterOptions {
 	onSaved?: (ms: number) => void;
 }
 
-export interface SnapshotPolicy {
-	/** Refresh once this many chunks, or this share of all chunks (whichever is more), changed since. */
-	minChunks: number;
-	share: number;
-	/** ...and no save happened for this long (a busy writer is not held up by a large write). */
-	quietMs: number;
-	/**
-	 * A writer that never pauses gets its snapshot once four times the threshold changed, and at least
-	 * this many chunks: until then a cold open reads the newer chunk records (~0.1 ms each, so 256 cost
-	 * ~30 ms), which is cheaper than copying the whole file and writing it again while the writer works.
-	 */
-	overdueMinChunks: number;
-}
-
-/**
- * At 50 MB with 16 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
- * A cold open then reads at most ~64 chunk records besides the snapshot; a busy writer that never pauses
- * gets its snapshot anyway once four times that (4 MB) changed. At 10 MB that rule alone copied and wrote
- * the file three times during 100 single writes (52-59 ms each, in the background, yet it showed in their
- * p95); the 256-chunk floor lets a cold open read at most ~30 ms of chunk records instead.
- */
-export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
-	minChunks: 8,
-	share: 0.02,
-	quietMs: 300,
-	overdueMinChunks: 256,
-};
-
 const defaultBackoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
 
 export class Persister {
@@ -78,13 +62,17 @@ export class Persister {
 	#running = false;
 	#fenced: AppError | null = null;
 	#lastError: WireError | null = null;
-	/** Chunks written after the stored snapshot's generation (every chunk when there is none). */
-	#sinceSnapshot = new Set<number>();
-	#snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #snapshots: SnapshotRefresh;
 	#checkpointTimer: ReturnType<typeof setTimeout> | null = null;
-	#snapshotting: Promise<unknown> | null = null;
 	#idleWaiters: (() => void)[] = [];
 	#disposed = false;
+	/** The store vanished: the next save claims it again and writes every chunk. */
+	#lost = false;
+	#notice: WireError | null = null;
+	/** Flushes waiting for the saves in flight: told at once when one fails. */
+	#flushes: ((error: AppError) => void)[] = [];
+	#snapshotDropped = false;
+	readonly #unwatch: () => void;
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
 	constructor(
@@ -94,14 +82,20 @@ export class Persister {
 	) {
 		this.#options = options;
 		this.#manifest = stored;
-		if (stored) {
-			stored.written.forEach((generation, index) => {
-				if (snapshotGeneration === null || generation > snapshotGeneration)
-					this.#sinceSnapshot.add(index);
-			});
-			// A database opened without a current snapshot gets one even if nothing is written this session.
-			this.#scheduleSnapshot();
-		}
+		this.#snapshots = new SnapshotRefresh(
+			{
+				store: options.store,
+				policy: options.snapshots ?? DEFAULT_SNAPSHOT_POLICY,
+				manifest: () => this.#manifest,
+				current: () => this.#current(),
+				onSettled: () => this.#notifyIdle(),
+			},
+			stored,
+			snapshotGeneration,
+		);
+		// The browser closed the store's connection: if it deleted the store, the save finds out and
+		// saves everything again, before a reload could find it empty.
+		this.#unwatch = options.store.watchLoss?.(() => this.#probe()) ?? (() => {});
 	}
 
 	get manifest(): Manifest | null {
@@ -125,6 +119,7 @@ export class Persister {
 			error: this.#fenced?.message ?? this.#lastError?.message ?? null,
 			errorCode: this.#fenced?.code ?? this.#lastError?.code ?? null,
 			savedBy: 'this-window',
+			notice: this.#notice,
 		};
 	}
 
@@ -132,11 +127,29 @@ export class Persister {
 		return this.#fenced;
 	}
 
-	/** Resolves once no save is pending: everything acknowledged or asked for so far is durable. */
+	/**
+	 * Resolves once no save is pending: everything acknowledged or asked for so far is durable. Rejects
+	 * as soon as a save fails (the writes stay pending and are retried), so a caller that must not wait
+	 * for ever, as an update's reload, learns why.
+	 */
 	async flushed(): Promise<void> {
 		if (this.#fenced) throw this.#fenced;
-		if (this.#waiters.length === 0 && this.#inFlight.length === 0) return;
-		await this.persist();
+		if (!this.#pending()) return;
+		if (this.#lastError) throw AppError.fromWire(this.#lastError);
+		await new Promise<void>((resolve, reject) => {
+			this.#flushes.push(reject);
+			this.persist().then(resolve, reject);
+		});
+	}
+
+	/** Resolves once everything committed so far is durable, waiting through failed saves and retries. */
+	async durable(): Promise<void> {
+		if (this.#fenced) throw this.#fenced;
+		if (this.#pending()) await this.persist();
+	}
+
+	#pending(): boolean {
+		return this.#waiters.length > 0 || this.#inFlight.length > 0;
 	}
 
 	/** Resolves once everything committed before this call is durable. */
@@ -165,17 +178,28 @@ export class Persister {
 						this.#fence(error);
 						return;
 					}
+					if (error instanceof AppError && error.code === 'storage-lost') {
+						this.#storageLost(error);
+						// At once the first time; should it vanish again and again, as any failure.
+						if (attempt > 0) await sleep((this.#options.backoff ?? defaultBackoff)(attempt));
+						attempt++;
+						continue;
+					}
 					// Quota errors keep their code: the UI tells the person to free space, not just "failed".
-					this.#lastError = toWireError(error);
+					const failure = toWireError(error);
+					if (failure.code === 'quota-exceeded' && (await this.#dropSnapshot())) continue;
+					this.#lastError = failure;
 					this.#emit();
+					for (const fail of this.#flushes.splice(0)) fail(AppError.fromWire(this.#lastError));
 					await sleep((this.#options.backoff ?? defaultBackoff)(attempt++));
 					continue;
 				}
 				attempt = 0;
 				this.#lastError = null;
+				this.#flushes = [];
 				for (const waiter of this.#inFlight.splice(0)) waiter.resolve();
 				this.#emit();
-				this.#scheduleSnapshot();
+				this.#snapshots.schedule();
 			}
 		} finally {
 			this.#running = false;
@@ -210,6 +234,11 @@ export class Persister {
 			await this.#saveOnce('relaxed', true);
 		} catch (error) {
 			if (error instanceof AppError && error.code === 'stale-writer') this.#fence(error);
+			if (error instanceof AppError && error.code === 'storage-lost') {
+				this.#storageLost(error);
+				// Nobody waits for a checkpoint, yet memory now holds the only copy: save it right after.
+				void this.persist('strict').catch(() => {});
+			}
 		} finally {
 			this.#running = false;
 			// Writes that arrived meanwhile found a save running and left it to start theirs.
@@ -218,11 +247,20 @@ export class Persister {
 		}
 	}
 
-	async #saveOnce(durability: Durability, checkpoint: boolean): Promise<void> {
+	async #saveOnce(wanted: Durability, checkpoint: boolean): Promise<void> {
 		const { source, store, chunkSize, writerId } = this.#options;
 		const started = performance.now();
 		const blocks = source.takeChanged();
 		try {
+			if (this.#lost) {
+				// Only while it is empty: one another writer claimed meanwhile is theirs (stale-writer).
+				await store.reclaim(writerId);
+				this.#lost = false;
+				// Saved from nothing, as a new database is: every chunk, under a new lineage.
+				this.#manifest = null;
+			}
+			// The first image of a store is rare and precious.
+			const durability = this.#manifest === null ? 'strict' : wanted;
 			const image = source.image();
 			// A stored image keeps the chunk size it was written with (planSave reuses it), so the changed
 			// chunks are counted in that size, not in the configured one.
@@ -237,18 +275,15 @@ export class Persister {
 			});
 			// A writer that never pauses never has a quiet moment for a snapshot: once one is long overdue,
 			// copy the image this save stores (export() already is a copy) and write it if the save commits.
-			const capture = this.#snapshotOverdue()
+			const capture = this.#snapshots.overdue()
 				? source.kind === 'export'
 					? image
 					: image.slice()
 				: null;
 			await store.commit(plan, this.generation, durability);
 			this.#manifest = plan.manifest;
-			for (const index of plan.changed) this.#sinceSnapshot.add(index);
-			for (const index of this.#sinceSnapshot) {
-				if (index >= plan.manifest.chunkCount) this.#sinceSnapshot.delete(index);
-			}
-			if (capture) void this.#writeSnapshot(() => this.#snapshotOf(plan.manifest, capture));
+			this.#snapshots.saved(plan);
+			if (capture) void this.#snapshots.write(() => snapshotOf(plan.manifest, capture));
 			// The snapshot is written in the background and is not part of the save's latency.
 			if (!checkpoint) this.#options.onSaved?.(performance.now() - started);
 		} catch (error) {
@@ -257,100 +292,47 @@ export class Persister {
 		}
 	}
 
-	#snapshotThreshold(policy: SnapshotPolicy, manifest: Manifest): number {
-		return Math.max(policy.minChunks, Math.ceil(policy.share * manifest.chunkCount));
-	}
-
-	#snapshotOverdue(): boolean {
-		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
-		const manifest = this.#manifest;
-		if (!policy || !manifest || !this.#options.store.writeSnapshot || this.#snapshotting) {
-			return false;
-		}
-		const overdue = Math.max(
-			4 * this.#snapshotThreshold(policy, manifest),
-			policy.overdueMinChunks,
-		);
-		return this.#sinceSnapshot.size >= overdue;
-	}
-
-	#scheduleSnapshot(): void {
-		const policy = this.#options.snapshots ?? DEFAULT_SNAPSHOT_POLICY;
-		const manifest = this.#manifest;
-		if (!policy || !manifest || !this.#options.store.writeSnapshot) return;
-		if (this.#snapshotting || this.#disposed) return;
-		const threshold = this.#snapshotThreshold(policy, manifest);
-		const changed = Math.min(this.#sinceSnapshot.size, manifest.chunkCount);
-		if (changed < threshold) return;
-		// Each save pushes the snapshot back, until four times the threshold changed.
-		if (this.#snapshotTimer !== null) {
-			if (changed >= 4 * threshold) return;
-			clearTimeout(this.#snapshotTimer);
-		}
-		this.#snapshotTimer = setTimeout(() => {
-			this.#snapshotTimer = null;
-			void this.snapshot();
-		}, policy.quietMs);
-	}
-
 	/**
 	 * Writes a snapshot of the last saved generation now, if the file is exactly that generation.
 	 * Resolves with whether one was written.
 	 */
-	async snapshot(): Promise<boolean> {
+	snapshot(): Promise<boolean> {
+		return this.#snapshots.write(() => this.#current());
+	}
+
+	/** The snapshot of the last saved generation, when the file is exactly that and no save is due. */
+	#current(): Snapshot | null {
+		const manifest = this.#manifest;
 		const { source } = this.#options;
-		// Called by the store synchronously right before it hands the bytes to storage, so no statement
-		// can run between checking that the file is the saved generation and copying it.
-		return this.#writeSnapshot(() => {
-			const manifest = this.#manifest;
-			if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
-			return this.#snapshotOf(manifest, source.image());
-		});
+		if (!manifest || this.#running || this.#waiters.length > 0 || !source.isClean()) return null;
+		return snapshotOf(manifest, source.image());
 	}
 
-	#snapshotOf(manifest: Manifest, bytes: Uint8Array): Snapshot {
-		return {
-			lineage: manifest.lineage,
-			generation: manifest.generation,
-			chunkSize: manifest.chunkSize,
-			byteLength: bytes.length,
-			bytes,
-		};
-	}
-
-	async #writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
-		const { store } = this.#options;
-		if (!store.writeSnapshot || !this.#manifest) return false;
-		if (this.#fenced || this.#snapshotting || this.#disposed) return false;
-		let covered: Set<number> | null = null;
-		const written = store
-			.writeSnapshot(() => {
-				const snapshot = take();
-				if (!snapshot) return null;
-				// Chunks written after this generation stay counted (a captured image is older than them).
-				covered = new Set<number>();
-				for (const index of this.#sinceSnapshot) {
-					if ((this.#manifest?.written[index] ?? Infinity) <= snapshot.generation) {
-						covered.add(index);
-						this.#sinceSnapshot.delete(index);
-					}
-				}
-				return snapshot;
-			})
-			.then(
-				(done) => done,
-				() => {
-					for (const index of covered ?? []) this.#sinceSnapshot.add(index);
-					return false;
-				},
-			);
-		this.#snapshotting = written;
+	/**
+	 * Deletes the stored snapshot to make room, once, and takes no more: one would fill the space again.
+	 * Resolves with whether there was one to delete (then the save is worth retrying at once).
+	 */
+	async #dropSnapshot(): Promise<boolean> {
+		if (this.#snapshotDropped) return false;
+		this.#snapshotDropped = true;
+		this.#snapshots.stop();
 		try {
-			return await written;
-		} finally {
-			this.#snapshotting = null;
-			this.#notifyIdle();
+			return (await this.#options.store.dropSnapshot?.()) ?? false;
+		} catch {
+			return false;
 		}
+	}
+
+	#storageLost(error: AppError): void {
+		this.#lost = true;
+		this.#notice = error.toWire();
+		this.#emit();
+	}
+
+	/** Saves at once (nothing new, if nothing changed): a vanished store is found and saved again. */
+	#probe(): void {
+		if (this.#fenced || this.#disposed || !this.#manifest) return;
+		void this.persist('strict').catch(() => {});
 	}
 
 	/**
@@ -359,8 +341,8 @@ export class Persister {
 	 */
 	dispose(): void {
 		this.#disposed = true;
-		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
-		this.#snapshotTimer = null;
+		this.#unwatch();
+		this.#snapshots.stop();
 		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
 		this.#checkpointTimer = null;
 	}
@@ -375,7 +357,7 @@ export class Persister {
 		return (
 			!this.#running &&
 			this.#waiters.length === 0 &&
-			this.#snapshotting === null &&
+			!this.#snapshots.writing &&
 			this.#checkpointTimer === null
 		);
 	}
@@ -387,7 +369,7 @@ export class Persister {
 
 	#fence(error: AppError): void {
 		this.#fenced = error;
-		if (this.#snapshotTimer !== null) clearTimeout(this.#snapshotTimer);
+		this.#snapshots.stop();
 		if (this.#checkpointTimer !== null) clearTimeout(this.#checkpointTimer);
 		this.#checkpointTimer = null;
 		for (const waiter of [...this.#inFlight.splice(0), ...this.#waiters.splice(0)])

@@ -1,12 +1,16 @@
 /**
  * What a save writes: the chunks that changed, or the blocks of the log (chunks.ts). Pure, so every
  * decision is unit-tested in Node; both stores write what `planSave` returns.
+ *
+ * A chunk SQLite wrote is always written, whatever its hash says; only without a change list (a whole
+ * file swapped in, or a sql.js without the hook) do hashes decide, and those are 64 bits (chunk-hash.ts).
  */
+import { chunkHash } from './chunk-hash';
 import {
 	BLOCK_SIZE,
 	chunkCount,
 	chunkRange,
-	hashChunk,
+	LEGACY_FORMAT,
 	MANIFEST_FORMAT,
 	type LogBlock,
 	type Manifest,
@@ -28,7 +32,7 @@ export const LOG_CHECKPOINT_BLOCKS = 4;
 export interface ChunkWrite {
 	index: number;
 	bytes: Uint8Array;
-	hash: number;
+	hash: bigint;
 }
 
 export interface SavePlan {
@@ -41,6 +45,11 @@ export interface SavePlan {
 	log: LogBlock[];
 	/** The chunks whose bytes this generation changed (`manifest.written[i] === generation`). */
 	changed: number[];
+	/**
+	 * Every chunk was hashed anew, with the 64-bit hash, because the previous manifest was an earlier
+	 * build's (`LEGACY_FORMAT`): every manifest record is rewritten.
+	 */
+	rehashed: boolean;
 	/** Chunk indices from `deleteFrom` up to `deleteTo` (exclusive) are deleted (the file shrank). */
 	deleteFrom: number;
 	deleteTo: number;
@@ -53,9 +62,10 @@ function newLineage(): string {
 
 /**
  * Decides what to write to move storage from `previous` to `image`.
- * `candidates` lists the chunks that may have changed; null means "unknown", so every chunk is hashed
- * and compared. Every written chunk is a fresh copy of exactly its bytes: a view would make IndexedDB
- * clone the whole underlying buffer.
+ * `candidates` lists the chunks SQLite wrote (the tracker's word), which are all written; null means
+ * "unknown", so every chunk is hashed and written unless its hash and size are the stored ones. Every
+ * written chunk is a fresh copy of exactly its bytes: a view would make IndexedDB clone the whole
+ * underlying buffer.
  */
 export function planSave(
 	image: Uint8Array,
@@ -83,32 +93,36 @@ export function planSave(
 	const chunkSize = previous?.chunkSize ?? meta.chunkSize;
 	const count = chunkCount(image.length, chunkSize);
 	const generation = (previous?.generation ?? 0) + 1;
-	const hashes = previous ? previous.hashes.slice(0, count) : [];
+	// An earlier build's 32-bit hashes can neither be kept nor trusted to tell a chunk unchanged.
+	const rehashed = previous?.format === LEGACY_FORMAT;
+	const comparable = previous !== null && !rehashed ? previous : null;
+	const hashes = comparable ? comparable.hashes.slice(0, count) : new Array<bigint>(count);
 	const written = previous ? previous.written.slice(0, count) : [];
-	/** Chunks whose bytes changed, with their new hash. */
-	const changed = new Map<number, number>();
+	/** Chunks whose bytes this save writes, with their new hash. */
+	const changed = new Map<number, bigint>();
 
-	const consider = (index: number) => {
+	/** `listed`: SQLite wrote the chunk, so it is written whatever its hash says. */
+	const consider = (index: number, listed: boolean) => {
 		if (index < 0 || index >= count) return;
 		const [start, end] = chunkRange(index, image.length, chunkSize);
 		const view = image.subarray(start, end);
-		const hash = hashChunk(view);
-		if (previous && isStored(previous, index, hash, view.length)) return;
+		const hash = chunkHash(view);
+		if (!listed && comparable && isStored(comparable, index, hash, view.length)) return;
 		hashes[index] = hash;
 		written[index] = generation;
 		changed.set(index, hash);
 	};
 
 	const seen = new Set<number>();
-	const visit = (index: number) => {
+	const visit = (index: number, listed = false) => {
 		if (seen.has(index)) return;
 		seen.add(index);
-		consider(index);
+		consider(index, listed);
 	};
 	if (candidates === null) {
 		for (let i = 0; i < count; i++) visit(i);
 	} else {
-		for (const i of candidates) visit(i);
+		for (const i of candidates) visit(i, true);
 		// Whatever the tracker says: chunks the file grew into are new, and when the length changed the
 		// old and the new last chunk have a different size.
 		for (let i = previous?.chunkCount ?? 0; i < count; i++) visit(i);
@@ -118,12 +132,20 @@ export function planSave(
 		}
 	}
 
+	if (rehashed) {
+		for (let i = 0; i < count; i++) {
+			if (changed.has(i)) continue;
+			const [start, end] = chunkRange(i, image.length, chunkSize);
+			hashes[i] = chunkHash(image.subarray(start, end));
+		}
+	}
+
 	const perChunk = chunkSize / BLOCK_SIZE;
 	const previouslyLogged = previous?.logged ?? [];
 	const canLog =
-		previous !== null &&
+		comparable !== null &&
 		meta.blocks != null &&
-		previous.byteLength === image.length &&
+		comparable.byteLength === image.length &&
 		chunkSize % BLOCK_SIZE === 0;
 	/** This save's written blocks in the chunks it changed. */
 	const current = new Set<number>();
@@ -169,6 +191,7 @@ export function planSave(
 			bytes: image.slice(block * BLOCK_SIZE, Math.min((block + 1) * BLOCK_SIZE, image.length)),
 		})),
 		changed: [...changed.keys()].sort((a, b) => a - b),
+		rehashed,
 		deleteFrom: count,
 		deleteTo: Math.max(count, previous?.chunkCount ?? 0),
 		manifest: {
@@ -199,7 +222,7 @@ export function chunksOfBlocks(blocks: Iterable<number>, chunkSize: number): Set
 	return chunks;
 }
 
-function isStored(previous: Manifest, index: number, hash: number, length: number): boolean {
+function isStored(previous: Manifest, index: number, hash: bigint, length: number): boolean {
 	if (index >= previous.chunkCount || previous.hashes[index] !== hash) return false;
 	const [start, end] = chunkRange(index, previous.byteLength, previous.chunkSize);
 	return end - start === length;

@@ -117,7 +117,7 @@ function matchOnce(code: Unwrapped, name: keyof typeof PATTERNS): RegExpExecArra
 	if (matches.length !== 1) {
 		throw new SqlJsShapeError(
 			`sql.js changed shape: the "${name}" pattern matched ${matches.length} times (expected once). ` +
-				'The file-change hook cannot be applied; update src/worker/persistence/sqljs-patch.ts for this sql.js version.',
+				'The file-change hook cannot be applied; update src/worker/core/persistence/sqljs-patch.ts for this sql.js version.',
 		);
 	}
 	return matches[0]!;

@@ -131,8 +131,10 @@ export class Tab {
 		call.sentTo = this.#o.id;
 		const result = await runtime.serve(rid, call.method, call.args, this.#o.build);
 		if (this.#pending.get(rid) !== call) return;
-		if (!result.ok && RETRY_ELSEWHERE.has(result.error.code)) {
-			// This worker stopped owning the database while the call ran; it was not made durable here.
+		// Sent again only if this worker stopped owning the database while the call ran (it was not made
+		// durable here). An owner that is fenced answers: served here again, the call would only fail
+		// again, at once, for ever.
+		if (!result.ok && RETRY_ELSEWHERE.has(result.error.code) && this.#role !== 'owner') {
 			call.sentTo = null;
 			this.#route(rid);
 			return;
