@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { passphraseStrength } from '../../src/shared/account';
 import { Account, attemptDelayS } from '../../src/worker/domain/account/account';
 import {
@@ -26,20 +26,24 @@ import {
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { botSecrets } from '../../src/worker/domain/telegram/bots';
 import { saveBot } from '../../src/worker/stores/telegram-bots';
+import { AppError } from '../../src/shared/errors';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';
 const ITERATIONS = 100_000;
 let time = Date.UTC(2026, 10, 26, 12);
 
-afterEach(() => vault.forget());
+afterEach(() => {
+	vault.forget();
+	vi.restoreAllMocks();
+});
 
 async function world() {
 	const store = new MemoryImageStore();
-	const open = async () => {
+	const open = async (files?: Awaited<ReturnType<typeof realMigrations>>) => {
 		const db = await LiveDatabase.open({
 			SQL: await loadSql(),
-			files: await realMigrations(),
+			files: files ?? (await realMigrations()),
 			store,
 			writerId: `w${Math.random()}`,
 			now: () => time,
@@ -72,9 +76,9 @@ async function world() {
 		);
 	});
 	/** The app closed and opened again: a new worker, without the key. */
-	const restart = async () => {
+	const restart = async (files?: Awaited<ReturnType<typeof realMigrations>>) => {
 		vault.forget();
-		return open();
+		return open(files);
 	};
 	const fileBytes = async () => {
 		const stored = await store.load();
@@ -313,6 +317,80 @@ describe('account', () => {
 		expect(
 			String(w.db.engine.value("SELECT result FROM _requests WHERE id = 'page:1'")),
 		).not.toContain('key-987');
+	});
+});
+
+describe('unlock attempts', () => {
+	it('counts an attempt before deriving the key: a derivation that never ends still cost one', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		const derived = vi
+			.spyOn(globalThis.crypto.subtle, 'deriveKey')
+			.mockReturnValue(new Promise<CryptoKey>(() => undefined));
+		void account.unlock('a guess that never finishes');
+		await vi.waitFor(() => expect(derived).toHaveBeenCalled());
+		await db.settled();
+		expect(db.engine.value('SELECT failed_attempts FROM users')).toBe(1);
+		const again = await w.restart();
+		expect(again.account.status().failedAttempts).toBe(1);
+	});
+
+	it('counts every one of several attempts started together', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		const tries = await Promise.allSettled([1, 2, 3].map((i) => account.unlock(`wrong ${i}`)));
+		expect(
+			tries.map((t) => t.status === 'rejected' && (t.reason as { code: string }).code),
+		).toEqual(['wrong-passphrase', 'wrong-passphrase', 'wrong-passphrase']);
+		expect(db.engine.value('SELECT failed_attempts FROM users')).toBe(3);
+		expect(account.status().failedAttempts).toBe(3);
+	});
+
+	it('a write that fails is reported as itself, never as a wrong passphrase', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		await expect(account.unlock('wrong')).rejects.toMatchObject({ code: 'wrong-passphrase' });
+		const before = db.engine.db.export();
+		vi.spyOn(db, 'write').mockRejectedValueOnce(new AppError('quota-exceeded'));
+		await expect(account.unlock('correct horse battery staple')).rejects.toMatchObject({
+			code: 'quota-exceeded',
+		});
+		expect(Buffer.from(db.engine.db.export()).equals(Buffer.from(before))).toBe(true);
+		expect(account.status()).toMatchObject({ locked: true, failedAttempts: 1 });
+		await account.unlock('correct horse battery staple');
+		expect(account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
+	});
+
+	it('on a read-only database (from a newer app), unlocks, locks and idles out without writing', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		await w.account.setIdleMinutes(5);
+		const known = (await realMigrations()).slice(0, -1);
+		const { account, db } = await w.restart(known);
+		expect(db.readOnly?.code).toBe('db-newer-than-app');
+		const before = await w.fileBytes();
+		expect(account.status()).toMatchObject({ locked: true, secretsAvailable: false });
+
+		await expect(account.unlock('not it')).rejects.toMatchObject({
+			code: 'wrong-passphrase',
+			detail: { failedAttempts: 1 },
+		});
+		expect(account.status().failedAttempts).toBe(1);
+		await account.unlock('correct horse battery staple');
+		expect(account.status()).toMatchObject({ locked: false, secretsAvailable: true });
+		expect(botSecrets(db.engine)[0]!.token).toBe(TOKEN);
+		expect(db.engine.db.export().length).toBeGreaterThan(0);
+
+		await account.lock();
+		expect(account.locked).toBe(true);
+		await account.unlock('correct horse battery staple');
+		time += 6 * 60_000;
+		await account.checkIdle();
+		expect(account.locked).toBe(true);
+		expect((await w.fileBytes()).equals(before)).toBe(true);
 	});
 });
 

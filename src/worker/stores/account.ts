@@ -65,10 +65,6 @@ export function setFailedAttempts(engine: Engine, failed: number, retryAfter: nu
 	]);
 }
 
-export function clearFailedAttempts(engine: Engine): void {
-	engine.run('UPDATE users SET failed_attempts = 0, retry_after = NULL WHERE id = 1');
-}
-
 export function setIdleLockMinutes(engine: Engine, minutes: number): void {
 	engine.run('UPDATE users SET idle_lock_minutes = ? WHERE id = 1', [minutes]);
 }

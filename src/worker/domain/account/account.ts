@@ -11,7 +11,6 @@ import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import {
-	clearFailedAttempts,
 	closeAbandonedSessions,
 	endSession,
 	getUser,
@@ -19,7 +18,6 @@ import {
 	insertUser,
 	replaceUser,
 	rewrapUser,
-	setFailedAttempts,
 	setIdleLockMinutes,
 	startSession,
 	touchSession,
@@ -32,6 +30,7 @@ import {
 	sealedValues,
 	waitingOnKey,
 } from '../../stores/secrets';
+import { UnlockAttempts, WrongPassphrase } from './attempts';
 import { deriveKey, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
 import { revealAll, sealAll, writeSecrets } from './secrets';
 import { vault } from './vault';
@@ -46,10 +45,7 @@ export interface AccountOptions {
 
 const ACTIVITY_SAVE_EVERY_MS = 60_000;
 
-/** Seconds to wait after `failed` wrong passphrases in a row: none for the first three, then doubling to 5 min. */
-export function attemptDelayS(failed: number): number {
-	return failed < 3 ? 0 : Math.min(300, 2 ** (failed - 3));
-}
+export { attemptDelayS } from './attempts';
 
 export class Account {
 	readonly #db: LiveDatabase;
@@ -59,10 +55,12 @@ export class Account {
 	#lastActivity: number;
 	#lastSaved = 0;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
+	readonly #attempts: UnlockAttempts;
 
 	constructor(db: LiveDatabase, options: AccountOptions = {}) {
 		this.#db = db;
 		this.#o = options;
+		this.#attempts = new UnlockAttempts(db, () => this.#now());
 		this.#lastActivity = this.#now();
 		this.#locked = this.#user() !== undefined && !vault.hasKey;
 	}
@@ -108,12 +106,14 @@ export class Account {
 	status(): AccountStatus {
 		const user = this.#user();
 		const e = this.#engine;
+		const attempts = user ? this.#attempts.state(user) : { failed: 0, retryAfter: null };
 		return {
 			hasPassphrase: user !== undefined,
 			locked: this.#locked,
 			secretsAvailable: user === undefined || vault.hasKey,
-			retryAfter: user?.retry_after && user.retry_after > this.#now() ? user.retry_after : null,
-			failedAttempts: user?.failed_attempts ?? 0,
+			retryAfter:
+				attempts.retryAfter && attempts.retryAfter > this.#now() ? attempts.retryAfter : null,
+			failedAttempts: attempts.failed,
 			idleLockMinutes: user?.idle_lock_minutes ?? 15,
 			waiting: user && !vault.hasKey ? waitingOnKey(e) : { alerts: 0, monitors: 0 },
 			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0 },
@@ -177,7 +177,9 @@ export class Account {
 	async unlock(passphrase: string): Promise<AccountStatus> {
 		const data = await this.#verify(passphrase);
 		await vault.useKey(data.key, sealedValues(this.#engine));
-		await this.#db.write(() => this.#startSession(this.#now()));
+		// A read-only database (a failed migration, a newer app's file) records no session: the person
+		// must still get in, to export it.
+		if (!this.#db.readOnly) await this.#db.write(() => this.#startSession(this.#now()));
 		this.#locked = false;
 		this.#lastActivity = this.#now();
 		this.#emit();
@@ -188,7 +190,7 @@ export class Account {
 		if (!this.#user()) throw new AppError('no-passphrase');
 		if (!this.#locked) {
 			this.#locked = true;
-			await this.#db.write(() => this.#endSession(how));
+			if (!this.#db.readOnly) await this.#db.write(() => this.#endSession(how));
 			this.#emit();
 		}
 		return this.status();
@@ -244,27 +246,23 @@ export class Account {
 		return this.status();
 	}
 
-	async #verify(passphrase: string) {
-		const user = this.#user();
-		if (!user) throw new AppError('no-passphrase');
-		const now = this.#now();
-		if (user.retry_after && user.retry_after > now) {
-			throw new AppError('too-many-attempts', undefined, { retryAfter: user.retry_after });
-		}
-		const kek = await deriveKey(passphrase, user.salt, user.iterations);
+	/** The data key, if `passphrase` is the right one; every attempt is counted (see attempts.ts). */
+	async #verify(passphrase: string): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
 		try {
-			const data = await unwrap({ wrapped: user.wrapped_key, iv: user.wrap_iv }, kek);
-			if (user.failed_attempts > 0) {
-				await this.#db.write(() => clearFailedAttempts(this.#engine));
-			}
-			return data;
-		} catch {
-			const failed = user.failed_attempts + 1;
-			const delay = attemptDelayS(failed);
-			const retryAfter = delay ? now + delay * 1000 : null;
-			await this.#db.write(() => setFailedAttempts(this.#engine, failed, retryAfter));
+			return await this.#attempts.attempt(
+				() => this.#user(),
+				async (user) => {
+					const kek = await deriveKey(passphrase, user.salt, user.iterations);
+					try {
+						return await unwrap({ wrapped: user.wrapped_key, iv: user.wrap_iv }, kek);
+					} catch {
+						throw new WrongPassphrase();
+					}
+				},
+			);
+		} finally {
+			// A read-only database announces no change of `users`: the count is shown from here.
 			this.#emit();
-			throw new AppError('wrong-passphrase', undefined, { failedAttempts: failed, retryAfter });
 		}
 	}
 
