@@ -12,6 +12,8 @@ export interface AccountStatus {
 	idleLockMinutes: number;
 	/** What waits for the first unlock after a restart. */
 	waiting: { alerts: number; monitors: number };
+	/** Secrets stored readable (no passphrase): an export holds them in clear. */
+	inClear: { bots: number; monitors: number };
 	/** Secrets that could not be carried over and must be entered again. */
 	needsReentry: { bots: number; monitors: number };
 }

@@ -148,6 +148,35 @@ describe('account', () => {
 		});
 	});
 
+	it('counts the secrets an export would hold in clear: none without any, none once sealed', async () => {
+		const w = await world();
+		expect(w.account.status().inClear).toEqual({ bots: 1, monitors: 1 });
+		await w.account.setPassphrase('correct horse battery staple');
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+		await w.account.resetForgotten();
+		// Removed for re-entry: nothing readable is left.
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+
+		const bare = await LiveDatabase.open({
+			SQL: await loadSql(),
+			files: await realMigrations(),
+			store: new MemoryImageStore(),
+			writerId: 'bare',
+			now: () => time,
+		});
+		await bare.write(() =>
+			createMonitor(
+				bare.engine,
+				{ name: 'Plain', url: 'http://127.0.0.2:9/p', intervalS: 60 },
+				time,
+			),
+		);
+		expect(new Account(bare).status()).toMatchObject({
+			hasPassphrase: false,
+			inClear: { bots: 0, monitors: 0 },
+		});
+	});
+
 	it('stores headers as a plain JSON object without a passphrase', async () => {
 		const w = await world();
 		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' });

@@ -6,6 +6,7 @@
  */
 import { parseJson } from '../../shared/json';
 import type { Engine } from '../core/engine';
+import { hasTable } from './database-file';
 
 /** Every sealed value, for the vault to decrypt once it holds the key (headers unwrapped from JSON). */
 export function sealedValues(engine: Engine): string[] {
@@ -119,5 +120,31 @@ export function secretCounts(engine: Engine): { bots: number; monitors: number }
 			),
 		),
 		monitors: Number(engine.value("SELECT count(*) FROM monitors WHERE headers != '{}'")),
+	};
+}
+
+/**
+ * How many secrets are stored readable: tokens and non-empty headers that are not sealed. Safe on any
+ * schema (a read-only database may predate the account's, or even the headers', migration).
+ */
+export function clearSecretCounts(engine: Engine): { bots: number; monitors: number } {
+	const headersColumn =
+		hasTable(engine, 'monitors') &&
+		engine.value("SELECT count(*) FROM pragma_table_info('monitors') WHERE name = 'headers'") === 1;
+	return {
+		bots: hasTable(engine, 'telegram_bots')
+			? Number(
+					engine.value(
+						"SELECT count(*) FROM telegram_bots WHERE token NOT LIKE 'enc:%' AND token NOT LIKE 'removed:%'",
+					),
+				)
+			: 0,
+		monitors: headersColumn
+			? Number(
+					engine.value(
+						`SELECT count(*) FROM monitors WHERE headers != '{}' AND headers NOT LIKE '"enc:%'`,
+					),
+				)
+			: 0,
 	};
 }

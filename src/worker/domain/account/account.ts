@@ -25,6 +25,7 @@ import {
 	type UserRow,
 } from '../../stores/account';
 import {
+	clearSecretCounts,
 	needingReentry,
 	removeSealedSecrets,
 	sealedValues,
@@ -56,6 +57,8 @@ export class Account {
 	#lastSaved = 0;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
 	readonly #attempts: UnlockAttempts;
+	/** The counts last announced, so a change of monitors announces only what the warning needs. */
+	#inClear: AccountStatus['inClear'] | null = null;
 
 	constructor(db: LiveDatabase, options: AccountOptions = {}) {
 		this.#db = db;
@@ -83,10 +86,16 @@ export class Account {
 		// Only ever towards locked while a passphrase exists: a locked app keeps its key in memory (checks
 		// and alerts run on), and a write to `users` (a failed attempt, say) must not reopen it.
 		this.#db.subscribe((tables) => {
-			if (!tables.includes('users')) return;
-			const user = this.#user();
-			this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
-			this.#emit();
+			if (tables.includes('users')) {
+				const user = this.#user();
+				this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
+				this.#emit();
+			} else if (tables.includes('telegram_bots') || tables.includes('monitors')) {
+				// A secret added or removed changes what the export warning says.
+				const inClear = clearSecretCounts(this.#engine);
+				const was = this.#inClear;
+				if (inClear.bots !== was?.bots || inClear.monitors !== was.monitors) this.#emit();
+			}
 		});
 		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
 			await this.#db.write(() => closeAbandonedSessions(this.#engine));
@@ -117,6 +126,7 @@ export class Account {
 			idleLockMinutes: user?.idle_lock_minutes ?? 15,
 			waiting: user && !vault.hasKey ? waitingOnKey(e) : { alerts: 0, monitors: 0 },
 			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0 },
+			inClear: clearSecretCounts(e),
 		};
 	}
 
@@ -292,7 +302,9 @@ export class Account {
 	}
 
 	#emit(): void {
-		this.#o.onStatus?.(this.status());
+		const status = this.status();
+		this.#inClear = status.inClear;
+		this.#o.onStatus?.(status);
 	}
 }
 
