@@ -18,6 +18,17 @@ export interface AccountStatus {
 	needsReentry: { bots: number; monitors: number };
 }
 
+/** Backups made before the passphrase hold the secrets in clear: seal them too, or delete them. */
+export type OlderBackups = 'seal' | 'delete';
+
+/** What setting or changing the passphrase did to the backups. */
+export interface SealedCopies {
+	sealed: number;
+	deleted: number;
+	/** Could not be read or stored again, and were left as they were. */
+	failed: number;
+}
+
 export const IDLE_MINUTES_MIN = 1;
 export const IDLE_MINUTES_MAX = 1440;
 export const PASSPHRASE_MIN = 8;

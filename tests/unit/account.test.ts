@@ -16,6 +16,7 @@ import {
 	afterSwap,
 	checkIncomingPassphrase,
 } from '../../src/worker/domain/account/incoming';
+import { reserveRowId } from '../../src/worker/domain/account/places';
 import { vault } from '../../src/worker/domain/account/vault';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import {
@@ -30,6 +31,7 @@ import { AppError } from '../../src/shared/errors';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';
+const HERE = 'monitors.headers#1';
 const ITERATIONS = 100_000;
 let time = Date.UTC(2026, 10, 26, 12);
 
@@ -91,14 +93,14 @@ describe('crypto', () => {
 	it('seals and opens a secret, and a wrong key or a changed byte cannot open it', async () => {
 		const { key } = await newDataKey();
 		const other = await newDataKey();
-		const sealed = await seal(key, 'Bearer sekrit');
+		const sealed = await seal(key, 'Bearer sekrit', HERE);
 		expect(isSealed(sealed)).toBe(true);
 		expect(sealed).not.toContain('sekrit');
-		expect(await open(key, sealed)).toBe('Bearer sekrit');
-		expect(await seal(key, 'Bearer sekrit')).not.toBe(sealed);
-		await expect(open(other.key, sealed)).rejects.toThrow();
+		expect(await open(key, sealed, HERE)).toBe('Bearer sekrit');
+		expect(await seal(key, 'Bearer sekrit', HERE)).not.toBe(sealed);
+		await expect(open(other.key, sealed, HERE)).rejects.toThrow();
 		const tampered = `${sealed.slice(0, -4)}AAAA`;
-		await expect(open(key, tampered)).rejects.toThrow();
+		await expect(open(key, tampered, HERE)).rejects.toThrow();
 	});
 
 	it('wraps the data key under the derived key; a wrong passphrase cannot unwrap it', async () => {
@@ -109,7 +111,7 @@ describe('crypto', () => {
 			await deriveKey('correct horse battery', salt, ITERATIONS),
 		);
 		const back = await unwrap(wrapped, await deriveKey('correct horse battery', salt, ITERATIONS));
-		expect(await open(back.key, await seal(data.key, 'x'))).toBe('x');
+		expect(await open(back.key, await seal(data.key, 'x', HERE), HERE)).toBe('x');
 		await expect(
 			unwrap(wrapped, await deriveKey('wrong horse battery', salt, ITERATIONS)),
 		).rejects.toThrow();
@@ -179,7 +181,7 @@ describe('account', () => {
 
 	it('stores headers as a plain JSON object without a passphrase', async () => {
 		const w = await world();
-		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' });
+		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' }, 2);
 		expect(JSON.parse(stored)).toEqual({ 'X-Api-Key': 'k' });
 	});
 
@@ -193,8 +195,8 @@ describe('account', () => {
 		expect(bytes.includes(secretPart)).toBe(false);
 		expect(bytes.includes(secretPart.slice(0, 12))).toBe(false);
 		expect(bytes.includes('sekrit-123')).toBe(false);
-		expect(String(w.db.engine.value('SELECT token FROM telegram_bots'))).toMatch(/^enc:v1:/);
-		expect(String(w.db.engine.value('SELECT headers FROM monitors'))).toMatch(/^"enc:v1:/);
+		expect(String(w.db.engine.value('SELECT token FROM telegram_bots'))).toMatch(/^enc:v2:/);
+		expect(String(w.db.engine.value('SELECT headers FROM monitors'))).toMatch(/^"enc:v2:/);
 		// Still readable in this session.
 		expect(bytes.includes('sekrit-pad')).toBe(false);
 		expect(listMonitors(w.db.engine)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
@@ -268,12 +270,12 @@ describe('account', () => {
 		expect(w.account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
 	});
 
-	it('changes the passphrase without re-encrypting, and removes it back to clear text', async () => {
+	it('changes the passphrase, sealing every secret again, and removes it back to clear text', async () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');
 		const sealedToken = w.db.engine.value('SELECT token FROM telegram_bots');
 		await w.account.changePassphrase('correct horse battery staple', 'a whole new passphrase');
-		expect(w.db.engine.value('SELECT token FROM telegram_bots')).toBe(sealedToken);
+		expect(w.db.engine.value('SELECT token FROM telegram_bots')).not.toBe(sealedToken);
 
 		const { account, db } = await w.restart();
 		await expect(account.unlock('correct horse battery staple')).rejects.toMatchObject({
@@ -326,7 +328,8 @@ describe('account', () => {
 	it('stores new secrets sealed while a passphrase is set, and keeps them out of the request ledger', async () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');
-		const headers = await storedHeaders(w.db.engine, { 'X-Api-Key': 'key-987' });
+		const id = reserveRowId(w.db.engine, 'monitors');
+		const headers = await storedHeaders(w.db.engine, { 'X-Api-Key': 'key-987' }, id);
 		await w.db.write(
 			() =>
 				createMonitor(
@@ -339,9 +342,13 @@ describe('account', () => {
 					},
 					time,
 					headers,
+					id,
 				),
 			'page:1',
 		);
+		expect(listMonitors(w.db.engine).find((m) => m.id === id)!.headers).toEqual({
+			'X-Api-Key': 'key-987',
+		});
 		expect((await w.fileBytes()).includes('key-987')).toBe(false);
 		expect(
 			String(w.db.engine.value("SELECT result FROM _requests WHERE id = 'page:1'")),

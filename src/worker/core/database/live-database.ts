@@ -12,6 +12,7 @@ import { AppError, isQuotaError, type ErrorCode } from '../../../shared/errors';
 import { describeEngine, loadBackup, saveBackup } from '../backups/backups';
 import { sha256Bytes } from '../backups/codec';
 import type { BackupStore } from '../backups/store';
+import { rewriteBackups, type BackupRewrite, type RewriteOutcome } from '../backups/rewrite';
 import { openEngine, warmUp } from '../connection';
 import { Engine } from '../engine';
 import { DatabaseHealth } from '../metrics/recorder';
@@ -380,6 +381,13 @@ export class LiveDatabase {
 			throw new AppError('invalid-input', 'A backup id is a positive whole number.');
 		}
 		return { deleted: await this.#backups().delete(id) };
+	}
+
+	/** Rewrites stored backups one by one (see backups/rewrite.ts); the live database is not touched. */
+	rewriteBackups(
+		rewrite: (engine: Engine, info: BackupInfo) => Promise<BackupRewrite>,
+	): Promise<RewriteOutcome> {
+		return rewriteBackups(this.#options.SQL, this.#backups(), rewrite);
 	}
 
 	/** A backup as a plain SQLite file, verified against its checksum. */

@@ -5,7 +5,7 @@
  * worker's memory until the app closes, so checks and alerts keep running while locked. Wrong passphrases
  * slow further attempts down, and that count survives reloads.
  */
-import type { AccountStatus } from '../../../shared/account';
+import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
 import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../shared/account';
 import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
@@ -32,8 +32,9 @@ import {
 	waitingOnKey,
 } from '../../stores/secrets';
 import { UnlockAttempts, WrongPassphrase } from './attempts';
-import { deriveKey, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
-import { revealAll, sealAll, writeSecrets } from './secrets';
+import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
+import { rewriteSnapshot, sealBackups } from './copies';
+import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
 import { vault } from './vault';
 
 export interface AccountOptions {
@@ -130,7 +131,14 @@ export class Account {
 		};
 	}
 
-	async setPassphrase(passphrase: string): Promise<AccountStatus> {
+	/**
+	 * Seals every secret under a new data key, then the copies: the snapshot is written again and older
+	 * backups are sealed too or, as the person chose, deleted.
+	 */
+	async setPassphrase(
+		passphrase: string,
+		older: OlderBackups = 'seal',
+	): Promise<AccountStatus & { backups: SealedCopies }> {
 		if (this.#user()) throw new AppError('passphrase-exists');
 		checkPassphrase(passphrase);
 		const iterations = this.#o.iterations ?? KDF_ITERATIONS;
@@ -153,20 +161,54 @@ export class Account {
 		}
 		this.#locked = false;
 		this.#emit();
-		return this.status();
+		return { ...this.status(), backups: await this.#sealCopies(data.key, [], older) };
 	}
 
-	async changePassphrase(current: string, next: string): Promise<AccountStatus> {
+	/**
+	 * A new passphrase gets a new data key and every secret is sealed again under it (the live file, the
+	 * snapshot, the backups), so the old passphrase with an old copy of the file opens nothing new.
+	 */
+	async changePassphrase(
+		current: string,
+		next: string,
+	): Promise<AccountStatus & { backups: SealedCopies }> {
 		checkPassphrase(next);
-		const data = await this.#verify(current);
+		const old = await this.#verify(current);
+		await vault.useKey(old.key, sealedValues(this.#engine));
 		const salt = newSalt();
 		const iterations = this.#o.iterations ?? KDF_ITERATIONS;
+		const data = await newDataKey();
 		const wrapped = await wrap(data.raw, await deriveKey(next, salt, iterations));
-		await this.#db.write(() =>
-			rewrapUser(this.#engine, { iterations, salt, ...wrapped }, this.#now()),
-		);
+		await vault.useKey(data.key, []);
+		try {
+			const sealed = await resealAll(this.#engine);
+			await this.#db.write(() => {
+				rewrapUser(this.#engine, { iterations, salt, ...wrapped }, this.#now());
+				writeSecrets(this.#engine, sealed);
+			});
+		} catch (error) {
+			await vault.useKey(old.key, []);
+			throw error;
+		}
 		this.#emit();
-		return this.status();
+		return { ...this.status(), backups: await this.#sealCopies(data.key, [old.key], 'seal') };
+	}
+
+	async #sealCopies(
+		key: CryptoKey,
+		openWith: CryptoKey[],
+		older: OlderBackups,
+	): Promise<SealedCopies> {
+		await rewriteSnapshot(this.#db);
+		try {
+			return await sealBackups(this.#db, key, openWith, older);
+		} catch (error) {
+			// No backup store (a database opened by the command line): there are no backups to seal.
+			if (error instanceof AppError && error.code === 'internal') {
+				return { sealed: 0, deleted: 0, failed: 0 };
+			}
+			throw error;
+		}
 	}
 
 	async removePassphrase(current: string): Promise<AccountStatus> {
@@ -189,7 +231,14 @@ export class Account {
 		await vault.useKey(data.key, sealedValues(this.#engine));
 		// A read-only database (a failed migration, a newer app's file) records no session: the person
 		// must still get in, to export it.
-		if (!this.#db.readOnly) await this.#db.write(() => this.#startSession(this.#now()));
+		if (!this.#db.readOnly) {
+			// Values sealed before ciphertexts were bound to their rows are bound now.
+			const unbound = await resealAll(this.#engine, isUnbound);
+			await this.#db.write(() => {
+				writeSecrets(this.#engine, unbound);
+				this.#startSession(this.#now());
+			});
+		}
 		this.#locked = false;
 		this.#lastActivity = this.#now();
 		this.#emit();
