@@ -49,7 +49,7 @@ export function insertUser(engine: Engine, key: WrappedUserKey, now: number): vo
 	);
 }
 
-/** A new passphrase: the same data key, wrapped again; failed attempts are forgotten. */
+/** A new passphrase: its data key wrapped under it (account.ts makes a new one); failed attempts are forgotten. */
 export function rewrapUser(engine: Engine, key: WrappedUserKey, now: number): void {
 	engine.run(
 		`UPDATE users SET salt = ?, iterations = ?, wrapped_key = ?, wrap_iv = ?, changed_at = ?, failed_attempts = 0,
