@@ -12,8 +12,21 @@ export interface AccountStatus {
 	idleLockMinutes: number;
 	/** What waits for the first unlock after a restart. */
 	waiting: { alerts: number; monitors: number };
+	/** Secrets stored readable (no passphrase): an export holds them in clear. */
+	inClear: { bots: number; monitors: number };
 	/** Secrets that could not be carried over and must be entered again. */
 	needsReentry: { bots: number; monitors: number };
+}
+
+/** Backups made before the passphrase hold the secrets in clear: seal them too, or delete them. */
+export type OlderBackups = 'seal' | 'delete';
+
+/** What setting or changing the passphrase did to the backups. */
+export interface SealedCopies {
+	sealed: number;
+	deleted: number;
+	/** Could not be read or stored again, and were left as they were. */
+	failed: number;
 }
 
 export const IDLE_MINUTES_MIN = 1;

@@ -4,7 +4,7 @@
  */
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
-import type { AccountStatus } from './account';
+import type { AccountStatus, OlderBackups, SealedCopies } from './account';
 import type {
 	ArchiveRemoved,
 	ArchiveResult,
@@ -81,8 +81,15 @@ export interface DbApi {
 	'alerts.log': Call<{ monitorId: number | null }, OutboxEntry[]>;
 	'account.status': Call<void, AccountStatus>;
 	/** Sets the first passphrase: the secrets are encrypted under it and a session starts. */
-	'account.setPassphrase': Call<{ passphrase: string }, AccountStatus>;
-	'account.changePassphrase': Call<{ current: string; next: string }, AccountStatus>;
+	/** `olderBackups`: what to do with backups holding the secrets in clear (sealed unless said otherwise). */
+	'account.setPassphrase': Call<
+		{ passphrase: string; olderBackups?: OlderBackups },
+		AccountStatus & { backups: SealedCopies }
+	>;
+	'account.changePassphrase': Call<
+		{ current: string; next: string },
+		AccountStatus & { backups: SealedCopies }
+	>;
 	/** Removes the passphrase after checking it: the secrets go back to clear text. */
 	'account.removePassphrase': Call<{ current: string }, AccountStatus>;
 	'account.unlock': Call<{ passphrase: string }, AccountStatus>;

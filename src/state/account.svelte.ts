@@ -4,7 +4,7 @@
  * idle lock knows when to strike.
  */
 import type { DbClient } from '../client/db-client';
-import type { AccountStatus } from '../shared/account';
+import type { AccountStatus, OlderBackups, SealedCopies } from '../shared/account';
 import { reportError } from './notices.svelte';
 
 const ACTIVITY_EVERY_MS = 30_000;
@@ -59,12 +59,23 @@ export class AccountState {
 		this.#status = await this.#db.call('account.lock');
 	}
 
-	async setPassphrase(passphrase: string): Promise<void> {
-		this.#status = await this.#db.call('account.setPassphrase', { passphrase });
+	/** Resolves with what was done to the backups (sealed with it, or deleted, as `olderBackups` says). */
+	async setPassphrase(passphrase: string, olderBackups: OlderBackups): Promise<SealedCopies> {
+		const { backups, ...status } = await this.#db.call('account.setPassphrase', {
+			passphrase,
+			olderBackups,
+		});
+		this.#status = status;
+		return backups;
 	}
 
-	async changePassphrase(current: string, next: string): Promise<void> {
-		this.#status = await this.#db.call('account.changePassphrase', { current, next });
+	async changePassphrase(current: string, next: string): Promise<SealedCopies> {
+		const { backups, ...status } = await this.#db.call('account.changePassphrase', {
+			current,
+			next,
+		});
+		this.#status = status;
+		return backups;
 	}
 
 	async removePassphrase(current: string): Promise<void> {

@@ -194,11 +194,12 @@ export class FileTransferState {
 	}
 
 	/**
-	 * Whether an export would hold the secrets in clear: true without a passphrase (with one, tokens and
-	 * headers are sealed with AES-GCM before they are ever written).
+	 * Whether an export would hold secrets in clear: bot tokens or monitor headers stored without a
+	 * passphrase (with one, they are sealed with AES-GCM before they are ever written).
 	 */
 	get secretsInClear(): boolean {
-		return !this.#account.status?.hasPassphrase;
+		const inClear = this.#account.status?.inClear;
+		return inClear !== undefined && inClear.bots + inClear.monitors > 0;
 	}
 
 	/** Exports the database, first warning (once) that the file holds secrets in clear. */

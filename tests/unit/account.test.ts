@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { passphraseStrength } from '../../src/shared/account';
 import { Account, attemptDelayS } from '../../src/worker/domain/account/account';
 import {
@@ -16,6 +16,7 @@ import {
 	afterSwap,
 	checkIncomingPassphrase,
 } from '../../src/worker/domain/account/incoming';
+import { reserveRowId } from '../../src/worker/domain/account/places';
 import { vault } from '../../src/worker/domain/account/vault';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import {
@@ -26,20 +27,25 @@ import {
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { botSecrets } from '../../src/worker/domain/telegram/bots';
 import { saveBot } from '../../src/worker/stores/telegram-bots';
+import { AppError } from '../../src/shared/errors';
 import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';
+const HERE = 'monitors.headers#1';
 const ITERATIONS = 100_000;
 let time = Date.UTC(2026, 10, 26, 12);
 
-afterEach(() => vault.forget());
+afterEach(() => {
+	vault.forget();
+	vi.restoreAllMocks();
+});
 
 async function world() {
 	const store = new MemoryImageStore();
-	const open = async () => {
+	const open = async (files?: Awaited<ReturnType<typeof realMigrations>>) => {
 		const db = await LiveDatabase.open({
 			SQL: await loadSql(),
-			files: await realMigrations(),
+			files: files ?? (await realMigrations()),
 			store,
 			writerId: `w${Math.random()}`,
 			now: () => time,
@@ -72,9 +78,9 @@ async function world() {
 		);
 	});
 	/** The app closed and opened again: a new worker, without the key. */
-	const restart = async () => {
+	const restart = async (files?: Awaited<ReturnType<typeof realMigrations>>) => {
 		vault.forget();
-		return open();
+		return open(files);
 	};
 	const fileBytes = async () => {
 		const stored = await store.load();
@@ -87,14 +93,14 @@ describe('crypto', () => {
 	it('seals and opens a secret, and a wrong key or a changed byte cannot open it', async () => {
 		const { key } = await newDataKey();
 		const other = await newDataKey();
-		const sealed = await seal(key, 'Bearer sekrit');
+		const sealed = await seal(key, 'Bearer sekrit', HERE);
 		expect(isSealed(sealed)).toBe(true);
 		expect(sealed).not.toContain('sekrit');
-		expect(await open(key, sealed)).toBe('Bearer sekrit');
-		expect(await seal(key, 'Bearer sekrit')).not.toBe(sealed);
-		await expect(open(other.key, sealed)).rejects.toThrow();
+		expect(await open(key, sealed, HERE)).toBe('Bearer sekrit');
+		expect(await seal(key, 'Bearer sekrit', HERE)).not.toBe(sealed);
+		await expect(open(other.key, sealed, HERE)).rejects.toThrow();
 		const tampered = `${sealed.slice(0, -4)}AAAA`;
-		await expect(open(key, tampered)).rejects.toThrow();
+		await expect(open(key, tampered, HERE)).rejects.toThrow();
 	});
 
 	it('wraps the data key under the derived key; a wrong passphrase cannot unwrap it', async () => {
@@ -105,7 +111,7 @@ describe('crypto', () => {
 			await deriveKey('correct horse battery', salt, ITERATIONS),
 		);
 		const back = await unwrap(wrapped, await deriveKey('correct horse battery', salt, ITERATIONS));
-		expect(await open(back.key, await seal(data.key, 'x'))).toBe('x');
+		expect(await open(back.key, await seal(data.key, 'x', HERE), HERE)).toBe('x');
 		await expect(
 			unwrap(wrapped, await deriveKey('wrong horse battery', salt, ITERATIONS)),
 		).rejects.toThrow();
@@ -144,9 +150,38 @@ describe('account', () => {
 		});
 	});
 
+	it('counts the secrets an export would hold in clear: none without any, none once sealed', async () => {
+		const w = await world();
+		expect(w.account.status().inClear).toEqual({ bots: 1, monitors: 1 });
+		await w.account.setPassphrase('correct horse battery staple');
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+		await w.account.resetForgotten();
+		// Removed for re-entry: nothing readable is left.
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+
+		const bare = await LiveDatabase.open({
+			SQL: await loadSql(),
+			files: await realMigrations(),
+			store: new MemoryImageStore(),
+			writerId: 'bare',
+			now: () => time,
+		});
+		await bare.write(() =>
+			createMonitor(
+				bare.engine,
+				{ name: 'Plain', url: 'http://127.0.0.2:9/p', intervalS: 60 },
+				time,
+			),
+		);
+		expect(new Account(bare).status()).toMatchObject({
+			hasPassphrase: false,
+			inClear: { bots: 0, monitors: 0 },
+		});
+	});
+
 	it('stores headers as a plain JSON object without a passphrase', async () => {
 		const w = await world();
-		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' });
+		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' }, 2);
 		expect(JSON.parse(stored)).toEqual({ 'X-Api-Key': 'k' });
 	});
 
@@ -160,8 +195,8 @@ describe('account', () => {
 		expect(bytes.includes(secretPart)).toBe(false);
 		expect(bytes.includes(secretPart.slice(0, 12))).toBe(false);
 		expect(bytes.includes('sekrit-123')).toBe(false);
-		expect(String(w.db.engine.value('SELECT token FROM telegram_bots'))).toMatch(/^enc:v1:/);
-		expect(String(w.db.engine.value('SELECT headers FROM monitors'))).toMatch(/^"enc:v1:/);
+		expect(String(w.db.engine.value('SELECT token FROM telegram_bots'))).toMatch(/^enc:v2:/);
+		expect(String(w.db.engine.value('SELECT headers FROM monitors'))).toMatch(/^"enc:v2:/);
 		// Still readable in this session.
 		expect(bytes.includes('sekrit-pad')).toBe(false);
 		expect(listMonitors(w.db.engine)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
@@ -235,12 +270,12 @@ describe('account', () => {
 		expect(w.account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
 	});
 
-	it('changes the passphrase without re-encrypting, and removes it back to clear text', async () => {
+	it('changes the passphrase, sealing every secret again, and removes it back to clear text', async () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');
 		const sealedToken = w.db.engine.value('SELECT token FROM telegram_bots');
 		await w.account.changePassphrase('correct horse battery staple', 'a whole new passphrase');
-		expect(w.db.engine.value('SELECT token FROM telegram_bots')).toBe(sealedToken);
+		expect(w.db.engine.value('SELECT token FROM telegram_bots')).not.toBe(sealedToken);
 
 		const { account, db } = await w.restart();
 		await expect(account.unlock('correct horse battery staple')).rejects.toMatchObject({
@@ -293,7 +328,8 @@ describe('account', () => {
 	it('stores new secrets sealed while a passphrase is set, and keeps them out of the request ledger', async () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');
-		const headers = await storedHeaders(w.db.engine, { 'X-Api-Key': 'key-987' });
+		const id = reserveRowId(w.db.engine, 'monitors');
+		const headers = await storedHeaders(w.db.engine, { 'X-Api-Key': 'key-987' }, id);
 		await w.db.write(
 			() =>
 				createMonitor(
@@ -306,13 +342,91 @@ describe('account', () => {
 					},
 					time,
 					headers,
+					id,
 				),
 			'page:1',
 		);
+		expect(listMonitors(w.db.engine).find((m) => m.id === id)!.headers).toEqual({
+			'X-Api-Key': 'key-987',
+		});
 		expect((await w.fileBytes()).includes('key-987')).toBe(false);
 		expect(
 			String(w.db.engine.value("SELECT result FROM _requests WHERE id = 'page:1'")),
 		).not.toContain('key-987');
+	});
+});
+
+describe('unlock attempts', () => {
+	it('counts an attempt before deriving the key: a derivation that never ends still cost one', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		const derived = vi
+			.spyOn(globalThis.crypto.subtle, 'deriveKey')
+			.mockReturnValue(new Promise<CryptoKey>(() => undefined));
+		void account.unlock('a guess that never finishes');
+		await vi.waitFor(() => expect(derived).toHaveBeenCalled());
+		await db.settled();
+		expect(db.engine.value('SELECT failed_attempts FROM users')).toBe(1);
+		const again = await w.restart();
+		expect(again.account.status().failedAttempts).toBe(1);
+	});
+
+	it('counts every one of several attempts started together', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		const tries = await Promise.allSettled([1, 2, 3].map((i) => account.unlock(`wrong ${i}`)));
+		expect(
+			tries.map((t) => t.status === 'rejected' && (t.reason as { code: string }).code),
+		).toEqual(['wrong-passphrase', 'wrong-passphrase', 'wrong-passphrase']);
+		expect(db.engine.value('SELECT failed_attempts FROM users')).toBe(3);
+		expect(account.status().failedAttempts).toBe(3);
+	});
+
+	it('a write that fails is reported as itself, never as a wrong passphrase', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const { account, db } = await w.restart();
+		await expect(account.unlock('wrong')).rejects.toMatchObject({ code: 'wrong-passphrase' });
+		const before = db.engine.db.export();
+		vi.spyOn(db, 'write').mockRejectedValueOnce(new AppError('quota-exceeded'));
+		await expect(account.unlock('correct horse battery staple')).rejects.toMatchObject({
+			code: 'quota-exceeded',
+		});
+		expect(Buffer.from(db.engine.db.export()).equals(Buffer.from(before))).toBe(true);
+		expect(account.status()).toMatchObject({ locked: true, failedAttempts: 1 });
+		await account.unlock('correct horse battery staple');
+		expect(account.status()).toMatchObject({ locked: false, failedAttempts: 0 });
+	});
+
+	it('on a read-only database (from a newer app), unlocks, locks and idles out without writing', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		await w.account.setIdleMinutes(5);
+		const known = (await realMigrations()).slice(0, -1);
+		const { account, db } = await w.restart(known);
+		expect(db.readOnly?.code).toBe('db-newer-than-app');
+		const before = await w.fileBytes();
+		expect(account.status()).toMatchObject({ locked: true, secretsAvailable: false });
+
+		await expect(account.unlock('not it')).rejects.toMatchObject({
+			code: 'wrong-passphrase',
+			detail: { failedAttempts: 1 },
+		});
+		expect(account.status().failedAttempts).toBe(1);
+		await account.unlock('correct horse battery staple');
+		expect(account.status()).toMatchObject({ locked: false, secretsAvailable: true });
+		expect(botSecrets(db.engine)[0]!.token).toBe(TOKEN);
+		expect(db.engine.db.export().length).toBeGreaterThan(0);
+
+		await account.lock();
+		expect(account.locked).toBe(true);
+		await account.unlock('correct horse battery staple');
+		time += 6 * 60_000;
+		await account.checkIdle();
+		expect(account.locked).toBe(true);
+		expect((await w.fileBytes()).equals(before)).toBe(true);
 	});
 });
 

@@ -75,7 +75,16 @@ describe('secrets', () => {
 			{ name: 'B', url: 'http://127.0.0.2:9/b', intervalS: 60, headers: { X: '1' } },
 			T0,
 		);
-		expect(sealedValues(e).sort()).toEqual(['enc:v1:aGRy', SEALED]);
+		expect(
+			sealedValues(e)
+				.map((v) => v.sealed)
+				.sort(),
+		).toEqual(['enc:v1:aGRy', SEALED]);
+		// Each with the place it is bound to (domain/account/crypto.ts).
+		expect(sealedValues(e).map((v) => v.place)).toEqual([
+			expect.stringMatching(/^telegram_bots\.token#\d+$/),
+			expect.stringMatching(/^monitors\.headers#\d+$/),
+		]);
 		expect(secretCounts(e)).toEqual({ bots: 1, monitors: 2 });
 		expect(waitingOnKey(e)).toEqual({ alerts: 0, monitors: 1 });
 

@@ -49,7 +49,7 @@ export function insertUser(engine: Engine, key: WrappedUserKey, now: number): vo
 	);
 }
 
-/** A new passphrase: the same data key, wrapped again; failed attempts are forgotten. */
+/** A new passphrase: its data key wrapped under it (account.ts makes a new one); failed attempts are forgotten. */
 export function rewrapUser(engine: Engine, key: WrappedUserKey, now: number): void {
 	engine.run(
 		`UPDATE users SET salt = ?, iterations = ?, wrapped_key = ?, wrap_iv = ?, changed_at = ?, failed_attempts = 0,
@@ -63,10 +63,6 @@ export function setFailedAttempts(engine: Engine, failed: number, retryAfter: nu
 		failed,
 		retryAfter,
 	]);
-}
-
-export function clearFailedAttempts(engine: Engine): void {
-	engine.run('UPDATE users SET failed_attempts = 0, retry_after = NULL WHERE id = 1');
 }
 
 export function setIdleLockMinutes(engine: Engine, minutes: number): void {

@@ -93,12 +93,18 @@ function configValues(m: MonitorConfig): (string | number)[] {
 }
 
 /** Returns the new monitor's id. */
-export function insertMonitor(engine: Engine, config: MonitorConfig, now: number): number {
+/** `id`: the row id sealed headers were bound to (a new id if absent). */
+export function insertMonitor(
+	engine: Engine,
+	config: MonitorConfig,
+	now: number,
+	id: number | null = null,
+): number {
 	return engine.run(
-		`INSERT INTO monitors (name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
+		`INSERT INTO monitors (id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
 		   headers, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		[...configValues(config), now, now],
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		[id, ...configValues(config), now, now],
 	).lastInsertRowid;
 }
 

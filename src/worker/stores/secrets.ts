@@ -6,16 +6,41 @@
  */
 import { parseJson } from '../../shared/json';
 import type { Engine } from '../core/engine';
+import { hasTable } from './database-file';
 
-/** Every sealed value, for the vault to decrypt once it holds the key (headers unwrapped from JSON). */
-export function sealedValues(engine: Engine): string[] {
-	const tokens = engine
-		.all<{ token: string }>("SELECT token FROM telegram_bots WHERE token LIKE 'enc:%'")
-		.map((r) => r.token);
-	const headers = engine
-		.all<{ headers: string }>(`SELECT headers FROM monitors WHERE headers LIKE '"enc:%'`)
-		.map((r) => parseJson(r.headers) as string);
+/** Where a secret is stored: the additional data its ciphertext is bound to (domain/account/crypto.ts). */
+export function placeOf(table: SecretTable, id: number): string {
+	return table === 'telegram_bots' ? `telegram_bots.token#${id}` : `monitors.headers#${id}`;
+}
+
+export type SecretTable = 'telegram_bots' | 'monitors';
+
+/** Every sealed value and its place, for the vault to decrypt once it holds the key (headers unwrapped from JSON). */
+export function sealedValues(engine: Engine): { sealed: string; place: string }[] {
+	const tokens = sealedTokens(engine).map((b) => ({
+		sealed: b.token,
+		place: placeOf('telegram_bots', b.id),
+	}));
+	const headers = sealedHeaders(engine).map((m) => ({
+		sealed: m.sealed,
+		place: placeOf('monitors', m.id),
+	}));
 	return [...tokens, ...headers];
+}
+
+/** The highest row id of a table holding secrets (0 when empty). */
+export function maxRowId(engine: Engine, table: SecretTable): number {
+	const sql =
+		table === 'telegram_bots'
+			? 'SELECT coalesce(max(id), 0) FROM telegram_bots'
+			: 'SELECT coalesce(max(id), 0) FROM monitors';
+	return Number(engine.value(sql));
+}
+
+/** The bot already stored for this Telegram bot user, whose row a new token replaces. */
+export function botRowId(engine: Engine, botUserId: number): number | null {
+	const id = engine.value('SELECT id FROM telegram_bots WHERE bot_user_id = ?', [botUserId]);
+	return id === undefined || id === null ? null : Number(id);
 }
 
 /** The tokens there are (not removed for re-entry), sealed or not. */
@@ -120,4 +145,57 @@ export function secretCounts(engine: Engine): { bots: number; monitors: number }
 		),
 		monitors: Number(engine.value("SELECT count(*) FROM monitors WHERE headers != '{}'")),
 	};
+}
+
+/**
+ * How many secrets are stored readable: tokens and non-empty headers that are not sealed. Safe on any
+ * schema (a read-only database may predate the account's, or even the headers', migration).
+ */
+export function clearSecretCounts(engine: Engine): { bots: number; monitors: number } {
+	const headersColumn = hasHeaders(engine);
+	return {
+		bots: hasTable(engine, 'telegram_bots')
+			? Number(
+					engine.value(
+						"SELECT count(*) FROM telegram_bots WHERE token NOT LIKE 'enc:%' AND token NOT LIKE 'removed:%'",
+					),
+				)
+			: 0,
+		monitors: headersColumn
+			? Number(
+					engine.value(
+						`SELECT count(*) FROM monitors WHERE headers != '{}' AND headers NOT LIKE '"enc:%'`,
+					),
+				)
+			: 0,
+	};
+}
+
+/**
+ * Every stored secret of a file of any schema since the headers' migration (a backup may predate the
+ * account's): tokens not removed, and non-empty headers, sealed or not.
+ */
+export function secretRows(engine: Engine): {
+	bots: { id: number; token: string }[];
+	monitors: { id: number; headers: string }[];
+} {
+	return {
+		bots: hasTable(engine, 'telegram_bots')
+			? engine.all<{ id: number; token: string }>(
+					"SELECT id, token FROM telegram_bots WHERE token NOT LIKE 'removed:%'",
+				)
+			: [],
+		monitors: hasHeaders(engine)
+			? engine.all<{ id: number; headers: string }>(
+					"SELECT id, headers FROM monitors WHERE headers != '{}'",
+				)
+			: [],
+	};
+}
+
+function hasHeaders(engine: Engine): boolean {
+	return (
+		hasTable(engine, 'monitors') &&
+		engine.value("SELECT count(*) FROM pragma_table_info('monitors') WHERE name = 'headers'") === 1
+	);
 }

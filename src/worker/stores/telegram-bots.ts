@@ -88,16 +88,18 @@ export function saveBot(
 	hint: string,
 	me: BotIdentity,
 	now: number,
+	id: number | null = null,
 ): BotRecord {
 	engine.run(
-		`INSERT INTO telegram_bots (token, token_hint, bot_user_id, username, first_name, reads_all_group_messages,
+		`INSERT INTO telegram_bots (id, token, token_hint, bot_user_id, username, first_name, reads_all_group_messages,
 		   status, status_message, added_at, checked_at)
-		 VALUES (?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?)
 		 ON CONFLICT (bot_user_id) DO UPDATE SET token = excluded.token, token_hint = excluded.token_hint,
 		   needs_token = 0, username = excluded.username, first_name = excluded.first_name,
 		   reads_all_group_messages = excluded.reads_all_group_messages, status = 'ok', status_message = NULL,
 		   checked_at = excluded.checked_at`,
 		[
+			id,
 			stored,
 			hint,
 			me.id,

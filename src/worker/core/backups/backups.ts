@@ -18,6 +18,8 @@ export interface BackupSubject {
 export interface BackupOptions {
 	now?: () => number;
 	onProgress?: Progress;
+	/** Automatic backups kept after this one is added (AUTOMATIC_BACKUPS_KEPT unless said otherwise). */
+	keepAutomatic?: number;
 }
 
 /** What a backup records about the database it holds, read from an open engine. */
@@ -57,7 +59,7 @@ export async function saveBackup(
 				},
 				chunks: split(encoded.bytes),
 			},
-			AUTOMATIC_BACKUPS_KEPT,
+			options.keepAutomatic ?? AUTOMATIC_BACKUPS_KEPT,
 		);
 		return info;
 	} catch (error) {

@@ -10,6 +10,7 @@ import { LAST_EXPORT_KEY, parseEpochMs } from '../../../shared/backup-reminder';
 import type { DatabaseStatus, MigrationReport } from '../../../shared/database';
 import type { AppError } from '../../../shared/errors';
 import { loadBackup } from '../backups/backups';
+import { rewriteBackups, type BackupRewrite, type RewriteOutcome } from '../backups/rewrite';
 import { Engine } from '../engine';
 import { DatabaseHealth } from '../metrics/recorder';
 import { inspect } from '../migrations/runner';
@@ -119,6 +120,13 @@ export class LiveDatabase {
 	}
 
 	/** A backup as a plain SQLite file, verified against its checksum. */
+	/** Rewrites stored backups one by one (see backups/rewrite.ts); the live database is not touched. */
+	rewriteBackups(
+		rewrite: (engine: Engine, info: BackupInfo) => Promise<BackupRewrite>,
+	): Promise<RewriteOutcome> {
+		return rewriteBackups(this.#live.options.SQL, backupStoreOf(this.#live), rewrite);
+	}
+
 	async readBackup(id: number): Promise<{ info: BackupInfo; image: Uint8Array }> {
 		return loadBackup(backupStoreOf(this.#live), id);
 	}

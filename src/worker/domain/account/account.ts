@@ -5,13 +5,12 @@
  * worker's memory until the app closes, so checks and alerts keep running while locked. Wrong passphrases
  * slow further attempts down, and that count survives reloads.
  */
-import type { AccountStatus } from '../../../shared/account';
+import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
 import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../shared/account';
 import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import {
-	clearFailedAttempts,
 	closeAbandonedSessions,
 	endSession,
 	getUser,
@@ -19,7 +18,6 @@ import {
 	insertUser,
 	replaceUser,
 	rewrapUser,
-	setFailedAttempts,
 	setIdleLockMinutes,
 	startSession,
 	touchSession,
@@ -27,13 +25,16 @@ import {
 	type UserRow,
 } from '../../stores/account';
 import {
+	clearSecretCounts,
 	needingReentry,
 	removeSealedSecrets,
 	sealedValues,
 	waitingOnKey,
 } from '../../stores/secrets';
-import { deriveKey, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
-import { revealAll, sealAll, writeSecrets } from './secrets';
+import { UnlockAttempts, WrongPassphrase } from './attempts';
+import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
+import { rewriteSnapshot, sealBackups } from './copies';
+import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
 import { vault } from './vault';
 
 export interface AccountOptions {
@@ -46,10 +47,7 @@ export interface AccountOptions {
 
 const ACTIVITY_SAVE_EVERY_MS = 60_000;
 
-/** Seconds to wait after `failed` wrong passphrases in a row: none for the first three, then doubling to 5 min. */
-export function attemptDelayS(failed: number): number {
-	return failed < 3 ? 0 : Math.min(300, 2 ** (failed - 3));
-}
+export { attemptDelayS } from './attempts';
 
 export class Account {
 	readonly #db: LiveDatabase;
@@ -59,10 +57,14 @@ export class Account {
 	#lastActivity: number;
 	#lastSaved = 0;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
+	readonly #attempts: UnlockAttempts;
+	/** The counts last announced, so a change of monitors announces only what the warning needs. */
+	#inClear: AccountStatus['inClear'] | null = null;
 
 	constructor(db: LiveDatabase, options: AccountOptions = {}) {
 		this.#db = db;
 		this.#o = options;
+		this.#attempts = new UnlockAttempts(db, () => this.#now());
 		this.#lastActivity = this.#now();
 		this.#locked = this.#user() !== undefined && !vault.hasKey;
 	}
@@ -85,10 +87,16 @@ export class Account {
 		// Only ever towards locked while a passphrase exists: a locked app keeps its key in memory (checks
 		// and alerts run on), and a write to `users` (a failed attempt, say) must not reopen it.
 		this.#db.subscribe((tables) => {
-			if (!tables.includes('users')) return;
-			const user = this.#user();
-			this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
-			this.#emit();
+			if (tables.includes('users')) {
+				const user = this.#user();
+				this.#locked = user !== undefined && (this.#locked || !vault.hasKey);
+				this.#emit();
+			} else if (tables.includes('telegram_bots') || tables.includes('monitors')) {
+				// A secret added or removed changes what the export warning says.
+				const inClear = clearSecretCounts(this.#engine);
+				const was = this.#inClear;
+				if (inClear.bots !== was?.bots || inClear.monitors !== was.monitors) this.#emit();
+			}
 		});
 		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
 			await this.#db.write(() => closeAbandonedSessions(this.#engine));
@@ -108,19 +116,29 @@ export class Account {
 	status(): AccountStatus {
 		const user = this.#user();
 		const e = this.#engine;
+		const attempts = user ? this.#attempts.state(user) : { failed: 0, retryAfter: null };
 		return {
 			hasPassphrase: user !== undefined,
 			locked: this.#locked,
 			secretsAvailable: user === undefined || vault.hasKey,
-			retryAfter: user?.retry_after && user.retry_after > this.#now() ? user.retry_after : null,
-			failedAttempts: user?.failed_attempts ?? 0,
+			retryAfter:
+				attempts.retryAfter && attempts.retryAfter > this.#now() ? attempts.retryAfter : null,
+			failedAttempts: attempts.failed,
 			idleLockMinutes: user?.idle_lock_minutes ?? 15,
 			waiting: user && !vault.hasKey ? waitingOnKey(e) : { alerts: 0, monitors: 0 },
 			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0 },
+			inClear: clearSecretCounts(e),
 		};
 	}
 
-	async setPassphrase(passphrase: string): Promise<AccountStatus> {
+	/**
+	 * Seals every secret under a new data key, then the copies: the snapshot is written again and older
+	 * backups are sealed too or, as the person chose, deleted.
+	 */
+	async setPassphrase(
+		passphrase: string,
+		older: OlderBackups = 'seal',
+	): Promise<AccountStatus & { backups: SealedCopies }> {
 		if (this.#user()) throw new AppError('passphrase-exists');
 		checkPassphrase(passphrase);
 		const iterations = this.#o.iterations ?? KDF_ITERATIONS;
@@ -143,20 +161,54 @@ export class Account {
 		}
 		this.#locked = false;
 		this.#emit();
-		return this.status();
+		return { ...this.status(), backups: await this.#sealCopies(data.key, [], older) };
 	}
 
-	async changePassphrase(current: string, next: string): Promise<AccountStatus> {
+	/**
+	 * A new passphrase gets a new data key and every secret is sealed again under it (the live file, the
+	 * snapshot, the backups), so the old passphrase with an old copy of the file opens nothing new.
+	 */
+	async changePassphrase(
+		current: string,
+		next: string,
+	): Promise<AccountStatus & { backups: SealedCopies }> {
 		checkPassphrase(next);
-		const data = await this.#verify(current);
+		const old = await this.#verify(current);
+		await vault.useKey(old.key, sealedValues(this.#engine));
 		const salt = newSalt();
 		const iterations = this.#o.iterations ?? KDF_ITERATIONS;
+		const data = await newDataKey();
 		const wrapped = await wrap(data.raw, await deriveKey(next, salt, iterations));
-		await this.#db.write(() =>
-			rewrapUser(this.#engine, { iterations, salt, ...wrapped }, this.#now()),
-		);
+		await vault.useKey(data.key, []);
+		try {
+			const sealed = await resealAll(this.#engine);
+			await this.#db.write(() => {
+				rewrapUser(this.#engine, { iterations, salt, ...wrapped }, this.#now());
+				writeSecrets(this.#engine, sealed);
+			});
+		} catch (error) {
+			await vault.useKey(old.key, []);
+			throw error;
+		}
 		this.#emit();
-		return this.status();
+		return { ...this.status(), backups: await this.#sealCopies(data.key, [old.key], 'seal') };
+	}
+
+	async #sealCopies(
+		key: CryptoKey,
+		openWith: CryptoKey[],
+		older: OlderBackups,
+	): Promise<SealedCopies> {
+		await rewriteSnapshot(this.#db);
+		try {
+			return await sealBackups(this.#db, key, openWith, older);
+		} catch (error) {
+			// No backup store (a database opened by the command line): there are no backups to seal.
+			if (error instanceof AppError && error.code === 'internal') {
+				return { sealed: 0, deleted: 0, failed: 0 };
+			}
+			throw error;
+		}
 	}
 
 	async removePassphrase(current: string): Promise<AccountStatus> {
@@ -177,7 +229,16 @@ export class Account {
 	async unlock(passphrase: string): Promise<AccountStatus> {
 		const data = await this.#verify(passphrase);
 		await vault.useKey(data.key, sealedValues(this.#engine));
-		await this.#db.write(() => this.#startSession(this.#now()));
+		// A read-only database (a failed migration, a newer app's file) records no session: the person
+		// must still get in, to export it.
+		if (!this.#db.readOnly) {
+			// Values sealed before ciphertexts were bound to their rows are bound now.
+			const unbound = await resealAll(this.#engine, isUnbound);
+			await this.#db.write(() => {
+				writeSecrets(this.#engine, unbound);
+				this.#startSession(this.#now());
+			});
+		}
 		this.#locked = false;
 		this.#lastActivity = this.#now();
 		this.#emit();
@@ -188,7 +249,7 @@ export class Account {
 		if (!this.#user()) throw new AppError('no-passphrase');
 		if (!this.#locked) {
 			this.#locked = true;
-			await this.#db.write(() => this.#endSession(how));
+			if (!this.#db.readOnly) await this.#db.write(() => this.#endSession(how));
 			this.#emit();
 		}
 		return this.status();
@@ -244,27 +305,23 @@ export class Account {
 		return this.status();
 	}
 
-	async #verify(passphrase: string) {
-		const user = this.#user();
-		if (!user) throw new AppError('no-passphrase');
-		const now = this.#now();
-		if (user.retry_after && user.retry_after > now) {
-			throw new AppError('too-many-attempts', undefined, { retryAfter: user.retry_after });
-		}
-		const kek = await deriveKey(passphrase, user.salt, user.iterations);
+	/** The data key, if `passphrase` is the right one; every attempt is counted (see attempts.ts). */
+	async #verify(passphrase: string): Promise<{ key: CryptoKey; raw: Uint8Array<ArrayBuffer> }> {
 		try {
-			const data = await unwrap({ wrapped: user.wrapped_key, iv: user.wrap_iv }, kek);
-			if (user.failed_attempts > 0) {
-				await this.#db.write(() => clearFailedAttempts(this.#engine));
-			}
-			return data;
-		} catch {
-			const failed = user.failed_attempts + 1;
-			const delay = attemptDelayS(failed);
-			const retryAfter = delay ? now + delay * 1000 : null;
-			await this.#db.write(() => setFailedAttempts(this.#engine, failed, retryAfter));
+			return await this.#attempts.attempt(
+				() => this.#user(),
+				async (user) => {
+					const kek = await deriveKey(passphrase, user.salt, user.iterations);
+					try {
+						return await unwrap({ wrapped: user.wrapped_key, iv: user.wrap_iv }, kek);
+					} catch {
+						throw new WrongPassphrase();
+					}
+				},
+			);
+		} finally {
+			// A read-only database announces no change of `users`: the count is shown from here.
 			this.#emit();
-			throw new AppError('wrong-passphrase', undefined, { failedAttempts: failed, retryAfter });
 		}
 	}
 
@@ -294,7 +351,9 @@ export class Account {
 	}
 
 	#emit(): void {
-		this.#o.onStatus?.(this.status());
+		const status = this.status();
+		this.#inClear = status.inClear;
+		this.#o.onStatus?.(status);
 	}
 }
 

@@ -1,13 +1,23 @@
 /**
  * The cryptography of the owner account, on WebCrypto only (the same code runs in the worker and in Node):
  * PBKDF2-SHA256 derives a key-encryption key from the passphrase; a random AES-GCM-256 data key encrypts
- * the secrets and is stored wrapped (AES-GCM) under the derived key, so changing the passphrase re-wraps
- * one key instead of re-encrypting every secret.
+ * the secrets and is stored wrapped (AES-GCM) under the derived key. A new passphrase gets a new data key
+ * (account.ts), so an old passphrase and an old copy of the file open nothing written since.
+ *
+ * Envelopes: `enc:v1:iv:ciphertext` (the first version) is bound to nothing; `enc:v2:iv:ciphertext`
+ * is bound to its place (table, column, row id) as AES-GCM additional data, so a ciphertext copied into
+ * another row, or another column, fails to open. v1 values still open, and are sealed again as v2 on
+ * the next unlock.
  */
 
 /** OWASP Password Storage Cheat Sheet (2023 and later): 600,000 iterations for PBKDF2-HMAC-SHA256. */
 export const KDF_ITERATIONS = 600_000;
-export const SEALED_PREFIX = 'enc:v1:';
+export const SEALED_PREFIX = 'enc:';
+const V1 = 'enc:v1:';
+const V2 = 'enc:v2:';
+
+/** Where a sealed value lives, e.g. `telegram_bots.token#3` (stores/secrets.ts `placeOf`): its additional data. */
+export type Place = string;
 
 const subtle = () => globalThis.crypto.subtle;
 
@@ -88,19 +98,32 @@ export function isSealed(value: string): boolean {
 	return value.startsWith(SEALED_PREFIX);
 }
 
-export async function seal(key: CryptoKey, plaintext: string): Promise<string> {
-	const iv = random(12);
-	const ciphertext = new Uint8Array(
-		await subtle().encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(plaintext)),
-	);
-	return `${SEALED_PREFIX}${toBase64(iv)}:${toBase64(ciphertext)}`;
+/** A value sealed before ciphertexts were bound to their place: sealed again at the next unlock. */
+export function isUnbound(value: string): boolean {
+	return value.startsWith(V1);
 }
 
-export async function open(key: CryptoKey, sealed: string): Promise<string> {
-	const [iv, data] = sealed.slice(SEALED_PREFIX.length).split(':');
-	if (!iv || !data) throw new Error('not a sealed value');
+export async function seal(key: CryptoKey, plaintext: string, place: Place): Promise<string> {
+	const iv = random(12);
+	const ciphertext = new Uint8Array(
+		await subtle().encrypt(
+			{ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(place) },
+			key,
+			new TextEncoder().encode(plaintext),
+		),
+	);
+	return `${V2}${toBase64(iv)}:${toBase64(ciphertext)}`;
+}
+
+/** Throws unless `sealed` was sealed under `key` for `place` (or is a v1 value, bound to no place). */
+export async function open(key: CryptoKey, sealed: string, place: Place): Promise<string> {
+	const version = sealed.startsWith(V2) ? 2 : sealed.startsWith(V1) ? 1 : 0;
+	const [iv, data] = sealed.slice(V1.length).split(':');
+	if (!version || !iv || !data) throw new Error('not a sealed value');
 	const plain = await subtle().decrypt(
-		{ name: 'AES-GCM', iv: fromBase64(iv) },
+		version === 2
+			? { name: 'AES-GCM', iv: fromBase64(iv), additionalData: new TextEncoder().encode(place) }
+			: { name: 'AES-GCM', iv: fromBase64(iv) },
 		key,
 		fromBase64(data),
 	);

@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
 import { getUser as user, replaceUser } from '../../stores/account';
 import {
+	placeOf,
 	removeHeaders,
 	removeToken,
 	sealedValues,
@@ -54,8 +55,9 @@ export async function checkIncomingPassphrase(incoming: Engine, passphrase: stri
 
 /** Once the file is live: the vault holds the key its secrets are now sealed under, or none. */
 export async function afterSwap(live: Engine, key: unknown): Promise<void> {
+	// Every value is opened again at its place in the file now live: one copied into another row stays shut.
+	vault.forget();
 	if (key instanceof CryptoKey) await vault.useKey(key, sealedValues(live));
-	else vault.forget();
 }
 
 /** Returns the data key the vault should hold once the file is live (null: no passphrase). */
@@ -87,19 +89,19 @@ export async function adoptSecrets(
 	if (vault.key) keys.push(vault.key);
 	const keepTheirs = !ours && theirKey !== null;
 
-	const reveal = async (stored: string): Promise<string | null> => {
+	const reveal = async (stored: string, place: string): Promise<string | null> => {
 		if (!isSealed(stored)) return stored;
 		for (const key of keys) {
 			try {
-				return await open(key, stored);
+				return await open(key, stored, place);
 			} catch {
 				// Sealed under another key: try the next one.
 			}
 		}
 		return null;
 	};
-	const store = async (plain: string): Promise<string> =>
-		ours ? vault.protect(plain, true) : plain;
+	const store = async (plain: string, place: string): Promise<string> =>
+		ours ? vault.protect(plain, true, place) : plain;
 
 	const bots = storedTokens(incoming);
 	const monitors = storedHeaders(incoming);
@@ -107,16 +109,18 @@ export async function adoptSecrets(
 	const monitorUpdates: { id: number; headers: string | null }[] = [];
 	for (const bot of bots) {
 		if (keepTheirs) continue;
-		const plain = await reveal(bot.token);
-		botUpdates.push({ id: bot.id, token: plain === null ? null : await store(plain) });
+		const place = placeOf('telegram_bots', bot.id);
+		const plain = await reveal(bot.token, place);
+		botUpdates.push({ id: bot.id, token: plain === null ? null : await store(plain, place) });
 	}
 	for (const monitor of monitors) {
 		if (keepTheirs) continue;
 		const value = JSON.parse(monitor.headers) as unknown;
-		const plain = typeof value === 'string' ? await reveal(value) : monitor.headers;
+		const place = placeOf('monitors', monitor.id);
+		const plain = typeof value === 'string' ? await reveal(value, place) : monitor.headers;
 		monitorUpdates.push({
 			id: monitor.id,
-			headers: plain === null ? null : ours ? JSON.stringify(await store(plain)) : plain,
+			headers: plain === null ? null : ours ? JSON.stringify(await store(plain, place)) : plain,
 		});
 	}
 

@@ -7,22 +7,31 @@ import { readHeaders } from '../../../shared/checks';
 import { parseJson } from '../../../shared/json';
 import type { Engine } from '../../core/engine';
 import { passphraseSet } from '../../stores/account';
+import { placeOf } from '../../stores/secrets';
 import { vault } from '../account/vault';
 
-export function revealHeaders(stored: string): {
+/** Monitor `id`'s stored headers, revealed if they can be. */
+export function revealHeaders(
+	stored: string,
+	id: number,
+): {
 	headers: Record<string, string>;
 	secretsLocked: boolean;
 } {
 	const value = parseJson(stored);
 	if (typeof value !== 'string') return { headers: readHeaders(value), secretsLocked: false };
-	if (!vault.canReveal(value)) return { headers: {}, secretsLocked: true };
-	return { headers: readHeaders(parseJson(vault.reveal(value))), secretsLocked: false };
+	const place = placeOf('monitors', id);
+	if (!vault.canReveal(value, place)) return { headers: {}, secretsLocked: true };
+	return { headers: readHeaders(parseJson(vault.reveal(value, place))), secretsLocked: false };
 }
 
-/** How headers are stored: sealed when a passphrase protects the database (async: run before the transaction). */
-export async function storedHeaders(engine: Engine, input: unknown): Promise<string> {
+/**
+ * How headers are stored: sealed for monitor `id`'s row when a passphrase protects the database (async:
+ * run before the transaction; a new monitor's id comes from `reserveRowId`).
+ */
+export async function storedHeaders(engine: Engine, input: unknown, id: number): Promise<string> {
 	const headers = readHeaders(input);
 	const text = JSON.stringify(headers);
 	if (!passphraseSet(engine) || Object.keys(headers).length === 0) return text;
-	return JSON.stringify(await vault.protect(text, true));
+	return JSON.stringify(await vault.protect(text, true, placeOf('monitors', id)));
 }

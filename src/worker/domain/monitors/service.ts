@@ -29,7 +29,7 @@ function toMonitor({
 }: MonitorRecord): Monitor {
 	return {
 		...config,
-		...revealHeaders(storedHeaders),
+		...revealHeaders(storedHeaders, config.id),
 		needsHeaders,
 		createdAt,
 		updatedAt,
@@ -53,14 +53,18 @@ export function getMonitor(engine: Engine, id: number): Monitor {
 	return toMonitor(record);
 }
 
-/** `headers`: the stored form from `storedHeaders` (sealed under a passphrase); the input's, in clear, if absent. */
+/**
+ * `headers`: the stored form from `storedHeaders` (sealed under a passphrase) for row `id`; the input's,
+ * in clear, if absent.
+ */
 export function createMonitor(
 	engine: Engine,
 	input: unknown,
 	now: number,
 	headers?: string,
+	id?: number,
 ): Monitor {
-	const id = insertMonitor(engine, valid(input, headers), now);
+	id = insertMonitor(engine, valid(input, headers), now, id);
 	// A new monitor is checked at once.
 	insertStatus(engine, id, now);
 	return getMonitor(engine, id);

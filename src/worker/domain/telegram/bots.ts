@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { maskToken, type BotStatus, type TelegramBot } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
 import { botRecord, botRecords, botsWithToken, type BotRecord } from '../../stores/telegram-bots';
+import { placeOf } from '../../stores/secrets';
 import { isSealed } from '../account/crypto';
 import { vault } from '../account/vault';
 
@@ -38,10 +39,10 @@ export function botSecrets(
 	engine: Engine,
 ): { id: number; token: string; offset: number; status: BotStatus }[] {
 	return botsWithToken(engine)
-		.filter((b) => vault.canReveal(b.token))
+		.filter((b) => vault.canReveal(b.token, placeOf('telegram_bots', b.id)))
 		.map((b) => ({
 			id: b.id,
-			token: vault.reveal(b.token),
+			token: vault.reveal(b.token, placeOf('telegram_bots', b.id)),
 			offset: b.updateOffset,
 			status: b.status,
 		}));
@@ -51,7 +52,7 @@ export function botToken(engine: Engine, botId: number): string {
 	const bot = botRecord(engine, botId);
 	if (!bot) throw new AppError('not-found', 'That bot is no longer in this database.');
 	if (bot.needsToken) throw new AppError('telegram-token-invalid');
-	return vault.reveal(bot.token);
+	return vault.reveal(bot.token, placeOf('telegram_bots', bot.id));
 }
 
 /** The bot's public id only: nothing of the secret part. */

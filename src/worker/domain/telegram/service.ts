@@ -23,8 +23,10 @@ import {
 	putSetting,
 	TEMPLATE_KEY,
 } from '../../stores/settings';
+import { placeOf } from '../../stores/secrets';
 import { deleteBot, saveBot } from '../../stores/telegram-bots';
 import { enableChat, findChat, listChats, setChatDefaults } from '../../stores/telegram-chats';
+import { botRowFor } from '../account/places';
 import { vault } from '../account/vault';
 import type { ServiceContext } from '../context';
 import { getMonitor } from '../monitors/service';
@@ -92,8 +94,17 @@ export async function addBot({ db, now }: ServiceContext, rawToken: unknown) {
 	} catch (error) {
 		throw explain(error);
 	}
-	const stored = await vault.protect(token, passphraseSet(db.engine));
-	const bot = publicBot(await db.write(() => saveBot(db.engine, stored, hintOf(token), me, now())));
+	// A sealed token is bound to its row: the bot's own if it is stored already, else a new one.
+	const id = botRowFor(db.engine, me.id);
+	const stored = await vault.protect(token, passphraseSet(db.engine), placeOf('telegram_bots', id));
+	const bot = publicBot(
+		await db.write(() => {
+			const saved = saveBot(db.engine, stored, hintOf(token), me, now(), id);
+			// The same bot added twice at once: the other row won, this token would not open there.
+			if (saved.id !== id) throw new AppError('busy');
+			return saved;
+		}),
+	);
 	// Look for chats right away: a bot just added to a group is found without waiting for the next poll.
 	await pollBot(db, env(), bot.id).catch(() => undefined);
 	return listBots(db.engine).find((b) => b.id === bot.id) ?? bot;

@@ -13,7 +13,8 @@ export const accountHandlers: AreaHandlers<'account'> = {
 	'account.status': { kind: 'read', run: ({ services }) => account(services).status() },
 	'account.setPassphrase': {
 		kind: 'task',
-		run: ({ services }, { passphrase }) => account(services).setPassphrase(passphrase),
+		run: ({ services }, { passphrase, olderBackups }) =>
+			account(services).setPassphrase(passphrase, olderBackups === 'delete' ? 'delete' : 'seal'),
 	},
 	'account.changePassphrase': {
 		kind: 'task',

@@ -1,5 +1,6 @@
 /** The monitor and check calls: ids and ranges checked here, the work in domain/monitors and history. */
 import { AppError } from '../../../shared/errors';
+import { reserveRowId } from '../../domain/account/places';
 import { detail, overview } from '../../domain/history/history';
 import {
 	createMonitor,
@@ -20,12 +21,19 @@ export const monitorHandlers: AreaHandlers<'monitors' | 'checks'> = {
 	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, monitorId(id)) },
 	'monitors.create': {
 		kind: 'write',
-		prepare: ({ db }, input) => storedHeaders(db.engine, input?.headers),
-		run: ({ db, now }, input, headers) => createMonitor(db.engine, input, now(), headers as string),
+		// Sealed headers are bound to their row: the new monitor's id is chosen before they are sealed.
+		prepare: async ({ db }, input) => {
+			const id = reserveRowId(db.engine, 'monitors');
+			return { id, headers: await storedHeaders(db.engine, input?.headers, id) };
+		},
+		run: ({ db, now }, input, prepared) => {
+			const { id, headers } = prepared as { id: number; headers: string };
+			return createMonitor(db.engine, input, now(), headers, id);
+		},
 	},
 	'monitors.update': {
 		kind: 'write',
-		prepare: ({ db }, { input }) => storedHeaders(db.engine, input?.headers),
+		prepare: ({ db }, { id, input }) => storedHeaders(db.engine, input?.headers, monitorId(id)),
 		run: ({ db, now }, { id, input }, headers) =>
 			updateMonitor(db.engine, monitorId(id), input, now(), headers as string),
 	},
