@@ -4,6 +4,7 @@ import { cleanFilename } from '../../../shared/transfer';
 import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
 import { getSettings, updateSettings } from '../../domain/settings';
 import { exportDatabase, recordExport } from '../../domain/transfer';
+import { checkImportedFile } from '../browser-env';
 import type { AreaHandlers } from './table';
 
 /** The longest hold on scheduled checks a flush may ask for (`database.flush`). */
@@ -47,10 +48,11 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 		kind: 'write',
 		run: ({ db, now }, args) => recordExport(db.engine, args?.at, now()),
 	},
-	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
+	// Long work: a task, so it is never wrapped in a write transaction.
 	'import.inspect': {
 		kind: 'task',
-		run: ({ db }, args) => Promise.resolve().then(() => inspectImport(db, importedFile(args))),
+		run: ({ db }, args) =>
+			Promise.resolve().then(() => inspectImport(db, importedFile(args), checkImportedFile)),
 	},
 	'import.commit': {
 		kind: 'task',
