@@ -1,0 +1,68 @@
+/**
+ * What the import's untrusted checks do beyond refusing the bad-file corpus: on a file above the
+ * integrity_check limit (a small limit injected here, not a 16 MiB file) quick_check is followed by a
+ * REINDEX, which refuses rows a UNIQUE index would have refused and mends an index out of step with its
+ * table; planner statistics never arrive. A refused file leaves everything exactly as it was.
+ */
+import { describe, expect, it } from 'vitest';
+import { commitImport } from '../../src/worker/domain/import/session';
+import { behindIndex, healthyEngine, healthyImage } from '../fixtures/import/build';
+import { newEngine } from './helpers';
+import { fingerprint, inlineCheck, inspect, live, refused } from './import-harness';
+
+/** Every file is "above the limit": quick_check and REINDEX instead of integrity_check. */
+const large = inlineCheck({ integrityCheckMaxBytes: 0 });
+
+/** Two bots with the same Telegram id, written while their UNIQUE index was an ordinary one. */
+async function duplicateBots(): Promise<Uint8Array> {
+	return behindIndex(
+		await healthyImage(),
+		'telegram_bots_user',
+		(definition) => definition.replace('CREATE UNIQUE INDEX', 'CREATE INDEX'),
+		`INSERT INTO telegram_bots (token, bot_user_id, added_at) VALUES ('1:a', 7, 1), ('2:b', 7, 1)`,
+	);
+}
+
+describe('a file above the integrity_check limit', () => {
+	it('with rows that break a UNIQUE index is refused by the REINDEX, and nothing changes', async () => {
+		const bytes = await duplicateBots();
+		const scratch = await newEngine(bytes);
+		expect(scratch.value('PRAGMA quick_check')).toBe('ok');
+		scratch.db.close();
+		const h = await live();
+		const before = await fingerprint(h);
+		const error = await refused(inspect(h.db, { bytes, name: 'twins.db' }, large));
+		expect(error.code).toBe('import-corrupt');
+		expect(error.message).toContain('rebuilding its indexes failed');
+		expect(error.message).toContain('UNIQUE constraint failed: telegram_bots.bot_user_id');
+		expect(await fingerprint(h)).toBe(before);
+	});
+
+	it('with an index out of step with its table arrives with the index rebuilt', async () => {
+		const bytes = await behindIndex(
+			await healthyImage(),
+			'monitors_name',
+			(definition) => definition.replace('name COLLATE NOCASE', 'url'),
+			'REINDEX monitors_name',
+		);
+		const h = await live();
+		const preview = await inspect(h.db, { bytes, name: 'index.db' }, large);
+		expect(preview.incoming.check).toBe('quick_check');
+		await commitImport(h.db, { token: preview.token });
+		expect(h.db.engine.value('PRAGMA integrity_check')).toBe('ok');
+	});
+});
+
+it('planner statistics in a file (sqlite_stat1, written by ANALYZE) are dropped', async () => {
+	const engine = await healthyEngine();
+	engine.exec('ANALYZE');
+	expect(engine.value("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'")).toBe(1);
+	const bytes = engine.db.export();
+	engine.db.close();
+	const h = await live();
+	const preview = await inspect(h.db, { bytes, name: 'analyzed.db' });
+	await commitImport(h.db, { token: preview.token });
+	expect(
+		h.db.engine.value("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_stat%'"),
+	).toBe(0);
+});
