@@ -2,16 +2,17 @@
 import type { DbClient } from '../client/db-client';
 import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
-import { reportError } from './notices.svelte';
+import { notices, reportError } from './notices.svelte';
 import { Reloader } from './reloader';
 
 /** Tables whose changes the list shows. */
-const WATCHED = ['monitors', 'monitor_status', 'checks'];
+const WATCHED = ['monitors', 'monitor_status', 'checks', 'settings'];
 
 export class MonitorsState {
 	readonly #db: DbClient;
 	#items = $state.raw<MonitorOverview[]>([]);
 	#loaded = $state(false);
+	#pausedByImport = $state(0);
 	readonly #reloader: Reloader;
 
 	constructor(db: DbClient) {
@@ -26,6 +27,11 @@ export class MonitorsState {
 		return this.#items;
 	}
 
+	/** Monitors the last import paused that are still paused. */
+	get pausedByImport(): number {
+		return this.#pausedByImport;
+	}
+
 	get loaded(): boolean {
 		return this.#loaded;
 	}
@@ -36,7 +42,12 @@ export class MonitorsState {
 
 	async #fetch(): Promise<void> {
 		try {
-			this.#items = await this.#db.call('monitors.overview');
+			const [items, held] = await Promise.all([
+				this.#db.call('monitors.overview'),
+				this.#db.call('import.pausedMonitors'),
+			]);
+			this.#items = items;
+			this.#pausedByImport = held.monitors;
 		} catch (error) {
 			reportError(error, 'Loading monitors');
 		} finally {
@@ -69,6 +80,17 @@ export class MonitorsState {
 			await this.load();
 		} catch (error) {
 			reportError(error, enabled ? 'Resuming the monitor' : 'Pausing the monitor');
+		}
+	}
+
+	/** "Resume all" after an import: the monitors it paused run again. */
+	async resumeImported(): Promise<void> {
+		try {
+			const { resumed } = await this.#db.call('import.resumeMonitors');
+			notices.push('info', `Resumed ${resumed} monitor${resumed === 1 ? '' : 's'}.`);
+			await this.load();
+		} catch (error) {
+			reportError(error, 'Resuming the imported monitors');
 		}
 	}
 

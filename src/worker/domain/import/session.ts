@@ -20,6 +20,8 @@ import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
 import { fileSize } from '../../stores/database-file';
 import { summarize } from './summary';
+import { customApiBase, holdImported } from './trust';
+import { runningCount } from '../../stores/monitors';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;
 
@@ -89,6 +91,8 @@ export async function inspectImport(
 			filename: name,
 			migrations: prepared.migrated.map((m) => m.filename),
 			check: prepared.check,
+			telegramApiBase: customApiBase(prepared.engine),
+			runningMonitors: runningCount(prepared.engine),
 			warnings: header.wal
 				? [
 						'The file was written in WAL mode: changes still waiting in its “-wal” file beside it are not part of it. ' +
@@ -115,7 +119,11 @@ export async function inspectImport(
 /** Swaps in the file `inspectImport` prepared; resolves with the backup of the database it replaced. */
 export async function commitImport(
 	db: LiveDatabase,
-	{ token, passphrase = null }: { token: string; passphrase?: string | null },
+	{
+		token,
+		passphrase = null,
+		keepApiBase = false,
+	}: { token: string; passphrase?: string | null; keepApiBase?: boolean },
 ): Promise<{ safety: BackupInfo; imported: IncomingSummary }> {
 	const current = waiting.get(db);
 	if (!current || current.token !== token) throw new AppError('import-expired');
@@ -124,6 +132,12 @@ export async function commitImport(
 	// From here on `replace` owns the scratch engine: it closes it if the swap fails.
 	waiting.delete(db);
 	clearTimeout(current.timer);
+	try {
+		holdImported(current.engine, { keepApiBase }, Date.now());
+	} catch (error) {
+		current.engine.db.close();
+		throw error;
+	}
 	const safety = await db.replace(current.engine, {
 		reason: 'before-import',
 		detail: `of ${current.incoming.filename}`,

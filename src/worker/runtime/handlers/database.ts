@@ -2,6 +2,7 @@
 import { AppError } from '../../../shared/errors';
 import { cleanFilename } from '../../../shared/transfer';
 import { cancelImport, commitImport, inspectImport } from '../../domain/import/session';
+import { heldMonitors, resumeImported } from '../../domain/import/trust';
 import { getSettings, updateSettings } from '../../domain/settings';
 import { exportDatabase, recordExport } from '../../domain/transfer';
 import { checkImportedFile } from '../browser-env';
@@ -57,11 +58,20 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 	'import.commit': {
 		kind: 'task',
 		run: ({ db }, args) =>
-			commitImport(db, { token: importToken(args), passphrase: filePassphrase(args) }),
+			commitImport(db, {
+				token: importToken(args),
+				passphrase: filePassphrase(args),
+				keepApiBase: args?.keepApiBase === true,
+			}),
 	},
 	'import.cancel': {
 		kind: 'read',
 		run: ({ db }, args) => cancelImport(db, { token: importToken(args) }),
+	},
+	'import.pausedMonitors': { kind: 'read', run: ({ db }) => heldMonitors(db.engine) },
+	'import.resumeMonitors': {
+		kind: 'write',
+		run: ({ db, now }) => resumeImported(db.engine, now()),
 	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
