@@ -104,15 +104,16 @@ describe('what an imported file is not trusted with', () => {
 		expect(heldMonitors(h.db.engine)).toEqual({ monitors: 0 });
 	});
 
-	it('a list of paused monitors in the file itself is not believed', async () => {
+	it('a file that an import had paused monitors in keeps them paused, with those this import paused', async () => {
 		const h = await live();
 		const bytes = await withApiBase(
 			"INSERT INTO settings (key, value, updated_at) VALUES ('import_paused_monitors', '[3]', 1);",
 		);
 		const preview = await inspect(h.db, { bytes, name: 'list.db' });
 		await commitImport(h.db, { token: preview.token });
+		expect(heldMonitors(h.db.engine)).toEqual({ monitors: 3 });
 		await h.db.write(() => resumeImported(h.db.engine, Date.UTC(2026, 11, 1)));
-		expect(enabled(h)).toEqual(['API health:1', 'Homepage:1', 'Webhook:0']);
+		expect(enabled(h)).toEqual(['API health:1', 'Homepage:1', 'Webhook:1']);
 	});
 
 	it('its own Bot API server is shown, and dropped unless the person keeps it', async () => {

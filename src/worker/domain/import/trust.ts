@@ -24,8 +24,12 @@ export function holdImported(
 	now: number,
 ): void {
 	const paused = pauseRunning(engine);
-	// Any list the file brought is replaced: it names the file's monitors, not what this import paused.
-	putSetting(engine, IMPORT_PAUSED_KEY, paused.length > 0 ? JSON.stringify(paused) : null, now);
+	// The file's own list (an import there never resumed) still holds: "Resume all" is the person's
+	// choice either way, and a file that changes nothing on import stays byte-for-byte what it was.
+	if (paused.length > 0) {
+		const held = [...new Set([...remembered(engine), ...paused])].sort((a, b) => a - b);
+		putSetting(engine, IMPORT_PAUSED_KEY, JSON.stringify(held), now);
+	}
 	if (!keepApiBase) putSetting(engine, API_BASE_KEY, null, now);
 }
 
