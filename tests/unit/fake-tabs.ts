@@ -2,45 +2,27 @@
  * In-memory stand-ins for BroadcastChannel and the Web Locks API, so the tab protocol runs in Node with
  * the real sql.js and a real (memory) image store. Delivery is asynchronous, as in browsers.
  */
-import {
-	CHANNEL_NAME,
-	type Channel,
-	type TabMessage,
-} from '../../src/worker/runtime/tabs/protocol';
+import type { Channel, TabMessage } from '../../src/worker/runtime/tabs/protocol';
 import type { OwnershipLock } from '../../src/worker/runtime/ownership';
 
-/**
- * BroadcastChannels by name: a message reaches every other open channel of the same name. Each channel
- * belongs to a window, so a crashed window's channels (all of them) go quiet together.
- */
 export class Bus {
 	readonly #members = new Set<BusChannel>();
-	/** Windows whose channels drop every message they send or receive: how a crash looks to the others. */
-	readonly dead = new Set<string>();
-	/** Every message each window's channels were handed, by window: what its worker had to read. */
-	readonly received = new Map<string, TabMessage[]>();
+	/** Drops every message a member sends or receives: how a crashed window looks to the others. */
+	readonly dead = new Set<BusChannel>();
 
-	join(window: string, name = CHANNEL_NAME): BusChannel {
-		const channel = new BusChannel(this, window, name);
+	join(): BusChannel {
+		const channel = new BusChannel(this);
 		this.#members.add(channel);
 		return channel;
 	}
 
-	leave(channel: BusChannel): void {
-		this.#members.delete(channel);
-	}
-
 	deliver(from: BusChannel, message: TabMessage): void {
-		if (this.dead.has(from.window)) return;
+		if (this.dead.has(from)) return;
 		const copy = structuredClone(message);
 		for (const member of this.#members) {
-			if (member === from || member.name !== from.name || this.dead.has(member.window)) continue;
+			if (member === from || this.dead.has(member)) continue;
 			setTimeout(() => {
-				if (this.dead.has(member.window) || !this.#members.has(member)) return;
-				let seen = this.received.get(member.window);
-				if (!seen) this.received.set(member.window, (seen = []));
-				seen.push(copy);
-				member.onmessage?.({ data: copy } as MessageEvent<TabMessage>);
+				if (!this.dead.has(member)) member.onmessage?.({ data: copy } as MessageEvent<TabMessage>);
 			}, 0);
 		}
 	}
@@ -49,21 +31,13 @@ export class Bus {
 export class BusChannel implements Channel {
 	onmessage: ((event: MessageEvent<TabMessage>) => void) | null = null;
 	readonly #bus: Bus;
-	readonly window: string;
-	readonly name: string;
 
-	constructor(bus: Bus, window: string, name: string) {
+	constructor(bus: Bus) {
 		this.#bus = bus;
-		this.window = window;
-		this.name = name;
 	}
 
 	postMessage(message: TabMessage): void {
 		this.#bus.deliver(this, message);
-	}
-
-	close(): void {
-		this.#bus.leave(this);
 	}
 }
 

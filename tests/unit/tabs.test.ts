@@ -5,7 +5,6 @@ import { AppError } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { OwnerRuntime } from '../../src/worker/runtime/tabs/owner';
-import { directChannelName } from '../../src/worker/runtime/tabs/protocol';
 import { Tab } from '../../src/worker/runtime/tabs/tab';
 import { Bus, FakeLocks, type BusChannel } from './fake-tabs';
 import { loadSql, newEngine, realMigrations } from './helpers';
@@ -41,7 +40,7 @@ async function world() {
 			openGate,
 		}: { crashAfter?: number; stealGate?: Promise<void>; openGate?: Promise<void> } = {},
 	): Window {
-		const channel = bus.join(name);
+		const channel = bus.join();
 		const lock = locks.lock(stealGate);
 		const replies = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 		let nextId = 1;
@@ -52,7 +51,7 @@ async function world() {
 			served: 0,
 			runtime: null,
 			crash() {
-				bus.dead.add(name);
+				bus.dead.add(channel);
 				window.runtime?.stop();
 				lock.crash();
 			},
@@ -78,7 +77,6 @@ async function world() {
 			id: name,
 			build,
 			channel,
-			direct: (peer) => bus.join(name, directChannelName(peer)),
 			lock,
 			toPage,
 			saveEveryMs: 0,
@@ -109,7 +107,7 @@ async function world() {
 			.map((r) => r.name);
 	}
 
-	return { open, storedNames, buildOf, store, bus };
+	return { open, storedNames, buildOf, store };
 }
 
 const input = (name: string) => ({ name, url: 'http://127.0.0.2:9/', intervalS: 60 });
@@ -153,27 +151,6 @@ describe('tabs', () => {
 		expect(b.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'another-window' });
 		expect(a.events.save?.at(-1)).toMatchObject({ state: 'saved', savedBy: 'this-window' });
 		expect(b.events.phase?.at(-1)).toEqual({ phase: 'ready', role: 'follower', readOnly: false });
-	});
-
-	it('a file imported in a follower window goes to the owner alone, and its answer back alone', async () => {
-		const w = await world();
-		const a = w.open('a');
-		await a.call('monitors.list');
-		const b = w.open('b');
-		w.open('c');
-		await b.call('monitors.list');
-		w.bus.received.clear();
-		// A megabyte of zeros: refused (not SQLite) as soon as the owner reads it, which is all this needs.
-		const bytes = new Uint8Array(1024 * 1024);
-		await expect(b.call('import.inspect', { bytes, name: 'zeros.db' })).rejects.toMatchObject({
-			code: 'not-sqlite',
-		});
-		const calls = (window: string) =>
-			(w.bus.received.get(window) ?? []).filter((m) => m.type === 'call' || m.type === 'reply');
-		expect(calls('a').map((m) => m.type)).toEqual(['call']);
-		expect(calls('b').map((m) => m.type)).toEqual(['reply']);
-		// The third window's worker never had the file (or anything of the call) to read.
-		expect(calls('c')).toEqual([]);
 	});
 
 	it('hands over when the owner crashes: every pending call completes exactly once', async () => {

@@ -13,7 +13,7 @@ import { webLock } from './ownership';
 import { createDurableStore, IdbImageStore } from '../core/persistence/idb-store';
 import { loadSqlJs } from '../core/sqljs';
 import { OwnerRuntime } from './tabs/owner';
-import { CHANNEL_NAME, directChannelName, LOCK_NAME } from './tabs/protocol';
+import { CHANNEL_NAME, LOCK_NAME } from './tabs/protocol';
 import { Tab } from './tabs/tab';
 import { transferables } from './transferables';
 
@@ -35,7 +35,6 @@ const tab = new Tab({
 	id,
 	build,
 	channel: new BroadcastChannel(CHANNEL_NAME),
-	direct: (peer) => new BroadcastChannel(directChannelName(peer)),
 	lock: webLock(LOCK_NAME),
 	toPage: (message) => scope.postMessage(message, transferables(message)),
 	async openOwner(hooks) {

@@ -1,13 +1,11 @@
 /**
- * How the workers of several windows talk: one BroadcastChannel per origin for what every window
- * hears (who owns the database, changes, save status, events), and one per worker, named after it
- * (`directChannelName`), for calls and their replies, which concern two workers only.
+ * How the workers of several windows talk: one BroadcastChannel per origin.
  *
- * Why BroadcastChannels rather than MessagePorts brokered by the owner or a SharedWorker: they exist in
+ * Why a BroadcastChannel rather than MessagePorts brokered by the owner or a SharedWorker: it exists in
  * every browser that has module workers (SharedWorker is missing from Safari's and older Android's
  * workers), and when the owner changes nothing has to be re-brokered: the new owner announces itself and
- * the others address it. Calls do not go over the shared channel because a message there is copied to
- * every window's worker: an imported file (up to 200 MiB) or an export would be, once per window.
+ * the others address it. The cost is that every message reaches every window; with a handful of windows
+ * and small messages that is negligible.
  */
 import type { DbEvents, Method, Phase } from '../../../shared/api';
 import type { BuildInfo } from '../../../shared/build';
@@ -16,11 +14,6 @@ import type { WireError } from '../../../shared/errors';
 
 export const CHANNEL_NAME = 'monitor-db';
 export const LOCK_NAME = 'monitor-db-owner';
-
-/** The channel only worker `id` listens on; others open it just long enough to post one message. */
-export function directChannelName(id: string): string {
-	return `${CHANNEL_NAME}/${id}`;
-}
 
 /** Owner events relayed to every window unchanged. */
 export type RelayedEvent = 'progress' | 'account';
@@ -55,5 +48,4 @@ export type TabMessage =
 export interface Channel {
 	postMessage(message: TabMessage): void;
 	onmessage: ((event: MessageEvent<TabMessage>) => void) | null;
-	close(): void;
 }

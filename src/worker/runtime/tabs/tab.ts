@@ -29,8 +29,6 @@ export interface TabOptions {
 	id: string;
 	build: BuildInfo;
 	channel: Channel;
-	/** Opens the channel only worker `id` listens on (`directChannelName`): calls and replies go there. */
-	direct(id: string): Channel;
 	lock: OwnershipLock;
 	toPage(message: FromWorker): void;
 	/** Opens the database; called once this worker holds the lock. */
@@ -72,7 +70,6 @@ export class Tab {
 
 	start(): void {
 		this.#o.channel.onmessage = (event) => this.#onChannel(event.data);
-		this.#o.direct(this.#o.id).onmessage = (event) => this.#onChannel(event.data);
 		this.#setPhase({ phase: 'starting' });
 		this.#post({ type: 'hello', from: this.#o.id });
 		void this.#o.lock.acquire().then(() => this.#becomeOwner());
@@ -107,10 +104,9 @@ export class Tab {
 		} else if (this.#owner) {
 			call.sentTo = this.#owner.id;
 			// A BroadcastChannel cannot transfer, so a file imported in this (follower) window is copied once
-			// on its way to the owner, and to the owner only; the page already handed it here without a copy.
-			// That is acceptable: the copy lives only until the owner has read it, and `args` is kept for a
-			// resend to a new owner.
-			this.#postTo(this.#owner.id, {
+			// on its way to the owner; the page already handed it here without a copy. That is acceptable:
+			// the copy lives only until the owner has read it, and `args` is kept for a resend to a new owner.
+			this.#post({
 				type: 'call',
 				from: this.#o.id,
 				to: this.#owner.id,
@@ -198,13 +194,7 @@ export class Tab {
 				).toWire(),
 			};
 		}
-		this.#postTo(message.from, {
-			type: 'reply',
-			from: this.#o.id,
-			to: message.from,
-			rid: message.rid,
-			result,
-		});
+		this.#post({ type: 'reply', from: this.#o.id, to: message.from, rid: message.rid, result });
 	}
 
 	#onReply(from: string, rid: string, result: CallResult): void {
@@ -309,18 +299,5 @@ export class Tab {
 
 	#post(message: TabMessage): void {
 		this.#o.channel.postMessage(message);
-	}
-
-	/**
-	 * Posts to worker `id` alone. The channel is closed at once: a message posted before `close` is still
-	 * delivered, and a channel left open would also receive what other windows post to `id`.
-	 */
-	#postTo(id: string, message: TabMessage): void {
-		const channel = this.#o.direct(id);
-		try {
-			channel.postMessage(message);
-		} finally {
-			channel.close();
-		}
 	}
 }
