@@ -152,13 +152,18 @@ export interface DbApi {
 	'import.inspect': Call<{ bytes: Uint8Array; name: string }, ImportPreview>;
 	/**
 	 * Backs up the current database, then replaces it with the prepared file. `passphrase`: the file's
-	 * own, when its secrets are protected; without it they are left out (marked for re-entry).
+	 * own, when its secrets are protected; without it they are left out (marked for re-entry). The file's
+	 * running monitors arrive paused; its own Bot API server is dropped unless `keepApiBase`.
 	 */
 	'import.commit': Call<
-		{ token: string; passphrase?: string | null },
+		{ token: string; passphrase?: string | null; keepApiBase?: boolean },
 		{ safety: BackupInfo; imported: IncomingSummary }
 	>;
 	'import.cancel': Call<{ token: string }, void>;
+	/** How many monitors the last import paused are still paused. */
+	'import.pausedMonitors': Call<void, { monitors: number }>;
+	/** Resumes the monitors the last import paused ("Resume all"). */
+	'import.resumeMonitors': Call<void, { resumed: number }>;
 }
 
 export type Method = keyof DbApi;

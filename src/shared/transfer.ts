@@ -79,6 +79,13 @@ export interface IncomingSummary extends DatabaseSummary {
 	 * be given to keep them; without it they are left out and marked for re-entry.
 	 */
 	secrets: { protected: boolean; bots: number; monitors: number };
+	/**
+	 * The file's Telegram Bot API server when it is not Telegram's own: it would receive every bot token,
+	 * so it is dropped unless the person keeps it (`import.commit`'s `keepApiBase`). Null: Telegram's.
+	 */
+	telegramApiBase: string | null;
+	/** The file's monitors that run; they arrive paused, to be resumed together ("Resume all"). */
+	runningMonitors: number;
 }
 
 export interface ImportPreview {

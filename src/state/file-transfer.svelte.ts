@@ -149,9 +149,10 @@ export class FileTransferState {
 
 	/**
 	 * The person confirmed: back up the current database and swap the file in. `passphrase`: the file's,
-	 * to keep its protected secrets (empty: leave them out).
+	 * to keep its protected secrets (empty: leave them out); `keepApiBase`: keep the file's own Telegram
+	 * Bot API server (shown in the confirm step), which is otherwise dropped.
 	 */
-	async confirm(passphrase = ''): Promise<void> {
+	async confirm(passphrase = '', keepApiBase = false): Promise<void> {
 		const preview = this.#preview;
 		if (this.#phase !== 'confirm' || !preview) return;
 		const run = ++this.#run;
@@ -162,11 +163,16 @@ export class FileTransferState {
 			const { safety, imported } = await this.#db.call('import.commit', {
 				token: preview.token,
 				passphrase: passphrase || null,
+				keepApiBase,
 			});
 			const n = imported.monitorCount;
+			const paused =
+				imported.runningMonitors > 0
+					? ' Its monitors are paused: resume them on the Monitors page.'
+					: '';
 			notices.push(
 				'info',
-				`Imported “${imported.filename}” (${n} monitor${n === 1 ? '' : 's'}). The database as it was before is backup #${safety.id}.`,
+				`Imported “${imported.filename}” (${n} monitor${n === 1 ? '' : 's'}). The database as it was before is backup #${safety.id}.${paused}`,
 				10_000,
 			);
 			if (run === this.#run) this.#reset();

@@ -10,13 +10,14 @@ import type { DbClient } from '../client/db-client';
 import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
 import { listScope, mergeOverviews } from './monitor-changes';
-import { reportError } from './notices.svelte';
+import { notices, reportError } from './notices.svelte';
 import { Reloader } from './reloader';
 
 export class MonitorsState {
 	readonly #db: DbClient;
 	#items = $state.raw<MonitorOverview[]>([]);
 	#loaded = $state(false);
+	#pausedByImport = $state(0);
 	readonly #reloader: Reloader;
 	#watchers = 0;
 	#stale = false;
@@ -28,6 +29,9 @@ export class MonitorsState {
 		this.#reloader = new Reloader(() => this.#fetch(), 500);
 		db.on('changed', (change) => {
 			if (!this.#loaded) return;
+			// An import's list of monitors it paused is a setting.
+			if (change.tables.includes('settings'))
+				void this.#readPausedByImport().catch((e: unknown) => reportError(e, 'Loading monitors'));
 			const scope = listScope(change);
 			if (scope === 'none') return;
 			if (this.#watchers === 0 && !change.tables.includes('monitors')) {
@@ -41,6 +45,11 @@ export class MonitorsState {
 
 	get items(): MonitorOverview[] {
 		return this.#items;
+	}
+
+	/** Monitors the last import paused that are still paused. */
+	get pausedByImport(): number {
+		return this.#pausedByImport;
 	}
 
 	get loaded(): boolean {
@@ -77,7 +86,10 @@ export class MonitorsState {
 		if (wanted?.length === 0) return;
 		try {
 			if (wanted === null) this.#stale = false;
-			const read = await this.#db.call('monitors.overview', wanted ? { ids: wanted } : undefined);
+			const [read] = await Promise.all([
+				this.#db.call('monitors.overview', wanted ? { ids: wanted } : undefined),
+				wanted === null ? this.#readPausedByImport() : undefined,
+			]);
 			const merged = mergeOverviews(this.#items, read, wanted);
 			this.#items = merged.items;
 			if (!merged.complete) {
@@ -91,6 +103,10 @@ export class MonitorsState {
 		} finally {
 			this.#loaded = true;
 		}
+	}
+
+	async #readPausedByImport(): Promise<void> {
+		this.#pausedByImport = (await this.#db.call('import.pausedMonitors')).monitors;
 	}
 
 	/** Creates or updates; errors are thrown so the form can show field messages. */
@@ -118,6 +134,17 @@ export class MonitorsState {
 			await this.load();
 		} catch (error) {
 			reportError(error, enabled ? 'Resuming the monitor' : 'Pausing the monitor');
+		}
+	}
+
+	/** "Resume all" after an import: the monitors it paused run again. */
+	async resumeImported(): Promise<void> {
+		try {
+			const { resumed } = await this.#db.call('import.resumeMonitors');
+			notices.push('info', `Resumed ${resumed} monitor${resumed === 1 ? '' : 's'}.`);
+			await this.load();
+		} catch (error) {
+			reportError(error, 'Resuming the imported monitors');
 		}
 	}
 

@@ -79,6 +79,8 @@ async function importSeed(page: Page, url: string): Promise<void> {
 			bytes.buffer,
 		])) as { token: string };
 		await db.call('import.commit', { token: preview.token });
+		// An import pauses the file's running monitors; the benchmark runs them, as "Resume all" does.
+		await db.call('import.resumeMonitors');
 	}, url);
 }
 

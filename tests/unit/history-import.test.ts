@@ -20,6 +20,7 @@ import {
 } from '../../src/worker/domain/import/session';
 import { loadSql, realMigrations, sha256 } from './helpers';
 import { migrated } from './history-store';
+import { inlineCheck } from './import-harness';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/import-history');
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<
@@ -62,7 +63,7 @@ describe('importing compacted history', () => {
 			const { db, fingerprint } = await live();
 			const before = await fingerprint();
 			const bytes = new Uint8Array(readFileSync(join(FIXTURES, name)));
-			const preview = inspectImport(db, { bytes, name });
+			const preview = await inspectImport(db, { bytes, name }, inlineCheck());
 			const error = await verifyImportHistory(db, preview.token, nodeCompression).then(
 				() => null,
 				(e: unknown) => e,
@@ -90,7 +91,11 @@ describe('importing compacted history', () => {
 		const blocks = Number(engine.value('SELECT count(*) FROM history_blocks'));
 		expect(blocks).toBeGreaterThan(4);
 		const { db } = await live();
-		const preview = inspectImport(db, { bytes: engine.db.export(), name: 'sound.db' });
+		const preview = await inspectImport(
+			db,
+			{ bytes: engine.db.export(), name: 'sound.db' },
+			inlineCheck(),
+		);
 		await verifyImportHistory(db, preview.token, nodeCompression);
 		await commitImport(db, { token: preview.token });
 		expect(db.engine.value('SELECT count(*) FROM history_blocks')).toBe(blocks);

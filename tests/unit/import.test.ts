@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DbClient, type Endpoint } from '../../src/client/db-client';
 import { checkImportSize } from '../../src/client/files';
 import type { FromWorker, ToWorker } from '../../src/shared/api';
-import type { TaskProgress } from '../../src/shared/backups';
 import { AppError } from '../../src/shared/errors';
 import {
 	exportFilename,
@@ -18,73 +17,28 @@ import {
 	cleanFilename,
 } from '../../src/shared/transfer';
 import { loadBackup } from '../../src/worker/core/backups/backups';
-import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { exportDatabase, recordExport } from '../../src/worker/domain/transfer';
-import { cancelImport, commitImport, inspectImport } from '../../src/worker/domain/import/session';
+import { cancelImport, commitImport } from '../../src/worker/domain/import/session';
 import { sniff } from '../../src/worker/domain/import/sniff';
 import { parseMigrations } from '../../src/worker/core/migrations/files';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { transferables } from '../../src/worker/runtime/transferables';
 import {
+	behindIndex,
 	expectedOutcomes,
 	FIXTURES,
 	healthyEngine,
-	imageOfSize,
+	healthyImage,
 	newerAppImage,
 } from '../fixtures/import/build';
 import { loadSql, newEngine, readMigrationSources, realMigrations, sha256 } from './helpers';
+import { fingerprint, inlineCheck, inspect, live, refused } from './import-harness';
 
 let newer: Uint8Array;
 beforeAll(async () => {
 	newer = await newerAppImage();
 });
-
-interface Harness {
-	db: LiveDatabase;
-	store: MemoryImageStore;
-	backups: MemoryBackupStore;
-	changed: string[][];
-	progress: TaskProgress[];
-}
-
-async function live(store = new MemoryImageStore()): Promise<Harness> {
-	const backups = new MemoryBackupStore();
-	const changed: string[][] = [];
-	const progress: TaskProgress[] = [];
-	const db = await LiveDatabase.open({
-		SQL: await loadSql(),
-		store,
-		backups,
-		files: await realMigrations(),
-		writerId: 'test',
-		chunkSize: 4096,
-		onChanged: (tables) => changed.push(tables),
-		onProgress: (p) => progress.push(p),
-	});
-	for (const name of db.readOnly ? [] : ['Kept one', 'Kept two']) {
-		await db.write(() =>
-			db.engine.run(
-				`INSERT INTO monitors (name, url, interval_s, timeout_ms, created_at, updated_at, headers)
-				 VALUES (?, 'http://127.0.0.2:9/', 60, 1000, 5, 7, '{"Authorization":"Bearer s3cret"}')`,
-				[name],
-			),
-		);
-	}
-	return { db, store, backups, changed, progress };
-}
-
-/** Everything an import could touch: the live file, the stored file, the backups. */
-async function fingerprint(h: Harness): Promise<string> {
-	const stored = await h.store.load();
-	const backups = await h.backups.list();
-	return [
-		sha256(h.db.engine.db.export()),
-		stored ? sha256(stored.image) : 'none',
-		h.store.commits,
-		JSON.stringify(backups),
-	].join('|');
-}
 
 function caught(fn: () => unknown): AppError {
 	try {
@@ -112,7 +66,7 @@ describe('a bad file is refused with its own message, and nothing changes', () =
 		it(`${name}: ${outcome.code}`, async () => {
 			const h = await live();
 			const before = await fingerprint(h);
-			const error = caught(() => inspectImport(h.db, { bytes: file(name), name }));
+			const error = await refused(inspect(h.db, { bytes: file(name), name }));
 			expect(error.code).toBe(outcome.code);
 			expect(error.message).toContain(outcome.says);
 			expect(await fingerprint(h)).toBe(before);
@@ -129,7 +83,7 @@ describe('a bad file is refused with its own message, and nothing changes', () =
 	it('a file from a newer app', async () => {
 		const h = await live();
 		const before = await fingerprint(h);
-		const error = caught(() => inspectImport(h.db, { bytes: newer, name: 'x.db' }));
+		const error = await refused(inspect(h.db, { bytes: newer, name: 'x.db' }));
 		expect(error.code).toBe('import-newer-than-app');
 		expect(error.message).toMatch(
 			/made by a newer version of Monitor \(schema version \d+; this app knows \d+\)/,
@@ -145,7 +99,7 @@ describe('a bad file is refused with its own message, and nothing changes', () =
 		expect(caught(() => checkImportSize(0)).code).toBe('import-empty');
 		const h = await live();
 		const before = await fingerprint(h);
-		expect(caught(() => inspectImport(h.db, { bytes: over, name: 'big.db' })).message).toContain(
+		expect((await refused(inspect(h.db, { bytes: over, name: 'big.db' }))).message).toContain(
 			'larger than the 200 MiB',
 		);
 		expect(await fingerprint(h)).toBe(before);
@@ -159,7 +113,7 @@ describe('a bad file is refused with its own message, and nothing changes', () =
 		);
 		const bytes = engine.db.export();
 		const h = await live();
-		const error = caught(() => inspectImport(h.db, { bytes, name: 'orphans.db' }));
+		const error = await refused(inspect(h.db, { bytes, name: 'orphans.db' }));
 		expect(error.code).toBe('import-corrupt');
 		expect(error.message).toContain('1 rows of checks point at rows that do not exist');
 	});
@@ -168,25 +122,25 @@ describe('a bad file is refused with its own message, and nothing changes', () =
 		const engine = await healthyEngine();
 		engine.exec('PRAGMA user_version = 1');
 		const h = await live();
-		const error = caught(() => inspectImport(h.db, { bytes: engine.db.export(), name: 'odd.db' }));
+		const error = await refused(inspect(h.db, { bytes: engine.db.export(), name: 'odd.db' }));
 		expect(error.code).toBe('import-schema-mismatch');
 		expect(error.message).toContain('says it is at schema version 1');
 	});
 
 	it('damage only the full integrity_check finds (an index that disagrees with its table)', async () => {
-		const engine = await healthyEngine();
-		// Rewrite an index entry behind SQLite's back: quick_check does not compare indexes with tables.
-		engine.exec('PRAGMA writable_schema = ON');
-		engine.run(
-			"UPDATE sqlite_schema SET sql = replace(sql, 'name COLLATE NOCASE', 'url') WHERE name = 'monitors_name'",
+		// The index rebuilt from another column, then given its own definition back: as many entries as
+		// rows, so quick_check (which counts them) sees nothing.
+		const bytes = await behindIndex(
+			await healthyImage(),
+			'monitors_name',
+			(definition) => definition.replace('name COLLATE NOCASE', 'url'),
+			'REINDEX monitors_name',
 		);
-		engine.exec('PRAGMA writable_schema = OFF');
-		const bytes = engine.db.export();
 		const scratch = await newEngine(bytes);
 		expect(scratch.value('PRAGMA quick_check')).toBe('ok');
 		expect(scratch.value('PRAGMA integrity_check')).not.toBe('ok');
 		const h = await live();
-		const error = caught(() => inspectImport(h.db, { bytes, name: 'index.db' }));
+		const error = await refused(inspect(h.db, { bytes, name: 'index.db' }));
 		expect(error.code).toBe('import-corrupt');
 		expect(error.message).toContain('integrity_check found');
 	});
@@ -196,7 +150,7 @@ describe('a good file', () => {
 	it('is previewed side by side, migrated on a scratch copy, and changes nothing until committed', async () => {
 		const h = await live();
 		const before = await fingerprint(h);
-		const preview = inspectImport(h.db, { bytes: file('../schema/v001.db'), name: 'v001.db' });
+		const preview = await inspect(h.db, { bytes: file('../schema/v001.db'), name: 'v001.db' });
 		expect(preview.current).toMatchObject({
 			schemaVersion: (await realMigrations()).length,
 			monitorCount: 2,
@@ -242,8 +196,8 @@ describe('a good file', () => {
 	it('a cancelled or replaced import cannot be committed', async () => {
 		const h = await live();
 		const bytes = () => file('../schema/v003.db');
-		const first = inspectImport(h.db, { bytes: bytes(), name: 'a.db' });
-		const second = inspectImport(h.db, { bytes: bytes(), name: 'b.db' });
+		const first = await inspect(h.db, { bytes: bytes(), name: 'a.db' });
+		const second = await inspect(h.db, { bytes: bytes(), name: 'b.db' });
 		await expect(commitImport(h.db, { token: first.token })).rejects.toMatchObject({
 			code: 'import-expired',
 		});
@@ -271,7 +225,7 @@ describe('a good file', () => {
 		});
 		const h = await live(store);
 		expect(h.db.readOnly?.code).toBe('db-newer-than-app');
-		const preview = inspectImport(h.db, { bytes: file('../schema/v003.db'), name: 'v003.db' });
+		const preview = await inspect(h.db, { bytes: file('../schema/v003.db'), name: 'v003.db' });
 		const { safety } = await commitImport(h.db, { token: preview.token });
 		expect(h.db.readOnly).toBeNull();
 		expect(safety.schemaVersion).toBe(Number(next));
@@ -283,7 +237,7 @@ describe('a good file', () => {
 		bytes[18] = 2;
 		bytes[19] = 2;
 		const h = await live();
-		const preview = inspectImport(h.db, { bytes, name: 'wal.db' });
+		const preview = await inspect(h.db, { bytes, name: 'wal.db' });
 		expect(preview.incoming.warnings[0]).toMatch(/WAL mode/);
 		await commitImport(h.db, { token: preview.token });
 		// Stored in rollback-journal form, as every export.
@@ -292,12 +246,21 @@ describe('a good file', () => {
 	});
 
 	it(`above ${INTEGRITY_CHECK_MAX_BYTES / 1048576} MiB the faster quick_check is used`, async () => {
-		const bytes = await imageOfSize(INTEGRITY_CHECK_MAX_BYTES + 1024 * 1024);
+		const given: number[] = [];
 		const h = await live();
-		const preview = inspectImport(h.db, { bytes, name: 'big.db' });
+		const preview = await inspect(
+			h.db,
+			{ bytes: await healthyImage(), name: 'big.db' },
+			(image, o) => {
+				given.push(o.integrityCheckMaxBytes);
+				// The threshold as if the file were above it (tests/unit/import-untrusted.test.ts: what then).
+				return inlineCheck({ integrityCheckMaxBytes: image.length - 1 })(image, o);
+			},
+		);
+		expect(given).toEqual([INTEGRITY_CHECK_MAX_BYTES]);
 		expect(preview.incoming.check).toBe('quick_check');
 		cancelImport(h.db, { token: preview.token });
-	}, 60_000);
+	});
 });
 
 describe('export', () => {

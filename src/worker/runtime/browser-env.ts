@@ -1,7 +1,13 @@
-/** What health measures with in a browser worker: wasm memory, the storage estimate, a checking worker. */
+/**
+ * What health measures with in a browser worker (wasm memory, the storage estimate, a checking worker),
+ * and where an import's file is checked.
+ */
+import { bundledMigrations } from '../core/migrations/bundled';
 import { loadSqlJs, wasmMemoryBytes } from '../core/sqljs';
 import { checkImage, checkImageInWorker } from '../core/integrity/integrity';
+import { checkUntrustedImage, checkUntrustedInWorker } from '../core/integrity/untrusted';
 import type { HealthEnv } from '../domain/health/service';
+import type { UntrustedCheck } from '../domain/import/session';
 
 async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
 	const storage = (navigator as Navigator & { storage?: StorageManager }).storage;
@@ -23,3 +29,11 @@ export function browserHealthEnv(now: () => number): HealthEnv {
 		sql: loadSqlJs,
 	};
 }
+
+/** A file to import is checked in a worker of its own (here only where a browser has no nested workers). */
+export const checkImportedFile: UntrustedCheck = (image, options) =>
+	typeof Worker === 'function'
+		? checkUntrustedInWorker(image, options)
+		: Promise.all([loadSqlJs(), bundledMigrations()]).then(([SQL, files]) =>
+				checkUntrustedImage(SQL, image, files, options),
+			);

@@ -131,9 +131,31 @@ export function setEnabled(engine: Engine, id: number, enabled: boolean, updated
 	]);
 }
 
+/** Pauses every running monitor, not as an edit (`updated_at` stays); returns the ids it paused. */
+export function pauseRunning(engine: Engine): number[] {
+	return engine
+		.all<{ id: number }>('UPDATE monitors SET enabled = 0 WHERE enabled = 1 RETURNING id')
+		.map((r) => r.id)
+		.sort((a, b) => a - b);
+}
+
+/** Which of `ids` are monitors that exist and are paused. */
+export function pausedAmong(engine: Engine, ids: readonly number[]): number[] {
+	return engine
+		.all<{ id: number }>(
+			'SELECT id FROM monitors WHERE enabled = 0 AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
+			[JSON.stringify(ids)],
+		)
+		.map((r) => r.id);
+}
+
 /** Returns whether there was such a monitor (its history goes with it: foreign keys cascade). */
 export function deleteMonitorRow(engine: Engine, id: number): boolean {
 	return engine.run('DELETE FROM monitors WHERE id = ?', [id]).changes > 0;
+}
+
+export function runningCount(engine: Engine): number {
+	return Number(engine.value('SELECT count(*) FROM monitors WHERE enabled = 1'));
 }
 
 export function monitorCount(engine: Engine): number {

@@ -13,6 +13,8 @@ export const RETENTION_KEY = 'retention_days';
 export const API_BASE_KEY = 'telegram_api_base';
 /** The alert template, when the person wrote their own. */
 export const TEMPLATE_KEY = 'telegram_template';
+/** The monitors an import paused (a JSON array of ids), until the person resumes them. */
+export const IMPORT_PAUSED_KEY = 'import_paused_monitors';
 export { LAST_EXPORT_KEY, THRESHOLDS_KEY };
 
 export function getSetting(engine: Engine, key: string): string | null {

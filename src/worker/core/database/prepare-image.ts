@@ -3,17 +3,14 @@
  * swap in: a SQLite file, consistent, a Monitor database, not from a newer app, migrated to this
  * build's schema. Nothing here touches the live database, so any failure leaves it exactly as it was.
  *
- * A file a person brings (`untrusted`) is checked harder, in an order that never runs anything the
- * file defines before it is known to be Monitor's own schema: SQLite's consistency check (the full
- * integrity_check on small files), the application id and the ledger against this build's migrations
- * and their checksums, then the schema itself against the one those migrations make, then foreign keys;
- * only then is it migrated and read.
+ * A file a person brings is checked harder, and not here: `checkUntrustedImage` (core/integrity)
+ * runs in a worker of its own, and only a file that passed it comes here, marked `checked`. It is then
+ * opened in this worker for the first time, and not checked again.
  */
 import type { SqlJsStatic } from 'sql.js';
 import { AppError, type ErrorCode } from '../../../shared/errors';
 import { openEngine } from '../connection';
 import type { Engine } from '../engine';
-import { assertSchema, expectedSchema } from './schema';
 import type { MigrationFile } from '../migrations/files';
 import {
 	APPLICATION_ID,
@@ -41,11 +38,10 @@ export interface PrepareOptions {
 	now?: () => number;
 	onMigrating?: (file: MigrationFile, index: number, total: number) => void;
 	/**
-	 * A file from outside the app: up to `integrityCheckMaxBytes` the full integrity_check runs instead
-	 * of quick_check, the schema must be exactly Monitor's, foreign keys must hold, and a newer app's or
-	 * an altered ledger gets the import's own errors.
+	 * A file from outside the app that already passed `checkUntrustedImage` (its schema is Monitor's,
+	 * it is consistent by this check, its foreign keys hold), in a worker of its own: it is not checked again.
 	 */
-	untrusted?: { integrityCheckMaxBytes: number };
+	checked?: 'integrity_check' | 'quick_check';
 	/** Called as the work moves on: checking, then migrating (if there is anything to migrate). */
 	onStage?: (stage: 'check' | 'migrate') => void;
 }
@@ -67,53 +63,24 @@ export function prepareImage(
 	if (!hasSqliteHeader(image)) {
 		throw new AppError('not-sqlite', `${options.subject} is not a SQLite database.`);
 	}
-	const untrusted = options.untrusted;
 	let engine: Engine | undefined;
 	try {
 		options.onStage?.('check');
-		engine = openEngine(SQL, image);
-		// Checks every b-tree cell's size as it is read, so a crafted page fails cleanly rather than late.
-		if (untrusted) engine.exec('PRAGMA cell_size_check = ON');
-		const check =
-			untrusted && image.length <= untrusted.integrityCheckMaxBytes
-				? 'integrity_check'
-				: 'quick_check';
-		assertConsistent(engine, check, options, untrusted !== undefined);
+		// A checked file's bytes came back from the checking worker for this engine alone: no copy.
+		engine = openEngine(SQL, image, { adopt: options.checked !== undefined });
+		const check = options.checked ?? 'quick_check';
+		if (!options.checked) assertConsistent(engine, check, options, false);
 		assertMonitorDatabase(engine, options.subject);
 		const report = inspect(engine, files);
 		if (report.verdict === 'newer') {
 			throw new AppError(
-				untrusted ? 'import-newer-than-app' : 'db-newer-than-app',
+				'db-newer-than-app',
 				`${options.subject} was made by a newer version of Monitor (schema version ${report.dbSchemaVersion}; this app knows ${report.appSchemaVersion}). ` +
-					(untrusted
-						? 'Reload the app to update it, then import the file again.'
-						: 'Reload to update the app first.'),
-			);
-		}
-		if (untrusted && report.verdict === 'mismatch') {
-			const altered = report.entries
-				.filter((e) => e.state === 'changed' || e.state === 'unknown')
-				.map((e) => e.filename);
-			throw new AppError(
-				'import-migration-altered',
-				`${options.subject} records migrations that do not match this app’s (${altered.slice(0, 3).join(', ')}): ` +
-					'a migration was changed after it was applied, so Monitor cannot trust its tables.',
-				{ files: altered },
+					'Reload to update the app first.',
 			);
 		}
 		assertWritable(report);
-		const applied = report.entries.filter((e) => e.state === 'applied').length;
 		const schemaVersion = Number(engine.value('PRAGMA user_version') ?? 0);
-		if (untrusted && schemaVersion !== applied) {
-			throw new AppError(
-				'import-schema-mismatch',
-				`${options.subject} says it is at schema version ${schemaVersion}, but its migration ledger lists ${applied} migrations: it was changed by another tool, so it was not imported.`,
-			);
-		}
-		if (untrusted) {
-			assertSchema(engine, expectedSchema(SQL, files, applied), applied);
-			assertForeignKeys(engine, options.subject, options.corrupt);
-		}
 		let migrated: AppliedMigration[] = [];
 		if (report.verdict === 'pending') {
 			options.onStage?.('migrate');
@@ -125,20 +92,15 @@ export function prepareImage(
 		if (error instanceof AppError) throw error;
 		// sql.js reports a damaged file at its first read: "file is not a database", "database disk image is malformed".
 		const reason = (error instanceof Error ? error.message : String(error)).slice(0, 160);
-		throw new AppError(
-			options.corrupt,
-			untrusted
-				? `${options.subject} is damaged: SQLite stopped reading it (“${reason}”), so it cannot be imported. Try an older copy.`
-				: undefined,
-			{ cause: reason },
-		);
+		throw new AppError(options.corrupt, undefined, { cause: reason });
 	}
 }
 
-function assertConsistent(
+/** Runs SQLite's consistency check; `explain`: the message says what it found (for a person's file). */
+export function assertConsistent(
 	engine: Engine,
 	check: 'integrity_check' | 'quick_check',
-	options: PrepareOptions,
+	options: Pick<PrepareOptions, 'subject' | 'corrupt'>,
 	explain: boolean,
 ): void {
 	const rows = engine.all<Record<string, string>>(`PRAGMA ${check}`);
@@ -154,7 +116,7 @@ function assertConsistent(
 	);
 }
 
-function assertForeignKeys(engine: Engine, subject: string, corrupt: ErrorCode): void {
+export function assertForeignKeys(engine: Engine, subject: string, corrupt: ErrorCode): void {
 	const broken = engine.all<{ table: string }>('PRAGMA foreign_key_check');
 	if (broken.length === 0) return;
 	const tables = [...new Set(broken.map((r) => r.table))];
@@ -165,7 +127,7 @@ function assertForeignKeys(engine: Engine, subject: string, corrupt: ErrorCode):
 	);
 }
 
-function assertMonitorDatabase(engine: Engine, subject: string): void {
+export function assertMonitorDatabase(engine: Engine, subject: string): void {
 	const applicationId = Number(engine.value('PRAGMA application_id'));
 	const hasLedger = Boolean(
 		engine.value(

@@ -19,6 +19,19 @@ const V2 = 'enc:v2:';
 /** Where a sealed value lives, e.g. `telegram_bots.token#3` (stores/secrets.ts `placeOf`): its additional data. */
 export type Place = string;
 
+/**
+ * The iterations PBKDF2 is ever run with. `users.iterations` comes from the database, and an imported
+ * one from anyone: a crafted 4 billion would keep the worker deriving for hours at unlock or import, and
+ * a handful would make a passphrase cheap to guess. Out of range, the key derived is simply not the one
+ * the file's data key was wrapped under: its passphrase is refused as wrong.
+ */
+export const KDF_ITERATIONS_RANGE = { min: 100_000, max: 2_000_000 } as const;
+
+export function clampIterations(iterations: number): number {
+	const { min, max } = KDF_ITERATIONS_RANGE;
+	return Number.isFinite(iterations) ? Math.min(max, Math.max(min, Math.trunc(iterations))) : min;
+}
+
 const subtle = () => globalThis.crypto.subtle;
 
 function random(length: number): Uint8Array<ArrayBuffer> {
@@ -55,7 +68,7 @@ export async function deriveKey(
 		['deriveKey'],
 	);
 	return subtle().deriveKey(
-		{ name: 'PBKDF2', hash: 'SHA-256', salt, iterations },
+		{ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: clampIterations(iterations) },
 		material,
 		{ name: 'AES-GCM', length: 256 },
 		false,

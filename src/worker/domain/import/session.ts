@@ -1,9 +1,10 @@
 /**
  * An import in two steps, so a person sees what they are about to replace before anything changes:
- * `inspect` checks and migrates the file on a scratch copy and keeps it, under a token, in the worker
- * that owns the database; `commit` swaps it in (`LiveDatabase.replace`: backup first, one strict commit,
- * then every view refreshes); `cancel` drops it. One import waits at a time, for at most ten minutes:
- * the scratch copy can be as large as the database itself.
+ * `inspect` has the file checked in a worker of its own (`UntrustedCheck`: nothing the file defines
+ * ever runs where the live database lives), then migrates it on a scratch copy and keeps it, under a
+ * token, in the worker that owns the database; `commit` swaps it in (`LiveDatabase.replace`: backup
+ * first, one strict commit, then every view refreshes); `cancel` drops it. One import waits at a time,
+ * for at most ten minutes: the scratch copy can be as large as the database itself.
  */
 import type { BackupInfo } from '../../../shared/backups';
 import { AppError } from '../../../shared/errors';
@@ -14,14 +15,26 @@ import {
 } from '../../../shared/transfer';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
+import type { CheckedImage, UntrustedCheckOptions } from '../../core/integrity/untrusted';
 import { checkIncomingPassphrase, describeIncoming } from '../account/incoming';
 import { sniff } from './sniff';
 import { fileSize } from '../../stores/database-file';
 import { summarize } from './summary';
 import { verifyBlocks } from '../history/verify';
 import type { Compression } from '../../stores/history/compression';
+import { customApiBase, holdImported } from './trust';
+import { runningCount } from '../../stores/monitors';
 
 export const IMPORT_WAITS_MS = 10 * 60 * 1000;
+
+/**
+ * Checks a file from outside (`checkUntrustedImage`), in a worker of its own in the browser. It may
+ * take `image` (transfer it away): only the image it resolves with is used afterwards.
+ */
+export type UntrustedCheck = (
+	image: Uint8Array,
+	options: UntrustedCheckOptions,
+) => Promise<CheckedImage>;
 
 interface Waiting {
 	token: string;
@@ -45,32 +58,43 @@ function drop(db: LiveDatabase): void {
  * Checks a file and prepares it, changing nothing live; replaces any import still waiting. `name`: the
  * file's name as the person chose it, cleaned for display (`cleanFilename`).
  */
-export function inspectImport(
+export async function inspectImport(
 	db: LiveDatabase,
 	{ bytes, name }: { bytes: Uint8Array; name: string },
-): ImportPreview {
+	check: UntrustedCheck,
+): Promise<ImportPreview> {
 	drop(db);
 	const progress = (stage: 'check' | 'migrate', step: string, fraction: number | null) =>
 		db.reportProgress({ task: 'import', stage, step, fraction });
 	try {
 		progress('check', 'Checking the file', null);
 		const header = sniff(bytes);
-		const prepared = db.prepare(bytes, {
+		const sizeBytes = bytes.length;
+		const checked = await check(bytes, {
 			subject: 'This file',
 			corrupt: 'import-corrupt',
-			untrusted: { integrityCheckMaxBytes: INTEGRITY_CHECK_MAX_BYTES },
+			integrityCheckMaxBytes: INTEGRITY_CHECK_MAX_BYTES,
+		});
+		// Another import may have started while this one was being checked: the later one wins.
+		drop(db);
+		const prepared = db.prepare(checked.image, {
+			subject: 'This file',
+			corrupt: 'import-corrupt',
+			checked: checked.check,
 			onStage: (stage) =>
 				progress(stage, stage === 'check' ? 'Checking the file' : 'Updating its schema', null),
 			onMigrating: (file, index, total) =>
 				progress('migrate', `Updating its schema: ${file.filename}`, index / total),
 		});
 		const incoming: IncomingSummary = {
-			...summarize(prepared.engine, bytes.length),
+			...summarize(prepared.engine, sizeBytes),
 			secrets: describeIncoming(prepared.engine),
 			schemaVersion: prepared.schemaVersion,
 			filename: name,
 			migrations: prepared.migrated.map((m) => m.filename),
 			check: prepared.check,
+			telegramApiBase: customApiBase(prepared.engine),
+			runningMonitors: runningCount(prepared.engine),
 			warnings: header.wal
 				? [
 						'The file was written in WAL mode: changes still waiting in its “-wal” file beside it are not part of it. ' +
@@ -117,7 +141,11 @@ export async function verifyImportHistory(
 /** Swaps in the file `inspectImport` prepared; resolves with the backup of the database it replaced. */
 export async function commitImport(
 	db: LiveDatabase,
-	{ token, passphrase = null }: { token: string; passphrase?: string | null },
+	{
+		token,
+		passphrase = null,
+		keepApiBase = false,
+	}: { token: string; passphrase?: string | null; keepApiBase?: boolean },
 ): Promise<{ safety: BackupInfo; imported: IncomingSummary }> {
 	const current = waiting.get(db);
 	if (!current || current.token !== token) throw new AppError('import-expired');
@@ -126,6 +154,12 @@ export async function commitImport(
 	// From here on `replace` owns the scratch engine: it closes it if the swap fails.
 	waiting.delete(db);
 	clearTimeout(current.timer);
+	try {
+		holdImported(current.engine, { keepApiBase }, Date.now());
+	} catch (error) {
+		current.engine.db.close();
+		throw error;
+	}
 	const safety = await db.replace(current.engine, {
 		reason: 'before-import',
 		detail: `of ${current.incoming.filename}`,

@@ -7,9 +7,11 @@ import {
 	inspectImport,
 	verifyImportHistory,
 } from '../../domain/import/session';
+import { heldMonitors, resumeImported } from '../../domain/import/trust';
 import { streamCompression } from '../../stores/history/compression';
 import { getSettings, updateSettings } from '../../domain/settings';
 import { exportDatabase, recordExport } from '../../domain/transfer';
+import { checkImportedFile } from '../browser-env';
 import type { AreaHandlers } from './table';
 
 /** The longest hold on scheduled checks a flush may ask for (`database.flush`). */
@@ -53,11 +55,11 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 		kind: 'write',
 		run: ({ db, now }, args) => recordExport(db.engine, args?.at, now()),
 	},
-	// Synchronous work (sql.js), but long: a task, so it is never wrapped in a write transaction.
+	// Long work: a task, so it is never wrapped in a write transaction.
 	'import.inspect': {
 		kind: 'task',
 		run: async ({ db }, args) => {
-			const preview = await Promise.resolve().then(() => inspectImport(db, importedFile(args)));
+			const preview = await inspectImport(db, importedFile(args), checkImportedFile);
 			await verifyImportHistory(db, preview.token, streamCompression);
 			return preview;
 		},
@@ -65,11 +67,20 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 	'import.commit': {
 		kind: 'task',
 		run: ({ db }, args) =>
-			commitImport(db, { token: importToken(args), passphrase: filePassphrase(args) }),
+			commitImport(db, {
+				token: importToken(args),
+				passphrase: filePassphrase(args),
+				keepApiBase: args?.keepApiBase === true,
+			}),
 	},
 	'import.cancel': {
 		kind: 'read',
 		run: ({ db }, args) => cancelImport(db, { token: importToken(args) }),
+	},
+	'import.pausedMonitors': { kind: 'read', run: ({ db }) => heldMonitors(db.engine) },
+	'import.resumeMonitors': {
+		kind: 'write',
+		run: ({ db, now }) => resumeImported(db.engine, now()),
 	},
 	'settings.get': { kind: 'read', run: ({ db }) => getSettings(db.engine) },
 	'settings.update': {
