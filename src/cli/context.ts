@@ -10,5 +10,7 @@ export interface CommandContext {
 	dryRun: boolean;
 	force: boolean;
 	out?: string;
+	/** How many entries `log` prints. */
+	limit?: number;
 	migrations: () => Promise<MigrationFile[]>;
 }

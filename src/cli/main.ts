@@ -10,6 +10,7 @@ import { backup } from './commands/backup';
 import { check } from './commands/check';
 import { info } from './commands/info';
 import { init } from './commands/init';
+import { log } from './commands/log';
 import { migrate } from './commands/migrate';
 import { reset } from './commands/reset';
 import { status } from './commands/status';
@@ -32,12 +33,13 @@ Commands:
   check                           header, integrity, foreign keys, application id, ledger and checksums
   info                            size, pages, tables with row counts, schema version
   backup [--out <path>]           a verified copy (default: next to the file, <file>.backup-<timestamp>)
+  log [--limit <n>]               the activity log, newest first (default 50 entries)
 
 Options:
   --migrations <dir>              the migration files to compare with (default: this checkout's)
   -h, --help                      this text`;
 
-const COMMANDS = { init, status, migrate, reset, check, info, backup } as const;
+const COMMANDS = { init, status, migrate, reset, check, info, backup, log } as const;
 type CommandName = keyof typeof COMMANDS;
 
 const isCommand = (name: string | undefined): name is CommandName =>
@@ -51,6 +53,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 				'dry-run': { type: 'boolean', default: false },
 				force: { type: 'boolean', default: false },
 				out: { type: 'string' },
+				limit: { type: 'string' },
 				migrations: { type: 'string' },
 				help: { type: 'boolean', short: 'h', default: false },
 			},
@@ -82,6 +85,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 		if (values.force && name !== 'reset') throw new CliError('--force only applies to reset.');
 		if (values.out !== undefined && name !== 'backup')
 			throw new CliError('--out only applies to backup.');
+		if (values.limit !== undefined && name !== 'log')
+			throw new CliError('--limit only applies to log.');
 
 		const migrationsDir = values.migrations
 			? resolve(io.cwd, values.migrations)
@@ -93,6 +98,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 			dryRun: values['dry-run'],
 			force: values.force,
 			out: values.out,
+			limit: values.limit === undefined ? undefined : Number(values.limit),
 			migrations: () => readMigrations(migrationsDir),
 		};
 		try {
