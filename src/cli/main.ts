@@ -12,6 +12,7 @@ import { generateHistory } from './commands/generate-history';
 import { history } from './commands/history';
 import { info } from './commands/info';
 import { init } from './commands/init';
+import { log } from './commands/log';
 import { migrate } from './commands/migrate';
 import { reset } from './commands/reset';
 import { status } from './commands/status';
@@ -41,6 +42,7 @@ Commands:
                                   add n monitors with d days of synthetic checks ending at --to
                                   (default: today 00:00 UTC), written as the app stores them;
                                   the same seed and --to give the same checks; creates the file
+  log [--limit <n>]               the activity log, newest first (default 50 entries)
 
 Options:
   --migrations <dir>              the migration files to compare with (default: this checkout's)
@@ -56,6 +58,7 @@ const COMMANDS = {
 	backup,
 	history,
 	'generate-history': generateHistory,
+	log,
 } as const;
 
 /** Options that belong to one or two commands only. */
@@ -68,6 +71,7 @@ const OWN_FLAGS: Record<string, readonly CommandName[]> = {
 	interval: ['generate-history'],
 	days: ['generate-history'],
 	seed: ['generate-history'],
+	limit: ['log'],
 };
 type CommandName = keyof typeof COMMANDS;
 
@@ -82,6 +86,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 				'dry-run': { type: 'boolean', default: false },
 				force: { type: 'boolean', default: false },
 				out: { type: 'string' },
+				limit: { type: 'string' },
 				migrations: { type: 'string' },
 				...Object.fromEntries(
 					Object.keys(OWN_FLAGS).map((flag) => [flag, { type: 'string' as const }]),

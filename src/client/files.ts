@@ -86,3 +86,22 @@ export async function saveDatabaseFile(
 
 /** What the open picker offers (any file can still be chosen). */
 export const OPEN_ACCEPT = [...DATABASE_EXTENSIONS, DATABASE_MIME].join(',');
+
+/** Saves a text file (the activity log as CSV or JSON) the way database files are saved. */
+export async function saveTextFile(
+	filename: string,
+	text: Promise<string>,
+	type: 'text/csv' | 'application/json',
+): Promise<'saved' | 'downloaded'> {
+	const blob = text.then((t) => new Blob([t], { type }));
+	blob.catch(() => {});
+	const extension = type === 'text/csv' ? '.csv' : '.json';
+	await fileSave(blob, {
+		fileName: filename,
+		extensions: [extension],
+		mimeTypes: [type],
+		description: type === 'text/csv' ? 'CSV file' : 'JSON file',
+		id: 'monitor-activity',
+	});
+	return savePickerSupported ? 'saved' : 'downloaded';
+}

@@ -2,6 +2,7 @@
  * The worker API, declared once. The client's `call` and the worker's handler table are both typed from
  * this map, so a call and its handler cannot drift apart.
  */
+import type { ActivityPage, ActivityQuery } from './activity';
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, SaveStatus } from './database';
 import type { AccountStatus, OlderBackups, SealedCopies } from './account';
@@ -118,6 +119,11 @@ export interface DbApi {
 	'health.report': Call<void, HealthReport>;
 	/** Size and query P95 over a range, from the sampled history. */
 	'health.history': Call<{ range: HealthRange }, HealthHistory>;
+	/** The activity log, newest first, a page at a time (filtered by kind when given). */
+	'activity.list': Call<ActivityQuery | void, ActivityPage>;
+	/** How many days the log keeps its entries (rotation deletes older ones). */
+	'activity.days': Call<void, { days: number }>;
+	'activity.setDays': Call<{ days: number }, { days: number }>;
 	/** Raises (into warning or critical) whose banner has not been dismissed. */
 	'health.alerts': Call<void, HealthAlert[]>;
 	'health.dismiss': Call<{ id: number }, { dismissed: boolean }>;

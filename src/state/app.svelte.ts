@@ -1,5 +1,6 @@
 /** The app's state, wired once to the database connection. Components import from here. */
 import { getDb } from '../client/db-client';
+import { ActivityState } from './activity.svelte';
 import { BackupsState } from './backups.svelte';
 import { AppUpdates } from './app-updates.svelte';
 import { BackupReminderState } from './backup-reminder.svelte';
@@ -27,6 +28,7 @@ export const settings = new SettingsState(db);
 export const telegram = new TelegramState(db);
 export const monitorAlerts = new MonitorAlertsState(db);
 export const backups = new BackupsState(db);
+export const activity = new ActivityState(db);
 export const health = new HealthState(db);
 export const storage = new StorageState();
 export const backupReminder = new BackupReminderState(database, monitors);

@@ -9,6 +9,8 @@ import type { Engine } from '../core/engine';
 
 /** Days of raw checks kept (domain/settings.ts checks the range). */
 export const RETENTION_KEY = 'retention_days';
+/** Days the activity log keeps its entries (domain/activity checks the range). */
+export const ACTIVITY_DAYS_KEY = 'activity_days';
 /** The Bot API server, when it is not Telegram's own. */
 export const API_BASE_KEY = 'telegram_api_base';
 /** The alert template, when the person wrote their own. */

@@ -6,10 +6,12 @@
  */
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
+import { deleteActivityBefore } from '../../stores/activity';
 import { deleteChecksBefore } from '../../stores/checks';
 import { deleteBlocksBefore } from '../../stores/history/blocks';
 import { deleteSettledBefore } from '../../stores/outbox';
 import { deleteLongRollupsBefore, deleteMinuteRollupsBefore } from '../../stores/rollups';
+import { activityDays, recordActivity } from '../activity/log';
 import { getSettings } from '../settings';
 
 const DAY = 86_400_000;
@@ -21,6 +23,8 @@ export interface RotationResult {
 	blocks: number;
 	rollups: number;
 	notifications: number;
+	/** Activity log entries past their own retention. */
+	activity: number;
 }
 
 /** What rotation deletes: rows strictly older than these instants (epoch ms). */
@@ -28,6 +32,7 @@ export interface RotationCutoffs {
 	checksBefore: number;
 	minuteRollupsBefore: number;
 	rollupsBefore: number;
+	activityBefore: number;
 }
 
 export function rotationCutoffs(engine: Engine, now: number): RotationCutoffs {
@@ -35,6 +40,7 @@ export function rotationCutoffs(engine: Engine, now: number): RotationCutoffs {
 		checksBefore: now - getSettings(engine).retentionDays * DAY,
 		minuteRollupsBefore: now - MINUTE_ROLLUPS_DAYS * DAY,
 		rollupsBefore: now - ROLLUPS_DAYS * DAY,
+		activityBefore: now - activityDays(engine) * DAY,
 	};
 }
 
@@ -51,7 +57,13 @@ export async function rotate(
 	const batch = options.batch ?? 2000;
 	const pause = options.pause ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 	const cutoffs = rotationCutoffs(db.engine, now);
-	const result: RotationResult = { checks: 0, blocks: 0, rollups: 0, notifications: 0 };
+	const result: RotationResult = {
+		checks: 0,
+		blocks: 0,
+		rollups: 0,
+		notifications: 0,
+		activity: 0,
+	};
 	let removedSoFar = 0;
 
 	/** Runs `remove` (one batch, in its own write) until a batch comes back short. */
@@ -77,5 +89,13 @@ export async function rotate(
 	result.notifications = await inBatches(deleteSettledBefore, cutoffs.checksBefore);
 	result.rollups += await inBatches(deleteMinuteRollupsBefore, cutoffs.minuteRollupsBefore);
 	result.rollups += await inBatches(deleteLongRollupsBefore, cutoffs.rollupsBefore);
+	result.activity = await inBatches(deleteActivityBefore, cutoffs.activityBefore);
+	await db.write(() =>
+		recordActivity(db.engine, now, {
+			kind: 'rotation',
+			message: `Rotation removed ${result.checks} checks, ${result.blocks} history blocks, ${result.rollups} rollup rows, ${result.notifications} notifications and ${result.activity} log entries.`,
+			details: { ...result },
+		}),
+	);
 	return result;
 }

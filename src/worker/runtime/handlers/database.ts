@@ -1,6 +1,7 @@
 /** The whole-database calls: status, saving, export and import, and the app settings. */
 import { AppError } from '../../../shared/errors';
 import { cleanFilename } from '../../../shared/transfer';
+import { noteActivity, recordActivity } from '../../domain/activity/log';
 import {
 	cancelImport,
 	commitImport,
@@ -53,7 +54,11 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 	'database.export': { kind: 'read', run: ({ db, now }) => exportDatabase(db, now()) },
 	'database.exported': {
 		kind: 'write',
-		run: ({ db, now }, args) => recordExport(db.engine, args?.at, now()),
+		run: ({ db, now }, args) => {
+			const recorded = recordExport(db.engine, args?.at, now());
+			recordActivity(db.engine, now(), { kind: 'export', message: 'Database exported.' });
+			return recorded;
+		},
 	},
 	// Long work: a task, so it is never wrapped in a write transaction.
 	'import.inspect': {
@@ -66,12 +71,27 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 	},
 	'import.commit': {
 		kind: 'task',
-		run: ({ db }, args) =>
-			commitImport(db, {
+		run: async ({ db, now }, args) => {
+			const result = await commitImport(db, {
 				token: importToken(args),
 				passphrase: filePassphrase(args),
 				keepApiBase: args?.keepApiBase === true,
-			}),
+			});
+			const { imported, safety } = result;
+			// Written into the imported database: it tells where it came from.
+			await noteActivity(db, now(), {
+				kind: 'import',
+				message: `Imported ${imported.filename} (${imported.monitorCount} monitors); the database before it is backup #${safety.id}.`,
+				details: {
+					file: imported.filename,
+					bytes: imported.sizeBytes,
+					migrations: imported.migrations.length,
+					check: imported.check,
+					safety: safety.id,
+				},
+			});
+			return result;
+		},
 	},
 	'import.cancel': {
 		kind: 'read',

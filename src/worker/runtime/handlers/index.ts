@@ -6,6 +6,7 @@
 import type { ArgsOf, Method, ResultOf } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { accountHandlers } from './account';
+import { activityHandlers } from './activity';
 import { backupHandlers } from './backups';
 import type { HandlerContext } from './context';
 import { databaseHandlers } from './database';
@@ -24,6 +25,7 @@ export const handlers: HandlerTable = {
 	...healthHandlers,
 	...backupHandlers,
 	...databaseHandlers,
+	...activityHandlers,
 };
 
 /**
