@@ -40,6 +40,24 @@ describe('background notices', () => {
 			{ what: 'Rotating history failed', code: 'background-failed', message: 'disk I/O error' },
 			expect.objectContaining({ what: 'Recording a check failed', code: 'quota-exceeded' }),
 		]);
+		// And each is in the activity log, with its code, once it is written.
+		await vi.waitFor(() =>
+			expect(
+				db.engine.all<{ message: string; level: string; context: string }>(
+					'SELECT message, level, context FROM app_log ORDER BY id',
+				),
+			).toEqual([
+				{
+					message: 'Rotating history failed: disk I/O error',
+					level: 'error',
+					context: JSON.stringify({ kind: 'job', details: { code: 'background-failed' } }),
+				},
+				expect.objectContaining({
+					level: 'error',
+					context: JSON.stringify({ kind: 'job', details: { code: 'quota-exceeded' } }),
+				}),
+			]),
+		);
 	});
 
 	it('tells the same failure once per ten minutes, and another one at once', () => {

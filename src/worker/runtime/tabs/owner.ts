@@ -11,6 +11,7 @@ import { dispatch, type HandlerContext } from '../handlers';
 import { startJobs, type OwnerJob } from '../jobs';
 import { Account } from '../../domain/account/account';
 import type { CallResult, RelayEvent } from './protocol';
+import { noteActivity } from '../../domain/activity/log';
 import { backgroundReporter } from '../background-notices';
 
 const OPEN_WHILE_LOCKED = new Set<Method>([
@@ -43,7 +44,16 @@ export class OwnerRuntime {
 			browser: options.browser,
 			onStatus: (status) => options.emit?.('account', status),
 		});
-		const report = backgroundReporter((notice) => options.emit?.('notice', notice), now);
+		const report = backgroundReporter((notice) => {
+			options.emit?.('notice', notice);
+			// Told at most once per failure and ten minutes, so the log does not fill with repeats.
+			void noteActivity(db, now(), {
+				kind: 'job',
+				level: 'error',
+				message: `${notice.what}: ${notice.message}`,
+				details: { code: notice.code },
+			});
+		}, now);
 		this.#ctx = { db, now, services: { account }, report };
 		this.#build = build;
 		this.#stopJobs = startJobs(this.#ctx, options.jobs);
