@@ -47,6 +47,8 @@ export class HealthState {
 		db.on('changed', ({ tables }) => {
 			if (tables.includes('health_alerts')) void this.loadAlerts();
 			if (tables.includes('settings') && this.#thresholds) void this.loadThresholds();
+			// An import, a restore or a compaction changes what the history card shows: no need to wait.
+			if (tables.includes('history_blocks') && this.#report) void this.refresh();
 		});
 	}
 

@@ -27,7 +27,12 @@ export function storedHash(page: Page): Promise<string> {
 			get(store.getAll(chunks)),
 		]);
 		db.close();
-		const text = new TextEncoder().encode(JSON.stringify({ manifest, keys }));
+		// 64-bit chunk hashes are BigInts (a BigUint64Array): written out as decimal text.
+		const text = new TextEncoder().encode(
+			JSON.stringify({ manifest, keys }, (_key, value: unknown) =>
+				typeof value === 'bigint' ? value.toString() : value,
+			),
+		);
 		const parts = [text, ...(values as Uint8Array[])];
 		const all = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
 		let at = 0;
