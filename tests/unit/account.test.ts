@@ -323,6 +323,13 @@ describe('account', () => {
 			'idle',
 		);
 		expect(botSecrets(w.db.engine)[0]!.token).toBe(TOKEN);
+		// The activity log tells it, without the passphrase or a token anywhere.
+		expect(w.db.engine.all<{ message: string }>('SELECT message FROM app_log ORDER BY id')).toEqual(
+			[{ message: 'Unlocked.' }, { message: 'Locked after being idle.' }],
+		);
+		expect(JSON.stringify(w.db.engine.all('SELECT * FROM app_log'))).not.toMatch(
+			/correct horse|AAFakeToken/,
+		);
 	});
 
 	it('stores new secrets sealed while a passphrase is set, and keeps them out of the request ledger', async () => {

@@ -8,6 +8,7 @@
 import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
 import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../shared/account';
 import { AppError } from '../../../shared/errors';
+import { recordActivity } from '../activity/log';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import {
@@ -342,12 +343,15 @@ export class Account {
 		this.#endSession('closed');
 		this.#session = startSession(this.#engine, now, (this.#o.browser ?? '').slice(0, 200));
 		this.#lastSaved = now;
+		recordActivity(this.#engine, now, { kind: 'lock', message: 'Unlocked.' });
 	}
 
 	#endSession(how: SessionEnd): void {
 		if (this.#session === null) return;
 		endSession(this.#engine, this.#session, how, this.#now(), this.#lastActivity);
 		this.#session = null;
+		const told = ENDED[how];
+		if (told) recordActivity(this.#engine, this.#now(), { kind: 'lock', message: told });
 	}
 
 	#emit(): void {
@@ -356,6 +360,14 @@ export class Account {
 		this.#o.onStatus?.(status);
 	}
 }
+
+/** How the activity log tells a session's end; a session closed for a new one is not news. */
+const ENDED: Record<SessionEnd, string | null> = {
+	locked: 'Locked.',
+	idle: 'Locked after being idle.',
+	'passphrase-removed': 'Passphrase removed: the app no longer locks.',
+	closed: null,
+};
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {
 	if (typeof passphrase !== 'string' || [...passphrase].length < PASSPHRASE_MIN)
