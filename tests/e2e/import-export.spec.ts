@@ -453,6 +453,15 @@ test('done means: export, clear site data (a fresh browser profile), import, and
 		return [...(await handle.db.call('database.export')).bytes];
 	});
 	writeFileSync(again, new Uint8Array(bytes));
+	// The one difference: the activity log's line telling of this import, written into the new database.
+	const [told] = sqlite3(
+		again,
+		"SELECT message FROM app_log WHERE message LIKE 'Imported exported.db%'",
+	);
+	expect(told).toMatch(
+		/^Imported exported\.db \(\d+ monitors\); the database before it is backup #\d+\.$/,
+	);
+	sqlite3(again, "DELETE FROM app_log WHERE message LIKE 'Imported exported.db%'");
 	expect(sqlite3(again, '.dump')).toEqual(sqlite3(exported, '.dump'));
 	await b.goto('/#/monitors');
 	await b.reload();
