@@ -674,7 +674,7 @@ describe('as a process', () => {
 			expect(lines[0]).toMatch(pattern);
 			expect(result.stderr).not.toMatch(/\s+at\s/);
 		}
-	});
+	}, 60_000); // spawns the CLI a dozen times: slow on a loaded machine
 
 	it('runs as `npm run db`, resolving paths from where it was started', () => {
 		const dir = workdir();
