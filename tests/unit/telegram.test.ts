@@ -20,6 +20,7 @@ import {
 } from '../../src/worker/domain/telegram/dispatcher';
 import { readUpdates } from '../../src/worker/domain/telegram/updates';
 import { setMonitorAlerts } from '../../src/worker/stores/alert-targets';
+import { activityPage } from '../../src/worker/domain/activity/log';
 import { saveBot } from '../../src/worker/stores/telegram-bots';
 import { recordSighting, setChatDefaults } from '../../src/worker/stores/telegram-chats';
 import { API_BASE_KEY, putSetting } from '../../src/worker/stores/settings';
@@ -410,6 +411,27 @@ describe('delivery', () => {
 		await t.advance(1_000, dispatcher);
 		expect(t.e.value('SELECT status FROM telegram_bots')).toBe('revoked');
 		expect(t.outbox()[0]!.status).toBe('failed');
+		const [entry] = activityPage(t.e, { kind: 'alert' }).entries;
+		expect(entry).toMatchObject({ level: 'error', details: { chat: -100, outcome: 'failed' } });
+		expect(entry!.message).toMatch(
+			/^Telegram alert to chat -100 failed: .*API is down \(Telegram does not accept this bot token/,
+		);
+		expect(JSON.stringify(t.e.all('SELECT * FROM app_log'))).not.toContain(TOKEN);
+	});
+
+	it("writes each alert sent in the activity log, with the chat and the alert's first line", async () => {
+		const t = await setup();
+		const dispatcher = new Dispatcher(t.db, t.env);
+		await dispatcher.start();
+		await t.check('down');
+		dispatcher.kick();
+		await t.advance(1_000, dispatcher);
+		expect(t.telegram.sent).toHaveLength(1);
+		const entries = activityPage(t.e, { kind: 'alert' }).entries;
+		expect(entries).toHaveLength(1);
+		expect(entries[0]).toMatchObject({ level: 'info', details: { chat: -100, outcome: 'sent' } });
+		expect(entries[0]!.message).toMatch(/^Telegram alert sent to chat -100: .*API/);
+		expect(entries[0]!.message).not.toMatch(/[<>]/);
 	});
 
 	it('waits while offline and sends once back online, once', async () => {

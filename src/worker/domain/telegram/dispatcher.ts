@@ -22,6 +22,7 @@ import {
 import { setBotStatus } from '../../stores/telegram-bots';
 import { disableChat, migrateChat } from '../../stores/telegram-chats';
 import { dueDeliveries, nextDeliveryAt } from './deliveries';
+import { logDelivery } from './delivery-log';
 import { apiBase } from '../../stores/settings';
 
 export interface DispatchEnv {
@@ -181,13 +182,15 @@ export class Dispatcher {
 					link_preview_options: JSON.stringify({ is_disabled: true }),
 				},
 			);
-			await writeOn(this.#db, engine, (e) =>
+			await writeOn(this.#db, engine, (e) => {
+				const sentAt = this.#env.now();
 				setOutboxStatus(e, message.id, 'sent', {
-					sentAt: this.#env.now(),
+					sentAt,
 					messageId: sent.message_id,
 					error: null,
-				}),
-			);
+				});
+				logDelivery(e, sentAt, message, 'sent');
+			});
 		} catch (error) {
 			if (isReplaced(error)) throw error;
 			await writeOn(this.#db, engine, (e) => this.#handleFailure(e, message, error));
@@ -205,6 +208,7 @@ export class Dispatcher {
 			setOutboxStatus(engine, message.id, 'uncertain', {
 				error: `${failure.message} It may or may not have arrived.`,
 			});
+			logDelivery(engine, now, message, 'uncertain', failure.message);
 			return;
 		}
 		switch (failure.kind) {
@@ -221,17 +225,20 @@ export class Dispatcher {
 			case 'unauthorized':
 				setBotStatus(engine, message.botId, 'revoked', failure.message, now);
 				setOutboxStatus(engine, message.id, 'failed', { error: failure.message });
+				logDelivery(engine, now, message, 'failed', failure.message);
 				return;
 			case 'chat-gone': {
 				const reason = `Telegram refuses this chat: ${failure.message}`;
 				disableChat(engine, message.chatRef, reason, now);
 				setOutboxStatus(engine, message.id, 'failed', { error: reason });
+				logDelivery(engine, now, message, 'failed', reason);
 				failPendingForChat(engine, message.chatRef, reason);
 				return;
 			}
 			case 'refused':
 			case 'conflict':
 				setOutboxStatus(engine, message.id, 'failed', { error: failure.message });
+				logDelivery(engine, now, message, 'failed', failure.message);
 				return;
 			default:
 				retry(now + BACKOFF_MS[Math.min(message.attempts, BACKOFF_MS.length - 1)]!);
