@@ -17,6 +17,7 @@ import {
 	setActivityDays,
 } from '../../src/worker/domain/activity/log';
 import { deleteActivityBefore } from '../../src/worker/stores/activity';
+import { compactionEntry } from '../../src/worker/domain/health/maintenance-log';
 import { newEngine, realMigrations } from './helpers';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -146,5 +147,15 @@ describe('the activity log', () => {
 		).toBe(2);
 		expect(errors[0]).toMatch(/--limit takes a whole number/);
 		expect(readFileSync(join(dir, 'monitor.db')).equals(before)).toBe(true);
+	});
+
+	it('a compaction run is one line with its counts and time', async () => {
+		const engine = await db();
+		recordActivity(engine, T0, compactionEntry({ blocks: 100, checks: 6000 }, 142.4));
+		recordActivity(engine, T0, compactionEntry({ blocks: 1, checks: 1 }, 3));
+		const [one, many] = activityPage(engine, { kind: 'maintenance' }).entries;
+		expect(many!.message).toBe('Compaction packed 6,000 checks into 100 history blocks (142 ms).');
+		expect(one!.message).toBe('Compaction packed 1 check into 1 history block (3 ms).');
+		expect(many!.details).toEqual({ blocks: 100, checks: 6000, ms: 142 });
 	});
 });

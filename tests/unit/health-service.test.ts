@@ -2,6 +2,7 @@
  * Database health on the live database with the real sql.js: the report, level changes recorded once,
  * samples and their pruning, thresholds, and maintenance (VACUUM, optimize, integrity, archive).
  */
+import { activityPage } from '../../src/worker/domain/activity/log';
 import { describe, expect, it } from 'vitest';
 import type { TaskProgress } from '../../src/shared/backups';
 import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
@@ -329,6 +330,13 @@ describe('maintenance', () => {
 		expect(Array.isArray(optimized.analyzed)).toBe(true);
 		const check = await t.maintenance.integrity();
 		expect(check).toMatchObject({ ok: true, messages: ['ok'], foreignKeys: [] });
+		await t.maintenance.vacuum();
+		// Each run leaves its line in the activity log, newest first.
+		const logged = activityPage(t.db.engine, { kind: 'maintenance' }).entries.map((e) => e.message);
+		expect(logged).toHaveLength(3);
+		expect(logged[0]).toMatch(/^VACUUM: .* → .*, the database held for \d+ ms\.$/);
+		expect(logged[1]).toMatch(/^Integrity check: no problem found \(\d+ ms\)\.$/);
+		expect(logged[2]).toMatch(/^PRAGMA optimize/);
 
 		// Overwrite an index page of monitors_name with garbage in a copy: SQLite must notice.
 		const image = t.db.engine.db.export();
@@ -358,6 +366,7 @@ describe('maintenance', () => {
 		await expect(m.vacuum()).rejects.toMatchObject({ code: 'db-read-only' });
 		await expect(m.archive()).rejects.toMatchObject({ code: 'db-read-only' });
 		await expect(m.integrity()).resolves.toMatchObject({ ok: true });
+		expect(activityPage(older.engine, {}).entries).toEqual([]); // nothing written, not even a log line
 		expect(await health.evaluate()).toEqual([]);
 		expect(hashOf(older)).toBe(before);
 	});
@@ -467,6 +476,9 @@ describe('archive', () => {
 		});
 
 		expect(e.all('SELECT * FROM checks ORDER BY id')).toEqual(kept);
+		expect(activityPage(e, { kind: 'maintenance' }).entries[0]!.message).toMatch(
+			/^Archive: 30 checks, \d+ rollup rows and 3 notifications moved out/,
+		);
 		expect(e.value('SELECT count(*) FROM events')).toBe(1);
 		expect(e.value("SELECT count(*) FROM rollups WHERE resolution = 'hour'")).toBe(90);
 		expect(e.all('SELECT status FROM outbox ORDER BY id')).toEqual([

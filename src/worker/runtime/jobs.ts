@@ -14,6 +14,8 @@ import type { HandlerContext } from './handlers';
 import { SAMPLE_EVERY_MS } from '../../shared/health';
 import { browserHealthEnv } from './browser-env';
 import { Maintenance } from '../domain/health/maintenance';
+import { compactionEntry } from '../domain/health/maintenance-log';
+import { noteActivity } from '../domain/activity/log';
 import { HealthService } from '../domain/health/service';
 import { throttle } from '../domain/health/throttle';
 import { Dispatcher } from '../domain/telegram/dispatcher';
@@ -118,8 +120,14 @@ export const compactHistory: OwnerJob = {
 		const run = () => {
 			if (ctx.db.readOnly || running) return;
 			running = true;
+			const started = performance.now();
 			compact(ctx.db, ctx.now(), { compression: streamCompression })
-				.catch((error: unknown) => console.warn('Compacting history failed', error))
+				.then((result) =>
+					result.blocks > 0
+						? noteActivity(ctx.db, ctx.now(), compactionEntry(result, performance.now() - started))
+						: undefined,
+				)
+				.catch((error: unknown) => ctx.report('Compacting history failed', error))
 				.finally(() => (running = false));
 		};
 		const first = setTimeout(run, FIRST_COMPACTION_AFTER_MS);

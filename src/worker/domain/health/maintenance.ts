@@ -21,6 +21,8 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { fileSize, optimize, vacuum } from '../../stores/database-file';
 import { copyOldRows, removeArchivedRows, type ArchiveCopy } from './archive';
 import type { HealthService } from './service';
+import { noteActivity, type ActivityInput } from '../activity/log';
+import { archiveEntry, integrityEntry, optimizeEntry, vacuumEntry } from './maintenance-log';
 
 export class Maintenance {
 	readonly #db: LiveDatabase;
@@ -80,10 +82,12 @@ export class Maintenance {
 			const waiting = this.#take(token);
 			const step = 'Removing the archived rows from the database';
 			this.#progress('archive', step, 0);
-			return removeArchivedRows(this.#db, waiting.copy, {
+			const removed = await removeArchivedRows(this.#db, waiting.copy, {
 				onProgress: (done, total) =>
 					this.#progress('archive', step, total > 0 ? done / total : null),
 			});
+			await this.#note(archiveEntry(removed));
+			return removed;
 		});
 	}
 
@@ -121,6 +125,7 @@ export class Maintenance {
 					return { beforeBytes, afterBytes: fileSize(e), blockedMs };
 				}),
 			);
+			await this.#note(vacuumEntry(result));
 			return result;
 		});
 	}
@@ -128,13 +133,15 @@ export class Maintenance {
 	optimize(): Promise<OptimizeResult> {
 		return this.#run('optimize', async () => {
 			this.#progress('optimize', 'Refreshing SQLite’s statistics (PRAGMA optimize)', null);
-			return this.#db.maintain((e) =>
+			const result = await this.#db.maintain((e) =>
 				e.untimed(() => {
 					const started = performance.now();
 					const analyzed = optimize(e);
 					return { analyzed, ms: performance.now() - started };
 				}),
 			);
+			await this.#note(optimizeEntry(result));
+			return result;
 		});
 	}
 
@@ -144,7 +151,9 @@ export class Maintenance {
 			await this.#db.settled();
 			const image = this.#db.engine.db.export();
 			this.#progress('integrity', 'Checking every page and index (PRAGMA integrity_check)', null);
-			return this.#health.env.checkIntegrity(image);
+			const result = await this.#health.env.checkIntegrity(image);
+			await this.#note(integrityEntry(result));
+			return result;
 		});
 	}
 
@@ -163,6 +172,11 @@ export class Maintenance {
 			this.#running = null;
 			this.#db.reportProgress({ task: null, step: '', fraction: null });
 		}
+	}
+
+	/** The run's line in the activity log (skipped on a read-only database). */
+	#note(entry: ActivityInput): Promise<void> {
+		return noteActivity(this.#db, this.#health.env.now(), entry);
 	}
 
 	#progress(task: MaintenanceTask, step: string, fraction: number | null): void {
