@@ -16,6 +16,7 @@ import { SettingsState } from './settings.svelte';
 import { TelegramState } from './telegram.svelte';
 import { StorageState } from './storage.svelte';
 import { reportBackground, reportUnhandled } from './notices.svelte';
+import { guardLeaving } from './leaving';
 
 const db = getDb();
 
@@ -37,6 +38,7 @@ export const fileTransfer = new FileTransferState(db, backups, account);
 
 db.on('notice', reportBackground);
 addEventListener('unhandledrejection', reportUnhandled);
+guardLeaving(db, () => connection.save);
 
 // Whatever was read while the app was locked was refused; read it again once it opens.
 let wasLocked = false;

@@ -190,6 +190,19 @@ test.describe('a full disk', () => {
 		const inMemory = await call(page, 'monitors.list');
 		expect(inMemory).toHaveLength(filled.count);
 
+		// Closing the tab now would lose them: the browser asks first (Chromium asks only on a page the
+		// person has interacted with), and staying keeps them.
+		await page.getByTestId('save-indicator').click();
+		const asked = new Promise<string>((resolve) =>
+			page.once('dialog', (dialog) => {
+				resolve(dialog.type());
+				void dialog.dismiss();
+			}),
+		);
+		await page.close({ runBeforeUnload: true });
+		expect(await asked).toBe('beforeunload');
+		expect(page.isClosed()).toBe(false);
+
 		// Space is freed: the retry saves everything that waited, and the writes are acknowledged.
 		await cdp.send('Storage.overrideQuotaForOrigin', { origin });
 		await page.evaluate(() => (globalThis as { __writes?: Promise<unknown> }).__writes);
@@ -199,6 +212,17 @@ test.describe('a full disk', () => {
 		await page.reload();
 		await expect(page.getByRole('listitem', { name: `Filler ${filled.count - 1}` })).toBeVisible();
 		expect(await call(page, 'monitors.list')).toHaveLength(filled.count);
+
+		// Everything saved: leaving asks nothing.
+		await page.getByTestId('save-indicator').click();
+		let askedAgain = false;
+		page.on('dialog', (dialog) => {
+			askedAgain = true;
+			void dialog.dismiss();
+		});
+		await page.close({ runBeforeUnload: true });
+		await expect.poll(() => page.isClosed()).toBe(true);
+		expect(askedAgain).toBe(false);
 	});
 });
 

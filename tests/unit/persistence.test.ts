@@ -200,6 +200,31 @@ describe('persistence', () => {
 		expect(reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'kept'")).toBe(1);
 	});
 
+	it('hurry retries a failed save at once instead of after its backoff (the page is closing)', async () => {
+		const store = new MemoryImageStore();
+		const db = await LiveDatabase.open({
+			SQL: await loadSql(),
+			store,
+			files: await realMigrations(),
+			writerId: 'test',
+			backoff: () => 3_600_000, // an hour: without hurry the write below would never land here
+		});
+		store.failNext = [Object.assign(new Error('full'), { name: 'QuotaExceededError' })];
+		let settled = false;
+		const write = insert(db, 'saved on the way out').then(() => (settled = true));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(settled).toBe(false);
+		expect(db.persister.status()).toMatchObject({ state: 'error', pending: 1 });
+		db.persister.hurry();
+		await write;
+		expect(db.persister.status()).toMatchObject({ state: 'saved', pending: 0 });
+		db.persister.hurry(); // nothing waits: a no-op
+		const reopened = await open(store);
+		expect(
+			reopened.engine.value("SELECT count(*) FROM monitors WHERE name = 'saved on the way out'"),
+		).toBe(1);
+	});
+
 	it('out of space, drops the cold-open snapshot (a second copy of the file) before it retries, and takes no more', async () => {
 		const store = new MemoryImageStore();
 		const backoffs: number[] = [];

@@ -22,6 +22,7 @@ import { type Manifest, type Snapshot } from './chunks';
 import { chunksOfBlocks, LOG_CHECKPOINT_BLOCKS, planSave } from './plan';
 import type { Durability, ImageStore } from './image-store';
 import type { ImageSource } from './image-source';
+import { RetryWait } from './retry-wait';
 import {
 	DEFAULT_SNAPSHOT_POLICY,
 	SnapshotRefresh,
@@ -73,6 +74,7 @@ export class Persister {
 	#flushes: ((error: AppError) => void)[] = [];
 	#snapshotDropped = false;
 	readonly #unwatch: () => void;
+	readonly #retry = new RetryWait();
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
 	constructor(
@@ -181,7 +183,7 @@ export class Persister {
 					if (error instanceof AppError && error.code === 'storage-lost') {
 						this.#storageLost(error);
 						// At once the first time; should it vanish again and again, as any failure.
-						if (attempt > 0) await sleep((this.#options.backoff ?? defaultBackoff)(attempt));
+						if (attempt > 0) await this.#retryAfter(attempt);
 						attempt++;
 						continue;
 					}
@@ -191,7 +193,7 @@ export class Persister {
 					this.#lastError = failure;
 					this.#emit();
 					for (const fail of this.#flushes.splice(0)) fail(AppError.fromWire(this.#lastError));
-					await sleep((this.#options.backoff ?? defaultBackoff)(attempt++));
+					await this.#retryAfter(attempt++);
 					continue;
 				}
 				attempt = 0;
@@ -339,6 +341,18 @@ export class Persister {
 	 * For a persister whose database was swapped out with nothing pending: it takes no more snapshots
 	 * (its file is closed, and a newer persister now owns the store).
 	 */
+	/**
+	 * Retries a failed save now instead of after its backoff: the page is being hidden or closed (the
+	 * person switched away, or the tab is closing), so this may be the last chance to save.
+	 */
+	hurry(): void {
+		this.#retry.hurry();
+	}
+
+	#retryAfter(attempt: number): Promise<void> {
+		return this.#retry.wait((this.#options.backoff ?? defaultBackoff)(attempt));
+	}
+
 	dispose(): void {
 		this.#disposed = true;
 		this.#unwatch();
@@ -380,8 +394,4 @@ export class Persister {
 	#emit(): void {
 		this.#options.onStatus?.(this.status());
 	}
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }
