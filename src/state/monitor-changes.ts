@@ -22,6 +22,15 @@ export function listScope(change: Changed): 'none' | 'all' | number[] {
 	return change.monitors.map((m) => m.id);
 }
 
+/**
+ * Whether the list shows a change at once instead of after the reload gap: a monitor added, edited,
+ * paused or deleted is a person's doing (here or in another window), rare, and looked for; checks
+ * landing every few hundred milliseconds are not, and wait for the gap.
+ */
+export function showsAtOnce(change: Changed): boolean {
+	return change.tables.includes('monitors');
+}
+
 /** Whether monitor `id`'s page, showing its history from `shownFrom` (epoch ms) on, must be reread. */
 export function touchesDetail(change: Changed, id: number, shownFrom: number): boolean {
 	if (!change.tables.some((t) => DETAIL_TABLES.includes(t))) return false;

@@ -9,7 +9,7 @@ import { untrack } from 'svelte';
 import type { DbClient } from '../client/db-client';
 import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
-import { listScope, mergeOverviews } from './monitor-changes';
+import { listScope, mergeOverviews, showsAtOnce } from './monitor-changes';
 import { notices, reportError } from './notices.svelte';
 import { Reloader } from './reloader';
 
@@ -39,7 +39,7 @@ export class MonitorsState {
 				return;
 			}
 			this.#want(scope);
-			void this.#reloader.request();
+			void (showsAtOnce(change) ? this.#reloader.now() : this.#reloader.request());
 		});
 	}
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MonitorOverview } from '../../src/shared/history';
-import { listScope, mergeOverviews, touchesDetail } from '../../src/state/monitor-changes';
+import {
+	listScope,
+	mergeOverviews,
+	showsAtOnce,
+	touchesDetail,
+} from '../../src/state/monitor-changes';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 7, 12);
@@ -56,6 +61,11 @@ describe('listScope', () => {
 		expect(listScope({ tables: ['monitors'], monitors: [{ id: 3, from: NOW, to: NOW }] })).toBe(
 			'all',
 		);
+	});
+
+	it("shows a person's edit of the monitors at once, and lets checks wait for the gap", () => {
+		expect(showsAtOnce({ tables: ['monitors', 'monitor_status'] })).toBe(true);
+		expect(showsAtOnce({ tables: ['checks', 'monitor_status', 'rollups'] })).toBe(false);
 	});
 
 	it('rereads only the monitors a notice names', () => {
