@@ -129,6 +129,40 @@ describe('scheduler', () => {
 		expect(t.status()!.next_due_at).toBeGreaterThanOrEqual(T0 + 630_000);
 	});
 
+	it('after a reopen, spreads the checks that fell due over one interval instead of firing them at once', async () => {
+		const t = await setup(60);
+		await t.db.write(() => {
+			for (let i = 1; i < 120; i++)
+				createMonitor(
+					t.db.engine,
+					{ name: `M${i}`, url: `http://127.0.0.2:9/${i}`, intervalS: 60 },
+					t.env.time,
+				);
+		});
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		expect(t.checks()).toHaveLength(120); // new monitors: checked at once, as before
+		t.scheduler.stop();
+
+		// The app was closed for ten minutes; a window opens it again.
+		t.env.timers = [];
+		t.env.time = T0 + 600_000;
+		const reopened = new Scheduler(t.db, t.env);
+		reopened.start();
+		await t.advanceTo(T0 + 600_000 + 59_999);
+		const after = t.checks().slice(120);
+		expect(after).toHaveLength(120); // each monitor once in the first interval: no burst, no doubles
+		const perSecond = new Map<number, number>();
+		for (const row of after) {
+			const second = Math.floor((row.started_at - (T0 + 600_000)) / 1000);
+			perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+		}
+		expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(2);
+		expect(Math.max(...after.map((r) => r.started_at))).toBeLessThan(T0 + 660_000);
+		// Each ran when it was planned: no delay from a queue of catch-up checks.
+		expect(Math.max(...reopened.delays())).toBeLessThanOrEqual(t.env.latencyMs);
+	});
+
 	it('retries before declaring down, and records the recovery', async () => {
 		const t = await setup(60, 2);
 		t.env.answers = [200, 500, 500, 500, 200];

@@ -15,6 +15,8 @@ export interface RecordInput {
 	monitorId: number;
 	retries: number;
 	dueAt: number;
+	/** The due time stored when the check started, if the scheduler ran it at another (`dueAt`). */
+	storedDueAt?: number;
 	observation: Observation;
 	/** When the next check is due if this one settles the state, and if a retry is needed. */
 	nextDueAt: number;
@@ -38,7 +40,7 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 	const next = transition(status, o.outcome, input.retries);
 	// Editing or resuming the monitor during the check moved its due time: that choice wins.
 	const nextDueAt =
-		status.nextDueAt === input.dueAt
+		status.nextDueAt === (input.storedDueAt ?? input.dueAt)
 			? next.retrying
 				? input.retryAt
 				: input.nextDueAt

@@ -1,8 +1,9 @@
 /**
  * Runs each enabled monitor's check when it is due, in the worker that owns the database (worker timers
  * are not throttled like a hidden tab's). Due times live in `monitor_status.next_due_at`, so after a
- * closed app or a suspended tab the first check records how late it ran: the gap is shown, not hidden,
- * and no burst of catch-up checks is fired. Offline, nothing runs and nothing is recorded as a failure.
+ * suspended tab the first check records how late it ran: the gap is shown, not hidden, and no burst of
+ * catch-up checks is fired. After a reopen the overdue checks are spread over one interval
+ * (spreadOverdue). Offline, nothing runs and nothing is recorded as a failure.
  */
 import type { Monitor } from '../../../shared/monitors';
 import type { LiveDatabase } from '../../core/database/live-database';
@@ -33,6 +34,8 @@ interface Scheduled {
 	intervalMs: number;
 	retries: number;
 	nextDueAt: number;
+	/** The due time stored in the database, when `nextDueAt` was re-planned (spreadOverdue). */
+	storedDueAt?: number;
 }
 
 const DELAY_SAMPLES = 2000;
@@ -66,9 +69,10 @@ export class Scheduler {
 		return this.#running.size;
 	}
 
+	/** Starts checking; checks that fell due while no window ran them are spread over one interval. */
 	start(): void {
 		this.#stopped = false;
-		this.#reload();
+		this.#reload(true);
 	}
 
 	stop(): void {
@@ -90,7 +94,7 @@ export class Scheduler {
 		}, 0);
 	}
 
-	#reload(): void {
+	#reload(spread = false): void {
 		if (this.#stopped || this.#db.readOnly) return;
 		const engine = this.#db.engine;
 		const due = dueTimes(engine);
@@ -104,6 +108,7 @@ export class Scheduler {
 				)
 				.map((m) => [m.id, toScheduled(m, due.get(m.id)!)]),
 		);
+		if (spread) spreadOverdue([...this.#monitors.values()], this.#env.now());
 		this.#tick();
 	}
 
@@ -182,14 +187,17 @@ export class Scheduler {
 					monitorId: monitor.id,
 					retries: monitor.retries,
 					dueAt,
+					storedDueAt: monitor.storedDueAt,
 					observation,
 					nextDueAt: cadence > end ? cadence : end + monitor.intervalMs,
 					retryAt: end + Math.min(this.#retryDelayMs, monitor.intervalMs),
 				}),
 			);
 			const current = this.#monitors.get(monitor.id);
-			if (recorded && current && current.nextDueAt === dueAt)
+			if (recorded && current && current.nextDueAt === dueAt) {
 				current.nextDueAt = recorded.nextDueAt;
+				delete current.storedDueAt;
+			}
 		} catch (error) {
 			if (isReplaced(error)) return;
 			// A failed save is retried by the persister; a refused one (read-only, stale) ends this owner's run.
@@ -213,6 +221,25 @@ export class Scheduler {
 		else this.#delays[this.#delayCursor] = ms;
 		this.#delayCursor = (this.#delayCursor + 1) % DELAY_SAMPLES;
 	}
+}
+
+/**
+ * After a reopen (or a hand-over) every check that fell due meanwhile is overdue at once: 200 monitors
+ * would fire together, in the worker's first second, while the app is still opening. Instead, overdue
+ * check i of n is planned at i/n of its monitor's interval from now, the order they fell due in kept;
+ * the time no window ran them stays visible as the gap in their history.
+ */
+export function spreadOverdue(
+	monitors: { nextDueAt: number; intervalMs: number; storedDueAt?: number }[],
+	now: number,
+): void {
+	const overdue = monitors
+		.filter((m) => m.nextDueAt <= now)
+		.sort((a, b) => a.nextDueAt - b.nextDueAt);
+	overdue.forEach((m, i) => {
+		m.storedDueAt = m.nextDueAt;
+		m.nextDueAt = now + Math.floor((i * m.intervalMs) / overdue.length);
+	});
 }
 
 function toScheduled(monitor: Monitor, nextDueAt: number): Scheduled {
