@@ -131,6 +131,7 @@ describe('scheduler', () => {
 
 	it('after a reopen, spreads the checks that fell due over one interval instead of firing them at once', async () => {
 		const t = await setup(60);
+		t.scheduler.start();
 		await t.db.write(() => {
 			for (let i = 1; i < 120; i++)
 				createMonitor(
@@ -139,7 +140,6 @@ describe('scheduler', () => {
 					t.env.time,
 				);
 		});
-		t.scheduler.start();
 		await t.advanceTo(T0 + 1_000);
 		expect(t.checks()).toHaveLength(120); // new monitors: checked at once, as before
 		t.scheduler.stop();
@@ -148,7 +148,11 @@ describe('scheduler', () => {
 		t.env.timers = [];
 		t.env.time = T0 + 600_000;
 		const reopened = new Scheduler(t.db, t.env);
+		t.db.subscribe((tables) => tables.includes('monitors') && reopened.refresh());
 		reopened.start();
+		await t.advanceTo(T0 + 600_000 + 10_000);
+		// A monitor renamed meanwhile reloads them all: the plan stays.
+		await t.db.write(() => t.db.engine.run("UPDATE monitors SET name = 'renamed' WHERE id = 1"));
 		await t.advanceTo(T0 + 600_000 + 59_999);
 		const after = t.checks().slice(120);
 		expect(after).toHaveLength(120); // each monitor once in the first interval: no burst, no doubles
@@ -161,6 +165,35 @@ describe('scheduler', () => {
 		expect(Math.max(...after.map((r) => r.started_at))).toBeLessThan(T0 + 660_000);
 		// Each ran when it was planned: no delay from a queue of catch-up checks.
 		expect(Math.max(...reopened.delays())).toBeLessThanOrEqual(t.env.latencyMs);
+	});
+
+	it('checks that fall due together share one write: one transaction, one commit, one change notice', async () => {
+		const t = await setup(60);
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		// Twenty monitors added at once: all due now.
+		await t.db.write(() => {
+			for (let i = 1; i <= 20; i++)
+				createMonitor(
+					t.db.engine,
+					{ name: `M${i}`, url: `http://127.0.0.2:9/${i}`, intervalS: 60 },
+					t.env.time,
+				);
+		});
+		const notices: string[][] = [];
+		t.db.subscribe((tables) => tables.includes('checks') && notices.push(tables));
+		await t.advanceTo(T0 + 2_000);
+		expect(t.checks()).toHaveLength(21);
+		// A notice is sent per durable write: one for all twenty (before, twenty).
+		expect(notices).toHaveLength(1);
+		// Each result, state and next due time is its own monitor's, as if written one by one.
+		const states = t.db.engine.all<{ monitor_id: number; state: string; next_due_at: number }>(
+			'SELECT monitor_id, state, next_due_at FROM monitor_status WHERE monitor_id != ? ORDER BY monitor_id',
+			[t.monitor.id],
+		);
+		expect(states).toHaveLength(20);
+		expect(states.every((s) => s.state === 'up' && s.next_due_at === T0 + 61_000)).toBe(true);
+		expect(t.db.engine.value('SELECT count(*) FROM events')).toBe(21);
 	});
 
 	it('retries before declaring down, and records the recovery', async () => {

@@ -10,8 +10,8 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { dueTimes, setNextDue } from '../../stores/monitor-status';
 import { listMonitors } from '../monitors/service';
 import { runCheck, type CheckEnv, type CheckTarget } from './http';
-import { recordCheck } from './record';
-import { isReplaced, writeOn } from '../same-database';
+import { RecordBatch } from './record-batch';
+import { isReplaced } from '../same-database';
 
 export interface SchedulerEnv extends CheckEnv {
 	setTimer(fn: () => void, ms: number): unknown;
@@ -48,6 +48,9 @@ export class Scheduler {
 	readonly #retryDelayMs: number;
 	#monitors = new Map<number, Scheduled>();
 	readonly #running = new Set<number>();
+	/** Checks whose request has not ended yet (the record batch waits for them). */
+	#requesting = 0;
+	readonly #batch: RecordBatch;
 	#timer: unknown = null;
 	#stopped = true;
 	#refreshQueued = false;
@@ -63,6 +66,7 @@ export class Scheduler {
 		this.#env = env;
 		this.#concurrency = options.concurrency ?? 32;
 		this.#retryDelayMs = options.retryDelayMs ?? 20_000;
+		this.#batch = new RecordBatch(db, env, () => this.#requesting);
 	}
 
 	get running(): number {
@@ -79,6 +83,7 @@ export class Scheduler {
 		this.#stopped = true;
 		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
 		this.#timer = null;
+		this.#batch.flush();
 	}
 
 	/**
@@ -98,6 +103,7 @@ export class Scheduler {
 		if (this.#stopped || this.#db.readOnly) return;
 		const engine = this.#db.engine;
 		const due = dueTimes(engine);
+		const before = this.#monitors;
 		this.#monitors = new Map(
 			listMonitors(engine)
 				// A monitor whose headers are locked (or lost) waits: a check without them would only fail;
@@ -106,7 +112,16 @@ export class Scheduler {
 					(m) =>
 						m.enabled && !m.secretsLocked && !m.needsHeaders && !m.conditionsError && due.has(m.id),
 				)
-				.map((m) => [m.id, toScheduled(m, due.get(m.id)!)]),
+				.map((m) => {
+					const scheduled = toScheduled(m, due.get(m.id)!);
+					// A spread check keeps its place while its stored due time has not moved (an edit moves it).
+					const planned = before.get(m.id);
+					if (planned?.storedDueAt === scheduled.nextDueAt) {
+						scheduled.storedDueAt = planned.storedDueAt;
+						scheduled.nextDueAt = planned.nextDueAt;
+					}
+					return [m.id, scheduled];
+				}),
 		);
 		if (spread) spreadOverdue([...this.#monitors.values()], this.#env.now());
 		this.#tick();
@@ -172,27 +187,30 @@ export class Scheduler {
 
 	async #run(monitor: Scheduled): Promise<void> {
 		this.#running.add(monitor.id);
+		this.#requesting++;
+		let requesting = true;
 		const dueAt = monitor.nextDueAt;
 		// A restore or an import during the request swaps the database: this check then belongs to none.
 		const engine = this.#db.engine;
 		try {
 			const observation = await runCheck(monitor.target, this.#env);
+			this.#requesting--;
+			requesting = false;
 			// A check that failed because the browser went offline meanwhile says nothing about the target.
 			if (observation.outcome === 'down' && !this.#env.online()) return;
 			this.#sampleDelay(observation.startedAt - dueAt);
 			const end = this.#env.now();
 			const cadence = dueAt + monitor.intervalMs;
-			const recorded = await writeOn(this.#db, engine, (e) =>
-				recordCheck(e, {
-					monitorId: monitor.id,
-					retries: monitor.retries,
-					dueAt,
-					storedDueAt: monitor.storedDueAt,
-					observation,
-					nextDueAt: cadence > end ? cadence : end + monitor.intervalMs,
-					retryAt: end + Math.min(this.#retryDelayMs, monitor.intervalMs),
-				}),
-			);
+			// Written with the other checks that end about now: one transaction, one commit (record-batch.ts).
+			const recorded = await this.#batch.record(engine, {
+				monitorId: monitor.id,
+				retries: monitor.retries,
+				dueAt,
+				storedDueAt: monitor.storedDueAt,
+				observation,
+				nextDueAt: cadence > end ? cadence : end + monitor.intervalMs,
+				retryAt: end + Math.min(this.#retryDelayMs, monitor.intervalMs),
+			});
 			const current = this.#monitors.get(monitor.id);
 			if (recorded && current && current.nextDueAt === dueAt) {
 				current.nextDueAt = recorded.nextDueAt;
@@ -206,6 +224,8 @@ export class Scheduler {
 			if (current && current.nextDueAt === dueAt)
 				current.nextDueAt = this.#env.now() + monitor.intervalMs;
 		} finally {
+			if (requesting) this.#requesting--;
+			this.#batch.settled();
 			this.#running.delete(monitor.id);
 			if (this.#running.size === 0) {
 				const waiting = [...this.#idle];
