@@ -57,7 +57,11 @@ async function overviews(
 	const one = monitors.length === 1 ? monitors[0]!.id : null;
 	const status = statuses(engine, one);
 	const last = lastChecks(engine, one);
-	const uptimes = uptimesSince(engine, now - DAY);
+	// One monitor's page needs its own 24 h uptime, not every monitor's (a hundred times the rows on W).
+	const uptimes =
+		one === null
+			? uptimesSince(engine, now - DAY)
+			: new Map([[one, uptimeSince(engine, one, now - DAY)]]);
 	const ids = monitors.map((m) => m.id);
 	const recents = recentChecks(engine, ids, RECENT);
 	// A status naming no row while rows exist (a generated history): the newest row is the last check.
