@@ -348,6 +348,7 @@ export const SAMPLE_EVERY_MS = 5 * 60 * 1000;
 
 /** Rows archived (copied into the file) or, once confirmed, removed from the database. */
 export interface ArchiveRemoved {
+	/** Checks, whether rows or in history blocks (a block counts the checks it holds). */
 	checks: number;
 	rollups: number;
 	/** Sent, failed and uncertain Telegram messages (the notification log). */

@@ -9,6 +9,9 @@ type Row = Record<string, unknown>;
 
 interface Scenario {
 	counts: { checks: number; rollups: number };
+	blockChecks: number;
+	removedBlocks: Row[];
+	storedBlocks: number;
 	filename: string | null;
 	file: string | null;
 	removedChecks: Row[];
@@ -38,7 +41,9 @@ test('archive in Chromium: stock sqlite3 opens the file with exactly the rows th
 	)) as Scenario;
 
 	expect(s.removedChecks).toHaveLength(30);
-	expect(s.counts).toEqual({ checks: 30, rollups: s.removedRollups.length });
+	expect(s.removedBlocks).toHaveLength(1);
+	// A block counts as the checks it holds.
+	expect(s.counts).toEqual({ checks: 30 + s.blockChecks, rollups: s.removedRollups.length });
 	expect(s.filename).toMatch(/^monitor-archive-\d{4}-\d\d-\d\d-\d{6}\.db$/);
 
 	const dir = mkdtempSync(join(tmpdir(), 'monitor-archive-'));
@@ -50,16 +55,23 @@ test('archive in Chromium: stock sqlite3 opens the file with exactly the rows th
 			sqlite3(file, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").map(
 				(r) => r.name,
 			),
-		).toEqual(['checks', 'rollups']);
+		).toEqual(['checks', 'history_blocks', 'rollups']);
 		expect(sqlite3(file, 'SELECT * FROM checks ORDER BY id')).toEqual(s.removedChecks);
 		expect(
 			sqlite3(file, 'SELECT * FROM rollups ORDER BY monitor_id, resolution, bucket_start'),
 		).toEqual(s.removedRollups);
+		expect(
+			sqlite3(
+				file,
+				'SELECT id, monitor_id, block_start, block_end, checks, hex(body) AS body FROM history_blocks ORDER BY id',
+			),
+		).toEqual(s.removedBlocks);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
 
 	// Reopened from IndexedDB: the archived rows are gone for good, every other row is there.
 	expect(s.storedChecks).toEqual(s.keptChecks);
+	expect(s.storedBlocks).toBe(0);
 	expect(s.storedMinuteRollups).toBe(2 * 45 - s.removedRollups.length);
 });

@@ -1,5 +1,6 @@
 /**
- * Archive in Chromium against real IndexedDB: a database with 45 days of checks and rollups is archived,
+ * Archive in Chromium against real IndexedDB: a database with 45 days of checks and rollups, and a day
+ * of checks 40 days ago compacted into a history block (the browser's CompressionStream), is archived,
  * then reopened from storage. Returns the archive file and the rows that were due to go, so the test can
  * open the file with stock sqlite3 and compare.
  */
@@ -11,6 +12,9 @@ import { bundledMigrations } from '../../src/worker/core/migrations/bundled';
 import { createDurableStore } from '../../src/worker/core/persistence/idb-connection';
 import { IdbImageStore } from '../../src/worker/core/persistence/idb-store';
 import { loadSqlJs } from '../../src/worker/core/sqljs';
+import { appendHistory } from '../../src/worker/domain/history/append';
+import { syntheticChecks } from '../../src/worker/domain/history/synthetic';
+import { streamCompression } from '../../src/worker/stores/history/compression';
 
 const DAY = 86_400_000;
 
@@ -69,6 +73,15 @@ export async function archiveScenario() {
 			}
 		}
 	});
+	const day = Math.floor((now - 40 * DAY) / DAY) * DAY;
+	const blockChecks = [
+		...syntheticChecks({ seed: 3, monitorId: 1, from: day, to: day + DAY, intervalMs: 300_000 }),
+	];
+	await appendHistory(db, streamCompression, 1, 300_000, blockChecks, now);
+	// Blobs as hex, the way sqlite3 -json can be asked for them too.
+	const BLOCKS =
+		'SELECT id, monitor_id, block_start, block_end, checks, hex(body) AS body FROM history_blocks';
+	const removedBlocks = e.all(`${BLOCKS} ORDER BY id`);
 	const removedChecks = e.all('SELECT * FROM checks WHERE started_at < ? ORDER BY id', [
 		now - 30 * DAY,
 	]);
@@ -96,6 +109,9 @@ export async function archiveScenario() {
 	const reopened = await LiveDatabase.open({ SQL, files, store, writerId: 'reopened' });
 	return {
 		counts: { checks: result.checks, rollups: result.rollups },
+		blockChecks: blockChecks.length,
+		removedBlocks,
+		storedBlocks: Number(reopened.engine.value('SELECT count(*) FROM history_blocks')),
 		filename: result.file?.filename ?? null,
 		file: result.file ? base64(result.file.bytes) : null,
 		removedChecks,

@@ -2,6 +2,8 @@
  * `history --monitor <id|name> [--from] [--to] [--format csv|json]`: every check of a monitor in range,
  * oldest first, read the way the app reads it (rows, and the blocks whose span meets the range, each
  * checked against its row). An older file is migrated in memory first; the file itself is never written.
+ * An archive file (Database → Archive: `checks` and `history_blocks` without the rest of Monitor's tables)
+ * is read the same way, by monitor id, since it has no monitors table.
  */
 import { migrate as runMigrations } from '../../worker/core/migrations/runner';
 import type { Engine } from '../../worker/core/engine';
@@ -27,6 +29,22 @@ function findMonitor(engine: Engine, wanted: string): number {
 	return rows[0]!.id;
 }
 
+/** An archive holds the checks' two tables and no ledger (domain/health/archive.ts). */
+function isArchive(engine: Engine): boolean {
+	const tables = engine.all<{ name: string }>(
+		"SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN ('checks', 'history_blocks')",
+	);
+	return tables.length === 2;
+}
+
+function archivedMonitor(wanted: string): number {
+	if (!/^\d+$/.test(wanted))
+		throw new CliError(
+			`an archive has no monitors table: give the monitor's id (Monitor shows it in the monitor's address, #/monitors/<id>), not "${wanted}".`,
+		);
+	return Number(wanted);
+}
+
 export async function history(ctx: CommandContext): Promise<number> {
 	const { io, flags } = ctx;
 	if (flags.monitor === undefined) throw new CliError('history needs --monitor <id or name>.');
@@ -38,12 +56,16 @@ export async function history(ctx: CommandContext): Promise<number> {
 	const file = readDbFile(ctx.file);
 	const files = await ctx.migrations();
 	const opened = await openDb(file, files);
-	requireMonitor(file, opened);
 	const { engine, report } = opened;
-	if (report.verdict === 'newer') throw new CliError(newerMessage(file, report));
-	if (report.verdict === 'mismatch') throw new CliError(mismatchMessage(file, report));
-	if (report.verdict === 'pending') runMigrations(engine, files);
-	const monitorId = findMonitor(engine, flags.monitor);
+	let monitorId: number;
+	if (!opened.isMonitor && isArchive(engine)) monitorId = archivedMonitor(flags.monitor);
+	else {
+		requireMonitor(file, opened);
+		if (report.verdict === 'newer') throw new CliError(newerMessage(file, report));
+		if (report.verdict === 'mismatch') throw new CliError(mismatchMessage(file, report));
+		if (report.verdict === 'pending') runMigrations(engine, files);
+		monitorId = findMonitor(engine, flags.monitor);
+	}
 	const checks = await checksBetween(engine, nodeCompression, monitorId, from, to);
 	if (format === 'csv') io.out(CSV_HEADER);
 	for (const check of checks) io.out(format === 'csv' ? csvLine(check) : jsonLine(check));

@@ -7,13 +7,17 @@ import type { Engine, Param } from '../core/engine';
 
 /** One group of old rows: its table, which of its rows, and in which order they are taken. */
 export interface OldRows {
-	table: 'checks' | 'rollups' | 'outbox';
+	table: ArchivedTable;
 	where: string;
 	params: number[];
 	/** Follows an index, so each batch reads its rows in order without sorting the rest. */
 	order: string;
 	key: string;
+	/** A column whose sum is what the rows count for (a block counts its checks); else each row counts 1. */
+	weight?: string;
 }
+
+export type ArchivedTable = 'checks' | 'history_blocks' | 'rollups' | 'outbox';
 
 const ROLLUP_ORDER = 'resolution, bucket_start, monitor_id';
 const ROLLUP_KEY = '(monitor_id, resolution, bucket_start)';
@@ -25,6 +29,21 @@ export function oldChecks(before: number): OldRows {
 		params: [before],
 		order: 'started_at, id',
 		key: 'id',
+	};
+}
+
+/**
+ * History blocks whose whole span is past `before` (rotation's rule), carried as they are: the archive's
+ * `history_blocks` has the live table's columns, and `npm run db -- history <archive>` decodes them.
+ */
+export function oldBlocks(before: number): OldRows {
+	return {
+		table: 'history_blocks',
+		where: 'block_end <= ?',
+		params: [before],
+		order: 'id',
+		key: 'id',
+		weight: 'checks',
 	};
 }
 
@@ -84,17 +103,17 @@ export interface Mover {
 		rows: OldRows,
 		after: Param[] | null,
 		batch: number,
-	): { count: number; last: Param[] | null };
+	): { count: number; weight: number; last: Param[] | null };
 	/**
 	 * Deletes from the live table up to `batch` of the rows the archive holds after `after`, and only
-	 * while they are still old (`rows.where`); returns how many were looked at and deleted, and the last key.
-	 * Must run in a write of `live`.
+	 * while they are still old (`rows.where`); returns how many were looked at and deleted (and what the
+	 * deleted ones weigh), and the last key. Must run in a write of `live`.
 	 */
 	remove(
 		rows: OldRows,
 		after: Param[] | null,
 		batch: number,
-	): { seen: number; deleted: number; last: Param[] | null };
+	): { seen: number; deleted: number; weight: number; last: Param[] | null };
 }
 
 /**
@@ -103,7 +122,7 @@ export interface Mover {
  * enforced them). Rows are walked in key order from the last one seen (keyset paging), so a batch
  * never depends on what an earlier one deleted.
  */
-export function archiveTable(live: Engine, archive: Engine, table: OldRows['table']): Mover {
+export function archiveTable(live: Engine, archive: Engine, table: ArchivedTable): Mover {
 	const columns = live.all<Column>(
 		'SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid',
 		[table],
@@ -133,13 +152,16 @@ export function archiveTable(live: Engine, archive: Engine, table: OldRows['tabl
 				`SELECT ${list} FROM ${table} WHERE (${rows.where}) ${page(key, after)} ORDER BY ${key} LIMIT ?`,
 				[...rows.params, ...(after ?? []), batch],
 			);
-			if (found.length === 0) return { count: 0, last: null };
+			if (found.length === 0) return { count: 0, weight: 0, last: null };
 			archive.runMany(
 				insert,
 				found.map((row) => columns.map((c) => row[c.name] ?? null)),
 			);
 			const last = found[found.length - 1]!;
-			return { count: found.length, last: key.split(', ').map((k) => last[k] ?? null) };
+			const weight = rows.weight
+				? found.reduce((sum, row) => sum + Number(row[rows.weight!]), 0)
+				: found.length;
+			return { count: found.length, weight, last: key.split(', ').map((k) => last[k] ?? null) };
 		},
 		remove(rows, after, batch) {
 			const key = keyOf(rows);
@@ -150,14 +172,22 @@ export function archiveTable(live: Engine, archive: Engine, table: OldRows['tabl
 					[...(after ?? []), batch],
 				)
 				.map((row) => key.split(', ').map((k) => row[k] ?? null));
-			if (held.length === 0) return { seen: 0, deleted: 0, last: null };
-			const deleted = live.run(
-				`DELETE FROM ${table} WHERE (${rows.where}) AND (${key}) IN (VALUES ${held
-					.map(() => placeholders(width))
-					.join(', ')})`,
-				[...rows.params, ...held.flat()],
-			).changes;
-			return { seen: held.length, deleted, last: held[held.length - 1]! };
+			if (held.length === 0) return { seen: 0, deleted: 0, weight: 0, last: null };
+			const which = `WHERE (${rows.where}) AND (${key}) IN (VALUES ${held
+				.map(() => placeholders(width))
+				.join(', ')})`;
+			const params = [...rows.params, ...held.flat()];
+			// In the same write as the delete, so it weighs exactly the rows deleted.
+			const weight = rows.weight
+				? Number(live.value(`SELECT total(${rows.weight}) FROM ${table} ${which}`, params))
+				: null;
+			const deleted = live.run(`DELETE FROM ${table} ${which}`, params).changes;
+			return {
+				seen: held.length,
+				deleted,
+				weight: weight ?? deleted,
+				last: held[held.length - 1]!,
+			};
 		},
 	};
 }

@@ -99,11 +99,11 @@ export function updateStatus(engine: Engine, monitorId: number, s: StatusAfter):
 	);
 }
 
-/** Each monitor's status without its last check, by monitor id (of one monitor, or all). */
-export function statuses(
-	engine: Engine,
-	monitorId: number | null,
-): Map<number, Omit<MonitorStatus, 'lastCheck'>> {
+/** A monitor's status without its last check, but with the id of the check it names as its last. */
+export type StoredStatus = Omit<MonitorStatus, 'lastCheck'> & { lastCheckId: number | null };
+
+/** Each monitor's status, by monitor id (of one monitor, or all). */
+export function statuses(engine: Engine, monitorId: number | null): Map<number, StoredStatus> {
 	const where = monitorId === null ? '' : ' WHERE s.monitor_id = ?';
 	return new Map(
 		engine
@@ -115,6 +115,7 @@ export function statuses(
 				failures: number;
 				next_due_at: number;
 				cors_blocked: number;
+				last_check_id: number | null;
 			}>(`SELECT * FROM monitor_status s${where}`, monitorId === null ? [] : [monitorId])
 			.map((r) => [
 				r.monitor_id,
@@ -125,6 +126,7 @@ export function statuses(
 					failures: r.failures,
 					nextDueAt: r.next_due_at,
 					corsBlocked: r.cors_blocked === 1,
+					lastCheckId: r.last_check_id,
 				},
 			]),
 	);

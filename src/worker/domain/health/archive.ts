@@ -1,7 +1,9 @@
 /**
- * "Archive": the rows rotation would delete (raw checks past the retention period, old rollups, the
- * notification log's sent, failed and uncertain messages of the same age) are copied into a separate
- * SQLite file, which the person downloads. Only once they confirm the download finished are the rows
+ * "Archive": the rows rotation would delete (raw checks past the retention period, the history blocks
+ * whose whole span is past it, old rollups, the notification log's sent, failed and uncertain messages of
+ * the same age) are copied into a separate SQLite file, which the person downloads. Blocks go into it as
+ * they are, in the documented format (stores/history/README.md), which `npm run db -- history <archive>`
+ * prints check by check; a block counts as the checks it holds. Only once they confirm the download finished are the rows
  * deleted from the live database: exactly the rows the file holds, and only those still old. A download
  * that failed (a full disk, a closed dialog) then costs nothing: the person discards, the rows stay.
  *
@@ -17,6 +19,7 @@ import { emptyEngine, type SqlJs } from '../../core/scratch';
 import {
 	archiveTable,
 	countOldRows,
+	oldBlocks,
 	oldChecks,
 	oldLog,
 	oldLongRollups,
@@ -49,6 +52,8 @@ export interface ArchiveCopy {
 	live: Engine;
 	archive: Engine;
 	groups: Group[];
+	/** Rows copied (a block is one row): the unit of the removal's progress. */
+	rows: number;
 }
 
 /** What rotation deletes, and which count of the result each group adds to. */
@@ -56,6 +61,7 @@ function oldGroups(live: Engine, now: number): { rows: OldRows; counts: Counts }
 	const cut = rotationCutoffs(live, now);
 	return [
 		{ rows: oldChecks(cut.checksBefore), counts: 'checks' },
+		{ rows: oldBlocks(cut.checksBefore), counts: 'checks' },
 		// As rotation: the log follows the checks' retention.
 		{ rows: oldLog(cut.checksBefore), counts: 'notifications' },
 		{ rows: oldMinuteRollups(cut.minuteRollupsBefore), counts: 'rollups' },
@@ -92,8 +98,10 @@ export async function copyOldRows(
 	try {
 		archive.exec('PRAGMA journal_mode = MEMORY');
 		const movers = new Map<OldRows['table'], Mover>();
-		for (const table of new Set(planned.map((g) => g.rows.table)))
-			movers.set(table, archiveTable(live, archive, table));
+		// Both tables of checks always, so a reader of the file finds where checks would be even when empty.
+		const tables = new Set<OldRows['table']>(['checks', 'history_blocks']);
+		for (const group of planned) tables.add(group.rows.table);
+		for (const table of tables) movers.set(table, archiveTable(live, archive, table));
 		const groups = planned.map((g) => ({
 			rows: g.rows,
 			counts: g.counts,
@@ -106,8 +114,8 @@ export async function copyOldRows(
 			let after: Param[] | null = null;
 			for (;;) {
 				if (db.engine !== live) throw replacedWhile('it was being archived');
-				const { count, last } = mover.copy(rows, after, batch);
-				counts[into] += count;
+				const { count, weight, last } = mover.copy(rows, after, batch);
+				counts[into] += weight;
 				done += count;
 				options.onProgress?.(done, Math.max(total, done));
 				if (count < batch) break;
@@ -121,6 +129,7 @@ export async function copyOldRows(
 			live,
 			archive,
 			groups,
+			rows: done,
 		};
 	} catch (error) {
 		archive.db.close();
@@ -140,7 +149,7 @@ export async function removeArchivedRows(
 	const batch = options.batch ?? 5000;
 	const pause = options.pause ?? tick;
 	const removed: ArchiveRemoved = { checks: 0, rollups: 0, notifications: 0 };
-	const total = copy.counts.checks + copy.counts.rollups + copy.counts.notifications;
+	const total = copy.rows;
 	let done = 0;
 	try {
 		for (const { rows, counts, mover } of copy.groups) {
@@ -153,7 +162,7 @@ export async function removeArchivedRows(
 						throw error;
 					},
 				);
-				removed[counts] += step.deleted;
+				removed[counts] += step.weight;
 				done += step.deleted;
 				options.onProgress?.(done, Math.max(total, done));
 				if (step.seen < batch) break;

@@ -16,9 +16,11 @@ import type { Engine } from '../../core/engine';
 import { lastChecks, latestChecks, recentChecks } from '../../stores/checks';
 import { latestEvents, statuses } from '../../stores/monitor-status';
 import { fromTenths } from '../../stores/history/checks';
+import type { Compression } from '../../stores/history/compression';
 import { rowBuckets, type RowBucket } from '../../stores/history/rows';
 import { rollupBuckets, uptimeSince, uptimesSince, type Bucket } from '../../stores/rollups';
 import { getMonitor, listMonitors } from '../monitors/service';
+import { newestFromBlocks } from './latest';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -42,25 +44,47 @@ function toStatus(
 
 /**
  * Everything the list shows, for some or all monitors, in four queries whatever their number: statuses
- * with their last checks, 24 h uptimes from hour rollups, and the latest checks of each monitor.
+ * with their last checks, 24 h uptimes from hour rollups, and the latest checks of each monitor. A
+ * monitor whose checks are all in blocks (none in the last day) takes them from its newest block
+ * (latest.ts): its last check keeps the id its status names, as it had while it was a row.
  */
-function overviews(engine: Engine, monitors: Monitor[], now: number): MonitorOverview[] {
+async function overviews(
+	engine: Engine,
+	compression: Compression,
+	monitors: Monitor[],
+	now: number,
+): Promise<MonitorOverview[]> {
 	const one = monitors.length === 1 ? monitors[0]!.id : null;
 	const status = statuses(engine, one);
 	const last = lastChecks(engine, one);
-	const uptimes = uptimesSince(engine, now - DAY);
-	const recents = recentChecks(
-		engine,
-		monitors.map((m) => m.id),
-		RECENT,
-	);
+	// One monitor's page needs its own 24 h uptime, not every monitor's (a hundred times the rows on W).
+	const uptimes =
+		one === null
+			? uptimesSince(engine, now - DAY)
+			: new Map([[one, uptimeSince(engine, one, now - DAY)]]);
+	const ids = monitors.map((m) => m.id);
+	const recents = recentChecks(engine, ids, RECENT);
+	// A status naming no row while rows exist (a generated history): the newest row is the last check.
+	for (const [i, id] of ids.entries())
+		if (!last.has(id) && recents[i]!.length > 0) {
+			const [newest] = latestChecks(engine, id, 1);
+			if (newest) last.set(id, newest);
+		}
+	const compacted = ids.filter((_, i) => recents[i]!.length === 0);
+	const fromBlocks = await newestFromBlocks(engine, compacted, RECENT)(compression);
 	return monitors.map((monitor, i) => {
 		const intervalMs = monitor.intervalS * 1000;
+		const stored = status.get(monitor.id);
+		const tail = fromBlocks.get(monitor.id);
+		const newest = tail?.at(-1);
+		const lastCheck =
+			last.get(monitor.id) ?? (newest && { id: stored?.lastCheckId ?? 0, ...newest });
+		const recent = tail ?? recents[i]!;
 		return {
 			monitor,
-			status: toStatus(status.get(monitor.id), last.get(monitor.id)),
+			status: toStatus(stored, lastCheck),
 			uptime24h: uptimes.get(monitor.id) ?? null,
-			recent: recents[i]!.map((r): RecentCheck => ({
+			recent: recent.map((r): RecentCheck => ({
 				at: r.startedAt,
 				outcome: r.outcome,
 				durationMs: r.durationMs,
@@ -70,8 +94,12 @@ function overviews(engine: Engine, monitors: Monitor[], now: number): MonitorOve
 	});
 }
 
-export function overview(engine: Engine, now: number): MonitorOverview[] {
-	return overviews(engine, listMonitors(engine), now);
+export function overview(
+	engine: Engine,
+	compression: Compression,
+	now: number,
+): Promise<MonitorOverview[]> {
+	return overviews(engine, compression, listMonitors(engine), now);
 }
 
 /** Short ranges read the raw rows of the last day (see compaction.ts); longer ones hour rollups. */
@@ -122,10 +150,15 @@ export function chart(
 	};
 }
 
-export function detail(engine: Engine, id: number, range: ChartRange, now: number): MonitorDetail {
+export async function detail(
+	engine: Engine,
+	compression: Compression,
+	id: number,
+	range: ChartRange,
+	now: number,
+): Promise<MonitorDetail> {
 	const monitor = getMonitor(engine, id);
-	return {
-		...overviews(engine, [monitor], now)[0]!,
+	const rest = {
 		range,
 		from: now - CHARTS[range].span,
 		to: now,
@@ -138,4 +171,6 @@ export function detail(engine: Engine, id: number, range: ChartRange, now: numbe
 		events: latestEvents(engine, monitor.id, 50),
 		checks: latestChecks(engine, monitor.id, 50),
 	};
+	// The overview reads its rows before its first await: all of it is one state of the database.
+	return { ...(await overviews(engine, compression, [monitor], now))[0]!, ...rest };
 }

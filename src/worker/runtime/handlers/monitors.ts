@@ -11,6 +11,7 @@ import {
 	storedHeaders,
 	updateMonitor,
 } from '../../domain/monitors/service';
+import { streamCompression } from '../../stores/history/compression';
 import { checkRange, positiveId } from './args';
 import type { AreaHandlers } from './table';
 
@@ -46,10 +47,14 @@ export const monitorHandlers: AreaHandlers<'monitors' | 'checks'> = {
 		run: ({ db, now }, { id, enabled }) =>
 			setMonitorEnabled(db.engine, monitorId(id), enabled === true, now()),
 	},
-	'monitors.overview': { kind: 'read', run: ({ db, now }) => overview(db.engine, now()) },
+	'monitors.overview': {
+		kind: 'read',
+		run: ({ db, now }) => overview(db.engine, streamCompression, now()),
+	},
 	'monitors.detail': {
 		kind: 'read',
-		run: ({ db, now }, { id, range }) => detail(db.engine, monitorId(id), checkRange(range), now()),
+		run: ({ db, now }, { id, range }) =>
+			detail(db.engine, streamCompression, monitorId(id), checkRange(range), now()),
 	},
 	'checks.runNow': {
 		kind: 'read',

@@ -133,6 +133,19 @@ export function blocksBetween(
 		.map((row) => ({ ...toBlock(row), body: row.body! }));
 }
 
+/** Each monitor's newest block (the one that starts last), with its bytes; null for a monitor without. */
+export function newestBlocks(
+	engine: Engine,
+	monitorIds: readonly number[],
+): (BlockWithBody | null)[] {
+	return engine
+		.allFor<Row>(
+			`SELECT ${COLUMNS}, body FROM history_blocks WHERE monitor_id = ? ORDER BY block_start DESC LIMIT 1`,
+			monitorIds.map((id) => [id]),
+		)
+		.map(([row]) => (row ? { ...toBlock(row), body: row.body! } : null));
+}
+
 /** Every block's row without its bytes, in rowid order from `afterId` (for validation in pages). */
 export function blockPage(engine: Engine, afterId: number, limit: number): BlockWithBody[] {
 	return engine
