@@ -36,12 +36,28 @@ export function findMigration(files: readonly MigrationFile[], name: string): Mi
 	return file;
 }
 
+export type ResetOptions = MigrateOptions & { force?: boolean };
+
+/** Checks, then resets: see `planReset` and `runReset`. */
 export function resetFrom(
 	engine: Engine,
 	files: readonly MigrationFile[],
 	target: MigrationFile,
-	options: MigrateOptions & { force?: boolean } = {},
+	options: ResetOptions = {},
 ): ResetResult {
+	return runReset(engine, files, planReset(engine, files, target, options), options);
+}
+
+/**
+ * Everything a reset refuses for, checked without changing anything (the app and the command line
+ * then make their backup): returns the migrations to undo, last first.
+ */
+export function planReset(
+	engine: Engine,
+	files: readonly MigrationFile[],
+	target: MigrationFile,
+	options: ResetOptions = {},
+): MigrationFile[] {
 	const report = inspect(engine, files);
 	if (report.verdict === 'newer') assertWritable(report);
 	const ledger = readLedger(engine);
@@ -86,6 +102,16 @@ export function resetFrom(
 			{ files: withoutDown },
 		);
 	}
+	return undo;
+}
+
+/** Undoes `undo` (from `planReset`) and applies it again, keeping every row; one transaction. */
+export function runReset(
+	engine: Engine,
+	files: readonly MigrationFile[],
+	undo: readonly MigrationFile[],
+	options: ResetOptions = {},
+): ResetResult {
 	const clock = options.clock ?? (() => performance.now());
 	const started = clock();
 	// One transaction for all of it, foreign keys off before BEGIN: rows put back into a parent table
