@@ -157,8 +157,7 @@ describe('the live database', () => {
 		// A later build whose new migration fails on this data opens it read-only, on schema version 7.
 		const files = await parseMigrations({
 			...real,
-			'/migrations/008_one_up.sql':
-				'CREATE UNIQUE INDEX one_per_mode ON checks (mode);\n',
+			'/migrations/008_one_up.sql': 'CREATE UNIQUE INDEX one_per_mode ON checks (mode);\n',
 		});
 		const later = await open(store, backups, files);
 		expect(later.readOnly?.code).toBe('migration-failed');
