@@ -34,7 +34,12 @@ export function resetLive(
 		const report: ResetReport = { ...result, migration: target.filename, backupId: backup.id };
 		record?.(engine, report);
 		await live.persister.persist('strict');
-		live.announce(result.kept.map((k) => k.table).sort());
+		// Every table: the kept ones were rewritten, the log has the reset's line, and views re-read.
+		live.announce(
+			engine
+				.all<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+				.map((t) => t.name),
+		);
 		return report;
 	});
 }
