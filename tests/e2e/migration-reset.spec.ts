@@ -75,7 +75,7 @@ test('a reset from the Database page keeps every row, lists its backup and repor
 	expect(before.monitors).toHaveLength(3);
 
 	const card = page.getByRole('region', { name: 'Migrations' });
-	await card.getByRole('button', { name: 'Reset from 003_checks.sql' }).click();
+	await card.getByRole('button', { name: 'Reset from here (003_checks.sql)' }).click();
 	const dialog = page.getByRole('dialog');
 	await expect(dialog).toContainText('undoes it and the 4 later migrations');
 	await dialog.getByRole('button', { name: 'Back up and reset' }).click();
@@ -90,6 +90,14 @@ test('a reset from the Database page keeps every row, lists its backup and repor
 		/⏱️ {2}Performance:\s+Total time: [\d.]+m?s\s+Average: [\d.]+m?s per migration/,
 	);
 	await expect(report).toContainText(/Whole reset: [\d.]+m?s, [\d,]+ rows of \d+ tables kept/);
+
+	const shots = process.env.A11Y_SCREENSHOTS;
+	if (shots) {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.emulateMedia({ colorScheme });
+			await card.screenshot({ path: `${shots}/Migrations-reset-${colorScheme}.png` });
+		}
+	}
 
 	const backups = page.getByRole('table', { name: 'Backups' });
 	await expect(backups.getByRole('row', { name: /Backup #\d+/ }).first()).toContainText(
