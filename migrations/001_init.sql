@@ -32,3 +32,13 @@ CREATE TABLE monitors (
 ) STRICT;
 
 CREATE INDEX monitors_name ON monitors (name COLLATE NOCASE);
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps every row of the tables it drops and puts them back once the
+-- migrations are applied again (src/worker/core/migrations/reset.ts). Run on its own, this deletes every
+-- setting, log line and monitor.
+DROP INDEX monitors_name;
+DROP TABLE monitors;
+DROP INDEX app_log_time;
+DROP TABLE app_log;
+DROP TABLE settings;

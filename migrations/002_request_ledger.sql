@@ -8,3 +8,8 @@ CREATE TABLE _requests (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX _requests_at ON _requests (at);
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the ledger's rows and puts them back.
+DROP INDEX _requests_at;
+DROP TABLE _requests;

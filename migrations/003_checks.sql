@@ -70,3 +70,20 @@ CREATE TABLE rollups (
 CREATE INDEX rollups_time ON rollups (resolution, bucket_start);
 
 INSERT INTO monitor_status (monitor_id, next_due_at) SELECT id, 0 FROM monitors;
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the rows of these tables and of monitors (whose added
+-- columns are dropped here) and puts them back, so the monitor_status rows the up section makes are
+-- replaced by the kept ones. Run on its own, this deletes the check history and the monitors' settings.
+DROP INDEX rollups_time;
+DROP TABLE rollups;
+DROP INDEX events_monitor_time;
+DROP TABLE events;
+DROP TABLE monitor_status;
+DROP INDEX checks_time;
+DROP INDEX checks_monitor_time;
+DROP TABLE checks;
+ALTER TABLE monitors DROP COLUMN headers;
+ALTER TABLE monitors DROP COLUMN conditions;
+ALTER TABLE monitors DROP COLUMN retries;
+ALTER TABLE monitors DROP COLUMN mode;

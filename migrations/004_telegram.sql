@@ -85,3 +85,14 @@ CREATE TABLE outbox (
 
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_monitor ON outbox (monitor_id, created_at);
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the rows of these tables (bots, chats, the outbox) and puts
+-- them back. Run on its own, this deletes every bot, chat and alert.
+DROP INDEX outbox_monitor;
+DROP INDEX outbox_due;
+DROP TABLE outbox;
+DROP TABLE monitor_alert_chats;
+DROP TABLE monitor_alerts;
+DROP TABLE telegram_chats;
+DROP TABLE telegram_bots;

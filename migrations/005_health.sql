@@ -36,3 +36,9 @@ CREATE TABLE health_alerts (
 ) STRICT;
 
 CREATE INDEX health_alerts_metric ON health_alerts (metric, id);
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the samples and level changes and puts them back.
+DROP INDEX health_alerts_metric;
+DROP TABLE health_alerts;
+DROP TABLE health_samples;

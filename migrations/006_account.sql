@@ -40,3 +40,16 @@ DELETE FROM telegram_bots WHERE bot_user_id IS NOT NULL
 	AND id NOT IN (SELECT max(id) FROM telegram_bots WHERE bot_user_id IS NOT NULL GROUP BY bot_user_id);
 CREATE UNIQUE INDEX telegram_bots_user ON telegram_bots (bot_user_id);
 UPDATE telegram_bots SET token_hint = substr(token, 1, instr(token, ':')) || '…';
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the owner, the sessions and the bots' and monitors' rows and
+-- puts them back, so the up section's token hints (read from tokens that may now be sealed) and its
+-- removal of duplicate bots (there are none once the unique index existed) change nothing. Duplicate bots
+-- removed when 006 first ran are not brought back by anything. Run on its own, this deletes the
+-- passphrase's wrapped key: sealed secrets could never be opened again.
+DROP INDEX telegram_bots_user;
+ALTER TABLE monitors DROP COLUMN needs_headers;
+ALTER TABLE telegram_bots DROP COLUMN needs_token;
+ALTER TABLE telegram_bots DROP COLUMN token_hint;
+DROP TABLE sessions;
+DROP TABLE users;

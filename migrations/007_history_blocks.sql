@@ -25,3 +25,9 @@ CREATE TABLE history_blocks (
 ) STRICT;
 
 CREATE UNIQUE INDEX history_blocks_key ON history_blocks (monitor_id, block_start);
+
+-- migrate:down
+-- Safe to undo in a reset: the reset keeps the blocks and puts them back. Run on its own, this deletes
+-- all compacted history (SQL cannot decode a block back into rows of `checks`).
+DROP INDEX history_blocks_key;
+DROP TABLE history_blocks;

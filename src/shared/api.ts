@@ -4,7 +4,7 @@
  */
 import type { ActivityPage, ActivityQuery } from './activity';
 import type { BackupInfo, TaskProgress } from './backups';
-import type { DatabaseStatus, SaveStatus } from './database';
+import type { DatabaseStatus, DryRunReport, ResetReport, SaveStatus } from './database';
 import type { AccountStatus, OlderBackups, SealedCopies } from './account';
 import type {
 	ArchiveRemoved,
@@ -138,6 +138,14 @@ export interface DbApi {
 	 * reaches the old service worker while the new version takes over.
 	 */
 	'database.flush': Call<{ holdChecksMs?: number } | void, SaveStatus>;
+	/**
+	 * "Reset from here": a `before-reset` backup, then `migration` (`003`, `003_checks.sql`) and every
+	 * later one undone and applied again, keeping every row; refused with the reason, changing nothing,
+	 * when a migration says undoing it destroys data (`migration-reset-refused`).
+	 */
+	'migrations.reset': Call<{ migration: string }, ResetReport>;
+	/** The pending migrations applied to a copy of the database, which is then dropped. */
+	'migrations.dryRun': Call<void, DryRunReport>;
 	/** Newest first. */
 	'backups.list': Call<void, BackupInfo[]>;
 	/** "Back up now": a manual backup, kept until deleted. */

@@ -64,3 +64,31 @@ export interface SaveStatus {
 	 */
 	notice: WireError | null;
 }
+
+/** How long one migration took to apply or undo. */
+export interface MigrationTiming {
+	filename: string;
+	durationMs: number;
+}
+
+/** What a reset from a migration did (the seed's migration-reset), as the Database page reports it. */
+export interface ResetReport {
+	/** The migration reset from: it and every later one were undone and applied again. */
+	migration: string;
+	/** Undone, last first; `forced`: had no down section and was only forgotten (CLI --force). */
+	undone: (MigrationTiming & { forced: boolean })[];
+	applied: MigrationTiming[];
+	/** The tables whose rows were kept aside and put back, with their row counts. */
+	kept: { table: string; rows: number }[];
+	/** The whole reset, one transaction. */
+	totalMs: number;
+	/** The `before-reset` backup made first (the app); null where the caller keeps its own (the CLI). */
+	backupId: number | null;
+}
+
+/** What applying the pending migrations to a copy of the database did; the database is not changed. */
+export interface DryRunReport {
+	fromVersion: number;
+	toVersion: number;
+	applied: MigrationTiming[];
+}

@@ -12,6 +12,8 @@ export const ERROR_CATALOGUE = {
 	'migration-bundle-invalid': 'This build of Monitor ships a broken list of migrations.',
 	'migration-no-down':
 		'This migration has no `-- migrate:down` section, so it cannot be undone. Add one, or force a reset that only re-applies it.',
+	'migration-reset-refused':
+		'Undoing this migration would destroy data, so the reset was refused and nothing was changed. A backup or an export keeps a copy, whatever you do next.',
 	'db-newer-than-app':
 		'This database was written by a newer version of Monitor. It is opened read-only; reload to update the app, or export a copy.',
 	'db-read-only': 'The database is open read-only, so this change was not made.',

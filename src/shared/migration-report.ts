@@ -2,7 +2,14 @@
  * The seed document's migration status report, as text. The command line prints it; the Database
  * page renders the same icons and wording.
  */
-import type { MigrationEntry, MigrationReport, MigrationState } from './database';
+import type {
+	DryRunReport,
+	MigrationEntry,
+	MigrationReport,
+	MigrationState,
+	MigrationTiming,
+	ResetReport,
+} from './database';
 import { formatDuration, formatTimestamp } from './format';
 
 export function stateIcon(state: MigrationState): string {
@@ -58,5 +65,42 @@ export function formatStatusReport(report: MigrationReport): string[] {
 		'',
 		`Schema version ${report.dbSchemaVersion} in the database, ${report.appSchemaVersion} in this app.`,
 		verdictText(report),
+	];
+}
+
+/** The seed's performance lines: `✅ Applied: 001_init.sql (42ms)`, then the total and the average. */
+export function appliedLines(applied: readonly MigrationTiming[], verb = 'Applied'): string[] {
+	const total = applied.reduce((sum, a) => sum + a.durationMs, 0);
+	return [
+		...applied.map((a) => `✅ ${verb}: ${a.filename} (${formatDuration(a.durationMs)})`),
+		'',
+		'⏱️  Performance:',
+		`   Total time: ${formatDuration(total)}`,
+		`   Average: ${formatDuration(applied.length ? total / applied.length : 0)} per migration`,
+	];
+}
+
+/** A reset as text: what was undone, then the seed's applied lines, the rows kept and the whole time. */
+export function resetLines(report: Omit<ResetReport, 'migration' | 'backupId'>): string[] {
+	const rows = report.kept.reduce((sum, k) => sum + k.rows, 0);
+	return [
+		...report.undone.map((u) =>
+			u.forced
+				? `↩️  Forgotten (no down section, --force): ${u.filename}`
+				: `↩️  Undone: ${u.filename} (${formatDuration(u.durationMs)})`,
+		),
+		...appliedLines(report.applied),
+		`   Whole reset: ${formatDuration(report.totalMs)}, ${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'} of ${report.kept.length} table${report.kept.length === 1 ? '' : 's'} kept`,
+	];
+}
+
+export function dryRunLines(report: DryRunReport): string[] {
+	if (report.applied.length === 0) {
+		return [`✅ Nothing pending: schema version ${report.fromVersion} is this app's latest.`];
+	}
+	return [
+		...appliedLines(report.applied, 'Would apply'),
+		'',
+		`Dry run: schema version ${report.fromVersion} → ${report.toVersion} would succeed; the database was not changed.`,
 	];
 }

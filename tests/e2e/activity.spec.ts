@@ -1,7 +1,8 @@
 /**
- * The activity log in Chromium: a backup made and a file imported from the Database page appear in
- * its Activity card (the import's entry is written into the imported database, so it survives the
- * swap), the kind filter narrows the list, and the log saves as CSV.
+ * The activity log in Chromium: the migrations that made a new database, a backup made and a file
+ * imported from the Database page appear in its Activity card (the import's entry is written into the
+ * imported database, so it survives the swap), the kind filter narrows the list, and the log saves as
+ * CSV.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -20,10 +21,14 @@ test('the Activity card shows a backup and an import after doing them, filters b
 	await openApp(page, '/#/database');
 	await call(page, 'monitors.create', monitorInput('Kept'));
 	const card = page.getByRole('region', { name: 'Activity' });
-	await expect(card.getByText('Nothing recorded yet.')).toBeVisible();
+	const log = card.getByRole('list', { name: 'Activity log' });
+	// A new database's first line: the migrations that made it, with their timings.
+	await expect(log.getByRole('listitem')).toHaveCount(1);
+	await expect(log.getByRole('listitem').first()).toContainText(
+		/Migrations\s*Database created\. Applied: 001_init\.sql \([\d.]+m?s\), .*Total time: .*per migration\./,
+	);
 
 	await page.getByRole('button', { name: 'Back up now' }).click();
-	const log = card.getByRole('list', { name: 'Activity log' });
 	await expect(log.getByRole('listitem').first()).toContainText(
 		/Backups\s*Backup #1 made \(manual/,
 	);

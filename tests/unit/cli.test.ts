@@ -214,7 +214,7 @@ describe('status', () => {
 		const dir = migrationsWith({});
 		writeFileSync(
 			join(dir, '001_init.sql'),
-			`${readFileSync(join(dir, '001_init.sql'), 'utf8')}\n-- edited\n`,
+			`-- edited\n${readFileSync(join(dir, '001_init.sql'), 'utf8')}`,
 		);
 		const result = await run(workdir(), 'status', '--migrations', dir, 'monitor.db');
 		expect(result.out).toMatch(/⚠️ 001_init\.sql .*changed since applied/);
@@ -376,7 +376,7 @@ describe('reset', () => {
 		expect(result.code).toBe(0);
 		expect(result.out).toMatch(
 			new RegExp(
-				`💾 Backup: .*monitor\\.db\\.backup-20261126T184500Z-2\\n↩️ {2}Undone: ${N2}_monitor_url\\.sql\\n↩️ {2}Undone: ${N1}_notes\\.sql\\n✅ Applied: ${N1}_notes\\.sql .*\\n✅ Applied: ${N2}_monitor_url\\.sql`,
+				`💾 Backup: .*monitor\\.db\\.backup-20261126T184500Z-2\\n↩️ {2}Undone: ${N2}_monitor_url\\.sql \\(.*\\)\\n↩️ {2}Undone: ${N1}_notes\\.sql \\(.*\\)\\n✅ Applied: ${N1}_notes\\.sql .*\\n✅ Applied: ${N2}_monitor_url\\.sql`,
 			),
 		);
 		expect(hashOf(join(dir, 'monitor.db.backup-20261126T184500Z-2'))).toBe(fileBefore);
@@ -445,14 +445,33 @@ describe('reset', () => {
 
 	it('a forced reset whose re-application fails changes nothing', async () => {
 		const dir = workdir();
+		const migrations = migrationsWith({
+			[`${N1}_extra.sql`]: 'CREATE TABLE extra (id INTEGER PRIMARY KEY);\n',
+		});
+		await run(dir, 'migrate', '--migrations', migrations, 'monitor.db');
+		const backups = backupsIn(dir).length;
 		const before = hashOf(join(dir, 'monitor.db'));
-		const result = await run(dir, 'reset', '001_init.sql', '--force', 'monitor.db');
+		const result = await run(dir, 'reset', N1, '--force', '--migrations', migrations, 'monitor.db');
 		expectOneLineError(
 			result,
-			/001_init\.sql failed: table settings already exists\. monitor\.db was not changed\.$/,
+			new RegExp(
+				`${N1}_extra\\.sql failed: table extra already exists\\. monitor\\.db was not changed\\.$`,
+			),
 		);
 		expect(hashOf(join(dir, 'monitor.db'))).toBe(before);
-		expect(backupsIn(dir)).toEqual([]);
+		expect(backupsIn(dir)).toHaveLength(backups);
+	});
+
+	it('resets the shipped first migration, keeping every row of the file', async () => {
+		const dir = workdir();
+		const rows = async () =>
+			(await dbAt(join(dir, 'monitor.db'))).all('SELECT * FROM monitors ORDER BY id');
+		const before = await rows();
+		expect(before.length).toBeGreaterThan(0);
+		const result = await run(dir, 'reset', '001_init.sql', 'monitor.db');
+		expect(result.code).toBe(0);
+		expect(result.out).toMatch(/Whole reset: .* rows? of \d+ tables? kept/);
+		expect(await rows()).toEqual(before);
 	});
 
 	it('refuses an unknown migration, one that is not applied, and bad arguments', async () => {

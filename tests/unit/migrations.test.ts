@@ -44,11 +44,13 @@ describe('migration runner', () => {
 		);
 
 		const ledger = readLedger(engine);
+		// The checksum covers the text before the down section: the file as released, before it had one.
 		const source = readMigrationSources()['/migrations/001_init.sql']!;
+		const released = source.slice(0, source.indexOf('\n\n-- migrate:down\n') + 1);
 		expect(ledger[0]).toMatchObject({
 			id: 1,
 			filename: '001_init.sql',
-			checksum: await sha256Hex(source),
+			checksum: await sha256Hex(released),
 		});
 		expect(ledger[0]!.duration_ms).toBeGreaterThanOrEqual(0);
 		expect(inspect(engine, files).verdict).toBe('up-to-date');
@@ -235,13 +237,20 @@ describe('migration files', () => {
 		).rejects.toMatchObject({ code: 'migration-bundle-invalid' });
 	});
 
-	it('runs only the up section of a file with a down section, but checksums the whole file', async () => {
-		const text = '-- migrate:up\nCREATE TABLE t (id INTEGER);\n-- migrate:down\nDROP TABLE t;\n';
+	it('runs only the up section of a file with a down section, and checksums only the up part', async () => {
+		const up = '-- migrate:up\nCREATE TABLE t (id INTEGER);\n';
+		const text = `${up}\n\n-- migrate:down\nDROP TABLE t;\n`;
 		const [file] = await migrationsOf({ '001_init.sql': text });
 		expect(file!.up).toContain('CREATE TABLE t');
 		expect(file!.up).not.toContain('DROP TABLE');
 		expect(file!.down).toContain('DROP TABLE t');
-		expect(file!.checksum).toBe(await sha256Hex(text));
+		expect(file!.refusal).toBeNull();
+		// The file as it was before a down section was added: a database that recorded it still matches.
+		expect(file!.checksum).toBe(await sha256Hex(up));
+		const [edited] = await migrationsOf({ '001_init.sql': `${text}DROP TABLE u;\n` });
+		expect(edited!.checksum).toBe(file!.checksum);
+		const [changedUp] = await migrationsOf({ '001_init.sql': text.replace('(id', '(id, x') });
+		expect(changedUp!.checksum).not.toBe(file!.checksum);
 	});
 
 	it('normalises line endings before checksumming, so a Windows checkout is not a changed file', async () => {

@@ -4,9 +4,9 @@
  * them to an in-memory copy and writes nothing.
  */
 import { AppError } from '../../shared/errors';
-import { formatDuration } from '../../shared/format';
-import { migrate as runMigrations } from '../../worker/core/migrations/runner';
-import type { AppliedMigration } from '../../worker/core/migrations/runner';
+import type { DryRunReport, MigrationTiming } from '../../shared/database';
+import { appliedLines, dryRunLines } from '../../shared/migration-report';
+import { dryRun } from '../../worker/core/migrations/dry-run';
 import type { CommandContext } from '../context';
 import { mismatchMessage, newerMessage, openDb, requireIntact, requireMonitor } from '../database';
 import { readDbFile, replaceFile, writeBackup } from '../files';
@@ -33,9 +33,10 @@ export async function migrate(ctx: CommandContext): Promise<number> {
 		io.out(`💾 Backup: ${backup}`);
 	}
 
-	let applied: AppliedMigration[];
+	let result: DryRunReport;
 	try {
-		applied = runMigrations(engine, files, {
+		// The file is in memory: a dry run is the same run, only never written back.
+		result = dryRun(engine, files, {
 			onProgress: (next) => io.out(`⏳ Applying: ${next.filename}`),
 		});
 	} catch (error) {
@@ -43,26 +44,16 @@ export async function migrate(ctx: CommandContext): Promise<number> {
 		const kept = backup ? ` The backup is at ${backup}.` : '';
 		throw new CliError(`${error.message}. ${file.name} was not changed.${kept}`);
 	}
-	printApplied(io, applied, ctx.dryRun ? 'Would apply' : 'Applied');
-	const version = Number(engine.value('PRAGMA user_version'));
 	if (ctx.dryRun) {
-		io.out(
-			`Dry run: schema version ${report.dbSchemaVersion} → ${version} would succeed; ${file.name} was not changed.`,
-		);
+		for (const line of dryRunLines(result)) io.out(line.replace('the database', file.name));
 	} else {
+		printApplied(io, result.applied, 'Applied');
 		replaceFile(file, engine.db.export());
-		io.out(`Schema version ${report.dbSchemaVersion} → ${version}. ${file.name} saved.`);
+		io.out(`Schema version ${result.fromVersion} → ${result.toVersion}. ${file.name} saved.`);
 	}
 	return EXIT_OK;
 }
 
-export function printApplied(io: Io, applied: readonly AppliedMigration[], verb: string): void {
-	for (const a of applied) io.out(`✅ ${verb}: ${a.filename} (${formatDuration(a.durationMs)})`);
-	const total = applied.reduce((sum, a) => sum + a.durationMs, 0);
-	io.out('');
-	io.out('⏱️  Performance:');
-	io.out(`   Total time: ${formatDuration(total)}`);
-	io.out(
-		`   Average: ${formatDuration(applied.length ? total / applied.length : 0)} per migration`,
-	);
+export function printApplied(io: Io, applied: readonly MigrationTiming[], verb: string): void {
+	for (const line of appliedLines(applied, verb)) io.out(line);
 }

@@ -1,16 +1,17 @@
 /**
  * `reset <NNN_name.sql> [--force]`: back up, undo that migration and every later one with their
- * `-- migrate:down` sections, and apply them again from the current files; all in memory, so the file
- * is replaced only if every step succeeded. Without a down section it refuses unless --force, which
- * only forgets the migration and re-applies it.
+ * `-- migrate:down` sections, and apply them again from the current files, keeping every row (the
+ * app's "Reset from here" runs the same core/migrations/reset.ts); all in memory, so the file is
+ * replaced only if every step succeeded. Without a down section it refuses unless --force, which only
+ * forgets the migration and re-applies it; a down section that says undoing destroys data refuses.
  */
 import { AppError } from '../../shared/errors';
+import { resetLines } from '../../shared/migration-report';
 import { findMigration, resetFrom } from '../../worker/core/migrations/reset';
 import type { CommandContext } from '../context';
 import { newerMessage, openDb, requireIntact, requireMonitor } from '../database';
 import { readDbFile, replaceFile, writeBackup } from '../files';
 import { CliError, EXIT_OK } from '../io';
-import { printApplied } from './migrate';
 
 export async function reset(ctx: CommandContext): Promise<number> {
 	const { io } = ctx;
@@ -44,14 +45,7 @@ export async function reset(ctx: CommandContext): Promise<number> {
 	}
 	const backup = writeBackup(file, io.now());
 	io.out(`💾 Backup: ${backup}`);
-	for (const name of result.undone) {
-		io.out(
-			result.forced.includes(name)
-				? `↩️  Forgotten (no down section, --force): ${name}`
-				: `↩️  Undone: ${name}`,
-		);
-	}
-	printApplied(io, result.applied, 'Applied');
+	for (const line of resetLines(result)) io.out(line);
 	replaceFile(file, engine.db.export());
 	io.out(`${file.name} saved at schema version ${Number(engine.value('PRAGMA user_version'))}.`);
 	return EXIT_OK;

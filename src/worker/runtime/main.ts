@@ -6,6 +6,7 @@
 import type { FromWorker, ToWorker } from '../../shared/api';
 import type { BuildInfo } from '../../shared/build';
 import { adoptSecrets, afterSwap } from '../domain/account/incoming';
+import { recordMigrations } from '../domain/activity/migrations';
 import { IdbBackupStore } from '../core/backups/idb-backup-store';
 import { LiveDatabase } from '../core/database/live-database';
 import { bundledMigrations, bundledSources } from '../core/migrations/bundled';
@@ -51,6 +52,7 @@ const tab = new Tab({
 			onPhase: hooks.onPhase,
 			onSave: hooks.onSave,
 			onChanged: hooks.onChanged,
+			onMigrated: (engine, run) => recordMigrations(engine, Date.now(), run),
 		});
 		return new OwnerRuntime(db, build, { emit: hooks.onEvent, browser: navigator.userAgent });
 	},

@@ -7,7 +7,12 @@
  */
 import type { BackupInfo, BackupReason, TaskProgress } from '../../../shared/backups';
 import { LAST_EXPORT_KEY, parseEpochMs } from '../../../shared/backup-reminder';
-import type { DatabaseStatus, MigrationReport } from '../../../shared/database';
+import type {
+	DatabaseStatus,
+	DryRunReport,
+	MigrationReport,
+	ResetReport,
+} from '../../../shared/database';
 import type { AppError } from '../../../shared/errors';
 import { loadBackup } from '../backups/backups';
 import { rewriteBackups, type BackupRewrite, type RewriteOutcome } from '../backups/rewrite';
@@ -22,6 +27,7 @@ import { checkSnapshot, openStored, persisterFor } from './open';
 import type { OpenGiven } from './options';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 import { replaceWith, restoreBackup, type ReplaceOptions } from './replace';
+import { dryRunLive, resetLive, type ResetRecorder } from './reset';
 import { maintain, pruneRequests, write } from './writer';
 
 export class LiveDatabase {
@@ -152,6 +158,19 @@ export class LiveDatabase {
 	/** See writer.ts: VACUUM, ANALYZE and friends, saved with strict durability. */
 	maintain<T>(fn: (engine: Engine) => T): Promise<T> {
 		return maintain(this.#live, fn);
+	}
+
+	/**
+	 * Undoes `migration` and every later one and applies them again, keeping every row, after a
+	 * `before-reset` backup (see reset.ts). `record` writes the activity log's line into the same save.
+	 */
+	reset(migration: string, record?: ResetRecorder): Promise<ResetReport> {
+		return resetLive(this.#live, migration, record);
+	}
+
+	/** The pending migrations applied to a copy; the live database is not touched. */
+	dryRunMigrations(): Promise<DryRunReport> {
+		return dryRunLive(this.#live);
 	}
 
 	/** Checks and migrates another file on a scratch engine (see `prepareImage`); nothing live is touched. */

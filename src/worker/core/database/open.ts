@@ -17,7 +17,7 @@ import { imageSourceFor } from '../persistence/image-source';
 import { markOpen } from '../persistence/marks';
 import { Persister } from '../persistence/persister';
 import type { LiveState } from './live-state';
-import type { OpenGiven, OpenOptions } from './options';
+import type { MigrationRun, OpenGiven, OpenOptions } from './options';
 
 /** An engine opened on a stored image, with what its migration ledger said. */
 export interface Opened {
@@ -84,10 +84,15 @@ export async function prepareStored(
 			const original = stored?.image.slice();
 			const backup = original ? await backUpBeforeMigration(options, engine, original) : null;
 			try {
-				migrate(engine, files, {
+				const applied = migrate(engine, files, {
 					now: options.now,
 					onProgress: (file, index, total) =>
 						options.onPhase?.({ phase: 'migrating', file: file.filename, index, total }),
+				});
+				tellMigrated(options, engine, {
+					fromVersion: report.dbSchemaVersion,
+					applied,
+					backupId: backup?.id ?? null,
 				});
 			} catch (error) {
 				if (error instanceof AppError && error.code === 'migration-failed') {
@@ -105,6 +110,15 @@ export async function prepareStored(
 		if (error.code === 'migration-failed' && !stored) throw error;
 	}
 	return { engine, readOnly, migrated, stored };
+}
+
+/** The migrations are applied and kept whatever happens here: a line missing from the log is all. */
+function tellMigrated(options: OpenOptions, engine: Engine, run: MigrationRun): void {
+	try {
+		options.onMigrated?.(engine, run);
+	} catch (error) {
+		console.warn('The activity log could not record the migrations:', error);
+	}
 }
 
 /** The persister that saves `engine`, from the stored `manifest` on. */

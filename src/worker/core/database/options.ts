@@ -2,7 +2,7 @@
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Phase } from '../../../shared/api';
 import type { TaskProgress } from '../../../shared/backups';
-import type { SaveStatus } from '../../../shared/database';
+import type { MigrationTiming, SaveStatus } from '../../../shared/database';
 import type { BackupStore } from '../backups/store';
 import type { Engine } from '../engine';
 import type { MigrationFile } from '../migrations/files';
@@ -37,7 +37,20 @@ export interface OpenOptions {
 		adopt: (incoming: Engine, live: Engine, passphrase: string | null) => Promise<unknown>;
 		afterSwap: (live: Engine, adopted: unknown) => Promise<void>;
 	};
+	/**
+	 * Runs after the migrations that opening ran (a new database, or an older one brought up to date),
+	 * before their strict save: the activity log's line about them. Not called when none ran.
+	 */
+	onMigrated?: (engine: Engine, migrated: MigrationRun) => void;
 	now?: () => number;
+}
+
+/** The migrations one open ran. */
+export interface MigrationRun {
+	fromVersion: number;
+	applied: readonly MigrationTiming[];
+	/** The backup made before them; null for a new database (nothing to back up). */
+	backupId: number | null;
 }
 
 /** What `LiveDatabase.open` is given: sql.js may be a loader and the migrations a promise. */

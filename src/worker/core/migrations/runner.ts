@@ -190,7 +190,7 @@ export function isolated<T>(engine: Engine, fn: () => T): T {
 	}
 }
 
-function checkForeignKeys(engine: Engine): void {
+export function checkForeignKeys(engine: Engine): void {
 	const violations = engine.all('PRAGMA foreign_key_check');
 	if (violations.length > 0) {
 		throw new Error(

@@ -11,6 +11,7 @@ import { backupHandlers } from './backups';
 import type { HandlerContext } from './context';
 import { databaseHandlers } from './database';
 import { healthHandlers } from './health';
+import { migrationHandlers } from './migrations';
 import { monitorHandlers } from './monitors';
 import type { Handler, HandlerTable } from './table';
 import { telegramHandlers } from './telegram';
@@ -25,6 +26,7 @@ export const handlers: HandlerTable = {
 	...healthHandlers,
 	...backupHandlers,
 	...databaseHandlers,
+	...migrationHandlers,
 	...activityHandlers,
 };
 
