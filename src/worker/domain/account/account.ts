@@ -5,23 +5,31 @@
  * worker's memory until the app closes, so checks and alerts keep running while locked. Wrong passphrases
  * slow further attempts down, and that count survives reloads.
  */
-import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
-import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../shared/account';
+import type {
+	AccountStatus,
+	OlderBackups,
+	SealedCopies,
+	SessionInfo,
+} from '../../../shared/account';
+import {
+	IDLE_MINUTES_MAX,
+	IDLE_MINUTES_MIN,
+	PASSPHRASE_MIN,
+	SESSION_KEEP_DAYS,
+} from '../../../shared/account';
 import { AppError } from '../../../shared/errors';
 import { recordActivity } from '../activity/log';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import {
 	closeAbandonedSessions,
-	endSession,
 	getUser,
 	hasAccountTables,
 	insertUser,
 	replaceUser,
 	rewrapUser,
+	rotateSessions,
 	setIdleLockMinutes,
-	startSession,
-	touchSession,
 	type SessionEnd,
 	type UserRow,
 } from '../../stores/account';
@@ -36,6 +44,7 @@ import { UnlockAttempts, WrongPassphrase } from './attempts';
 import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
 import { rewriteSnapshot, sealBackups } from './copies';
 import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
+import { WindowSessions } from './sessions';
 import { vault } from './vault';
 
 export interface AccountOptions {
@@ -53,10 +62,10 @@ export { attemptDelayS } from './attempts';
 export class Account {
 	readonly #db: LiveDatabase;
 	readonly #o: AccountOptions;
+	/** Locked for every window (Lock, the idle lock, a restart); a window can also be locked alone. */
 	#locked: boolean;
-	#session: number | null = null;
+	readonly #sessions = new WindowSessions();
 	#lastActivity: number;
-	#lastSaved = 0;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
 	readonly #attempts: UnlockAttempts;
 	/** The counts last announced, so a change of monitors announces only what the warning needs. */
@@ -100,7 +109,10 @@ export class Account {
 			}
 		});
 		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
-			await this.#db.write(() => closeAbandonedSessions(this.#engine));
+			await this.#db.write(() => {
+				closeAbandonedSessions(this.#engine);
+				rotateSessions(this.#engine, this.#now() - SESSION_KEEP_DAYS * 86_400_000);
+			});
 		}
 		this.#idleTimer = setInterval(() => void this.#checkIdle(), 15_000);
 		this.#emit();
@@ -114,13 +126,21 @@ export class Account {
 		return this.#locked;
 	}
 
-	status(): AccountStatus {
+	/** Whether calls from `window` are refused: the app is locked, or that window's session was ended. */
+	lockedFor(window: string): boolean {
+		return this.#locked || this.#sessions.isEnded(window);
+	}
+
+	/** `window`: the window asking (its own lock state); without one, the app's as every window sees it. */
+	status(window = ''): AccountStatus {
 		const user = this.#user();
+		const endedHere = user !== undefined && this.#sessions.isEnded(window);
 		const e = this.#engine;
 		const attempts = user ? this.#attempts.state(user) : { failed: 0, retryAfter: null };
 		return {
 			hasPassphrase: user !== undefined,
-			locked: this.#locked,
+			locked: this.#locked || endedHere,
+			endedHere,
 			secretsAvailable: user === undefined || vault.hasKey,
 			retryAfter:
 				attempts.retryAfter && attempts.retryAfter > this.#now() ? attempts.retryAfter : null,
@@ -139,6 +159,7 @@ export class Account {
 	async setPassphrase(
 		passphrase: string,
 		older: OlderBackups = 'seal',
+		window = '',
 	): Promise<AccountStatus & { backups: SealedCopies }> {
 		if (this.#user()) throw new AppError('passphrase-exists');
 		checkPassphrase(passphrase);
@@ -154,7 +175,7 @@ export class Account {
 			await this.#db.write(() => {
 				insertUser(this.#engine, { iterations, salt, ...wrapped }, now);
 				writeSecrets(this.#engine, sealed);
-				this.#startSession(now);
+				this.#startSession(window, now);
 			});
 		} catch (error) {
 			vault.forget();
@@ -162,7 +183,7 @@ export class Account {
 		}
 		this.#locked = false;
 		this.#emit();
-		return { ...this.status(), backups: await this.#sealCopies(data.key, [], older) };
+		return { ...this.status(window), backups: await this.#sealCopies(data.key, [], older) };
 	}
 
 	/**
@@ -218,7 +239,7 @@ export class Account {
 		const plain = revealAll(this.#engine);
 		await this.#db.write(() => {
 			writeSecrets(this.#engine, plain);
-			this.#endSession('passphrase-removed');
+			this.#endAll('passphrase-removed');
 			replaceUser(this.#engine);
 		});
 		vault.forget();
@@ -227,7 +248,8 @@ export class Account {
 		return this.status();
 	}
 
-	async unlock(passphrase: string): Promise<AccountStatus> {
+	/** Unlocks the app (every window but those whose session was ended), and this window. */
+	async unlock(passphrase: string, window = ''): Promise<AccountStatus> {
 		const data = await this.#verify(passphrase);
 		await vault.useKey(data.key, sealedValues(this.#engine));
 		// A read-only database (a failed migration, a newer app's file) records no session: the person
@@ -237,41 +259,82 @@ export class Account {
 			const unbound = await resealAll(this.#engine, isUnbound);
 			await this.#db.write(() => {
 				writeSecrets(this.#engine, unbound);
-				this.#startSession(this.#now());
+				this.#startSession(window, this.#now());
 			});
-		}
+		} else this.#sessions.forgive(window);
 		this.#locked = false;
 		this.#lastActivity = this.#now();
 		this.#emit();
-		return this.status();
+		return this.status(window);
 	}
 
-	async lock(how: 'locked' | 'idle' = 'locked'): Promise<AccountStatus> {
+	async lock(how: 'locked' | 'idle' = 'locked', window = ''): Promise<AccountStatus> {
 		if (!this.#user()) throw new AppError('no-passphrase');
 		if (!this.#locked) {
 			this.#locked = true;
-			if (!this.#db.readOnly) await this.#db.write(() => this.#endSession(how));
+			if (!this.#db.readOnly) await this.#db.write(() => this.#endAll(how));
 			this.#emit();
 		}
-		return this.status();
+		return this.status(window);
 	}
 
-	/** The person did something in some window: postpones the idle lock. */
-	async activity(): Promise<void> {
-		if (this.#locked) return;
+	/** The person did something in `window`: postpones the idle lock, and notes the window's session as active. */
+	async activity(window = ''): Promise<void> {
+		if (this.lockedFor(window)) return;
 		const now = this.#now();
 		this.#lastActivity = now;
-		if (
-			this.#session !== null &&
-			now - this.#lastSaved >= ACTIVITY_SAVE_EVERY_MS &&
-			!this.#db.readOnly
-		) {
-			this.#lastSaved = now;
-			// The session may have ended (a lock) before the write runs: then there is none to touch.
-			await this.#db.write(() => {
-				if (this.#session !== null) touchSession(this.#engine, this.#session, now);
+		const touch = this.#sessions.seen(window, now, ACTIVITY_SAVE_EVERY_MS);
+		// The session may have ended (a lock) before the write runs: touching an ended row changes nothing.
+		if (touch !== null && !this.#db.readOnly)
+			await this.#db.write(() => this.#sessions.touch(this.#engine, touch, now));
+	}
+
+	/** A window open while the app is unlocked joins with a session of its own. */
+	async join(window: string): Promise<AccountStatus> {
+		const joins =
+			this.#user() !== undefined &&
+			!this.lockedFor(window) &&
+			!this.#sessions.has(window) &&
+			!this.#db.readOnly;
+		if (joins)
+			await this.#db.write(() =>
+				this.#sessions.start(this.#engine, window, this.#now(), this.#o.browser ?? ''),
+			);
+		return this.status(window);
+	}
+
+	/** A window closing ends its session (as far as it can still tell us). */
+	async leave(window: string): Promise<void> {
+		if (this.#sessions.has(window) && !this.#db.readOnly)
+			await this.#db.write(() => this.#sessions.end(this.#engine, window, 'closed', this.#now()));
+	}
+
+	/** The sessions, newest first, the asking window's marked. */
+	sessions(window: string): SessionInfo[] {
+		return hasAccountTables(this.#engine) ? this.#sessions.list(this.#engine, window) : [];
+	}
+
+	/** Ends another window's session: that window locks until the passphrase is entered there. */
+	async endSession(id: number, window: string): Promise<SessionInfo[]> {
+		if (!this.#user()) throw new AppError('no-passphrase');
+		await this.#db.write(() => {
+			this.#sessions.endOther(this.#engine, id, window, this.#now());
+			recordActivity(this.#engine, this.#now(), {
+				kind: 'lock',
+				message: 'A session of another window was ended: that window locked.',
 			});
+		});
+		this.#emit();
+		return this.sessions(window);
+	}
+
+	/** This window stays locked: its session was ended before it reloaded (the page remembers that). */
+	async lockWindow(window: string): Promise<AccountStatus> {
+		if (this.#user() && !this.#sessions.isEnded(window)) {
+			if (this.#db.readOnly) this.#sessions.markEnded(null, window, this.#now());
+			else await this.#db.write(() => this.#sessions.markEnded(this.#engine, window, this.#now()));
 		}
+		return this.status(window);
 	}
 
 	async setIdleMinutes(minutes: number): Promise<AccountStatus> {
@@ -297,7 +360,7 @@ export class Account {
 				this.#engine,
 				'The token was removed with the forgotten passphrase: add the bot again.',
 			);
-			this.#endSession('passphrase-removed');
+			this.#endAll('passphrase-removed');
 			replaceUser(this.#engine);
 		});
 		vault.forget();
@@ -339,17 +402,13 @@ export class Account {
 		return this.#checkIdle();
 	}
 
-	#startSession(now: number): void {
-		this.#endSession('closed');
-		this.#session = startSession(this.#engine, now, (this.#o.browser ?? '').slice(0, 200));
-		this.#lastSaved = now;
+	#startSession(window: string, now: number): void {
+		this.#sessions.start(this.#engine, window, now, this.#o.browser ?? '');
 		recordActivity(this.#engine, now, { kind: 'lock', message: 'Unlocked.' });
 	}
 
-	#endSession(how: SessionEnd): void {
-		if (this.#session === null) return;
-		endSession(this.#engine, this.#session, how, this.#now(), this.#lastActivity);
-		this.#session = null;
+	#endAll(how: SessionEnd): void {
+		if (!this.#sessions.endAll(this.#engine, how, this.#now())) return;
 		const told = ENDED[how];
 		if (told) recordActivity(this.#engine, this.#now(), { kind: 'lock', message: told });
 	}
@@ -367,6 +426,7 @@ const ENDED: Record<SessionEnd, string | null> = {
 	idle: 'Locked after being idle.',
 	'passphrase-removed': 'Passphrase removed: the app no longer locks.',
 	closed: null,
+	ended: null,
 };
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {
