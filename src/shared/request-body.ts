@@ -50,7 +50,11 @@ export function bodyProblem(body: RequestBody, method: string, mode: string): st
 		try {
 			JSON.parse(body.text);
 		} catch (error) {
-			const why = error instanceof Error ? error.message : String(error);
+			// V8 appends the text itself (`, "{…}" is not valid JSON`): the field shows it already.
+			const why = (error instanceof Error ? error.message : String(error)).replace(
+				/, ".*" is not valid JSON$/s,
+				'',
+			);
 			return `The body is not valid JSON (${why}). Fix it, or choose another content type.`;
 		}
 	}

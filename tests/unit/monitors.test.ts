@@ -75,6 +75,10 @@ describe('monitor validation', () => {
 		).toMatch(
 			/^The body is not valid JSON \(Unexpected token .*\)\. Fix it, or choose another content type\.$/,
 		);
+		// The text itself is in the field already; the message does not repeat it.
+		expect(
+			problem({ method: 'POST', body: { contentType: 'application/json', text: '{"a": }' } }),
+		).not.toContain('{"a": }');
 		expect(
 			problem({
 				method: 'POST',

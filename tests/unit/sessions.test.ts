@@ -35,24 +35,25 @@ describe('sessions per window', () => {
 	it('each window has its own; ending another locks that window alone until it unlocks', async () => {
 		const { db, account } = await setup();
 		await account.setPassphrase(PASS, 'seal', 'win-a');
-		await account.join('win-b');
-		await account.join('win-b'); // joining twice starts one session
-		const seenByA = account.sessions('win-a');
+		await account.windows.join('win-b');
+		await account.windows.join('win-b'); // joining twice starts one session
+		const seenByA = account.windows.sessions('win-a');
+		// The asking window's own first.
 		expect(seenByA.map((s) => [s.current, s.endedAt])).toEqual([
-			[false, null],
 			[true, null],
+			[false, null],
 		]);
 		const b = seenByA.find((s) => !s.current)!;
-		expect(account.sessions('win-b').find((s) => s.id === b.id)!.current).toBe(true);
+		expect(account.windows.sessions('win-b').find((s) => s.id === b.id)!.current).toBe(true);
 
 		// A window cannot end its own session: that is Lock.
 		const a = seenByA.find((s) => s.current)!;
-		await expect(account.endSession(a.id, 'win-a')).rejects.toMatchObject({
+		await expect(account.windows.endSession(a.id, 'win-a')).rejects.toMatchObject({
 			code: 'invalid-input',
 		});
 
 		time += 1_000;
-		await account.endSession(b.id, 'win-a');
+		await account.windows.endSession(b.id, 'win-a');
 		expect(account.lockedFor('win-b')).toBe(true);
 		expect(account.lockedFor('win-a')).toBe(false);
 		expect(account.status('win-b')).toMatchObject({ locked: true, endedHere: true });
@@ -61,9 +62,11 @@ describe('sessions per window', () => {
 			{ ended_how: 'ended', window_id: 'win-b' },
 		);
 		// An ended window does not join again by itself, and ending it twice says it has ended.
-		await account.join('win-b');
+		await account.windows.join('win-b');
 		expect(account.lockedFor('win-b')).toBe(true);
-		await expect(account.endSession(b.id, 'win-a')).rejects.toMatchObject({ code: 'not-found' });
+		await expect(account.windows.endSession(b.id, 'win-a')).rejects.toMatchObject({
+			code: 'not-found',
+		});
 
 		// The wrong passphrase keeps it locked; the right one opens that window with a new session.
 		await expect(account.unlock('wrong one', 'win-b')).rejects.toMatchObject({
@@ -78,7 +81,7 @@ describe('sessions per window', () => {
 	it('a window reloaded after its session was ended asks to stay locked, and stays so', async () => {
 		const { account } = await setup();
 		await account.setPassphrase(PASS, 'seal', 'win-a');
-		await account.lockWindow('win-b2');
+		await account.windows.lockWindow('win-b2');
 		expect(account.lockedFor('win-b2')).toBe(true);
 		expect(account.lockedFor('win-a')).toBe(false);
 	});
@@ -86,7 +89,7 @@ describe('sessions per window', () => {
 	it('locking ends every window’s session; an unlock starts only the unlocking window’s', async () => {
 		const { db, account } = await setup();
 		await account.setPassphrase(PASS, 'seal', 'win-a');
-		await account.join('win-b');
+		await account.windows.join('win-b');
 		time += 60_000;
 		await account.lock('locked', 'win-a');
 		expect(db.engine.all('SELECT window_id, ended_how FROM sessions ORDER BY id')).toEqual([
@@ -102,13 +105,13 @@ describe('sessions per window', () => {
 	it(`deletes ended sessions ${SESSION_KEEP_DAYS} days after they were last used, never open ones`, async () => {
 		const { db, account } = await setup();
 		await account.setPassphrase(PASS, 'seal', 'win-a');
-		await account.join('win-old');
-		await account.leave('win-old');
+		await account.windows.join('win-old');
+		await account.windows.leave('win-old');
 		time += SESSION_KEEP_DAYS * DAY - 1;
-		await account.join('win-c');
+		await account.windows.join('win-c');
 		expect(db.engine.value('SELECT count(*) FROM sessions')).toBe(3);
 		time += 2;
-		await account.join('win-d');
+		await account.windows.join('win-d');
 		expect(db.engine.all('SELECT window_id FROM sessions ORDER BY id')).toEqual([
 			{ window_id: 'win-a' },
 			{ window_id: 'win-c' },
@@ -119,7 +122,7 @@ describe('sessions per window', () => {
 	it('removing the passphrase ends every session and forgets ended windows', async () => {
 		const { db, account } = await setup();
 		await account.setPassphrase(PASS, 'seal', 'win-a');
-		await account.lockWindow('win-b');
+		await account.windows.lockWindow('win-b');
 		await account.removePassphrase(PASS);
 		expect(account.lockedFor('win-b')).toBe(false);
 		expect(db.engine.value('SELECT count(*) FROM sessions WHERE ended_at IS NULL')).toBe(0);

@@ -5,12 +5,7 @@
  * worker's memory until the app closes, so checks and alerts keep running while locked. Wrong passphrases
  * slow further attempts down, and that count survives reloads.
  */
-import type {
-	AccountStatus,
-	OlderBackups,
-	SealedCopies,
-	SessionInfo,
-} from '../../../shared/account';
+import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
 import {
 	IDLE_MINUTES_MAX,
 	IDLE_MINUTES_MIN,
@@ -45,6 +40,7 @@ import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap
 import { rewriteSnapshot, sealBackups } from './copies';
 import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
 import { WindowSessions } from './sessions';
+import { SessionCalls } from './session-calls';
 import { vault } from './vault';
 
 export interface AccountOptions {
@@ -65,6 +61,8 @@ export class Account {
 	/** Locked for every window (Lock, the idle lock, a restart); a window can also be locked alone. */
 	#locked: boolean;
 	readonly #sessions = new WindowSessions();
+	/** The calls about windows' sessions (the Security card, joining, leaving). */
+	readonly windows: SessionCalls;
 	#lastActivity: number;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
 	readonly #attempts: UnlockAttempts;
@@ -77,6 +75,18 @@ export class Account {
 		this.#attempts = new UnlockAttempts(db, () => this.#now());
 		this.#lastActivity = this.#now();
 		this.#locked = this.#user() !== undefined && !vault.hasKey;
+		this.windows = new SessionCalls(
+			{
+				db,
+				hasUser: () => this.#user() !== undefined,
+				lockedFor: (window) => this.lockedFor(window),
+				now: () => this.#now(),
+				browser: options.browser ?? '',
+				emit: () => this.#emit(),
+				status: (window) => this.status(window),
+			},
+			this.#sessions,
+		);
 	}
 
 	#now(): number {
@@ -287,54 +297,6 @@ export class Account {
 		// The session may have ended (a lock) before the write runs: touching an ended row changes nothing.
 		if (touch !== null && !this.#db.readOnly)
 			await this.#db.write(() => this.#sessions.touch(this.#engine, touch, now));
-	}
-
-	/** A window open while the app is unlocked joins with a session of its own. */
-	async join(window: string): Promise<AccountStatus> {
-		const joins =
-			this.#user() !== undefined &&
-			!this.lockedFor(window) &&
-			!this.#sessions.has(window) &&
-			!this.#db.readOnly;
-		if (joins)
-			await this.#db.write(() =>
-				this.#sessions.start(this.#engine, window, this.#now(), this.#o.browser ?? ''),
-			);
-		return this.status(window);
-	}
-
-	/** A window closing ends its session (as far as it can still tell us). */
-	async leave(window: string): Promise<void> {
-		if (this.#sessions.has(window) && !this.#db.readOnly)
-			await this.#db.write(() => this.#sessions.end(this.#engine, window, 'closed', this.#now()));
-	}
-
-	/** The sessions, newest first, the asking window's marked. */
-	sessions(window: string): SessionInfo[] {
-		return hasAccountTables(this.#engine) ? this.#sessions.list(this.#engine, window) : [];
-	}
-
-	/** Ends another window's session: that window locks until the passphrase is entered there. */
-	async endSession(id: number, window: string): Promise<SessionInfo[]> {
-		if (!this.#user()) throw new AppError('no-passphrase');
-		await this.#db.write(() => {
-			this.#sessions.endOther(this.#engine, id, window, this.#now());
-			recordActivity(this.#engine, this.#now(), {
-				kind: 'lock',
-				message: 'A session of another window was ended: that window locked.',
-			});
-		});
-		this.#emit();
-		return this.sessions(window);
-	}
-
-	/** This window stays locked: its session was ended before it reloaded (the page remembers that). */
-	async lockWindow(window: string): Promise<AccountStatus> {
-		if (this.#user() && !this.#sessions.isEnded(window)) {
-			if (this.#db.readOnly) this.#sessions.markEnded(null, window, this.#now());
-			else await this.#db.write(() => this.#sessions.markEnded(this.#engine, window, this.#now()));
-		}
-		return this.status(window);
 	}
 
 	async setIdleMinutes(minutes: number): Promise<AccountStatus> {

@@ -102,7 +102,10 @@ export class WindowSessions {
 
 	list(engine: Engine, asker: string): SessionInfo[] {
 		const mine = this.#open.get(asker);
-		return listSessions(engine, LISTED).map((row) => ({
+		const rows = listSessions(engine, LISTED);
+		// The asking window's own session first, then the others as listed.
+		rows.sort((a, b) => Number(b.id === mine) - Number(a.id === mine));
+		return rows.map((row) => ({
 			id: row.id,
 			startedAt: row.started_at,
 			lastActiveAt: Math.max(row.last_active_at, this.#lastSeen(row.id) ?? 0),

@@ -46,24 +46,24 @@ export const accountHandlers: AreaHandlers<'account'> = {
 	},
 	'account.join': {
 		kind: 'task',
-		run: ({ services, window }) => account(services).join(window ?? ''),
+		run: ({ services, window }) => account(services).windows.join(window ?? ''),
 	},
 	'account.leave': {
 		kind: 'task',
-		run: ({ services, window }) => account(services).leave(window ?? ''),
+		run: ({ services, window }) => account(services).windows.leave(window ?? ''),
 	},
 	'account.lockWindow': {
 		kind: 'task',
-		run: ({ services, window }) => account(services).lockWindow(window ?? ''),
+		run: ({ services, window }) => account(services).windows.lockWindow(window ?? ''),
 	},
 	'account.sessions': {
 		kind: 'read',
-		run: ({ services, window }) => account(services).sessions(window ?? ''),
+		run: ({ services, window }) => account(services).windows.sessions(window ?? ''),
 	},
 	'account.endSession': {
 		kind: 'task',
 		run: ({ services, window }, { id }) =>
-			account(services).endSession(positiveId(id, 'A session id'), window ?? ''),
+			account(services).windows.endSession(positiveId(id, 'A session id'), window ?? ''),
 	},
 	'account.setIdleMinutes': {
 		kind: 'task',
