@@ -2,8 +2,13 @@
 
 export interface AccountStatus {
 	hasPassphrase: boolean;
-	/** The app is locked: the UI shows only the lock screen. */
+	/** The app is locked for this window: the UI shows only the lock screen. */
 	locked: boolean;
+	/**
+	 * This window's session was ended from another window: it stays locked until the passphrase is
+	 * entered here, while other windows go on.
+	 */
+	endedHere: boolean;
 	/** The secrets can be read (no passphrase, or it was entered since the app started). */
 	secretsAvailable: boolean;
 	/** After too many wrong passphrases, no attempt is accepted before this time. */
@@ -17,6 +22,24 @@ export interface AccountStatus {
 	/** Secrets that could not be carried over and must be entered again. */
 	needsReentry: { bots: number; monitors: number };
 }
+
+/** How a session ended: locked by hand, after being idle, the app closed, no passphrase any more, or ended from another window. */
+export type SessionEnd = 'locked' | 'idle' | 'closed' | 'passphrase-removed' | 'ended';
+
+/** One window's time unlocked (the `sessions` table), as the Security card lists it. */
+export interface SessionInfo {
+	id: number;
+	startedAt: number;
+	lastActiveAt: number;
+	endedAt: number | null;
+	endedHow: SessionEnd | null;
+	browser: string;
+	/** The session of the window asking. */
+	current: boolean;
+}
+
+/** Ended sessions are deleted once they were last active this long ago. */
+export const SESSION_KEEP_DAYS = 30;
 
 /** Backups made before the passphrase hold the secrets in clear: seal them too, or delete them. */
 export type OlderBackups = 'seal' | 'delete';

@@ -5,7 +5,7 @@
 import type { ActivityPage, ActivityQuery } from './activity';
 import type { BackupInfo, TaskProgress } from './backups';
 import type { DatabaseStatus, DryRunReport, ResetReport, SaveStatus } from './database';
-import type { AccountStatus, OlderBackups, SealedCopies } from './account';
+import type { AccountStatus, OlderBackups, SealedCopies, SessionInfo } from './account';
 import type {
 	ArchiveRemoved,
 	ArchiveResult,
@@ -100,6 +100,16 @@ export interface DbApi {
 	'account.setIdleMinutes': Call<{ minutes: number }, AccountStatus>;
 	/** A forgotten passphrase: removes the encrypted secrets (and the passphrase); everything else stays. */
 	'account.resetForgotten': Call<{ confirm: 'remove secrets' }, AccountStatus>;
+	/** This window, open while the app is unlocked, starts a session of its own. */
+	'account.join': Call<void, AccountStatus>;
+	/** This window is closing: its session ends (best effort). */
+	'account.leave': Call<void, void>;
+	/** This window stays locked: its session was ended before it reloaded. */
+	'account.lockWindow': Call<void, AccountStatus>;
+	/** The sessions, newest first (at most 50), this window's marked. */
+	'account.sessions': Call<void, SessionInfo[]>;
+	/** Ends another window's session: that window locks until the passphrase is entered there. */
+	'account.endSession': Call<{ id: number }, SessionInfo[]>;
 	'settings.get': Call<void, AppSettings>;
 	'settings.update': Call<Partial<AppSettings>, AppSettings>;
 	/** The retention job, on demand: deletes what is past the retention period. */

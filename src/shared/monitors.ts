@@ -9,8 +9,9 @@ import {
 	type ConditionErrors,
 	type Conditions,
 } from './checks';
+import { bodyProblem, readRequestBody, type RequestBody } from './request-body';
 
-export const HTTP_METHODS = ['GET', 'HEAD', 'POST'] as const;
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export const INTERVAL_MIN_S = 10;
@@ -34,10 +35,14 @@ export interface Monitor {
 	retries: number;
 	conditions: Conditions;
 	headers: Record<string, string>;
-	/** The headers are encrypted and the passphrase has not been entered since the app started. */
+	/** Sent with POST, PUT and PATCH in full mode; a secret like the headers. */
+	body: RequestBody | null;
+	/** The headers and body are encrypted and the passphrase has not been entered since the app started. */
 	secretsLocked?: boolean;
 	/** The headers could not be carried over (forgotten passphrase, import without it): enter them again. */
 	needsHeaders?: boolean;
+	/** The body could not be carried over: enter it again. */
+	needsBody?: boolean;
 	/**
 	 * The stored conditions cannot be read (a damaged or hand-edited file): why. The monitor is not
 	 * checked until they are saved again; checking without them would report a wrong state.
@@ -58,10 +63,11 @@ export interface MonitorInput {
 	retries?: number;
 	conditions?: Conditions;
 	headers?: Record<string, string>;
+	body?: RequestBody | null;
 }
 
 export type MonitorField =
-	'name' | 'url' | 'intervalS' | 'method' | 'timeoutMs' | 'enabled' | 'mode' | 'retries';
+	'name' | 'url' | 'intervalS' | 'method' | 'timeoutMs' | 'enabled' | 'mode' | 'retries' | 'body';
 export type FieldErrors = Partial<Record<MonitorField, string>> & ConditionErrors;
 
 export type Validated =
@@ -121,6 +127,17 @@ export function validateMonitorInput(input: unknown): Validated {
 			CHECK_MODES.includes(mode as CheckMode) ? (mode as CheckMode) : 'full',
 		),
 	);
+	const body = readRequestBody(raw.body);
+	if (raw.body !== undefined && raw.body !== null && typeof raw.body !== 'object')
+		errors.body = 'The body has the wrong form.';
+	else if (body) {
+		const problem = bodyProblem(
+			body,
+			typeof method === 'string' ? method : '',
+			typeof mode === 'string' ? mode : '',
+		);
+		if (problem) errors.body = problem;
+	}
 	if (
 		typeof timeoutMs === 'number' &&
 		Number.isFinite(intervalS) &&
@@ -143,6 +160,7 @@ export function validateMonitorInput(input: unknown): Validated {
 			retries,
 			conditions,
 			headers,
+			body,
 		},
 	};
 }

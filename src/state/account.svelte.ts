@@ -1,24 +1,38 @@
 /**
  * The owner account as the UI sees it: whether a passphrase is set and the app locked, kept in step with
- * the owning worker (every window locks and unlocks together), and the person's activity, reported so the
- * idle lock knows when to strike.
+ * the owning worker (every window locks and unlocks together, but a window whose session was ended from
+ * another stays locked alone), this window's session, and the person's activity, reported so the idle
+ * lock knows when to strike.
  */
 import type { DbClient } from '../client/db-client';
-import type { AccountStatus, OlderBackups, SealedCopies } from '../shared/account';
+import type { AccountStatus, OlderBackups, SealedCopies, SessionInfo } from '../shared/account';
 import { reportError } from './notices.svelte';
 
 const ACTIVITY_EVERY_MS = 30_000;
+/** Kept for this tab (sessionStorage): its session was ended, so a reload stays locked. */
+const ENDED_KEY = 'monitor.session-ended';
 
 export class AccountState {
 	readonly #db: DbClient;
 	#status = $state.raw<AccountStatus | null>(null);
 	#lastReported = 0;
+	#joined = false;
 
 	constructor(db: DbClient) {
 		this.#db = db;
-		db.on('account', (status) => (this.#status = status));
+		db.on('account', (status) => {
+			// Every window hears the app's state; whether this one was ended alone, only its own call tells.
+			const endedHere = this.#status?.endedHere ?? false;
+			this.#set({ ...status, endedHere, locked: status.locked || endedHere });
+			void this.refresh();
+		});
 		db.on('phase', (phase) => {
-			if (phase.phase === 'ready') void this.refresh();
+			if (phase.phase !== 'ready') return;
+			if (sessionStorage.getItem(ENDED_KEY)) void this.#call(() => db.call('account.lockWindow'));
+			else void this.refresh();
+		});
+		addEventListener('pagehide', () => {
+			if (this.#joined) db.call('account.leave').catch(() => undefined);
 		});
 		for (const type of ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const) {
 			addEventListener(type, () => this.#active(), { passive: true, capture: true });
@@ -34,11 +48,36 @@ export class AccountState {
 	}
 
 	async refresh(): Promise<void> {
+		await this.#call(() => this.#db.call('account.status'));
+	}
+
+	async #call(get: () => Promise<AccountStatus>): Promise<void> {
 		try {
-			this.#status = await this.#db.call('account.status');
+			this.#set(await get());
 		} catch (error) {
 			reportError(error, 'Reading the account');
 		}
+	}
+
+	#set(status: AccountStatus): void {
+		this.#status = status;
+		if (status.endedHere) sessionStorage.setItem(ENDED_KEY, '1');
+		if (!status.hasPassphrase || status.locked) this.#joined = false;
+		else if (!this.#joined) {
+			// Unlocked, by this window or another: this window has a session of its own.
+			this.#joined = true;
+			this.#db.call('account.join').catch(() => (this.#joined = false));
+		}
+	}
+
+	/** The sessions, newest first, this window's marked. */
+	sessions(): Promise<SessionInfo[]> {
+		return this.#db.call('account.sessions');
+	}
+
+	/** Ends another window's session: that window locks. Resolves with the sessions as they are now. */
+	endSession(id: number): Promise<SessionInfo[]> {
+		return this.#db.call('account.endSession', { id });
 	}
 
 	#active(): void {
@@ -51,12 +90,15 @@ export class AccountState {
 
 	/** Each of these throws, so the form can show what went wrong. */
 	async unlock(passphrase: string): Promise<void> {
-		this.#status = await this.#db.call('account.unlock', { passphrase });
+		const status = await this.#db.call('account.unlock', { passphrase });
+		sessionStorage.removeItem(ENDED_KEY);
+		this.#joined = true;
+		this.#set(status);
 		this.#lastReported = Date.now();
 	}
 
 	async lock(): Promise<void> {
-		this.#status = await this.#db.call('account.lock');
+		this.#set(await this.#db.call('account.lock'));
 	}
 
 	/** Resolves with what was done to the backups (sealed with it, or deleted, as `olderBackups` says). */
@@ -65,7 +107,8 @@ export class AccountState {
 			passphrase,
 			olderBackups,
 		});
-		this.#status = status;
+		this.#joined = true;
+		this.#set(status);
 		return backups;
 	}
 
@@ -74,19 +117,19 @@ export class AccountState {
 			current,
 			next,
 		});
-		this.#status = status;
+		this.#set(status);
 		return backups;
 	}
 
 	async removePassphrase(current: string): Promise<void> {
-		this.#status = await this.#db.call('account.removePassphrase', { current });
+		this.#set(await this.#db.call('account.removePassphrase', { current }));
 	}
 
 	async setIdleMinutes(minutes: number): Promise<void> {
-		this.#status = await this.#db.call('account.setIdleMinutes', { minutes });
+		this.#set(await this.#db.call('account.setIdleMinutes', { minutes }));
 	}
 
 	async resetForgotten(): Promise<void> {
-		this.#status = await this.#db.call('account.resetForgotten', { confirm: 'remove secrets' });
+		this.#set(await this.#db.call('account.resetForgotten', { confirm: 'remove secrets' }));
 	}
 }

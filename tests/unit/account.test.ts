@@ -22,7 +22,7 @@ import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import {
 	createMonitor,
 	listMonitors,
-	storedHeaders,
+	storedRequest,
 } from '../../src/worker/domain/monitors/service';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { botSecrets } from '../../src/worker/domain/telegram/bots';
@@ -32,6 +32,8 @@ import { loadSql, realMigrations } from './helpers';
 
 const TOKEN = '123456789:AAFakeTokenForAccountTests_abcdefghijklm';
 const HERE = 'monitors.headers#1';
+/** The body is a secret like the headers (an API call's payload may hold a key). */
+const BODY = { contentType: 'application/json', text: '{"apiKey":"sekrit-body-42"}' };
 const ITERATIONS = 100_000;
 let time = Date.UTC(2026, 10, 26, 12);
 
@@ -66,6 +68,8 @@ async function world() {
 				// Long enough to spill onto overflow pages, which are freed when the value is replaced: without
 				// secure_delete their old bytes would stay in the file.
 				headers: { Authorization: 'Bearer sekrit-123', 'X-Padding': 'sekrit-pad '.repeat(600) },
+				method: 'POST',
+				body: BODY,
 			},
 			time,
 		);
@@ -132,7 +136,7 @@ describe('account', () => {
 	it('over a schema from before the account (a failed migration left it read-only), there is simply no passphrase', async () => {
 		const db = await LiveDatabase.open({
 			SQL: await loadSql(),
-			files: (await realMigrations()).filter((f) => !f.filename.includes('account')),
+			files: (await realMigrations()).filter((f) => f.id < 6),
 			store: new MemoryImageStore(),
 			writerId: 'old',
 			now: () => time,
@@ -179,10 +183,13 @@ describe('account', () => {
 		});
 	});
 
-	it('stores headers as a plain JSON object without a passphrase', async () => {
+	it('stores headers and body as plain JSON objects without a passphrase', async () => {
 		const w = await world();
-		const stored = await storedHeaders(w.db.engine, { 'X-Api-Key': 'k' }, 2);
-		expect(JSON.parse(stored)).toEqual({ 'X-Api-Key': 'k' });
+		const body = { contentType: 'text/plain', text: 'ping' };
+		const stored = await storedRequest(w.db.engine, { headers: { 'X-Api-Key': 'k' }, body }, 2);
+		expect(JSON.parse(stored.headers)).toEqual({ 'X-Api-Key': 'k' });
+		expect(JSON.parse(stored.body)).toEqual(body);
+		expect((await storedRequest(w.db.engine, {}, 2)).body).toBe('{}');
 	});
 
 	it('encrypts every secret when a passphrase is set: nothing of them stays in the file', async () => {
@@ -197,9 +204,12 @@ describe('account', () => {
 		expect(bytes.includes('sekrit-123')).toBe(false);
 		expect(String(w.db.engine.value('SELECT token FROM telegram_bots'))).toMatch(/^enc:v2:/);
 		expect(String(w.db.engine.value('SELECT headers FROM monitors'))).toMatch(/^"enc:v2:/);
+		expect(String(w.db.engine.value('SELECT body FROM monitors'))).toMatch(/^"enc:v2:/);
+		expect(bytes.includes('sekrit-body-42')).toBe(false);
 		// Still readable in this session.
 		expect(bytes.includes('sekrit-pad')).toBe(false);
 		expect(listMonitors(w.db.engine)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
+		expect(listMonitors(w.db.engine)[0]!.body).toEqual(BODY);
 		expect(botSecrets(w.db.engine)[0]!.token).toBe(TOKEN);
 		expect(w.db.engine.value('SELECT count(*) FROM sessions WHERE ended_at IS NULL')).toBe(1);
 	});
@@ -216,7 +226,7 @@ describe('account', () => {
 		});
 		expect(account.status().waiting.monitors).toBe(1);
 		const [monitor] = listMonitors(db.engine);
-		expect(monitor).toMatchObject({ headers: {}, secretsLocked: true });
+		expect(monitor).toMatchObject({ headers: {}, body: null, secretsLocked: true });
 		expect(botSecrets(db.engine)).toEqual([]);
 		// Everything else reads and writes as usual.
 		await db.write(() =>
@@ -232,7 +242,30 @@ describe('account', () => {
 		expect(listMonitors(db.engine).find((m) => m.name === 'API')!.headers.Authorization).toBe(
 			'Bearer sekrit-123',
 		);
+		expect(listMonitors(db.engine).find((m) => m.name === 'API')!.body).toEqual(BODY);
 		expect(botSecrets(db.engine)[0]!.token).toBe(TOKEN);
+	});
+
+	it('binds a sealed body to its place: copied into another monitor’s row, it does not open there', async () => {
+		const w = await world();
+		await w.account.setPassphrase('correct horse battery staple');
+		const e = w.db.engine;
+		const sealedBody = String(e.value('SELECT body FROM monitors'));
+		await w.db.write(() => {
+			createMonitor(e, { name: 'Other', url: 'http://127.0.0.2:9/o', intervalS: 60 }, time);
+			e.run("UPDATE monitors SET body = ? WHERE name = 'Other'", [sealedBody]);
+		});
+		const { db } = await w.restart();
+		const again = await new Account(db, { now: () => time, iterations: ITERATIONS }).unlock(
+			'correct horse battery staple',
+		);
+		expect(again.locked).toBe(false);
+		const monitors = listMonitors(db.engine);
+		expect(monitors.find((m) => m.name === 'API')!.body).toEqual(BODY);
+		expect(monitors.find((m) => m.name === 'Other')).toMatchObject({
+			body: null,
+			secretsLocked: true,
+		});
 	});
 
 	it('refuses a wrong passphrase and slows further attempts down, across restarts', async () => {
@@ -284,6 +317,7 @@ describe('account', () => {
 		await account.unlock('a whole new passphrase');
 		await account.removePassphrase('a whole new passphrase');
 		expect(db.engine.value('SELECT token FROM telegram_bots')).toBe(TOKEN);
+		expect(JSON.parse(String(db.engine.value('SELECT body FROM monitors')))).toEqual(BODY);
 		expect(listMonitors(db.engine)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
 		expect(db.engine.value('SELECT count(*) FROM users')).toBe(0);
 		expect(account.status()).toMatchObject({ hasPassphrase: false, locked: false });
@@ -301,7 +335,13 @@ describe('account', () => {
 			needsReentry: { bots: 1, monitors: 1 },
 		});
 		const [monitor] = listMonitors(db.engine);
-		expect(monitor).toMatchObject({ name: 'API', headers: {}, needsHeaders: true });
+		expect(monitor).toMatchObject({
+			name: 'API',
+			headers: {},
+			needsHeaders: true,
+			body: null,
+			needsBody: true,
+		});
 		expect(db.engine.value('SELECT username IS NULL AND needs_token = 1 FROM telegram_bots')).toBe(
 			1,
 		);
@@ -336,30 +376,25 @@ describe('account', () => {
 		const w = await world();
 		await w.account.setPassphrase('correct horse battery staple');
 		const id = reserveRowId(w.db.engine, 'monitors');
-		const headers = await storedHeaders(w.db.engine, { 'X-Api-Key': 'key-987' }, id);
-		await w.db.write(
-			() =>
-				createMonitor(
-					w.db.engine,
-					{
-						name: 'Keyed',
-						url: 'http://127.0.0.2:9/k',
-						intervalS: 60,
-						headers: { 'X-Api-Key': 'key-987' },
-					},
-					time,
-					headers,
-					id,
-				),
-			'page:1',
-		);
-		expect(listMonitors(w.db.engine).find((m) => m.id === id)!.headers).toEqual({
-			'X-Api-Key': 'key-987',
-		});
-		expect((await w.fileBytes()).includes('key-987')).toBe(false);
+		const input = {
+			name: 'Keyed',
+			url: 'http://127.0.0.2:9/k',
+			intervalS: 60,
+			method: 'POST' as const,
+			headers: { 'X-Api-Key': 'key-987' },
+			body: { contentType: 'application/json', text: '{"account":"body-654"}' },
+		};
+		const stored = await storedRequest(w.db.engine, input, id);
+		await w.db.write(() => createMonitor(w.db.engine, input, time, stored, id), 'page:1');
+		const monitor = listMonitors(w.db.engine).find((m) => m.id === id)!;
+		expect(monitor.headers).toEqual({ 'X-Api-Key': 'key-987' });
+		expect(monitor.body).toEqual(input.body);
+		const bytes = await w.fileBytes();
+		expect(bytes.includes('key-987')).toBe(false);
+		expect(bytes.includes('body-654')).toBe(false);
 		expect(
 			String(w.db.engine.value("SELECT result FROM _requests WHERE id = 'page:1'")),
-		).not.toContain('key-987');
+		).not.toMatch(/key-987|body-654/);
 	});
 });
 
@@ -473,6 +508,7 @@ describe('secrets that arrive with another database', () => {
 		expect(key).toBe(vault.key);
 		expect(incoming.get<{ salt: Uint8Array }>('SELECT salt FROM users')!.salt).toEqual(ours);
 		expect(listMonitors(incoming)[0]!.headers.Authorization).toBe('Bearer sekrit-123');
+		expect(listMonitors(incoming)[0]!.body).toEqual(BODY);
 		expect(isSealed(String(incoming.value('SELECT token FROM telegram_bots')))).toBe(true);
 	});
 
@@ -486,6 +522,8 @@ describe('secrets that arrive with another database', () => {
 			name: 'API',
 			headers: {},
 			needsHeaders: true,
+			body: null,
+			needsBody: true,
 		});
 		expect(incoming.value('SELECT needs_token FROM telegram_bots')).toBe(1);
 		await expect(checkIncomingPassphrase(incoming, 'wrong')).resolves.toBeUndefined();

@@ -25,6 +25,7 @@ function overview(id: number, patch: { lastCheckId?: number; uptime?: number | n
 			retries: 0,
 			conditions: {},
 			headers: {},
+			body: null,
 			createdAt: 0,
 			updatedAt: 0,
 		},

@@ -32,6 +32,7 @@ describe('monitor validation', () => {
 				retries: 0,
 				conditions: {},
 				headers: {},
+				body: null,
 			},
 		});
 	});
@@ -50,6 +51,54 @@ describe('monitor validation', () => {
 		const result = validateMonitorInput(input);
 		expect(result.ok).toBe(false);
 		if (!result.ok) expect(Object.keys(result.errors)).toEqual([field]);
+	});
+
+	it('accepts a body with POST, PUT and PATCH in full mode, and refuses it where it cannot be sent', () => {
+		const json = { contentType: 'application/json', text: '{"status":"open"}' };
+		for (const method of ['POST', 'PUT', 'PATCH'] as const) {
+			const result = validateMonitorInput({ ...good, method, body: json });
+			expect(result.ok && result.value.body).toEqual(json);
+		}
+		const problem = (input: object) => {
+			const result = validateMonitorInput({ ...good, ...input });
+			return result.ok ? null : result.errors.body;
+		};
+		expect(problem({ method: 'GET', body: json })).toBe(
+			'A GET request sends no body: use POST, PUT or PATCH.',
+		);
+		expect(problem({ method: 'POST', mode: 'reachability', body: json })).toMatch(
+			/^Reachability mode sends no body/,
+		);
+		// A JSON body must parse, and the message says where it breaks.
+		expect(
+			problem({ method: 'POST', body: { contentType: 'application/json', text: '{"a": }' } }),
+		).toMatch(
+			/^The body is not valid JSON \(Unexpected token .*\)\. Fix it, or choose another content type\.$/,
+		);
+		// The text itself is in the field already; the message does not repeat it.
+		expect(
+			problem({ method: 'POST', body: { contentType: 'application/json', text: '{"a": }' } }),
+		).not.toContain('{"a": }');
+		expect(
+			problem({
+				method: 'POST',
+				body: { contentType: 'application/vnd.api+json; charset=utf-8', text: 'nope' },
+			}),
+		).toMatch(/^The body is not valid JSON/);
+		// Another content type sends the text as it is.
+		expect(problem({ method: 'PUT', body: { contentType: 'text/plain', text: '{"a": }' } })).toBe(
+			null,
+		);
+		expect(problem({ method: 'POST', body: { contentType: 'json please', text: 'x' } })).toMatch(
+			/^The content type is a media type/,
+		);
+		expect(problem({ method: 'POST', body: 'raw text' })).toBe('The body has the wrong form.');
+		expect(
+			problem({ method: 'POST', body: { contentType: 'text/plain', text: 'x'.repeat(65_537) } }),
+		).toBe('Keep the body under 64 KiB.');
+		// An empty body is no body.
+		const empty = validateMonitorInput({ ...good, body: { contentType: 'text/plain', text: '' } });
+		expect(empty.ok && empty.value.body).toBeNull();
 	});
 
 	it('accepts the interval bounds exactly', () => {

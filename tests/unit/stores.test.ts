@@ -64,12 +64,10 @@ describe('settings', () => {
 describe('secrets', () => {
 	it('tells sealed values from clear ones in both tables, and removes only the sealed', async () => {
 		const { e } = await withChat(SEALED);
-		createMonitor(
-			e,
-			{ name: 'A', url: 'http://127.0.0.2:9/a', intervalS: 60 },
-			T0,
-			'"enc:v1:aGRy"',
-		);
+		createMonitor(e, { name: 'A', url: 'http://127.0.0.2:9/a', intervalS: 60 }, T0, {
+			headers: '"enc:v1:aGRy"',
+			body: '{}',
+		});
 		createMonitor(
 			e,
 			{ name: 'B', url: 'http://127.0.0.2:9/b', intervalS: 60, headers: { X: '1' } },

@@ -2,6 +2,7 @@
  * The owner account's tables: `users` (at most one row, id 1: the passphrase's salt and the wrapped
  * data key, failed attempts, the idle lock) and `sessions` (each unlock, until it ends and how).
  */
+import type { SessionEnd } from '../../shared/account';
 import type { Engine, Param } from '../core/engine';
 import { hasTable } from './database-file';
 
@@ -82,7 +83,17 @@ export function replaceUser(engine: Engine, user?: UserRow): void {
 
 // --- sessions ---------------------------------------------------------------------------------------
 
-export type SessionEnd = 'locked' | 'idle' | 'closed' | 'passphrase-removed';
+export type { SessionEnd } from '../../shared/account';
+
+export interface SessionRow {
+	id: number;
+	started_at: number;
+	last_active_at: number;
+	ended_at: number | null;
+	ended_how: SessionEnd | null;
+	browser: string;
+	window_id: string;
+}
 
 /** Sessions a closed app left open end when they were last active. */
 export function closeAbandonedSessions(engine: Engine): void {
@@ -91,13 +102,28 @@ export function closeAbandonedSessions(engine: Engine): void {
 	);
 }
 
-/** Returns the new session's id. */
-export function startSession(engine: Engine, now: number, browser: string): number {
-	return engine.run('INSERT INTO sessions (started_at, last_active_at, browser) VALUES (?, ?, ?)', [
-		now,
-		now,
-		browser,
-	]).lastInsertRowid;
+/** Returns the new session's id; `window`: the id of the window's worker it belongs to. */
+export function startSession(engine: Engine, now: number, browser: string, window: string): number {
+	return engine.run(
+		'INSERT INTO sessions (started_at, last_active_at, browser, window_id) VALUES (?, ?, ?, ?)',
+		[now, now, browser, window],
+	).lastInsertRowid;
+}
+
+/** The newest sessions first, open ones before ended ones. */
+export function listSessions(engine: Engine, limit: number): SessionRow[] {
+	return engine.all<SessionRow>(
+		`SELECT id, started_at, last_active_at, ended_at, ended_how, browser, window_id FROM sessions
+		 ORDER BY ended_at IS NOT NULL, last_active_at DESC, id DESC LIMIT ?`,
+		[limit],
+	);
+}
+
+/** Deletes ended sessions last active before `before`; returns how many. */
+export function rotateSessions(engine: Engine, before: number): number {
+	return engine.run('DELETE FROM sessions WHERE ended_at IS NOT NULL AND last_active_at < ?', [
+		before,
+	]).changes;
 }
 
 export function touchSession(engine: Engine, id: number, now: number): void {

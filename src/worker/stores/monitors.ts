@@ -1,19 +1,31 @@
 /**
- * The `monitors` table: each monitor's configuration. Headers are kept as stored (a JSON object in
- * clear, or a JSON string holding the sealed object): domain/monitors reveals and seals them.
+ * The `monitors` table: each monitor's configuration. Headers and body are kept as stored (a JSON object
+ * in clear, or a JSON string holding the sealed object): domain/monitors reveals and seals them.
  */
 import { parseConditions, type CheckMode } from '../../shared/checks';
 import type { HttpMethod, Monitor, MonitorInput } from '../../shared/monitors';
 import type { Engine } from '../core/engine';
 
-/** A monitor as stored: its headers not yet revealed. */
-export type MonitorRecord = Omit<Monitor, 'headers' | 'secretsLocked' | 'needsHeaders'> & {
-	storedHeaders: string;
+/** The stored forms of a monitor's headers and body (JSON text: an object, or the sealed string). */
+export interface StoredSecrets {
+	headers: string;
+	body: string;
+}
+
+/** A monitor as stored: its headers and body not yet revealed. */
+export type MonitorRecord = Omit<
+	Monitor,
+	'headers' | 'body' | 'secretsLocked' | 'needsHeaders' | 'needsBody'
+> & {
+	stored: StoredSecrets;
 	needsHeaders: boolean;
+	needsBody: boolean;
 };
 
-/** A validated configuration and its headers in their stored form. */
-export type MonitorConfig = Required<Omit<MonitorInput, 'headers'>> & { storedHeaders: string };
+/** A validated configuration and its headers and body in their stored form. */
+export type MonitorConfig = Required<Omit<MonitorInput, 'headers' | 'body'>> & {
+	stored: StoredSecrets;
+};
 
 interface MonitorRow {
 	id: number;
@@ -28,12 +40,14 @@ interface MonitorRow {
 	conditions: string;
 	headers: string;
 	needs_headers: number;
+	body: string;
+	needs_body: number;
 	created_at: number;
 	updated_at: number;
 }
 
 const COLUMNS =
-	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, needs_headers, created_at, updated_at';
+	'id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions, headers, needs_headers, body, needs_body, created_at, updated_at';
 
 function toRecord(row: MonitorRow): MonitorRecord {
 	const conditions = parseConditions(row.conditions);
@@ -49,8 +63,9 @@ function toRecord(row: MonitorRow): MonitorRecord {
 		retries: row.retries,
 		conditions: conditions.ok ? conditions.value : {},
 		...(conditions.ok ? {} : { conditionsError: conditions.error }),
-		storedHeaders: row.headers,
+		stored: { headers: row.headers, body: row.body },
 		needsHeaders: row.needs_headers === 1,
+		needsBody: row.needs_body === 1,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
@@ -88,12 +103,12 @@ function configValues(m: MonitorConfig): (string | number)[] {
 		m.mode,
 		m.retries,
 		JSON.stringify(m.conditions),
-		m.storedHeaders,
+		m.stored.headers,
+		m.stored.body,
 	];
 }
 
-/** Returns the new monitor's id. */
-/** `id`: the row id sealed headers were bound to (a new id if absent). */
+/** Returns the new monitor's id. `id`: the row id sealed headers and body were bound to (new if absent). */
 export function insertMonitor(
 	engine: Engine,
 	config: MonitorConfig,
@@ -102,13 +117,13 @@ export function insertMonitor(
 ): number {
 	return engine.run(
 		`INSERT INTO monitors (id, name, url, method, interval_s, timeout_ms, enabled, mode, retries, conditions,
-		   headers, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		   headers, body, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		[id, ...configValues(config), now, now],
 	).lastInsertRowid;
 }
 
-/** Replaces the configuration; headers given again no longer need re-entry. */
+/** Replaces the configuration; headers and body given again no longer need re-entry. */
 export function updateMonitorConfig(
 	engine: Engine,
 	id: number,
@@ -117,7 +132,8 @@ export function updateMonitorConfig(
 ): void {
 	engine.run(
 		`UPDATE monitors SET name = ?, url = ?, method = ?, interval_s = ?, timeout_ms = ?, enabled = ?, mode = ?,
-		   retries = ?, conditions = ?, headers = ?, needs_headers = 0, updated_at = ?
+		   retries = ?, conditions = ?, headers = ?, body = ?, needs_headers = 0, needs_body = 0,
+		   updated_at = ?
 		 WHERE id = ?`,
 		[...configValues(config), updatedAt, id],
 	);

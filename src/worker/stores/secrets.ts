@@ -1,31 +1,42 @@
 /**
  * The secrets of a database, across their tables: Telegram bot tokens (`telegram_bots.token`) and
- * monitor request headers (`monitors.headers`). Each is stored in clear or sealed: a sealed token starts
- * with `enc:`, sealed headers are a JSON string starting with `"enc:`. Setting, changing or removing a
- * passphrase, and a database arriving from elsewhere, rewrite them all at once (domain/account).
+ * monitors' request headers and bodies (`monitors.headers`, `monitors.body`). Each is stored in clear or
+ * sealed: a sealed token starts with `enc:`; a monitor's headers or body are a JSON object in clear and a
+ * JSON string starting with `"enc:` sealed. Setting, changing or removing a passphrase, and a database
+ * arriving from elsewhere, rewrite them all at once (domain/account).
  */
 import { parseJson } from '../../shared/json';
 import type { Engine } from '../core/engine';
 import { hasTable } from './database-file';
 
-/** Where a secret is stored: the additional data its ciphertext is bound to (domain/account/crypto.ts). */
-export function placeOf(table: SecretTable, id: number): string {
-	return table === 'telegram_bots' ? `telegram_bots.token#${id}` : `monitors.headers#${id}`;
+export type SecretTable = 'telegram_bots' | 'monitors';
+/** The columns of `monitors` that hold secrets; each has a `needs_<column>` flag for re-entry. */
+export const MONITOR_SECRETS = ['headers', 'body'] as const;
+export type MonitorSecret = (typeof MONITOR_SECRETS)[number];
+
+/** One monitor secret as stored: `stored` is the column's JSON text (an object, or the sealed string). */
+export interface MonitorSecretRow {
+	id: number;
+	column: MonitorSecret;
+	stored: string;
 }
 
-export type SecretTable = 'telegram_bots' | 'monitors';
+/** Where a secret is stored: the additional data its ciphertext is bound to (domain/account/crypto.ts). */
+export function placeOf(table: SecretTable, id: number, column: MonitorSecret = 'headers'): string {
+	return table === 'telegram_bots' ? `telegram_bots.token#${id}` : `monitors.${column}#${id}`;
+}
 
-/** Every sealed value and its place, for the vault to decrypt once it holds the key (headers unwrapped from JSON). */
+/** Every sealed value and its place, for the vault to decrypt once it holds the key (unwrapped from JSON). */
 export function sealedValues(engine: Engine): { sealed: string; place: string }[] {
 	const tokens = sealedTokens(engine).map((b) => ({
 		sealed: b.token,
 		place: placeOf('telegram_bots', b.id),
 	}));
-	const headers = sealedHeaders(engine).map((m) => ({
+	const monitors = sealedMonitorSecrets(engine).map((m) => ({
 		sealed: m.sealed,
-		place: placeOf('monitors', m.id),
+		place: placeOf('monitors', m.id, m.column),
 	}));
-	return [...tokens, ...headers];
+	return [...tokens, ...monitors];
 }
 
 /** The highest row id of a table holding secrets (0 when empty). */
@@ -56,20 +67,42 @@ export function sealedTokens(engine: Engine): { id: number; token: string }[] {
 	);
 }
 
-/** Monitors with headers, as stored (a JSON object, or a JSON string holding the sealed one). */
-export function storedHeaders(engine: Engine): { id: number; headers: string }[] {
-	return engine.all<{ id: number; headers: string }>(
-		"SELECT id, headers FROM monitors WHERE headers != '{}'",
+/**
+ * The monitor secret columns this schema has (a backup or a read-only file may predate the body's, or
+ * even the headers', migration). Column names come from MONITOR_SECRETS only, never from data.
+ */
+export function monitorSecretColumns(engine: Engine): MonitorSecret[] {
+	if (!hasTable(engine, 'monitors')) return [];
+	const names = new Set(
+		engine
+			.all<{ name: string }>("SELECT name FROM pragma_table_info('monitors')")
+			.map((c) => c.name),
+	);
+	return MONITOR_SECRETS.filter((c) => names.has(c));
+}
+
+/** Monitors' headers and bodies that are set, as stored (sealed or not). */
+export function storedMonitorSecrets(engine: Engine): MonitorSecretRow[] {
+	return monitorSecretColumns(engine).flatMap((column) =>
+		engine
+			.all<{ id: number; stored: string }>(
+				`SELECT id, ${column} AS stored FROM monitors WHERE ${column} != '{}'`,
+			)
+			.map((r) => ({ ...r, column })),
 	);
 }
 
-/** Monitors whose headers are sealed, the sealed value unwrapped from its JSON string. */
-export function sealedHeaders(engine: Engine): { id: number; sealed: string }[] {
-	return engine
-		.all<{ id: number; headers: string }>(
-			`SELECT id, headers FROM monitors WHERE headers LIKE '"enc:%'`,
-		)
-		.map((m) => ({ id: m.id, sealed: parseJson(m.headers) as string }));
+/** Monitors' sealed headers and bodies, the sealed value unwrapped from its JSON string. */
+export function sealedMonitorSecrets(
+	engine: Engine,
+): { id: number; column: MonitorSecret; sealed: string }[] {
+	return monitorSecretColumns(engine).flatMap((column) =>
+		engine
+			.all<{ id: number; stored: string }>(
+				`SELECT id, ${column} AS stored FROM monitors WHERE ${column} LIKE '"enc:%'`,
+			)
+			.map((m) => ({ id: m.id, column, sealed: parseJson(m.stored) as string })),
+	);
 }
 
 /** Replaces a token; `hint` (the bot's public id) too, when given. */
@@ -84,8 +117,18 @@ export function writeToken(engine: Engine, botId: number, token: string, hint?: 
 		]);
 }
 
-export function writeHeaders(engine: Engine, monitorId: number, headers: string): void {
-	engine.run('UPDATE monitors SET headers = ? WHERE id = ?', [headers, monitorId]);
+export function writeMonitorSecret(
+	engine: Engine,
+	monitorId: number,
+	column: MonitorSecret,
+	stored: string,
+): void {
+	engine.run(`UPDATE monitors SET ${checked(column)} = ? WHERE id = ?`, [stored, monitorId]);
+}
+
+function checked(column: MonitorSecret): MonitorSecret {
+	if (!MONITOR_SECRETS.includes(column)) throw new Error(`not a secret column: ${String(column)}`);
+	return column;
 }
 
 /** A token that could not be carried over: removed, and the bot marked to be added again. */
@@ -97,9 +140,14 @@ export function removeToken(engine: Engine, botId: number, why: string): void {
 	);
 }
 
-/** Headers that could not be carried over: removed, and the monitor marked to have them entered again. */
-export function removeHeaders(engine: Engine, monitorId: number): void {
-	engine.run(`UPDATE monitors SET headers = '{}', needs_headers = 1 WHERE id = ?`, [monitorId]);
+/** Headers or a body that could not be carried over: removed, and the monitor marked to have it entered again. */
+export function removeMonitorSecret(
+	engine: Engine,
+	monitorId: number,
+	column: MonitorSecret,
+): void {
+	const c = checked(column);
+	engine.run(`UPDATE monitors SET ${c} = '{}', needs_${c} = 1 WHERE id = ?`, [monitorId]);
 }
 
 /** A forgotten passphrase: every sealed secret is removed and marked for re-entry. */
@@ -109,10 +157,19 @@ export function removeSealedSecrets(engine: Engine, why: string): void {
 		   status_message = ? WHERE token LIKE 'enc:%'`,
 		[why],
 	);
-	engine.run(`UPDATE monitors SET headers = '{}', needs_headers = 1 WHERE headers LIKE '"enc:%'`);
+	for (const c of monitorSecretColumns(engine))
+		engine.run(`UPDATE monitors SET ${c} = '{}', needs_${c} = 1 WHERE ${c} LIKE '"enc:%'`);
 }
 
-/** What waits for the passphrase: pending alerts through a sealed token, enabled monitors with sealed headers. */
+/** Monitors with any secret column matching `test` (`{c}` stands for each column), or 0 without any. */
+function countMonitors(engine: Engine, test: string, also = '1'): number {
+	const columns = monitorSecretColumns(engine);
+	if (columns.length === 0) return 0;
+	const any = columns.map((c) => `(${test.replaceAll('{c}', c)})`).join(' OR ');
+	return Number(engine.value(`SELECT count(*) FROM monitors WHERE (${any}) AND ${also}`));
+}
+
+/** What waits for the passphrase: pending alerts through a sealed token, enabled monitors with a sealed secret. */
 export function waitingOnKey(engine: Engine): { alerts: number; monitors: number } {
 	return {
 		alerts: Number(
@@ -121,9 +178,7 @@ export function waitingOnKey(engine: Engine): { alerts: number; monitors: number
 				 JOIN telegram_bots b ON b.id = c.bot_id WHERE o.status = 'pending' AND b.token LIKE 'enc:%'`,
 			),
 		),
-		monitors: Number(
-			engine.value(`SELECT count(*) FROM monitors WHERE enabled = 1 AND headers LIKE '"enc:%'`),
-		),
+		monitors: countMonitors(engine, `{c} LIKE '"enc:%'`, 'enabled = 1'),
 	};
 }
 
@@ -131,11 +186,11 @@ export function waitingOnKey(engine: Engine): { alerts: number; monitors: number
 export function needingReentry(engine: Engine): { bots: number; monitors: number } {
 	return {
 		bots: Number(engine.value('SELECT count(*) FROM telegram_bots WHERE needs_token = 1')),
-		monitors: Number(engine.value('SELECT count(*) FROM monitors WHERE needs_headers = 1')),
+		monitors: countMonitors(engine, 'needs_{c} = 1'),
 	};
 }
 
-/** How many secrets a database holds: tokens not removed, monitors with headers. */
+/** How many secrets a database holds: tokens not removed, monitors with headers or a body. */
 export function secretCounts(engine: Engine): { bots: number; monitors: number } {
 	return {
 		bots: Number(
@@ -143,16 +198,15 @@ export function secretCounts(engine: Engine): { bots: number; monitors: number }
 				"SELECT count(*) FROM telegram_bots WHERE needs_token = 0 AND token NOT LIKE 'removed:%'",
 			),
 		),
-		monitors: Number(engine.value("SELECT count(*) FROM monitors WHERE headers != '{}'")),
+		monitors: countMonitors(engine, "{c} != '{}'"),
 	};
 }
 
 /**
- * How many secrets are stored readable: tokens and non-empty headers that are not sealed. Safe on any
- * schema (a read-only database may predate the account's, or even the headers', migration).
+ * How many secrets are stored readable: tokens, and monitors with headers or a body not sealed. Safe on
+ * any schema (a read-only database may predate the account's, or even the headers', migration).
  */
 export function clearSecretCounts(engine: Engine): { bots: number; monitors: number } {
-	const headersColumn = hasHeaders(engine);
 	return {
 		bots: hasTable(engine, 'telegram_bots')
 			? Number(
@@ -161,23 +215,17 @@ export function clearSecretCounts(engine: Engine): { bots: number; monitors: num
 					),
 				)
 			: 0,
-		monitors: headersColumn
-			? Number(
-					engine.value(
-						`SELECT count(*) FROM monitors WHERE headers != '{}' AND headers NOT LIKE '"enc:%'`,
-					),
-				)
-			: 0,
+		monitors: countMonitors(engine, `{c} != '{}' AND {c} NOT LIKE '"enc:%'`),
 	};
 }
 
 /**
  * Every stored secret of a file of any schema since the headers' migration (a backup may predate the
- * account's): tokens not removed, and non-empty headers, sealed or not.
+ * account's): tokens not removed, and headers and bodies that are set, sealed or not.
  */
 export function secretRows(engine: Engine): {
 	bots: { id: number; token: string }[];
-	monitors: { id: number; headers: string }[];
+	monitors: MonitorSecretRow[];
 } {
 	return {
 		bots: hasTable(engine, 'telegram_bots')
@@ -185,17 +233,6 @@ export function secretRows(engine: Engine): {
 					"SELECT id, token FROM telegram_bots WHERE token NOT LIKE 'removed:%'",
 				)
 			: [],
-		monitors: hasHeaders(engine)
-			? engine.all<{ id: number; headers: string }>(
-					"SELECT id, headers FROM monitors WHERE headers != '{}'",
-				)
-			: [],
+		monitors: storedMonitorSecrets(engine),
 	};
-}
-
-function hasHeaders(engine: Engine): boolean {
-	return (
-		hasTable(engine, 'monitors') &&
-		engine.value("SELECT count(*) FROM pragma_table_info('monitors') WHERE name = 'headers'") === 1
-	);
 }

@@ -79,3 +79,35 @@ export function errorTarget() {
 export function hangUpTarget() {
 	return serve((req) => req.socket.destroy());
 }
+
+export interface Received {
+	method: string;
+	contentType: string | undefined;
+	body: string;
+}
+
+/**
+ * Records what each request sent (method, content type, body) and answers 200 with JSON; allows the
+ * CORS preflight a JSON body or a PUT needs.
+ */
+export function echoTarget() {
+	const received: Received[] = [];
+	return serve((req, res) => {
+		if (req.method === 'OPTIONS') {
+			res.writeHead(204, {
+				...CORS,
+				'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH',
+				'Access-Control-Allow-Headers': 'content-type',
+			});
+			res.end();
+			return;
+		}
+		let body = '';
+		req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+		req.on('end', () => {
+			received.push({ method: req.method ?? '', contentType: req.headers['content-type'], body });
+			res.writeHead(200, { ...CORS, 'Content-Type': 'application/json' });
+			res.end('{"status":"ok"}');
+		});
+	}).then((t) => Object.assign(t, { received }));
+}

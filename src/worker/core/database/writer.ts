@@ -86,9 +86,9 @@ export async function maintain<T>(live: LiveState, fn: (engine: Engine) => T): P
 }
 
 /**
- * The ledger keeps results for an hour and the file may be exported meanwhile: secrets (request headers,
- * tokens) are left out. A call answered from the ledger gets its result without them.
+ * The ledger keeps results for an hour and the file may be exported meanwhile: secrets (request headers
+ * and bodies, tokens) are left out. A call answered from the ledger gets its result without them.
  */
 function withoutSecrets(key: string, value: unknown): unknown {
-	return key === 'headers' || key === 'token' ? undefined : value;
+	return key === 'headers' || key === 'body' || key === 'token' ? undefined : value;
 }

@@ -6,22 +6,25 @@
  * slow further attempts down, and that count survives reloads.
  */
 import type { AccountStatus, OlderBackups, SealedCopies } from '../../../shared/account';
-import { IDLE_MINUTES_MAX, IDLE_MINUTES_MIN, PASSPHRASE_MIN } from '../../../shared/account';
+import {
+	IDLE_MINUTES_MAX,
+	IDLE_MINUTES_MIN,
+	PASSPHRASE_MIN,
+	SESSION_KEEP_DAYS,
+} from '../../../shared/account';
 import { AppError } from '../../../shared/errors';
 import { recordActivity } from '../activity/log';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import {
 	closeAbandonedSessions,
-	endSession,
 	getUser,
 	hasAccountTables,
 	insertUser,
 	replaceUser,
 	rewrapUser,
+	rotateSessions,
 	setIdleLockMinutes,
-	startSession,
-	touchSession,
 	type SessionEnd,
 	type UserRow,
 } from '../../stores/account';
@@ -36,6 +39,8 @@ import { UnlockAttempts, WrongPassphrase } from './attempts';
 import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
 import { rewriteSnapshot, sealBackups } from './copies';
 import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
+import { WindowSessions } from './sessions';
+import { SessionCalls } from './session-calls';
 import { vault } from './vault';
 
 export interface AccountOptions {
@@ -53,10 +58,12 @@ export { attemptDelayS } from './attempts';
 export class Account {
 	readonly #db: LiveDatabase;
 	readonly #o: AccountOptions;
+	/** Locked for every window (Lock, the idle lock, a restart); a window can also be locked alone. */
 	#locked: boolean;
-	#session: number | null = null;
+	readonly #sessions = new WindowSessions();
+	/** The calls about windows' sessions (the Security card, joining, leaving). */
+	readonly windows: SessionCalls;
 	#lastActivity: number;
-	#lastSaved = 0;
 	#idleTimer: ReturnType<typeof setInterval> | null = null;
 	readonly #attempts: UnlockAttempts;
 	/** The counts last announced, so a change of monitors announces only what the warning needs. */
@@ -68,6 +75,18 @@ export class Account {
 		this.#attempts = new UnlockAttempts(db, () => this.#now());
 		this.#lastActivity = this.#now();
 		this.#locked = this.#user() !== undefined && !vault.hasKey;
+		this.windows = new SessionCalls(
+			{
+				db,
+				hasUser: () => this.#user() !== undefined,
+				lockedFor: (window) => this.lockedFor(window),
+				now: () => this.#now(),
+				browser: options.browser ?? '',
+				emit: () => this.#emit(),
+				status: (window) => this.status(window),
+			},
+			this.#sessions,
+		);
 	}
 
 	#now(): number {
@@ -100,7 +119,10 @@ export class Account {
 			}
 		});
 		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
-			await this.#db.write(() => closeAbandonedSessions(this.#engine));
+			await this.#db.write(() => {
+				closeAbandonedSessions(this.#engine);
+				rotateSessions(this.#engine, this.#now() - SESSION_KEEP_DAYS * 86_400_000);
+			});
 		}
 		this.#idleTimer = setInterval(() => void this.#checkIdle(), 15_000);
 		this.#emit();
@@ -114,13 +136,21 @@ export class Account {
 		return this.#locked;
 	}
 
-	status(): AccountStatus {
+	/** Whether calls from `window` are refused: the app is locked, or that window's session was ended. */
+	lockedFor(window: string): boolean {
+		return this.#locked || this.#sessions.isEnded(window);
+	}
+
+	/** `window`: the window asking (its own lock state); without one, the app's as every window sees it. */
+	status(window = ''): AccountStatus {
 		const user = this.#user();
+		const endedHere = user !== undefined && this.#sessions.isEnded(window);
 		const e = this.#engine;
 		const attempts = user ? this.#attempts.state(user) : { failed: 0, retryAfter: null };
 		return {
 			hasPassphrase: user !== undefined,
-			locked: this.#locked,
+			locked: this.#locked || endedHere,
+			endedHere,
 			secretsAvailable: user === undefined || vault.hasKey,
 			retryAfter:
 				attempts.retryAfter && attempts.retryAfter > this.#now() ? attempts.retryAfter : null,
@@ -139,6 +169,7 @@ export class Account {
 	async setPassphrase(
 		passphrase: string,
 		older: OlderBackups = 'seal',
+		window = '',
 	): Promise<AccountStatus & { backups: SealedCopies }> {
 		if (this.#user()) throw new AppError('passphrase-exists');
 		checkPassphrase(passphrase);
@@ -154,7 +185,7 @@ export class Account {
 			await this.#db.write(() => {
 				insertUser(this.#engine, { iterations, salt, ...wrapped }, now);
 				writeSecrets(this.#engine, sealed);
-				this.#startSession(now);
+				this.#startSession(window, now);
 			});
 		} catch (error) {
 			vault.forget();
@@ -162,7 +193,7 @@ export class Account {
 		}
 		this.#locked = false;
 		this.#emit();
-		return { ...this.status(), backups: await this.#sealCopies(data.key, [], older) };
+		return { ...this.status(window), backups: await this.#sealCopies(data.key, [], older) };
 	}
 
 	/**
@@ -218,7 +249,7 @@ export class Account {
 		const plain = revealAll(this.#engine);
 		await this.#db.write(() => {
 			writeSecrets(this.#engine, plain);
-			this.#endSession('passphrase-removed');
+			this.#endAll('passphrase-removed');
 			replaceUser(this.#engine);
 		});
 		vault.forget();
@@ -227,7 +258,8 @@ export class Account {
 		return this.status();
 	}
 
-	async unlock(passphrase: string): Promise<AccountStatus> {
+	/** Unlocks the app (every window but those whose session was ended), and this window. */
+	async unlock(passphrase: string, window = ''): Promise<AccountStatus> {
 		const data = await this.#verify(passphrase);
 		await vault.useKey(data.key, sealedValues(this.#engine));
 		// A read-only database (a failed migration, a newer app's file) records no session: the person
@@ -237,41 +269,34 @@ export class Account {
 			const unbound = await resealAll(this.#engine, isUnbound);
 			await this.#db.write(() => {
 				writeSecrets(this.#engine, unbound);
-				this.#startSession(this.#now());
+				this.#startSession(window, this.#now());
 			});
-		}
+		} else this.#sessions.forgive(window);
 		this.#locked = false;
 		this.#lastActivity = this.#now();
 		this.#emit();
-		return this.status();
+		return this.status(window);
 	}
 
-	async lock(how: 'locked' | 'idle' = 'locked'): Promise<AccountStatus> {
+	async lock(how: 'locked' | 'idle' = 'locked', window = ''): Promise<AccountStatus> {
 		if (!this.#user()) throw new AppError('no-passphrase');
 		if (!this.#locked) {
 			this.#locked = true;
-			if (!this.#db.readOnly) await this.#db.write(() => this.#endSession(how));
+			if (!this.#db.readOnly) await this.#db.write(() => this.#endAll(how));
 			this.#emit();
 		}
-		return this.status();
+		return this.status(window);
 	}
 
-	/** The person did something in some window: postpones the idle lock. */
-	async activity(): Promise<void> {
-		if (this.#locked) return;
+	/** The person did something in `window`: postpones the idle lock, and notes the window's session as active. */
+	async activity(window = ''): Promise<void> {
+		if (this.lockedFor(window)) return;
 		const now = this.#now();
 		this.#lastActivity = now;
-		if (
-			this.#session !== null &&
-			now - this.#lastSaved >= ACTIVITY_SAVE_EVERY_MS &&
-			!this.#db.readOnly
-		) {
-			this.#lastSaved = now;
-			// The session may have ended (a lock) before the write runs: then there is none to touch.
-			await this.#db.write(() => {
-				if (this.#session !== null) touchSession(this.#engine, this.#session, now);
-			});
-		}
+		const touch = this.#sessions.seen(window, now, ACTIVITY_SAVE_EVERY_MS);
+		// The session may have ended (a lock) before the write runs: touching an ended row changes nothing.
+		if (touch !== null && !this.#db.readOnly)
+			await this.#db.write(() => this.#sessions.touch(this.#engine, touch, now));
 	}
 
 	async setIdleMinutes(minutes: number): Promise<AccountStatus> {
@@ -297,7 +322,7 @@ export class Account {
 				this.#engine,
 				'The token was removed with the forgotten passphrase: add the bot again.',
 			);
-			this.#endSession('passphrase-removed');
+			this.#endAll('passphrase-removed');
 			replaceUser(this.#engine);
 		});
 		vault.forget();
@@ -339,17 +364,13 @@ export class Account {
 		return this.#checkIdle();
 	}
 
-	#startSession(now: number): void {
-		this.#endSession('closed');
-		this.#session = startSession(this.#engine, now, (this.#o.browser ?? '').slice(0, 200));
-		this.#lastSaved = now;
+	#startSession(window: string, now: number): void {
+		this.#sessions.start(this.#engine, window, now, this.#o.browser ?? '');
 		recordActivity(this.#engine, now, { kind: 'lock', message: 'Unlocked.' });
 	}
 
-	#endSession(how: SessionEnd): void {
-		if (this.#session === null) return;
-		endSession(this.#engine, this.#session, how, this.#now(), this.#lastActivity);
-		this.#session = null;
+	#endAll(how: SessionEnd): void {
+		if (!this.#sessions.endAll(this.#engine, how, this.#now())) return;
 		const told = ENDED[how];
 		if (told) recordActivity(this.#engine, this.#now(), { kind: 'lock', message: told });
 	}
@@ -367,6 +388,7 @@ const ENDED: Record<SessionEnd, string | null> = {
 	idle: 'Locked after being idle.',
 	'passphrase-removed': 'Passphrase removed: the app no longer locks.',
 	closed: null,
+	ended: null,
 };
 
 function checkPassphrase(passphrase: unknown): asserts passphrase is string {

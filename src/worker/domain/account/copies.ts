@@ -13,7 +13,8 @@ import {
 	clearSecretCounts,
 	placeOf,
 	secretRows,
-	writeHeaders,
+	writeMonitorSecret,
+	type MonitorSecretRow,
 	writeToken,
 } from '../../stores/secrets';
 import { isSealed, open, seal } from './crypto';
@@ -83,18 +84,18 @@ async function sealEngine(
 		const plain = await reveal(bot.token, place);
 		if (plain !== null) tokens.push({ id: bot.id, token: await seal(key, plain, place) });
 	}
-	const headers: { id: number; headers: string }[] = [];
-	for (const monitor of monitors) {
-		const place = placeOf('monitors', monitor.id);
-		const value: unknown = JSON.parse(monitor.headers);
-		const plain = typeof value === 'string' ? await reveal(value, place) : monitor.headers;
+	const sealed: MonitorSecretRow[] = [];
+	for (const { id, column, stored } of monitors) {
+		const place = placeOf('monitors', id, column);
+		const value: unknown = JSON.parse(stored);
+		const plain = typeof value === 'string' ? await reveal(value, place) : stored;
 		if (plain !== null)
-			headers.push({ id: monitor.id, headers: JSON.stringify(await seal(key, plain, place)) });
+			sealed.push({ id, column, stored: JSON.stringify(await seal(key, plain, place)) });
 	}
-	if (tokens.length === 0 && headers.length === 0) return false;
+	if (tokens.length === 0 && sealed.length === 0) return false;
 	engine.transaction(() => {
 		for (const { id, token } of tokens) writeToken(engine, id, token);
-		for (const { id, headers: sealed } of headers) writeHeaders(engine, id, sealed);
+		for (const m of sealed) writeMonitorSecret(engine, m.id, m.column, m.stored);
 		// The passphrase that opens this database now opens the backup too.
 		if (hasAccountTables(engine)) replaceUser(engine, user);
 	});

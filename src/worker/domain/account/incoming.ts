@@ -11,14 +11,15 @@ import type { Engine } from '../../core/engine';
 import { getUser as user, replaceUser } from '../../stores/account';
 import {
 	placeOf,
-	removeHeaders,
+	removeMonitorSecret,
 	removeToken,
 	sealedValues,
 	secretCounts,
-	storedHeaders,
+	storedMonitorSecrets,
 	storedTokens,
-	writeHeaders,
+	writeMonitorSecret,
 	writeToken,
+	type MonitorSecretRow,
 } from '../../stores/secrets';
 import { deriveKey, isSealed, open, unwrap } from './crypto';
 import { vault } from './vault';
@@ -104,23 +105,24 @@ export async function adoptSecrets(
 		ours ? vault.protect(plain, true, place) : plain;
 
 	const bots = storedTokens(incoming);
-	const monitors = storedHeaders(incoming);
+	const monitors = storedMonitorSecrets(incoming);
 	const botUpdates: { id: number; token: string | null }[] = [];
-	const monitorUpdates: { id: number; headers: string | null }[] = [];
+	const monitorUpdates: (Omit<MonitorSecretRow, 'stored'> & { stored: string | null })[] = [];
 	for (const bot of bots) {
 		if (keepTheirs) continue;
 		const place = placeOf('telegram_bots', bot.id);
 		const plain = await reveal(bot.token, place);
 		botUpdates.push({ id: bot.id, token: plain === null ? null : await store(plain, place) });
 	}
-	for (const monitor of monitors) {
+	for (const { id, column, stored } of monitors) {
 		if (keepTheirs) continue;
-		const value = JSON.parse(monitor.headers) as unknown;
-		const place = placeOf('monitors', monitor.id);
-		const plain = typeof value === 'string' ? await reveal(value, place) : monitor.headers;
+		const value = JSON.parse(stored) as unknown;
+		const place = placeOf('monitors', id, column);
+		const plain = typeof value === 'string' ? await reveal(value, place) : stored;
 		monitorUpdates.push({
-			id: monitor.id,
-			headers: plain === null ? null : ours ? JSON.stringify(await store(plain, place)) : plain,
+			id,
+			column,
+			stored: plain === null ? null : ours ? JSON.stringify(await store(plain, place)) : plain,
 		});
 	}
 
@@ -129,9 +131,9 @@ export async function adoptSecrets(
 			if (token === null) removeToken(incoming, id, NOT_GIVEN);
 			else writeToken(incoming, id, token);
 		}
-		for (const { id, headers } of monitorUpdates) {
-			if (headers === null) removeHeaders(incoming, id);
-			else writeHeaders(incoming, id, headers);
+		for (const { id, column, stored } of monitorUpdates) {
+			if (stored === null) removeMonitorSecret(incoming, id, column);
+			else writeMonitorSecret(incoming, id, column, stored);
 		}
 		// This device's passphrase (or none) protects the file from now on.
 		if (!keepTheirs) replaceUser(incoming, ours);

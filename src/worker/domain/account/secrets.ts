@@ -6,12 +6,13 @@
 import type { Engine } from '../../core/engine';
 import {
 	placeOf,
-	sealedHeaders,
+	sealedMonitorSecrets,
 	sealedTokens,
-	storedHeaders,
+	storedMonitorSecrets,
 	storedTokens,
-	writeHeaders,
+	writeMonitorSecret,
 	writeToken,
+	type MonitorSecretRow,
 } from '../../stores/secrets';
 import { hintOf } from '../telegram/bots';
 import { isSealed } from './crypto';
@@ -19,7 +20,8 @@ import { vault } from './vault';
 
 export interface Secrets {
 	bots: { id: number; token: string; hint: string }[];
-	monitors: { id: number; headers: string }[];
+	/** Monitors' headers and bodies, each in its stored form (`stored`: the column's JSON text). */
+	monitors: MonitorSecretRow[];
 }
 
 /** Every secret in clear, sealed under the vault's key. */
@@ -33,15 +35,11 @@ export async function sealAll(engine: Engine): Promise<Secrets> {
 				hint: hintOf(bot.token),
 			});
 	}
-	for (const monitor of storedHeaders(engine)) {
-		const value: unknown = JSON.parse(monitor.headers);
+	for (const { id, column, stored } of storedMonitorSecrets(engine)) {
+		const value: unknown = JSON.parse(stored);
 		if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
-			out.monitors.push({
-				id: monitor.id,
-				headers: JSON.stringify(
-					await vault.protect(monitor.headers, true, placeOf('monitors', monitor.id)),
-				),
-			});
+			const sealed = await vault.protect(stored, true, placeOf('monitors', id, column));
+			out.monitors.push({ id, column, stored: JSON.stringify(sealed) });
 		}
 	}
 	return out;
@@ -67,11 +65,11 @@ export async function resealAll(
 			hint: hintOf(token),
 		});
 	}
-	for (const monitor of sealedHeaders(engine)) {
-		const place = placeOf('monitors', monitor.id);
-		if (!only(monitor.sealed) || !vault.canReveal(monitor.sealed, place)) continue;
-		const sealed = await vault.protect(vault.reveal(monitor.sealed, place), true, place);
-		out.monitors.push({ id: monitor.id, headers: JSON.stringify(sealed) });
+	for (const { id, column, sealed } of sealedMonitorSecrets(engine)) {
+		const place = placeOf('monitors', id, column);
+		if (!only(sealed) || !vault.canReveal(sealed, place)) continue;
+		const again = await vault.protect(vault.reveal(sealed, place), true, place);
+		out.monitors.push({ id, column, stored: JSON.stringify(again) });
 	}
 	return out;
 }
@@ -83,14 +81,15 @@ export function revealAll(engine: Engine): Secrets {
 			const token = vault.reveal(b.token, placeOf('telegram_bots', b.id));
 			return { id: b.id, token, hint: hintOf(token) };
 		}),
-		monitors: sealedHeaders(engine).map((m) => ({
-			id: m.id,
-			headers: vault.reveal(m.sealed, placeOf('monitors', m.id)),
+		monitors: sealedMonitorSecrets(engine).map(({ id, column, sealed }) => ({
+			id,
+			column,
+			stored: vault.reveal(sealed, placeOf('monitors', id, column)),
 		})),
 	};
 }
 
 export function writeSecrets(engine: Engine, secrets: Secrets): void {
 	for (const bot of secrets.bots) writeToken(engine, bot.id, bot.token, bot.hint);
-	for (const monitor of secrets.monitors) writeHeaders(engine, monitor.id, monitor.headers);
+	for (const m of secrets.monitors) writeMonitorSecret(engine, m.id, m.column, m.stored);
 }

@@ -4,13 +4,14 @@
  * sees only "answered or not" and the time. A CORS refusal looks exactly like a network error to a page,
  * so after a failed full check a no-cors probe tells the two apart.
  *
- * Custom headers (an API key, a bearer token) go to the monitor's origin only: fetch would carry them
- * along a redirect to any other origin, so with headers set redirects are followed here, same-origin
- * only (see fetchWithHeaders).
+ * Custom headers (an API key, a bearer token) and a request body go to the monitor's origin only: fetch
+ * would carry them along a redirect to any other origin, so with either set redirects are followed here,
+ * same-origin only (see fetchWithHeaders).
  */
 import type { CheckMode, Conditions, Outcome } from '../../../shared/checks';
 import type { HttpMethod } from '../../../shared/monitors';
 import { clip } from '../../../shared/format';
+import { takesBody, type RequestBody } from '../../../shared/request-body';
 import { evaluate, needsBody } from './evaluate';
 
 export interface CheckTarget {
@@ -20,6 +21,8 @@ export interface CheckTarget {
 	mode: CheckMode;
 	conditions: Conditions;
 	headers: Record<string, string>;
+	/** Sent with POST, PUT and PATCH (full mode); its content type as the Content-Type header. */
+	body?: RequestBody | null;
 }
 
 export interface Observation {
@@ -143,21 +146,25 @@ async function fetchWithHeaders(
 	signal: AbortSignal,
 ): Promise<Response> {
 	const init = { mode: 'cors', cache: 'no-store', credentials: 'omit', signal } as const;
-	if (Object.keys(target.headers).length === 0)
+	const body = target.body && takesBody(target.method) ? target.body : null;
+	if (Object.keys(target.headers).length === 0 && !body)
 		return env.fetch(target.url, { ...init, method: target.method, redirect: 'follow' });
 	const origin = new URL(target.url).origin;
 	let url = target.url;
 	let method: string = target.method;
 	for (let hop = 0; ; hop++) {
+		// A redirect that turns the request into a GET drops the body, as fetch does.
+		const sent = body && takesBody(method) ? body : null;
 		const response = await env.fetch(url, {
 			...init,
 			method,
 			redirect: 'manual',
-			headers: target.headers,
+			headers: sent ? withContentType(target.headers, sent.contentType) : target.headers,
+			...(sent ? { body: sent.text } : {}),
 		});
 		if (response.type === 'opaqueredirect')
 			throw new RedirectRefused(
-				'Redirected, and not followed: the browser hides where a redirect leads, and the custom headers must not go to another site. Use the final address.',
+				'Redirected, and not followed: the browser hides where a redirect leads, and the custom headers or body must not go to another site. Use the final address.',
 				null,
 			);
 		const location = response.headers.get('location');
@@ -166,7 +173,7 @@ async function fetchWithHeaders(
 		const next = new URL(location, url);
 		if (next.origin !== origin)
 			throw new RedirectRefused(
-				`HTTP ${response.status}: redirected to ${next.origin}, not followed: the custom headers go to ${origin} only`,
+				`HTTP ${response.status}: redirected to ${next.origin}, not followed: the custom headers and body go to ${origin} only`,
 				response.status,
 			);
 		if (hop >= MAX_REDIRECTS)
@@ -178,6 +185,12 @@ async function fetchWithHeaders(
 		if (response.status === 303 || (method === 'POST' && response.status < 303)) method = 'GET';
 		url = next.href;
 	}
+}
+
+/** The body's content type replaces a Content-Type among the custom headers, whatever its case. */
+function withContentType(headers: Record<string, string>, type: string): Record<string, string> {
+	const others = Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'content-type');
+	return { ...Object.fromEntries(others), 'Content-Type': type };
 }
 
 async function readBody(response: Response): Promise<string> {

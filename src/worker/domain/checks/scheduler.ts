@@ -106,11 +106,16 @@ export class Scheduler {
 		const before = this.#monitors;
 		this.#monitors = new Map(
 			listMonitors(engine)
-				// A monitor whose headers are locked (or lost) waits: a check without them would only fail;
-				// one whose conditions cannot be read too: a check without them would report a wrong state.
+				// A monitor whose headers or body are locked (or lost) waits: a check without them would only
+				// fail; one whose conditions cannot be read too: a check without them would report a wrong state.
 				.filter(
 					(m) =>
-						m.enabled && !m.secretsLocked && !m.needsHeaders && !m.conditionsError && due.has(m.id),
+						m.enabled &&
+						!m.secretsLocked &&
+						!m.needsHeaders &&
+						!m.needsBody &&
+						!m.conditionsError &&
+						due.has(m.id),
 				)
 				.map((m) => {
 					const scheduled = toScheduled(m, due.get(m.id)!);
@@ -263,12 +268,12 @@ export function spreadOverdue(
 }
 
 function toScheduled(monitor: Monitor, nextDueAt: number): Scheduled {
-	const { id, url, method, timeoutMs, mode, conditions, headers } = monitor;
+	const { id, url, method, timeoutMs, mode, conditions, headers, body } = monitor;
 	return {
 		id,
 		intervalMs: monitor.intervalS * 1000,
 		retries: monitor.retries,
 		nextDueAt,
-		target: { url, method, timeoutMs, mode, conditions, headers },
+		target: { url, method, timeoutMs, mode, conditions, headers, body },
 	};
 }

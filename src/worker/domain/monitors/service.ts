@@ -1,5 +1,5 @@
 /**
- * The monitors: configuration validated before it is stored, headers revealed and sealed through the
+ * The monitors: configuration validated before it is stored, headers and body revealed and sealed through the
  * vault, and a monitor created, edited or resumed is checked at once.
  */
 import { AppError } from '../../../shared/errors';
@@ -16,31 +16,36 @@ import {
 	type MonitorConfig,
 	type MonitorRecord,
 } from '../../stores/monitors';
-import { revealHeaders } from './headers';
+import { revealRequest, type StoredRequest } from './request-secrets';
 
-export { storedHeaders } from './headers';
+export { storedRequest } from './request-secrets';
 
 function toMonitor({
-	storedHeaders,
+	stored,
 	needsHeaders,
+	needsBody,
 	createdAt,
 	updatedAt,
 	...config
 }: MonitorRecord): Monitor {
 	return {
 		...config,
-		...revealHeaders(storedHeaders, config.id),
+		...revealRequest(stored, config.id),
 		needsHeaders,
+		needsBody,
 		createdAt,
 		updatedAt,
 	};
 }
 
-function valid(input: unknown, headers: string | undefined): MonitorConfig {
+function valid(input: unknown, stored: StoredRequest | undefined): MonitorConfig {
 	const result = validateMonitorInput(input);
 	if (!result.ok) throw new AppError('invalid-input', undefined, { fields: result.errors });
-	const { headers: clear, ...config }: Required<MonitorInput> = result.value;
-	return { ...config, storedHeaders: headers ?? JSON.stringify(clear) };
+	const { headers, body, ...config }: Required<MonitorInput> = result.value;
+	return {
+		...config,
+		stored: stored ?? { headers: JSON.stringify(headers), body: JSON.stringify(body ?? {}) },
+	};
 }
 
 export function listMonitors(engine: Engine): Monitor[] {
@@ -54,17 +59,17 @@ export function getMonitor(engine: Engine, id: number): Monitor {
 }
 
 /**
- * `headers`: the stored form from `storedHeaders` (sealed under a passphrase) for row `id`; the input's,
- * in clear, if absent.
+ * `stored`: the headers' and body's stored forms from `storedRequest` (sealed under a passphrase) for row
+ * `id`; the input's, in clear, if absent.
  */
 export function createMonitor(
 	engine: Engine,
 	input: unknown,
 	now: number,
-	headers?: string,
+	stored?: StoredRequest,
 	id?: number,
 ): Monitor {
-	id = insertMonitor(engine, valid(input, headers), now, id);
+	id = insertMonitor(engine, valid(input, stored), now, id);
 	// A new monitor is checked at once.
 	insertStatus(engine, id, now);
 	return getMonitor(engine, id);
@@ -75,11 +80,11 @@ export function updateMonitor(
 	id: number,
 	input: unknown,
 	now: number,
-	headers?: string,
+	stored?: StoredRequest,
 ): Monitor {
-	const config = valid(input, headers);
+	const config = valid(input, stored);
 	const existing = getMonitor(engine, id);
-	// Saving over headers this window cannot read would erase them.
+	// Saving over headers or a body this window cannot read would erase them.
 	if (existing.secretsLocked) throw new AppError('secrets-locked');
 	updateMonitorConfig(engine, existing.id, config, Math.max(now, existing.createdAt));
 	// Changed settings are checked at once, and an old CORS verdict no longer applies.

@@ -1,6 +1,7 @@
 /** The owner account's calls; the account runs in the owner (see tabs/owner.ts). */
 import { AppError } from '../../../shared/errors';
 import type { Account } from '../../domain/account/account';
+import { positiveId } from './args';
 import type { Services } from './context';
 import type { AreaHandlers } from './table';
 
@@ -10,11 +11,18 @@ function account(services: Services): Account {
 }
 
 export const accountHandlers: AreaHandlers<'account'> = {
-	'account.status': { kind: 'read', run: ({ services }) => account(services).status() },
+	'account.status': {
+		kind: 'read',
+		run: ({ services, window }) => account(services).status(window),
+	},
 	'account.setPassphrase': {
 		kind: 'task',
-		run: ({ services }, { passphrase, olderBackups }) =>
-			account(services).setPassphrase(passphrase, olderBackups === 'delete' ? 'delete' : 'seal'),
+		run: ({ services, window }, { passphrase, olderBackups }) =>
+			account(services).setPassphrase(
+				passphrase,
+				olderBackups === 'delete' ? 'delete' : 'seal',
+				window,
+			),
 	},
 	'account.changePassphrase': {
 		kind: 'task',
@@ -26,10 +34,37 @@ export const accountHandlers: AreaHandlers<'account'> = {
 	},
 	'account.unlock': {
 		kind: 'task',
-		run: ({ services }, { passphrase }) => account(services).unlock(passphrase),
+		run: ({ services, window }, { passphrase }) => account(services).unlock(passphrase, window),
 	},
-	'account.lock': { kind: 'task', run: ({ services }) => account(services).lock() },
-	'account.activity': { kind: 'task', run: ({ services }) => account(services).activity() },
+	'account.lock': {
+		kind: 'task',
+		run: ({ services, window }) => account(services).lock('locked', window),
+	},
+	'account.activity': {
+		kind: 'task',
+		run: ({ services, window }) => account(services).activity(window),
+	},
+	'account.join': {
+		kind: 'task',
+		run: ({ services, window }) => account(services).windows.join(window ?? ''),
+	},
+	'account.leave': {
+		kind: 'task',
+		run: ({ services, window }) => account(services).windows.leave(window ?? ''),
+	},
+	'account.lockWindow': {
+		kind: 'task',
+		run: ({ services, window }) => account(services).windows.lockWindow(window ?? ''),
+	},
+	'account.sessions': {
+		kind: 'read',
+		run: ({ services, window }) => account(services).windows.sessions(window ?? ''),
+	},
+	'account.endSession': {
+		kind: 'task',
+		run: ({ services, window }, { id }) =>
+			account(services).windows.endSession(positiveId(id, 'A session id'), window ?? ''),
+	},
 	'account.setIdleMinutes': {
 		kind: 'task',
 		run: ({ services }, { minutes }) => account(services).setIdleMinutes(minutes),

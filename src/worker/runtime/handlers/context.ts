@@ -18,6 +18,8 @@ export interface Services {
 /** A service's context (the database, the clock) and the owner's services. */
 export interface HandlerContext extends ServiceContext {
 	services: Services;
+	/** The window that made the call (its worker's id), for what is per window: the account's sessions. */
+	window?: string;
 	/** Tells every window that background work failed (the notices funnel); never throws. */
 	report: (what: string, error: unknown) => void;
 }

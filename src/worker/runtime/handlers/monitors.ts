@@ -8,10 +8,11 @@ import {
 	getMonitor,
 	listMonitors,
 	setMonitorEnabled,
-	storedHeaders,
+	storedRequest,
 	updateMonitor,
 } from '../../domain/monitors/service';
 import { streamCompression } from '../../stores/history/compression';
+import type { StoredRequest } from '../../domain/monitors/request-secrets';
 import { checkRange, positiveId } from './args';
 import type { AreaHandlers } from './table';
 
@@ -22,21 +23,21 @@ export const monitorHandlers: AreaHandlers<'monitors' | 'checks'> = {
 	'monitors.get': { kind: 'read', run: ({ db }, { id }) => getMonitor(db.engine, monitorId(id)) },
 	'monitors.create': {
 		kind: 'write',
-		// Sealed headers are bound to their row: the new monitor's id is chosen before they are sealed.
+		// Sealed headers and bodies are bound to their row: the new monitor's id is chosen before sealing.
 		prepare: async ({ db }, input) => {
 			const id = reserveRowId(db.engine, 'monitors');
-			return { id, headers: await storedHeaders(db.engine, input?.headers, id) };
+			return { id, stored: await storedRequest(db.engine, input, id) };
 		},
 		run: ({ db, now }, input, prepared) => {
-			const { id, headers } = prepared as { id: number; headers: string };
-			return createMonitor(db.engine, input, now(), headers, id);
+			const { id, stored } = prepared as { id: number; stored: StoredRequest };
+			return createMonitor(db.engine, input, now(), stored, id);
 		},
 	},
 	'monitors.update': {
 		kind: 'write',
-		prepare: ({ db }, { id, input }) => storedHeaders(db.engine, input?.headers, monitorId(id)),
-		run: ({ db, now }, { id, input }, headers) =>
-			updateMonitor(db.engine, monitorId(id), input, now(), headers as string),
+		prepare: ({ db }, { id, input }) => storedRequest(db.engine, input, monitorId(id)),
+		run: ({ db, now }, { id, input }, stored) =>
+			updateMonitor(db.engine, monitorId(id), input, now(), stored as StoredRequest),
 	},
 	'monitors.delete': {
 		kind: 'write',

@@ -18,6 +18,7 @@ const OPEN_WHILE_LOCKED = new Set<Method>([
 	'account.status',
 	'account.unlock',
 	'account.resetForgotten',
+	'account.lockWindow',
 	'database.saveStatus',
 	'database.flush',
 ]);
@@ -81,10 +82,14 @@ export class OwnerRuntime {
 			// An older window must reload; a newer one is about to take over and will send the call again.
 			if (order < 0) throw new AppError('app-outdated');
 			if (order > 0) throw new AppError('not-owner');
+			// The request id starts with the id of the calling window's worker (tabs/tab.ts).
+			const window = rid.includes(':') ? rid.slice(0, rid.indexOf(':')) : rid;
 			// While locked only the lock screen's calls are answered: the lock must hold for a console too.
-			if (this.#ctx.services.account?.locked && !OPEN_WHILE_LOCKED.has(method))
+			// A window whose session was ended is locked alone.
+			if (this.#ctx.services.account?.lockedFor(window) && !OPEN_WHILE_LOCKED.has(method))
 				throw new AppError('app-locked');
-			const value = await dispatch(this.#ctx, method, args as ArgsOf<typeof method>, rid);
+			const ctx = { ...this.#ctx, window };
+			const value = await dispatch(ctx, method, args as ArgsOf<typeof method>, rid);
 			return { ok: true, value };
 		} catch (error) {
 			return { ok: false, error: toWireError(error) };
