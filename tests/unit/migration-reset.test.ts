@@ -61,33 +61,36 @@ describe('every shipped migration', () => {
 });
 
 describe('reset from a migration', () => {
-	it.each([1, 2, 3, 4, 5, 6, 7, 8])('from %i keeps every row of a database with data', async (id) => {
-		const files = await realMigrations();
-		const engine = await withData();
-		migrate(engine, files);
-		const before = dumpRows(engine);
-		const schemaBefore = schemaOf(engine);
-		const result = resetFrom(engine, files, files[id - 1]!);
-		expect(result.undone.map((u) => u.filename)).toEqual(
-			files
-				.slice(id - 1)
-				.map((f) => f.filename)
-				.reverse(),
-		);
-		expect(result.applied.map((a) => a.filename)).toEqual(
-			files.slice(id - 1).map((f) => f.filename),
-		);
-		expect(dataLoss(before, dumpRows(engine))).toEqual([]);
-		expect(dumpRows(engine)).toEqual(before);
-		expect(schemaOf(engine)).toEqual(schemaBefore);
-		expect(inspect(engine, files).verdict).toBe('up-to-date');
-		expect(engine.all('PRAGMA foreign_key_check')).toEqual([]);
-		expect(engine.value('PRAGMA foreign_keys')).toBe(1);
-		expect(result.kept.find((k) => k.table === 'history_blocks')?.rows ?? 1).toBe(1);
-		expect(resetLines(result).at(-1)).toMatch(
-			/^ {3}Whole reset: .*, [\d,]+ rows? of \d+ tables? kept$/,
-		);
-	});
+	it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+		'from %i keeps every row of a database with data',
+		async (id) => {
+			const files = await realMigrations();
+			const engine = await withData();
+			migrate(engine, files);
+			const before = dumpRows(engine);
+			const schemaBefore = schemaOf(engine);
+			const result = resetFrom(engine, files, files[id - 1]!);
+			expect(result.undone.map((u) => u.filename)).toEqual(
+				files
+					.slice(id - 1)
+					.map((f) => f.filename)
+					.reverse(),
+			);
+			expect(result.applied.map((a) => a.filename)).toEqual(
+				files.slice(id - 1).map((f) => f.filename),
+			);
+			expect(dataLoss(before, dumpRows(engine))).toEqual([]);
+			expect(dumpRows(engine)).toEqual(before);
+			expect(schemaOf(engine)).toEqual(schemaBefore);
+			expect(inspect(engine, files).verdict).toBe('up-to-date');
+			expect(engine.all('PRAGMA foreign_key_check')).toEqual([]);
+			expect(engine.value('PRAGMA foreign_keys')).toBe(1);
+			expect(result.kept.find((k) => k.table === 'history_blocks')?.rows ?? 1).toBe(1);
+			expect(resetLines(result).at(-1)).toMatch(
+				/^ {3}Whole reset: .*, [\d,]+ rows? of \d+ tables? kept$/,
+			);
+		},
+	);
 });
 
 const NOTES = {
