@@ -5,7 +5,14 @@
 import { cpus, totalmem, release, platform, arch } from 'node:os';
 
 export const CONFIGS = ['monitor', 'baseline-export', 'sqlite-wasm-opfs'] as const;
-export type Config = (typeof CONFIGS)[number];
+/**
+ * Run only when named in BENCH_CONFIGS: `monitor-one-part` is Monitor with its cold-open snapshot in
+ * one part (one Blob holding the whole file, as before the snapshot was cut into bounded parts), so
+ * the parts' cost is measured side by side, in the same session.
+ */
+export const EXTRA_CONFIGS = ['monitor-one-part'] as const;
+export type Config = (typeof CONFIGS)[number] | (typeof EXTRA_CONFIGS)[number];
+const ORDER: readonly Config[] = [...CONFIGS, ...EXTRA_CONFIGS];
 
 /** One repetition of one configuration at one size. */
 export interface Sample {
@@ -98,7 +105,7 @@ export function summarise(samples: Sample[]): Summary[] {
 		summaries.push({ config: first.config, sizeMB: first.sizeMB, reps: group.length, fields });
 	}
 	return summaries.sort(
-		(a, b) => a.sizeMB - b.sizeMB || CONFIGS.indexOf(a.config) - CONFIGS.indexOf(b.config),
+		(a, b) => a.sizeMB - b.sizeMB || ORDER.indexOf(a.config) - ORDER.indexOf(b.config),
 	);
 }
 

@@ -9,6 +9,7 @@ import {
 	isSnapshot,
 } from '../../src/worker/core/persistence/chunks';
 import { joinStored } from '../../src/worker/core/persistence/manifest-records';
+import { SNAPSHOT_PART_SIZE } from '../../src/worker/core/persistence/snapshot-parts';
 import { call, openApp } from './helpers';
 
 /**
@@ -38,6 +39,9 @@ interface RawStorage {
 	segments: unknown[];
 	chunks: Record<number, string>;
 	snapshot: unknown;
+	snapshotTorn: boolean;
+	/** The largest snapshot part's size, in bytes. */
+	largestPart: number;
 }
 
 /** Reads the stored database with plain IndexedDB calls, on a page of the origin that runs no app. */
@@ -94,18 +98,37 @@ async function readStorage(page: Page): Promise<RawStorage> {
 			}
 		}
 		const snapshots = await open('monitor-snapshot');
-		let snapshot = snapshots ? (await readAll(snapshots, 'snapshot')).get('image') : undefined;
+		const stored = snapshots
+			? await readAll(snapshots, 'snapshot')
+			: new Map<IDBValidKey, unknown>();
 		snapshots?.close();
-		// The snapshot's bytes are stored as a Blob (idb-store.ts); compare them as bytes.
-		if (snapshot && typeof snapshot === 'object' && 'blob' in snapshot) {
-			const { blob, ...meta } = snapshot as { blob: Blob };
-			snapshot = { ...meta, bytes: new Uint8Array(await blob.arrayBuffer()) };
+		// The snapshot is a head and Blob parts (snapshot-parts.ts); compare it as bytes, and say whether
+		// the parts are exactly the head's (a write is one transaction, so a kill must never tear them).
+		let snapshot: unknown;
+		let torn = false;
+		let largestPart = 0;
+		const head = stored.get('head') as
+			{ id: string; parts: number; byteLength: number; blob?: never } | undefined;
+		if (head) {
+			const parts = [...stored]
+				.filter(([key]) => typeof key === 'number')
+				.sort(([a], [b]) => (a as number) - (b as number))
+				.map(([, value]) => value as { id: string; index: number; blob: Blob });
+			torn =
+				parts.length !== head.parts ||
+				parts.some((part, i) => part.id !== head.id || part.index !== i);
+			largestPart = Math.max(0, ...parts.map((part) => part.blob.size));
+			const { id: _id, parts: _parts, ...meta } = head;
+			const bytes = new Uint8Array(await new Blob(parts.map((p) => p.blob)).arrayBuffer());
+			snapshot = { ...meta, bytes };
 		}
 		return {
 			manifest: plain(records.get('manifest')),
 			segments,
 			chunks,
 			snapshot: plain(snapshot),
+			snapshotTorn: torn,
+			largestPart,
 		};
 	});
 }
@@ -200,6 +223,8 @@ test('killing the app at random moments during writes never loses an acknowledge
 		// Throws unless every chunk is there, of the right size, matching its hash.
 		const image = assemble(manifest, chunks);
 
+		expect(raw.snapshotTorn, `snapshot torn after kill ${loop + 1}`).toBe(false);
+		expect(raw.largestPart).toBeLessThanOrEqual(SNAPSHOT_PART_SIZE);
 		const snapshot = revive(raw.snapshot);
 		if (isSnapshot(snapshot)) {
 			const newer = chunksNewerThan(manifest, snapshot);

@@ -2,27 +2,47 @@
  * In-memory stand-ins for BroadcastChannel and the Web Locks API, so the tab protocol runs in Node with
  * the real sql.js and a real (memory) image store. Delivery is asynchronous, as in browsers.
  */
-import type { Channel, TabMessage } from '../../src/worker/runtime/tabs/protocol';
+import {
+	CHANNEL_NAME,
+	type Channel,
+	type TabMessage,
+} from '../../src/worker/runtime/tabs/protocol';
 import type { OwnershipLock } from '../../src/worker/runtime/ownership';
 
+/**
+ * BroadcastChannels by name: a message reaches every other open channel of the same name. Each channel
+ * belongs to a window, so a crashed window's channels (all of them) go quiet together.
+ */
 export class Bus {
 	readonly #members = new Set<BusChannel>();
-	/** Drops every message a member sends or receives: how a crashed window looks to the others. */
-	readonly dead = new Set<BusChannel>();
+	/** Windows whose channels drop every message they send or receive: how a crash looks to the others. */
+	readonly dead = new Set<string>();
+	/** Every call message each window's channels were handed: what its worker had to read. */
+	readonly calls = new Map<string, TabMessage[]>();
 
-	join(): BusChannel {
-		const channel = new BusChannel(this);
+	join(window: string, name = CHANNEL_NAME): BusChannel {
+		const channel = new BusChannel(this, window, name);
 		this.#members.add(channel);
 		return channel;
 	}
 
+	leave(channel: BusChannel): void {
+		this.#members.delete(channel);
+	}
+
 	deliver(from: BusChannel, message: TabMessage): void {
-		if (this.dead.has(from)) return;
+		if (this.dead.has(from.window) || !this.#members.has(from)) return;
 		const copy = structuredClone(message);
 		for (const member of this.#members) {
-			if (member === from || this.dead.has(member)) continue;
+			if (member === from || member.name !== from.name || this.dead.has(member.window)) continue;
 			setTimeout(() => {
-				if (!this.dead.has(member)) member.onmessage?.({ data: copy } as MessageEvent<TabMessage>);
+				if (this.dead.has(member.window) || !this.#members.has(member)) return;
+				if (copy.type === 'call') {
+					let seen = this.calls.get(member.window);
+					if (!seen) this.calls.set(member.window, (seen = []));
+					seen.push(copy);
+				}
+				member.onmessage?.({ data: copy } as MessageEvent<TabMessage>);
 			}, 0);
 		}
 	}
@@ -31,13 +51,21 @@ export class Bus {
 export class BusChannel implements Channel {
 	onmessage: ((event: MessageEvent<TabMessage>) => void) | null = null;
 	readonly #bus: Bus;
+	readonly window: string;
+	readonly name: string;
 
-	constructor(bus: Bus) {
+	constructor(bus: Bus, window: string, name: string) {
 		this.#bus = bus;
+		this.window = window;
+		this.name = name;
 	}
 
 	postMessage(message: TabMessage): void {
 		this.#bus.deliver(this, message);
+	}
+
+	close(): void {
+		this.#bus.leave(this);
 	}
 }
 

@@ -5,6 +5,7 @@ import { AppError } from '../../src/shared/errors';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
 import { MemoryImageStore } from '../../src/worker/core/persistence/memory-store';
 import { OwnerRuntime } from '../../src/worker/runtime/tabs/owner';
+import { pairChannelName } from '../../src/worker/runtime/tabs/protocol';
 import { Tab } from '../../src/worker/runtime/tabs/tab';
 import { Bus, FakeLocks, type BusChannel } from './fake-tabs';
 import { loadSql, newEngine, realMigrations } from './helpers';
@@ -50,7 +51,7 @@ async function world() {
 			heartbeat?: { everyMs: number; staleAfterMs: number };
 		} = {},
 	): Window {
-		const channel = bus.join();
+		const channel = bus.join(name);
 		const lock = locks.lock(stealGate);
 		const replies = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 		let nextId = 1;
@@ -61,10 +62,10 @@ async function world() {
 			served: 0,
 			runtime: null,
 			db: null,
-			freeze: () => bus.dead.add(channel),
-			thaw: () => bus.dead.delete(channel),
+			freeze: () => bus.dead.add(name),
+			thaw: () => bus.dead.delete(name),
 			crash() {
-				bus.dead.add(channel);
+				bus.dead.add(name);
 				window.runtime?.stop();
 				lock.crash();
 			},
@@ -90,6 +91,7 @@ async function world() {
 			id: name,
 			build,
 			channel,
+			pair: (owner, follower) => bus.join(name, pairChannelName(owner, follower)),
 			lock,
 			toPage,
 			saveEveryMs: 0,
@@ -129,7 +131,7 @@ async function world() {
 			.map((r) => r.name);
 	}
 
-	return { open, storedNames, buildOf, store };
+	return { open, storedNames, buildOf, store, bus };
 }
 
 const input = (name: string) => ({ name, url: 'http://127.0.0.2:9/', intervalS: 60 });
@@ -155,6 +157,45 @@ describe('tabs', () => {
 		expect(a.served).toBeGreaterThanOrEqual(4);
 		expect(b.served + c.served).toBe(0);
 		expect(await w.storedNames()).toEqual(['from a', 'from b', 'from c']);
+	});
+
+	it('a file imported in a follower window reaches the owner alone, before and after a hand-over', async () => {
+		const w = await world();
+		const a = w.open('a');
+		await a.call('monitors.list');
+		const b = w.open('b');
+		const c = w.open('c');
+		const d = w.open('d');
+		await Promise.all([b.call('monitors.list'), c.call('monitors.list'), d.call('monitors.list')]);
+		// A megabyte of zeros: refused (not SQLite) as soon as the owner reads it, which is all this needs.
+		const zeros = () => ({ bytes: new Uint8Array(1024 * 1024), name: 'zeros.db' });
+		w.bus.calls.clear();
+		await expect(b.call('import.inspect', zeros())).rejects.toMatchObject({ code: 'not-sqlite' });
+		const carried = (window: string) =>
+			(w.bus.calls.get(window) ?? []).filter(
+				(m) => m.type === 'call' && m.method === 'import.inspect',
+			);
+		expect(carried('a')).toHaveLength(1);
+		expect([b, c, d].map((x) => x.tab.traffic.callBytes)).toEqual([0, 0, 0]);
+		expect(a.tab.traffic.callBytes).toBe(1024 * 1024);
+		expect(carried('c')).toEqual([]);
+		expect(carried('d')).toEqual([]);
+
+		// The owner goes; the next one is linked to afresh, and the file again reaches it alone.
+		a.crash();
+		await b.call('monitors.list');
+		const named = { b, c, d };
+		const owner = Object.values(named).find((x) => x.tab.role === 'owner')!;
+		const others = Object.entries(named).filter(([, x]) => x !== owner);
+		w.bus.calls.clear();
+		const before = owner.tab.traffic.callBytes;
+		const [caller, bystander] = others;
+		await expect(caller![1].call('import.inspect', zeros())).rejects.toMatchObject({
+			code: 'not-sqlite',
+		});
+		expect(owner.tab.traffic.callBytes - before).toBe(1024 * 1024);
+		expect(carried(bystander![0])).toEqual([]);
+		expect(others.map(([, x]) => x.tab.traffic.callBytes)).toEqual([0, 0]);
 	});
 
 	it('tells every window about a durable change, and followers learn who saves', async () => {

@@ -15,8 +15,9 @@ import { createDurableStore } from '../core/persistence/idb-connection';
 import { IdbImageStore } from '../core/persistence/idb-store';
 import { loadSqlJs } from '../core/sqljs';
 import { OwnerRuntime } from './tabs/owner';
-import { CHANNEL_NAME, LOCK_NAME } from './tabs/protocol';
+import { CHANNEL_NAME, LOCK_NAME, pairChannelName } from './tabs/protocol';
 import { Tab } from './tabs/tab';
+import type { TabTraffic } from './tabs/protocol';
 import { transferables } from './transferables';
 
 /** The parts of DedicatedWorkerGlobalScope we use (the DOM lib is the one in tsconfig). */
@@ -37,6 +38,7 @@ const tab = new Tab({
 	id,
 	build,
 	channel: new BroadcastChannel(CHANNEL_NAME),
+	pair: (owner, follower) => new BroadcastChannel(pairChannelName(owner, follower)),
 	lock: webLock(LOCK_NAME),
 	toPage: (message) => scope.postMessage(message, transferables(message)),
 	async openOwner(hooks) {
@@ -59,4 +61,6 @@ const tab = new Tab({
 });
 
 scope.addEventListener('message', (event) => tab.fromPage(event.data));
+// What calls reached this worker, read by the end-to-end tests from the worker's scope (DevTools can too).
+(self as unknown as { monitorTabTraffic: () => TabTraffic }).monitorTabTraffic = () => tab.traffic;
 tab.start();

@@ -6,7 +6,7 @@
 import type { BenchOps } from '../workers/protocol';
 import { WorkerRpc } from './rpc';
 
-export type Config = 'monitor' | 'baseline-export' | 'sqlite-wasm-opfs';
+export type Config = 'monitor' | 'monitor-one-part' | 'baseline-export' | 'sqlite-wasm-opfs';
 
 // Literal `new URL(...)` calls, so Vite bundles each worker.
 const WORKERS: Record<Config | 'template' | 'patterns', () => Worker> = {
@@ -14,6 +14,12 @@ const WORKERS: Record<Config | 'template' | 'patterns', () => Worker> = {
 		new Worker(new URL('../workers/monitor.worker.ts', import.meta.url), {
 			type: 'module',
 			name: 'monitor',
+		}),
+	// The same worker; its name selects a store of its own with the snapshot in one part.
+	'monitor-one-part': () =>
+		new Worker(new URL('../workers/monitor.worker.ts', import.meta.url), {
+			type: 'module',
+			name: 'monitor-one-part',
 		}),
 	'baseline-export': () =>
 		new Worker(new URL('../workers/baseline.worker.ts', import.meta.url), {

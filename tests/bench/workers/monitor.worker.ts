@@ -19,8 +19,14 @@ import { fileBytes, INSERT_SQL, rowParams, SCHEMA } from './schema';
 import { serve, wasmBytes, watchWasmMemory } from './serve';
 
 watchWasmMemory();
-const use = createDurableStore('bench-monitor', 'database');
-const store = new IdbImageStore(use, snapshotStoreFor(use));
+/** `monitor-one-part` (report.ts): the snapshot as one part, the whole file in one Blob. */
+const onePart = (self as { name?: string }).name === 'monitor-one-part';
+const use = createDurableStore(onePart ? 'bench-monitor-one-part' : 'bench-monitor', 'database');
+const store = new IdbImageStore(
+	use,
+	snapshotStoreFor(use),
+	onePart ? { snapshotPartSize: 2 ** 31 } : {},
+);
 const files = parseMigrations({ '/migrations/001_check_results.sql': SCHEMA });
 let live: LiveDatabase | undefined;
 /** Saves and the time spent in them, to tell group commit at work from writes that each save alone. */

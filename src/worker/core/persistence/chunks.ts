@@ -228,10 +228,10 @@ export function storedManifest(manifest: Manifest): Omit<
 }
 
 /**
- * A copy of the whole file as it was at one stored generation, kept as ONE value so a cold open reads
- * it in one go (Chromium reads one large value many times faster than hundreds of small records). It is
- * only a cache: the chunks and the manifest stay the truth, and a snapshot that is missing, unreadable
- * or inconsistent is ignored.
+ * A copy of the whole file as it was at one stored generation, kept as one Blob (parts of at most
+ * 64 MiB, snapshot-parts.ts) so a cold open reads it in one go (Chromium reads one large value many
+ * times faster than hundreds of small records). It is only a cache: the chunks and the manifest stay
+ * the truth, and a snapshot that is missing, unreadable, torn or inconsistent is ignored.
  */
 export interface Snapshot {
 	lineage: string;

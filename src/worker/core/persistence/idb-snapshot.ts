@@ -1,35 +1,32 @@
 /**
- * The cold-open snapshot as IndexedDB keeps it (a database of its own, see `snapshotStoreFor`): one
- * Blob. Chromium hands a stored Blob back as a handle to its file, and `arrayBuffer()` reads it in one
- * go: about twice as fast as the same 50 MB stored as a Uint8Array value, which is read from the same
- * kind of file and then deserialised (50 against 101 ms, medians of 7, tests/bench/results/layout.md).
- * Writing a Blob is slower, but snapshots are written in the background. Snapshots stored as bytes by
- * earlier versions are still read.
+ * The cold-open snapshot as IndexedDB keeps it (a database of its own, see `snapshotStoreFor`): a
+ * head record under `head` and parts of at most 64 MiB as Blobs under 0, 1, 2… (snapshot-parts.ts
+ * says why Blobs and why that size). A cold open reads them in ONE transaction, the parts with one
+ * getAll, and reads the joined Blob with one `arrayBuffer()`: Chromium hands a stored Blob back as a
+ * handle to its file, and reading one in one go is about twice as fast as the same 50 MB stored as a
+ * Uint8Array value (50 against 101 ms, medians of 7, tests/bench/results/layout.md). Writing is
+ * slower, but snapshots are written in the background.
+ *
+ * Earlier builds stored the snapshot as one value under `image` (a Blob, before that a Uint8Array);
+ * such a value is still read when there is no head, and the next write removes it.
  */
 import { promisifyRequest } from 'idb-keyval';
 import { isSnapshot, type Snapshot } from './chunks';
 import type { DurableUseStore } from './idb-connection';
+import { joinParts, readJoined, SNAPSHOT_PART_SIZE, splitSnapshot } from './snapshot-parts';
 
-const SNAPSHOT_KEY = 'image';
+const HEAD_KEY = 'head';
+/** Where earlier builds kept the snapshot as one value. */
+const LEGACY_KEY = 'image';
+/** Every part: part keys are numbers, and numbers sort before the string keys. */
+const PARTS = IDBKeyRange.bound(0, Infinity);
 
-/** A snapshot as stored: its bytes as a Blob. */
+/** How builds before parts stored a snapshot: its bytes as one Blob. */
 export interface StoredSnapshot extends Omit<Snapshot, 'bytes'> {
 	blob: Blob;
 }
 
-/**
- * The stored form of a snapshot. `bytes` may be a live view that changes right after: the Blob copies
- * exactly the file's bytes now, and no more (MEMFS keeps up to 12.5% spare capacity behind the view).
- */
-export function storedSnapshot(snapshot: Snapshot): StoredSnapshot {
-	const { bytes, ...meta } = snapshot;
-	return {
-		...meta,
-		blob: new Blob([bytes.subarray(0, snapshot.byteLength) as Uint8Array<ArrayBuffer>]),
-	};
-}
-
-/** A stored snapshot as bytes (an earlier version's stored bytes as they are); null if it is none. */
+/** A snapshot stored as one value by an earlier build, as bytes; null if it is none. */
 export async function readStoredSnapshot(value: unknown): Promise<Snapshot | null> {
 	if (typeof value !== 'object' || value === null || !('blob' in value)) {
 		return isSnapshot(value) ? value : null;
@@ -41,15 +38,21 @@ export async function readStoredSnapshot(value: unknown): Promise<Snapshot | nul
 	return isSnapshot(snapshot) ? snapshot : null;
 }
 
-/** The stored snapshot, or null when there is none or it cannot be read. */
+/** The stored snapshot, or null when there is none, it is torn, or it cannot be read. */
 export async function readSnapshot(use: DurableUseStore): Promise<Snapshot | null> {
 	try {
-		const value = await use('readonly', (store) =>
-			promisifyRequest<unknown>(store.get(SNAPSHOT_KEY)),
+		const [head, parts, legacy] = await use('readonly', (store) =>
+			Promise.all([
+				promisifyRequest<unknown>(store.get(HEAD_KEY)),
+				promisifyRequest<unknown[]>(store.getAll(PARTS)),
+				promisifyRequest<unknown>(store.get(LEGACY_KEY)),
+			]),
 		);
-		return await readStoredSnapshot(value);
+		if (head === undefined) return await readStoredSnapshot(legacy);
+		const joined = joinParts(head, parts);
+		return joined && (await readJoined(joined));
 	} catch {
-		// A blob file gone missing ("Failed to read large IndexedDB value" and friends): the chunks
+		// A part's file gone missing ("Failed to read large IndexedDB value" and friends): the chunks
 		// still hold everything.
 		return null;
 	}
@@ -57,9 +60,14 @@ export async function readSnapshot(use: DurableUseStore): Promise<Snapshot | nul
 
 /**
  * Replaces the stored snapshot with what `take` returns, called synchronously right before the bytes
- * are copied; when it returns null nothing changes. Resolves with whether one was written.
+ * are copied; when it returns null nothing changes. Resolves with whether one was written. The head,
+ * every part, and the removal of the previous ones (there may be more of them) are one transaction.
  */
-export function writeSnapshot(use: DurableUseStore, take: () => Snapshot | null): Promise<boolean> {
+export function writeSnapshot(
+	use: DurableUseStore,
+	take: () => Snapshot | null,
+	partSize = SNAPSHOT_PART_SIZE,
+): Promise<boolean> {
 	return use(
 		'readwrite',
 		async (store) => {
@@ -68,7 +76,10 @@ export function writeSnapshot(use: DurableUseStore, take: () => Snapshot | null)
 				store.transaction.abort();
 				return false;
 			}
-			store.put(storedSnapshot(snapshot), SNAPSHOT_KEY);
+			const { head, parts } = splitSnapshot(snapshot, crypto.randomUUID(), partSize);
+			store.clear();
+			for (const part of parts) store.put(part, part.index);
+			store.put(head, HEAD_KEY);
 			await promisifyRequest(store.transaction);
 			return true;
 		},
@@ -79,8 +90,8 @@ export function writeSnapshot(use: DurableUseStore, take: () => Snapshot | null)
 /** Deletes the stored snapshot; resolves with whether there was one. */
 export function deleteSnapshot(use: DurableUseStore): Promise<boolean> {
 	return use('readwrite', async (store) => {
-		const had = (await promisifyRequest(store.count(SNAPSHOT_KEY))) > 0;
-		if (had) store.delete(SNAPSHOT_KEY);
+		const had = (await promisifyRequest(store.count())) > 0;
+		if (had) store.clear();
 		await promisifyRequest(store.transaction);
 		return had;
 	});

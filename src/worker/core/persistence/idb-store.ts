@@ -27,6 +27,7 @@ import { snapshotStoreFor, type DurableUseStore } from './idb-connection';
 import { LEASE_KEY, putClaim, putClaimIfEmpty, readFence, type Lease } from './idb-lease';
 import { putManifest, readManifestIn, type ManifestRead } from './idb-manifest';
 import { deleteSnapshot, readSnapshot, writeSnapshot } from './idb-snapshot';
+import { SNAPSHOT_PART_SIZE } from './snapshot-parts';
 import type { Durability, ImageStore, LoadOptions, StoredImage } from './image-store';
 import { isSplit } from './manifest-records';
 import { markOpen } from './marks';
@@ -54,8 +55,18 @@ export class IdbImageStore implements ImageStore {
 	 */
 	#layout: { generation: number; split: boolean } | null = null;
 
-	/** `snapshots` null: no snapshot (every cold open reads every chunk). */
-	constructor(use: DurableUseStore, snapshots: DurableUseStore | null = snapshotStoreFor(use)) {
+	readonly #snapshotPartSize: number;
+
+	/**
+	 * `snapshots` null: no snapshot (every cold open reads every chunk). `snapshotPartSize`: for the
+	 * benchmark's side-by-side run of other sizes (snapshot-parts.ts says why the default).
+	 */
+	constructor(
+		use: DurableUseStore,
+		snapshots: DurableUseStore | null = snapshotStoreFor(use),
+		{ snapshotPartSize = SNAPSHOT_PART_SIZE }: { snapshotPartSize?: number } = {},
+	) {
+		this.#snapshotPartSize = snapshotPartSize;
 		this.#use = use;
 		this.#snapshots = snapshots;
 	}
@@ -239,7 +250,9 @@ export class IdbImageStore implements ImageStore {
 	}
 
 	writeSnapshot(take: () => Snapshot | null): Promise<boolean> {
-		return this.#snapshots ? writeSnapshot(this.#snapshots, take) : Promise.resolve(false);
+		return this.#snapshots
+			? writeSnapshot(this.#snapshots, take, this.#snapshotPartSize)
+			: Promise.resolve(false);
 	}
 
 	dropSnapshot(): Promise<boolean> {

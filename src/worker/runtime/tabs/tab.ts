@@ -1,7 +1,8 @@
 /**
  * One window's worker among possibly many. Exactly one of them, the owner, holds the Web Lock and the
- * database; the others are followers that forward their page's calls to it over the BroadcastChannel
- * and relay its events (changes, save status) back to their page.
+ * database; the others are followers that forward their page's calls to it, each over a channel of its
+ * own with the owner (protocol.ts: a file imported in one window reaches the owner and no other window),
+ * and relay its events (changes, save status), which come over the shared channel, back to their page.
  *
  * Hand-over: when the owner's window closes or crashes, the browser gives the lock to a waiting worker,
  * which claims storage, loads the newest generation and announces itself. Followers then send every call
@@ -16,7 +17,8 @@ import { AppError, toWireError, type WireError } from '../../../shared/errors';
 import type { OwnershipLock } from '../ownership';
 import { coalesceTables, latestEvery } from './coalesce';
 import type { OwnerRuntime } from './owner';
-import type { CallResult, Channel, RelayEvent, TabMessage } from './protocol';
+import type { CallResult, Channel, RelayEvent, TabMessage, TabTraffic } from './protocol';
+import { OwnerEnds, TrafficCounter, type Link } from './pairs';
 import { DEFAULT_HEARTBEAT, OwnerWatch, type HeartbeatTiming } from './heartbeat';
 
 export interface OwnerHooks {
@@ -30,6 +32,8 @@ export interface TabOptions {
 	id: string;
 	build: BuildInfo;
 	channel: Channel;
+	/** Opens the channel of one follower–owner pair (`pairChannelName`). */
+	pair(owner: string, follower: string): Channel;
 	lock: OwnershipLock;
 	toPage(message: FromWorker): void;
 	/** Opens the database; called once this worker holds the lock. */
@@ -61,6 +65,10 @@ export class Tab {
 	#opening: Promise<void> | null = null;
 	#openFailure: WireError | null = null;
 	#takingOver = false;
+	/** This follower's pair with the owner; null when there is none (or this worker owns). */
+	#link: Link | null = null;
+	readonly #ends: OwnerEnds;
+	readonly #counter = new TrafficCounter();
 	readonly #pending = new Map<string, Pending>();
 	readonly #watch: OwnerWatch;
 	#beating: ReturnType<typeof setInterval> | null = null;
@@ -71,6 +79,19 @@ export class Tab {
 			// The owner froze with the lock: take it, as a newer build would (its writes are then fenced).
 			if (this.#role === 'follower') void this.#takeOver();
 		});
+		this.#ends = new OwnerEnds(
+			(follower) => this.#o.pair(this.#o.id, follower),
+			(message, end) => {
+				this.#counter.saw(message);
+				if (message.type === 'call' && message.to === this.#o.id)
+					void this.#serveRemote(message, end);
+			},
+		);
+	}
+
+	/** What calls reached this worker (for tests and diagnostics). */
+	get traffic(): TabTraffic {
+		return this.#counter.traffic;
 	}
 
 	get role(): Role {
@@ -111,11 +132,14 @@ export class Tab {
 			else if (this.#openFailure) this.#finish(rid, { ok: false, error: this.#openFailure });
 			// Otherwise the database is still opening; #becomeOwner routes every pending call when it is.
 		} else if (this.#owner) {
+			const link = this.#linkTo(this.#owner.id);
+			// Sent once the owner has answered the pair's handshake (#onPair routes every waiting call).
+			if (!link.ready) return;
 			call.sentTo = this.#owner.id;
 			// A BroadcastChannel cannot transfer, so a file imported in this (follower) window is copied once
-			// on its way to the owner; the page already handed it here without a copy. That is acceptable:
-			// the copy lives only until the owner has read it, and `args` is kept for a resend to a new owner.
-			this.#post({
+			// on its way to the owner, and to the owner alone; the page already handed it here without a
+			// copy. The copy lives only until the owner has read it; `args` is kept for a resend.
+			link.channel.postMessage({
 				type: 'call',
 				from: this.#o.id,
 				to: this.#owner.id,
@@ -142,7 +166,37 @@ export class Tab {
 		this.#finish(rid, result);
 	}
 
+	/** The pair with `owner`, opened (and the owner asked to open its end) if it is not yet. */
+	#linkTo(owner: string): Link {
+		if (this.#link?.owner === owner) return this.#link;
+		this.#unlink();
+		const link: Link = { owner, channel: this.#o.pair(owner, this.#o.id), ready: false };
+		link.channel.onmessage = (event) => this.#onPair(link, event.data);
+		this.#link = link;
+		this.#post({ type: 'connect', from: this.#o.id, to: owner });
+		return link;
+	}
+
+	#unlink(): void {
+		this.#link?.channel.close();
+		this.#link = null;
+	}
+
+	#onPair(link: Link, message: TabMessage): void {
+		this.#counter.saw(message);
+		if (this.#link !== link || message.from !== link.owner) return;
+		if (this.#role === 'follower' && this.#owner?.id === link.owner) this.#watch.heard();
+		if (message.type === 'connected' && !link.ready) {
+			link.ready = true;
+			// Calls that waited for the pair, and calls sent to an owner before this one and never answered.
+			for (const [rid, call] of this.#pending) if (call.sentTo !== link.owner) this.#route(rid);
+		} else if (message.type === 'reply' && message.to === this.#o.id) {
+			this.#onReply(message.from, message.rid, message.result);
+		}
+	}
+
 	#onChannel(message: TabMessage): void {
+		this.#counter.saw(message);
 		if (this.#role === 'follower' && this.#owner && message.from === this.#owner.id)
 			this.#watch.heard();
 		switch (message.type) {
@@ -164,11 +218,9 @@ export class Tab {
 				if (this.#role === 'follower' && message.from === this.#owner?.id)
 					this.#toPage('changed', { tables: message.tables });
 				break;
-			case 'call':
-				if (message.to === this.#o.id) void this.#serveRemote(message);
-				break;
-			case 'reply':
-				if (message.to === this.#o.id) this.#onReply(message.from, message.rid, message.result);
+			case 'connect':
+				// Answered in any role: an owner that has since stepped down still says so to calls.
+				if (message.to === this.#o.id) this.#ends.accept(message.from, this.#o.id);
 				break;
 		}
 	}
@@ -187,10 +239,13 @@ export class Tab {
 			return;
 		}
 		this.#setPhase(phase.phase === 'ready' ? { ...phase, role: 'follower' } : phase);
-		for (const [rid, call] of this.#pending) if (call.sentTo !== from) this.#route(rid);
+		// Linked at once, so a call does not wait for the handshake; calls are routed once it is done.
+		const link = this.#linkTo(from);
+		if (link.ready)
+			for (const [rid, call] of this.#pending) if (call.sentTo !== from) this.#route(rid);
 	}
 
-	async #serveRemote(message: Extract<TabMessage, { type: 'call' }>): Promise<void> {
+	async #serveRemote(message: Extract<TabMessage, { type: 'call' }>, end: Channel): Promise<void> {
 		let result: CallResult;
 		if (this.#role === 'owner') {
 			await this.#opening;
@@ -208,7 +263,13 @@ export class Tab {
 				).toWire(),
 			};
 		}
-		this.#post({ type: 'reply', from: this.#o.id, to: message.from, rid: message.rid, result });
+		end.postMessage({
+			type: 'reply',
+			from: this.#o.id,
+			to: message.from,
+			rid: message.rid,
+			result,
+		});
 	}
 
 	#onReply(from: string, rid: string, result: CallResult): void {
@@ -231,6 +292,7 @@ export class Tab {
 		if (this.#role !== 'follower' || this.#opening) return;
 		this.#role = 'owner';
 		this.#owner = { id: this.#o.id, build: this.#o.build };
+		this.#unlink();
 		this.#watch.stop();
 		const everyMs = (this.#o.heartbeat ?? DEFAULT_HEARTBEAT).everyMs;
 		this.#beating = setInterval(() => this.#post({ type: 'beat', from: this.#o.id }), everyMs);
@@ -282,6 +344,7 @@ export class Tab {
 	#becomeOutdated(): void {
 		if (this.#role === 'outdated') return;
 		this.#role = 'outdated';
+		this.#unlink();
 		this.#watch.stop();
 		if (this.#beating !== null) clearInterval(this.#beating);
 		this.#beating = null;
