@@ -100,7 +100,7 @@ async function world() {
 				await openGate;
 				const db = await LiveDatabase.open({ SQL, files, store, writerId: name, ...hooks });
 				window.db = db;
-				const runtime = new OwnerRuntime(db, build, { jobs: [] });
+				const runtime = new OwnerRuntime(db, build, { jobs: [], handover: hooks.handover });
 				const serve = runtime.serve.bind(runtime);
 				const times = new Map<string, number>();
 				runtime.serve = async (...args) => {
@@ -244,6 +244,11 @@ describe('tabs', () => {
 		const newOwner = b.tab.role === 'owner' ? b : c;
 		expect(owner.served - 1 + newOwner.served).toBeGreaterThan(120);
 		expect(owner.served).toBe(31);
+		// The new owner says so in the activity log; the first owner, which took it from nobody, did not.
+		const lines = await newOwner.call('activity.list', { kind: 'owner' });
+		expect(lines.entries.map((e) => e.message)).toEqual([
+			'This window took the database over from a window that closed.',
+		]);
 	});
 
 	it('answers a call retried after a hand-over from the ledger instead of applying it twice', async () => {
@@ -370,6 +375,9 @@ describe('a frozen owner (heartbeat)', () => {
 		await expect(
 			owner.db!.write(() => owner.db!.engine.run("UPDATE monitors SET name = 'lost'")),
 		).rejects.toMatchObject({ code: 'stale-writer' });
+		const lines = await b.call('activity.list', { kind: 'owner' });
+		expect(lines.entries).toHaveLength(1);
+		expect(lines.entries[0]).toMatchObject({ level: 'warn', details: { handover: 'frozen' } });
 		owner.thaw();
 		expect(owner.tab.role).toBe('outdated');
 		await expect(owner.call('monitors.list')).rejects.toMatchObject({ code: 'app-outdated' });

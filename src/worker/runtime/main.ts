@@ -56,7 +56,11 @@ const tab = new Tab({
 			onChanged: hooks.onChanged,
 			onMigrated: (engine, run) => recordMigrations(engine, Date.now(), run),
 		});
-		return new OwnerRuntime(db, build, { emit: hooks.onEvent, browser: navigator.userAgent });
+		return new OwnerRuntime(db, build, {
+			emit: hooks.onEvent,
+			browser: navigator.userAgent,
+			handover: hooks.handover,
+		});
 	},
 });
 

@@ -10,8 +10,8 @@ import type { LiveDatabase } from '../../core/database/live-database';
 import { dispatch, type HandlerContext } from '../handlers';
 import { startJobs, type OwnerJob } from '../jobs';
 import { Account } from '../../domain/account/account';
-import type { CallResult, RelayEvent } from './protocol';
-import { noteActivity } from '../../domain/activity/log';
+import type { CallResult, Handover, RelayEvent } from './protocol';
+import { noteActivity, type ActivityInput } from '../../domain/activity/log';
 import { backgroundReporter } from '../background-notices';
 
 const OPEN_WHILE_LOCKED = new Set<Method>([
@@ -37,6 +37,8 @@ export class OwnerRuntime {
 			jobs?: readonly OwnerJob[];
 			emit?: RelayEvent;
 			browser?: string;
+			/** Another window had the database until now: told in the activity log. */
+			handover?: Handover;
 		} = {},
 	) {
 		const now = options.now ?? Date.now;
@@ -58,6 +60,7 @@ export class OwnerRuntime {
 		this.#ctx = { db, now, services: { account }, report };
 		this.#build = build;
 		this.#stopJobs = startJobs(this.#ctx, options.jobs);
+		if (options.handover) void noteActivity(db, now(), handoverEntry(options.handover));
 		void account.start().catch((error: unknown) => report('Starting the account failed', error));
 	}
 
@@ -102,4 +105,16 @@ export class OwnerRuntime {
 		this.#stopJobs();
 		this.#ctx.services.account?.stop();
 	}
+}
+
+function handoverEntry(handover: 'closed' | 'frozen'): ActivityInput {
+	return {
+		kind: 'owner',
+		level: handover === 'frozen' ? 'warn' : 'info',
+		message:
+			handover === 'frozen'
+				? 'This window took the database over from a window that stopped answering (frozen or suspended); that window must reload.'
+				: 'This window took the database over from a window that closed.',
+		details: { handover },
+	};
 }

@@ -80,3 +80,6 @@ export interface TabTraffic {
 	/** The bytes of files (ArrayBuffers and their views) those calls carried. */
 	callBytes: number;
 }
+
+/** How a window came to own the database: the owner closed, or stopped answering; null: there was none. */
+export type Handover = 'closed' | 'frozen' | null;

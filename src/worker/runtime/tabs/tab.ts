@@ -17,7 +17,7 @@ import { AppError, toWireError, type WireError } from '../../../shared/errors';
 import type { OwnershipLock } from '../ownership';
 import { coalesceTables, latestEvery } from './coalesce';
 import type { OwnerRuntime } from './owner';
-import type { CallResult, Channel, RelayEvent, TabMessage, TabTraffic } from './protocol';
+import type { CallResult, Channel, Handover, RelayEvent, TabMessage, TabTraffic } from './protocol';
 import { OwnerEnds, TrafficCounter, type Link } from './pairs';
 import { DEFAULT_HEARTBEAT, OwnerWatch, type HeartbeatTiming } from './heartbeat';
 
@@ -26,6 +26,8 @@ export interface OwnerHooks {
 	onSave: (status: SaveStatus) => void;
 	onChanged: (tables: string[]) => void;
 	onEvent: RelayEvent;
+	/** How this window came to own the database: another window's closed, or stopped answering. */
+	handover: Handover;
 }
 
 export interface TabOptions {
@@ -290,6 +292,7 @@ export class Tab {
 
 	async #becomeOwner(): Promise<void> {
 		if (this.#role !== 'follower' || this.#opening) return;
+		const handover: Handover = this.#takingOver ? 'frozen' : this.#owner ? 'closed' : null;
 		this.#role = 'owner';
 		this.#owner = { id: this.#o.id, build: this.#o.build };
 		this.#unlink();
@@ -316,6 +319,7 @@ export class Tab {
 						this.#toPage(event, payload);
 						this.#post({ type: 'event', from: this.#o.id, event, payload });
 					},
+					handover,
 				});
 				if (this.#role !== 'owner') {
 					this.#runtime.stop();
