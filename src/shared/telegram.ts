@@ -112,6 +112,16 @@ export function escapeHtml(text: string): string {
 		.replace(/"/g, '&quot;');
 }
 
+/** A message in Telegram's HTML as plain text: tags dropped, the entities `escapeHtml` writes undone. */
+export function htmlToText(html: string): string {
+	return html
+		.replace(/<[^>]*>/g, '')
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"')
+		.replace(/&amp;/g, '&');
+}
+
 /** The variables a template can use, each described for the editor. */
 export const TEMPLATE_VARIABLES = {
 	emoji: '🔴 down, ✅ up, 🟡 degraded, ⏰ reminder',

@@ -3,6 +3,7 @@
  * the same write that records its outcome in the outbox. The line names the chat and the alert's
  * first line (monitor and state), never the bot's token.
  */
+import { htmlToText } from '../../../shared/telegram';
 import type { Engine } from '../../core/engine';
 import { recordActivity } from '../activity/log';
 import type { Deliverable } from '../../stores/outbox';
@@ -11,17 +12,10 @@ export type DeliveryOutcome = 'sent' | 'failed' | 'uncertain';
 
 const HEADLINE_MAX = 120;
 
-/** The alert's first line as text: tags dropped, entities decoded, clipped. */
+/** The alert's first line as plain text, clipped. */
 export function headline(html: string): string {
 	const first = html.split('\n').find((line) => line.trim()) ?? '';
-	const text = first
-		.replace(/<[^>]*>/g, '')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&')
-		.trim();
+	const text = htmlToText(first).trim();
 	return text.length > HEADLINE_MAX ? `${text.slice(0, HEADLINE_MAX - 1)}…` : text;
 }
 
