@@ -18,7 +18,7 @@ import { test, type Page } from '@playwright/test';
 import type { DbApi } from '../../src/shared/api';
 import { FakeTelegram } from '../e2e/support/fake-telegram';
 import { launchProfile } from './chromium';
-import { cpuByProcessType, rendererPids, WorkerProbe } from './probes';
+import { cpuByProcessType, rendererPids, topSelfTime, WorkerProbe } from './probes';
 import { machine } from './report';
 import { selected } from './scenarios';
 import { serveApp } from './sustained/app';
@@ -78,7 +78,9 @@ async function importSeed(page: Page, url: string): Promise<void> {
 		const preview = (await db.callTransfer('import.inspect', { bytes, name: 'seed.db' }, [
 			bytes.buffer,
 		])) as { token: string };
-		await db.call('import.commit', { token: preview.token });
+		// The file's Bot API server is the fake one on 127.0.0.1: keep it (an import drops it by default,
+		// and alerts would then go to the real Telegram, which a benchmark must never reach).
+		await db.call('import.commit', { token: preview.token, keepApiBase: true });
 		// An import pauses the file's running monitors; the benchmark runs them, as "Resume all" does.
 		await db.call('import.resumeMonitors');
 	}, url);
@@ -187,7 +189,10 @@ test('sustained monitoring', async () => {
 		const metricsStart = await workerMetrics(probe);
 		const processStart = cpuByProcessType(profile.userDataDir);
 		const threadsStart = threadCpu(pids);
-		if (profiling) await startPageProfile(pageSession);
+		if (profiling) {
+			await startPageProfile(pageSession);
+			await probe.startProfile(WORKER);
+		}
 		const t0 = Date.now();
 		const chartOpens: number[] = [];
 		const chartSteps: ChartOpen[] = [];
@@ -213,6 +218,14 @@ test('sustained monitoring', async () => {
 			const file = join(tmpdir(), `sustained-page-${Date.now()}.cpuprofile`);
 			writeFileSync(file, JSON.stringify(cpu));
 			console.log(`  page profile: ${file}\n${printSummary(await summarise(cpu))}`);
+			const worker = await probe.stopProfile(WORKER);
+			if (worker) {
+				const workerFile = join(tmpdir(), `sustained-worker-${Date.now()}.cpuprofile`);
+				writeFileSync(workerFile, JSON.stringify(worker));
+				console.log(
+					`  worker profile: ${workerFile}\n    ${topSelfTime(worker, 30).join('\n    ')}`,
+				);
+			}
 		}
 		const threadsEnd = threadCpu(pids);
 		const processEnd = cpuByProcessType(profile.userDataDir);
