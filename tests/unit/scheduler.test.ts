@@ -42,7 +42,8 @@ class FakeEnv implements SchedulerEnv {
 	};
 }
 
-async function setup(intervalS = 30, retries = 0) {
+/** `recordTickMs`: 0 writes each result at once, to test the rest of the timing exactly. */
+async function setup(intervalS = 30, retries = 0, recordTickMs = 0) {
 	const env = new FakeEnv();
 	const db = await LiveDatabase.open({
 		SQL: await loadSql(),
@@ -59,7 +60,7 @@ async function setup(intervalS = 30, retries = 0) {
 			env.time,
 		),
 	);
-	const scheduler = new Scheduler(db, env, { retryDelayMs: 5_000 });
+	const scheduler = new Scheduler(db, env, { retryDelayMs: 5_000, recordTickMs });
 	db.subscribe((tables) => tables.includes('monitors') && scheduler.refresh());
 
 	/** Moves the clock to `to`, firing the timers on the way, and lets each check finish. */
@@ -67,18 +68,30 @@ async function setup(intervalS = 30, retries = 0) {
 		for (;;) {
 			await settle();
 			const next = env.timers.filter((t) => t.at <= to).sort((a, b) => a.at - b.at)[0];
-			if (!next) break;
+			if (!next) {
+				if (env.time >= to) break;
+				env.time = to;
+				continue;
+			}
 			env.timers = env.timers.filter((t) => t !== next);
 			env.time = Math.max(env.time, next.at);
 			next.fn();
 		}
-		env.time = Math.max(env.time, to);
-		await settle();
 	};
+	/** Lets every running check end or reach its record batch, where it waits for its tick's timer. */
 	const settle = async () => {
-		for (let i = 0; i < 5; i++) {
-			await scheduler.whenIdle();
+		let quiet = 0;
+		for (let i = 0; i < 2_000 && quiet < 5; i++) {
 			await new Promise((resolve) => setImmediate(resolve));
+			// Timers due by now fire, as the event loop would fire them (a record tick of 0 ms, say).
+			const due = env.timers.filter((t) => t.at <= env.time).sort((a, b) => a.at - b.at)[0];
+			if (due) {
+				env.timers = env.timers.filter((t) => t !== due);
+				due.fn();
+				quiet = 0;
+				continue;
+			}
+			quiet = scheduler.running === scheduler.waitingForTick ? quiet + 1 : 0;
 		}
 	};
 	const checks = () =>
@@ -168,7 +181,7 @@ describe('scheduler', () => {
 	});
 
 	it('checks that fall due together share one write: one transaction, one commit, one change notice', async () => {
-		const t = await setup(60);
+		const t = await setup(60, 0, 1_000);
 		t.scheduler.start();
 		await t.advanceTo(T0 + 1_000);
 		// Twenty monitors added at once: all due now.
@@ -194,6 +207,35 @@ describe('scheduler', () => {
 		expect(states).toHaveLength(20);
 		expect(states.every((s) => s.state === 'up' && s.next_due_at === T0 + 61_000)).toBe(true);
 		expect(t.db.engine.value('SELECT count(*) FROM events')).toBe(21);
+	});
+
+	it('checks that end within one tick share one write, even when they fall due apart', async () => {
+		for (const [tick, commits] of [
+			[0, 5],
+			[1_000, 1],
+		] as const) {
+			const t = await setup(60, 0, tick);
+			t.scheduler.start();
+			await t.advanceTo(T0 + 1_100); // the first monitor's result written
+			// Five monitors due 150 ms apart, as 200 monitors every 30 s are once spread over their interval.
+			await t.db.write(() => {
+				for (let i = 1; i <= 5; i++)
+					createMonitor(
+						t.db.engine,
+						{ name: `M${i}`, url: `http://127.0.0.2:9/${i}`, intervalS: 60 },
+						t.env.time,
+					);
+				t.db.engine.run(
+					'UPDATE monitor_status SET next_due_at = ? + 150 * monitor_id WHERE monitor_id > 1',
+					[T0 + 1_500],
+				);
+			});
+			const notices: string[][] = [];
+			t.db.subscribe((tables) => tables.includes('checks') && notices.push(tables));
+			await t.advanceTo(T0 + 4_000);
+			expect(t.checks()).toHaveLength(6);
+			expect(notices).toHaveLength(commits);
+		}
 	});
 
 	it('retries before declaring down, and records the recovery', async () => {
@@ -386,8 +428,10 @@ describe('scheduler across a replace', () => {
 			corrupt: 'import-corrupt',
 			task: 'import',
 		});
+		const ended = t.scheduler.whenIdle();
 		answer(new Response('held across the import', { status: 503 }));
-		await t.scheduler.whenIdle();
+		await t.advanceTo(t.env.time);
+		await ended;
 
 		expect(t.checks().filter((c) => c.message.includes('503'))).toEqual([]);
 		expect(t.events().filter((e) => e.to_state === 'down')).toEqual([]);

@@ -1,10 +1,13 @@
 /**
- * Checks that fall due together share one write: one transaction and one durable commit for the
- * results, rollups and state changes of every check that ended close together, instead of one each
- * (200 monitors would otherwise mean 200 commits and 200 change notices a cycle). A result waits until
- * every check still in flight has ended too, or `windowMs` at most, so a slow target delays the others'
- * results by no more than that. Each result still belongs to the database its check started on: a
- * batch never mixes two (see same-database.ts).
+ * Checks share writes: the results, rollups and state changes of every check that ends within one tick
+ * (`windowMs`, a second) of the first are one transaction and one durable commit, instead of one each.
+ * With 200 monitors every 30 s spread over their interval, checks end alone about 7 times a second, and
+ * each commit is a save to IndexedDB, a save status and a change notice to every window: grouping them
+ * per tick makes that at most one a second (measured: see tests/bench/results/README.md, issue 22).
+ * A result is shown at most a tick later; one not yet written when the page dies is lost like the check
+ * in flight would be, and the check runs again. A batch also goes at once when it is large (`maxSize`).
+ * Each result still belongs to the database its check started on: a batch never mixes two (see
+ * same-database.ts).
  */
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
@@ -25,35 +28,34 @@ export interface BatchTimers {
 export class RecordBatch {
 	readonly #db: LiveDatabase;
 	readonly #timers: BatchTimers;
-	/** How many checks are still running their request: when all have ended, the batch goes. */
-	readonly #inFlight: () => number;
 	readonly #windowMs: number;
+	readonly #maxSize: number;
 	#queue: Queued[] = [];
 	#engine: Engine | null = null;
 	#timer: unknown = null;
 
-	constructor(db: LiveDatabase, timers: BatchTimers, inFlight: () => number, windowMs = 50) {
+	constructor(db: LiveDatabase, timers: BatchTimers, windowMs = 1_000, maxSize = 200) {
 		this.#db = db;
 		this.#timers = timers;
-		this.#inFlight = inFlight;
 		this.#windowMs = windowMs;
+		this.#maxSize = maxSize;
 	}
 
-	/** Records one check's result with the others that end about now; resolves once it is durable. */
+	/** Results waiting for their tick. */
+	get queued(): number {
+		return this.#queue.length;
+	}
+
+	/** Records one check's result with the others of its tick; resolves once it is durable. */
 	record(engine: Engine, input: RecordInput): Promise<Recorded | null> {
 		if (this.#engine !== null && this.#engine !== engine) this.flush();
 		this.#engine = engine;
 		const recorded = new Promise<Recorded | null>((resolve, reject) =>
 			this.#queue.push({ input, resolve, reject }),
 		);
-		if (this.#inFlight() === 0) this.flush();
+		if (this.#queue.length >= this.#maxSize) this.flush();
 		else this.#timer ??= this.#timers.setTimer(() => this.flush(), this.#windowMs);
 		return recorded;
-	}
-
-	/** Another check ended without a result to record: the batch may be all there is now. */
-	settled(): void {
-		if (this.#queue.length > 0 && this.#inFlight() === 0) this.flush();
 	}
 
 	flush(): void {

@@ -26,6 +26,8 @@ export interface SchedulerOptions {
 	concurrency?: number;
 	/** How soon a failed check is retried, at most (never later than the interval). */
 	retryDelayMs?: number;
+	/** Results of checks that end within this long of each other are one write (record-batch.ts). */
+	recordTickMs?: number;
 }
 
 interface Scheduled {
@@ -48,8 +50,6 @@ export class Scheduler {
 	readonly #retryDelayMs: number;
 	#monitors = new Map<number, Scheduled>();
 	readonly #running = new Set<number>();
-	/** Checks whose request has not ended yet (the record batch waits for them). */
-	#requesting = 0;
 	readonly #batch: RecordBatch;
 	#timer: unknown = null;
 	#stopped = true;
@@ -66,7 +66,7 @@ export class Scheduler {
 		this.#env = env;
 		this.#concurrency = options.concurrency ?? 32;
 		this.#retryDelayMs = options.retryDelayMs ?? 20_000;
-		this.#batch = new RecordBatch(db, env, () => this.#requesting);
+		this.#batch = new RecordBatch(db, env, options.recordTickMs);
 	}
 
 	get running(): number {
@@ -160,7 +160,12 @@ export class Scheduler {
 		return [...this.#delays];
 	}
 
-	/** Resolves when no check is running (tests and the benchmark wait on it). */
+	/** Checks that ended and whose result waits for its tick to be written (record-batch.ts). */
+	get waitingForTick(): number {
+		return this.#batch.queued;
+	}
+
+	/** Resolves when no check is running: a check runs until its result is durable. */
 	whenIdle(): Promise<void> {
 		if (this.#running.size === 0) return Promise.resolve();
 		return new Promise((resolve) => this.#idle.add(resolve));
@@ -192,22 +197,18 @@ export class Scheduler {
 
 	async #run(monitor: Scheduled): Promise<void> {
 		this.#running.add(monitor.id);
-		this.#requesting++;
-		let requesting = true;
 		const dueAt = monitor.nextDueAt;
 		// A restore or an import during the request swaps the database: this check then belongs to none.
 		const engine = this.#db.engine;
 		try {
 			const observation = await runCheck(monitor.target, this.#env);
-			this.#requesting--;
-			requesting = false;
 			// A check that failed because the browser went offline meanwhile says nothing about the target.
 			if (observation.outcome === 'down' && !this.#env.online()) return;
 			this.#sampleDelay(observation.startedAt - dueAt);
 			const end = this.#env.now();
 			const cadence = dueAt + monitor.intervalMs;
-			// Written with the other checks that end about now: one transaction, one commit (record-batch.ts).
-			const recorded = await this.#batch.record(engine, {
+			// Written with the other checks that end in the same tick: one transaction, one commit (record-batch.ts).
+			const recording = this.#batch.record(engine, {
 				monitorId: monitor.id,
 				retries: monitor.retries,
 				dueAt,
@@ -216,6 +217,7 @@ export class Scheduler {
 				nextDueAt: cadence > end ? cadence : end + monitor.intervalMs,
 				retryAt: end + Math.min(this.#retryDelayMs, monitor.intervalMs),
 			});
+			const recorded = await recording;
 			const current = this.#monitors.get(monitor.id);
 			if (recorded && current && current.nextDueAt === dueAt) {
 				current.nextDueAt = recorded.nextDueAt;
@@ -229,8 +231,6 @@ export class Scheduler {
 			if (current && current.nextDueAt === dueAt)
 				current.nextDueAt = this.#env.now() + monitor.intervalMs;
 		} finally {
-			if (requesting) this.#requesting--;
-			this.#batch.settled();
 			this.#running.delete(monitor.id);
 			if (this.#running.size === 0) {
 				const waiting = [...this.#idle];
