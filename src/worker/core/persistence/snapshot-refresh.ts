@@ -15,6 +15,8 @@ export interface SnapshotPolicy {
 	share: number;
 	/** ...and no save happened for this long (a busy writer is not held up by a large write). */
 	quietMs: number;
+	/** ...and the last refresh of this session is at least this old: each copies and writes the whole file. */
+	minIntervalMs: number;
 	/**
 	 * A writer that never pauses gets its snapshot once four times the threshold changed, and at least
 	 * this many chunks: until then a cold open reads the newer chunk records (~0.1 ms each, so 256 cost
@@ -24,16 +26,20 @@ export interface SnapshotPolicy {
 }
 
 /**
- * At 50 MB with 16 KiB chunks: after 2% of the file (1 MB) changed, in the first 300 ms without a save.
- * A cold open then reads at most ~64 chunk records besides the snapshot; a busy writer that never pauses
- * gets its snapshot anyway once four times that (4 MB) changed. At 10 MB that rule alone copied and wrote
- * the file three times during 100 single writes (52-59 ms each, in the background, yet it showed in their
- * p95); the 256-chunk floor lets a cold open read at most ~30 ms of chunk records instead.
+ * At 50 MB with 16 KiB chunks: after 5% of the file (2.5 MB, 160 chunks) changed, in the first 300 ms
+ * without a save, and at most once a minute. A cold open then reads at most ~160 chunk records besides
+ * the snapshot (~0.1 ms each); a busy writer that never pauses gets its snapshot anyway once four times
+ * that changed. At 10 MB the share alone copied and wrote the file three times during 100 single writes
+ * (52-59 ms each, in the background, yet it showed in their p95); the 256-chunk floor lets a cold open read
+ * at most ~30 ms of chunk records instead. 200 monitors every 30 s touch pages all over a 50 MB file:
+ * with 2% and no spacing the whole file was copied and written every 6.7 s (27 times in 3 minutes, a
+ * tenth of the worker's CPU and 1.3 GB written by the browser); see tests/bench/results/README.md.
  */
 export const DEFAULT_SNAPSHOT_POLICY: SnapshotPolicy = {
 	minChunks: 8,
-	share: 0.02,
+	share: 0.05,
 	quietMs: 300,
+	minIntervalMs: 60_000,
 	overdueMinChunks: 256,
 };
 
@@ -56,6 +62,8 @@ export class SnapshotRefresh {
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#writing: Promise<boolean> | null = null;
 	#stopped = false;
+	/** When this session last wrote a snapshot (performance.now()), or null. */
+	#lastWriteAt: number | null = null;
 
 	/** `snapshotGeneration`: the generation of the snapshot `stored` was loaded with, if any. */
 	constructor(
@@ -99,7 +107,7 @@ export class SnapshotRefresh {
 		const manifest = this.#o.manifest();
 		if (!policy || !manifest || this.#writing || this.#stopped) return false;
 		const overdue = Math.max(4 * threshold(policy, manifest), policy.overdueMinChunks);
-		return this.#since.size >= overdue;
+		return this.#since.size >= overdue && this.#spacingLeft(policy) === 0;
 	}
 
 	/** Plans a refresh for the next quiet moment, once enough changed. */
@@ -115,10 +123,19 @@ export class SnapshotRefresh {
 			if (changed >= 4 * least) return;
 			clearTimeout(this.#timer);
 		}
-		this.#timer = setTimeout(() => {
-			this.#timer = null;
-			void this.write(this.#o.current);
-		}, policy.quietMs);
+		this.#timer = setTimeout(
+			() => {
+				this.#timer = null;
+				void this.write(this.#o.current);
+			},
+			Math.max(policy.quietMs, this.#spacingLeft(policy)),
+		);
+	}
+
+	/** How long until the last refresh is `minIntervalMs` old (0: it is, or there was none). */
+	#spacingLeft(policy: SnapshotPolicy): number {
+		if (this.#lastWriteAt === null) return 0;
+		return Math.max(0, this.#lastWriteAt + policy.minIntervalMs - performance.now());
 	}
 
 	/**
@@ -147,7 +164,10 @@ export class SnapshotRefresh {
 				return snapshot;
 			})
 			.then(
-				(done) => done,
+				(done) => {
+					if (done) this.#lastWriteAt = performance.now();
+					return done;
+				},
 				() => {
 					for (const index of covered ?? []) this.#since.add(index);
 					return false;
