@@ -6,7 +6,13 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
 	testDir: '.',
-	testMatch: ['bench.spec.ts', 'sustained.spec.ts', 'history.spec.ts', 'tabs.spec.ts'],
+	testMatch: [
+		'bench.spec.ts',
+		'sustained.spec.ts',
+		'history.spec.ts',
+		'tabs.spec.ts',
+		'list.spec.ts',
+	],
 	outputDir: '../../test-results/bench',
 	timeout: 0,
 	workers: 1,

@@ -118,7 +118,8 @@ test('200 writes issued at once are all there after a reload', async ({ page }) 
 	expect(new Set(created).size).toBe(200);
 
 	await page.reload();
-	await expect(page.getByRole('listitem')).toHaveCount(200);
+	// The list renders the rows near the screen, and each says it is one of 200.
+	await expect(page.getByRole('listitem').first()).toHaveAttribute('aria-setsize', '200');
 	const names = (await call(page, 'monitors.list')).map((m) => m.name);
 	expect(names).toEqual(
 		Array.from({ length: 200 }, (_, i) => `Burst ${String(i).padStart(3, '0')}`),

@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 export interface ListResult {
 	/** From the route change to the frame that shows the first screen of rows, per visit (ms). */
 	screenMs: number[];
-	/** To the frame that shows every monitor's row, per visit (ms). */
+	/** To the frame that shows every monitor's row (a windowed list: every row it renders), per visit (ms). */
 	renderMs: number[];
 	/** The longest task of each visit. */
 	visitLongestTaskMs: number[];
@@ -48,9 +48,15 @@ function showList(page: Page, monitorId: number, count: number): Promise<Visit> 
 			for (;;) {
 				// Checked at each frame's start: what is there now is drawn by the end of this frame.
 				await frame();
-				const rows = document.querySelectorAll('ul[aria-label="Monitors"] > li');
+				const list = document.querySelector<HTMLElement>('ul[aria-label="Monitors"]');
+				const rows = list?.querySelectorAll(':scope > li') ?? [];
 				const last = rows[rows.length - 1];
-				const full = rows.length >= count;
+				// A windowed list (MonitorTable) is complete with its window: rows past the screen's end.
+				const full =
+					rows.length >= count ||
+					(list?.dataset.windowed === 'true' &&
+						last !== undefined &&
+						last.getBoundingClientRect().top > innerHeight);
 				if (screenMs === null && last && (full || last.getBoundingClientRect().top > innerHeight)) {
 					await frame();
 					screenMs = performance.now() - started;
