@@ -28,7 +28,7 @@ import type { OpenGiven } from './options';
 import { prepareImage, type Prepared, type PrepareOptions } from './prepare-image';
 import { replaceWith, restoreBackup, type ReplaceOptions } from './replace';
 import { dryRunLive, resetLive, type ResetRecorder } from './reset';
-import { maintain, pruneRequests, write } from './writer';
+import { answered, maintain, pruneRequests, write } from './writer';
 
 export class LiveDatabase {
 	readonly #live: LiveState;
@@ -99,6 +99,11 @@ export class LiveDatabase {
 	/** See writer.ts: a transaction that resolves once durable, applied once per `requestId`. */
 	write<T>(fn: () => T, requestId?: string): Promise<T> {
 		return write(this.#live, fn, requestId);
+	}
+
+	/** The ledger's durable answer to `requestId`, or null (see writer.ts). */
+	answered(requestId: string): Promise<{ result: unknown } | null> {
+		return answered(this.#live, requestId);
 	}
 
 	/** Hears about every durable change, by table name (owner-side jobs use it; windows get events). */

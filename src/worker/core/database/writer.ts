@@ -63,6 +63,24 @@ export async function write<T>(live: LiveState, fn: () => T, requestId?: string)
 	return outcome.result;
 }
 
+/**
+ * The answer the ledger holds for `requestId`, once durable, or null when the request was never
+ * applied here: a task (long async work outside one transaction) retried after a hand-over asks this
+ * before running again, and records its answer with `write(() => answer, requestId)` when it ends.
+ */
+export async function answered(
+	live: LiveState,
+	requestId: string,
+): Promise<{ result: unknown } | null> {
+	const seen = live.engine.get<{ result: string | null }>(
+		'SELECT result FROM _requests WHERE id = ?',
+		[requestId],
+	);
+	if (!seen) return null;
+	await live.persister.durable();
+	return { result: seen.result === null ? undefined : JSON.parse(seen.result) };
+}
+
 /** Deletes ledger rows older than `maxAgeMs`; run by the owner from time to time. */
 export function pruneRequests(live: LiveState, maxAgeMs: number): Promise<number> {
 	const cutoff = live.now() - maxAgeMs;

@@ -13,6 +13,7 @@ import { databaseHandlers } from './database';
 import { healthHandlers } from './health';
 import { migrationHandlers } from './migrations';
 import { monitorHandlers } from './monitors';
+import { RUN_ONCE } from './once';
 import type { Handler, HandlerTable } from './table';
 import { telegramHandlers } from './telegram';
 
@@ -42,7 +43,16 @@ export async function dispatch<M extends Method>(
 ): Promise<ResultOf<M>> {
 	const handler = handlers[method] as Handler<M> | undefined;
 	if (!handler) throw new AppError('internal', `Unknown method: ${String(method)}`);
-	if (handler.kind === 'read' || handler.kind === 'task') return handler.run(ctx, args);
+	if (handler.kind === 'read') return handler.run(ctx, args);
+	if (handler.kind === 'task') {
+		if (requestId === undefined || !RUN_ONCE.has(method) || ctx.db.readOnly)
+			return handler.run(ctx, args);
+		// Run once per call across a hand-over (once.ts): an answer in the ledger is this call's.
+		const earlier = await ctx.db.answered(requestId);
+		if (earlier) return earlier.result as ResultOf<M>;
+		const result = await handler.run(ctx, args);
+		return ctx.db.write(() => result, requestId);
+	}
 	// What `prepare` reads must come from a checked file (see LiveDatabase.settled).
 	if (handler.prepare) await ctx.db.settled();
 	const prepared = handler.prepare ? await handler.prepare(ctx, args) : undefined;
