@@ -2,6 +2,7 @@
  * Merging another device's database into this one (the import's "Merge" way), as the page and the
  * worker both see it: the person's choices and the preview of what a merge adds.
  */
+import { AppError } from './errors';
 
 /** Which side wins where both have a value: this database's ("mine") or the file's ("theirs"). */
 export type MergeWinner = 'mine' | 'theirs';
@@ -80,4 +81,26 @@ export function skippedSecretsMessage(skipped: MergeReport['secretsSkipped']): s
 		`${parts.join(' and ')} of the file are sealed with a passphrase that was not given, so they ` +
 		'cannot be read here: they are left out and marked to be entered again.'
 	);
+}
+
+/** The choices as sent over the wire, checked; missing ones are "mine". */
+export function parseMergeChoices(value: unknown): MergeChoices {
+	if (value === undefined || value === null) return DEFAULT_MERGE_CHOICES;
+	const { settings, monitors } = value as { settings?: unknown; monitors?: unknown };
+	const winner = (v: unknown): MergeWinner => {
+		if (v === undefined || v === 'mine') return 'mine';
+		if (v === 'theirs') return 'theirs';
+		throw new AppError('invalid-input', 'A merge choice is “mine” or “theirs”.');
+	};
+	const chosen: Record<number, MergeWinner> = {};
+	if (monitors !== undefined) {
+		if (typeof monitors !== 'object' || monitors === null || Array.isArray(monitors))
+			throw new AppError('invalid-input', 'Merge choices name monitors by their id in the file.');
+		for (const [id, v] of Object.entries(monitors)) {
+			if (!/^[1-9][0-9]{0,15}$/.test(id))
+				throw new AppError('invalid-input', 'Merge choices name monitors by their id in the file.');
+			chosen[Number(id)] = winner(v);
+		}
+	}
+	return { settings: winner(settings), monitors: chosen };
 }

@@ -228,7 +228,11 @@ async function carrySecrets(
 		}
 	}
 	for (const b of bots) {
-		if (Number(b.row.needs_token) === 1) continue;
+		if (Number(b.row.needs_token) === 1) {
+			const why = String(b.row.status_message ?? NOT_GIVEN);
+			writes.push(() => removeToken(target, b.targetId, why));
+			continue;
+		}
 		const carried = await carrier.carry(
 			String(b.row.token),
 			placeOf('telegram_bots', b.fileId!),

@@ -69,7 +69,15 @@ export const BEFORE_HISTORY: readonly MergeTable[] = [
 			row.enabled = 0;
 		},
 	},
-	{ table: 'telegram_bots', id: 'id', match: sameBot },
+	{
+		table: 'telegram_bots',
+		id: 'id',
+		match: sameBot,
+		// A token is bound to its row (and "removed:<id>" names the file's row): merge.ts writes it.
+		prepare: (row) => {
+			row.token = `merging:${crypto.randomUUID()}`;
+		},
+	},
 	{
 		table: 'telegram_chats',
 		id: 'id',
