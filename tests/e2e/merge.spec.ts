@@ -5,7 +5,7 @@
  * gives the union of monitors and joined histories with no check doubled (counted with stock sqlite3
  * in an export of the result), and merging the same file again changes nothing.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -88,6 +88,18 @@ async function checkOnceMore(page: Page, url: string, file: string): Promise<voi
 	await call(page, 'monitors.setEnabled', { id: monitor!.id, enabled: false });
 }
 
+/** MERGE_SCREENSHOTS=<dir>: the page as it is now, in the light and the dark scheme, to look at. */
+async function screenshots(page: Page, name: string): Promise<void> {
+	const dir = process.env.MERGE_SCREENSHOTS;
+	if (!dir) return;
+	mkdirSync(dir, { recursive: true });
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		await importDialog(page).screenshot({ path: join(dir, `${name}-${colorScheme}.png`) });
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function mergeFile(page: Page, file: string) {
 	await pickFile(page, file);
 	const dialog = importDialog(page);
@@ -151,6 +163,7 @@ test('a second profile’s export merged into the first: the union of monitors, 
 	await expect(conflict).toContainText('Renamed on B');
 	await conflict.getByRole('radio', { name: 'Take the file’s' }).check();
 	await expect(conflict.locator('td.wins')).toContainText(['Renamed on B']);
+	await screenshots(a, 'merge-preview');
 	await dialog.getByRole('button', { name: 'Merge into my database' }).click();
 	await expect(
 		a.getByText(/Merged “from-b\.db”: 2 monitors added \(paused\), 1 joined/),
