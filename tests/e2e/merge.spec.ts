@@ -5,7 +5,7 @@
  * gives the union of monitors and joined histories with no check doubled (counted with stock sqlite3
  * in an export of the result), and merging the same file again changes nothing.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -93,18 +93,24 @@ async function screenshots(page: Page, name: string): Promise<void> {
 	const dir = process.env.MERGE_SCREENSHOTS;
 	if (!dir) return;
 	mkdirSync(dir, { recursive: true });
+	const size = page.viewportSize();
+	// Tall enough for the whole dialog, so the picture shows it as a person scrolls through it.
+	await page.setViewportSize({ width: 1100, height: 1500 });
 	for (const colorScheme of ['light', 'dark'] as const) {
 		await page.emulateMedia({ colorScheme });
-		await importDialog(page).screenshot({ path: join(dir, `${name}-${colorScheme}.png`) });
+		await page.screenshot({ path: join(dir, `${name}-${colorScheme}.png`) });
 	}
 	await page.emulateMedia({ colorScheme: 'light' });
+	if (size) await page.setViewportSize(size);
 }
 
 async function mergeFile(page: Page, file: string) {
 	await pickFile(page, file);
 	const dialog = importDialog(page);
 	await dialog.getByRole('radio', { name: /^Merge/ }).check();
-	await expect(dialog.getByRole('heading')).toHaveText('Merge this file into your database?');
+	await expect(dialog.getByRole('heading', { level: 2 })).toHaveText(
+		'Merge this file into your database?',
+	);
 	await expect(dialog.getByTestId('merge-monitors')).toBeVisible();
 	return dialog;
 }
@@ -215,4 +221,59 @@ test('a second profile’s export merged into the first: the union of monitors, 
 			sqlite3(join(dir, 'merged.db'), `SELECT * FROM ${table} ORDER BY 1, 2, 3`),
 		);
 	await a.context().close();
+});
+
+test('Export configuration only: monitors and settings without history or secrets, which a second profile merges', async ({
+	browser,
+}) => {
+	test.setTimeout(120_000);
+	const dir = mkdtempSync(join(tmpdir(), 'monitor-merge-'));
+	made.push(dir);
+	const history = join(dir, 'history.db');
+	await generate(history, 1, dir);
+	const a = await profile(browser);
+	await replaceWith(a, history);
+	await call(a, 'monitors.create', {
+		...monitorInput('With a key'),
+		enabled: false,
+		headers: { 'X-Api-Key': 'k-secret-1' },
+	});
+	await call(a, 'settings.update', { retentionDays: 45 });
+	const [download] = await Promise.all([
+		a.waitForEvent('download'),
+		a.getByRole('button', { name: 'Export configuration only' }).click(),
+	]);
+	expect(download.suggestedFilename()).toMatch(/^monitor-config-\d{4}-\d\d-\d\d\.db$/);
+	const config = join(dir, 'config.db');
+	await download.saveAs(config);
+	await a.context().close();
+
+	expect(sqlite3(config, 'PRAGMA integrity_check')).toEqual(['ok']);
+	expect(
+		sqlite3(
+			config,
+			`SELECT (SELECT count(*) FROM checks), (SELECT count(*) FROM history_blocks),
+			   (SELECT count(*) FROM rollups), (SELECT count(*) FROM events), (SELECT count(*) FROM monitors)`,
+		),
+	).toEqual(['0|0|0|0|2']);
+	expect(
+		sqlite3(config, "SELECT headers, needs_headers FROM monitors WHERE name = 'With a key'"),
+	).toEqual(['{}|1']);
+	expect(readFileSync(config).includes('k-secret-1')).toBe(false);
+
+	const b = await profile(browser);
+	await call(b, 'monitors.create', { ...monitorInput('Mine'), enabled: false });
+	const dialog = await mergeFile(b, config);
+	await expect(dialog.getByTestId('merge-monitors')).toContainText('2 new (added paused)');
+	await expect(dialog.getByTestId('merge-checks')).toContainText(/^\s*0 added by the file/);
+	await dialog.getByRole('button', { name: 'Merge into my database' }).click();
+	await expect(b.getByText(/Merged “config\.db”: 2 monitors added \(paused\)/)).toBeVisible();
+	expect((await call(b, 'monitors.list')).map((m) => [m.name, m.enabled]).sort()).toEqual([
+		['Mine', false],
+		['With a key', false],
+		['synthetic 1', false],
+	]);
+	// Settings stay this profile's unless the person picks the file's.
+	expect(await call(b, 'settings.get')).not.toEqual({ retentionDays: 45 });
+	await b.context().close();
 });
