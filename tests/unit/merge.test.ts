@@ -206,6 +206,33 @@ describe('merging another device’s database', () => {
 		expect((await one.db.listBackups())[0]?.reason).toBe('before-import');
 	});
 
+	it('joins a block of the file that overlaps checks here (inflated, its missing checks added), and one that does not (copied)', async () => {
+		const { one, two } = await twoDevices();
+		// Two's last day becomes a block that overlaps one's rows of that day.
+		await compactAll(two.db, NOW + DAY);
+		// And two has a day one never had: a block copied as it is.
+		const twoAlpha = idOf(two.db.engine, A);
+		await record(two.db, twoAlpha, T0 - DAY, T0, 5);
+		await compactAll(two.db, NOW + DAY);
+		const { done } = await merge(one, await fileOf(two));
+		const e = one.db.engine;
+		const alpha = idOf(e, A);
+		expect(await history(e, alpha)).toEqual({
+			count: 6 * 144,
+			distinct: 6 * 144,
+			hour: 6 * 144,
+			day: 6 * 144,
+		});
+		expect(done.report.list.find((m) => m.url === A)?.checksAdded).toBe(2 * 144);
+		// The day one never had arrived as two's block, byte for byte.
+		const copied = (engine: Engine, id: number) =>
+			engine.get<{ body: Uint8Array }>(
+				'SELECT body FROM history_blocks WHERE monitor_id = ? AND block_start = ?',
+				[id, T0 - DAY],
+			)?.body;
+		expect(copied(e, alpha)).toEqual(copied(two.db.engine, twoAlpha));
+	});
+
 	it('changes nothing the second time, and compaction afterwards keeps every check once', async () => {
 		const { one, two } = await twoDevices();
 		const file = await fileOf(two);
@@ -272,13 +299,15 @@ describe('merging another device’s database', () => {
 
 	it('leaves the live database, its storage and its backups unchanged when a merge fails', async () => {
 		const { one, two } = await twoDevices();
+		// One's last day becomes a block, which the merge must inflate to find what two adds.
+		await compactAll(one.db, NOW + DAY);
 		const { token } = await inspect(one.db, await fileOf(two));
 		const before = await fingerprint(one);
 		let inflated = 0;
 		const failing: Compression = {
 			...compression,
 			inflate: async (data, length) => {
-				if (++inflated > 3) throw new AppError('history-block-corrupt', 'injected');
+				if (++inflated > 1) throw new AppError('history-block-corrupt', 'injected');
 				return compression.inflate(data, length);
 			},
 		};

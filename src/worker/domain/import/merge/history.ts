@@ -191,11 +191,17 @@ export async function joinHistory(
 	const whole =
 		hereFirst === null || fileFirst === null ? Infinity : Math.max(hereFirst, fileFirst);
 
+	// The same block here (a shared past, compacted alike on both sides): every check is here already.
+	const differing = blocks.filter(
+		(b) => !sameBytes(blockAt(target, targetId, b.block_start)?.body, b.body),
+	);
+	// Only this database's checks in the span of what may be new are read (and its blocks inflated).
 	let from = Infinity;
 	let to = -Infinity;
 	for (const r of rows) [from, to] = [Math.min(from, r.started_at), Math.max(to, r.started_at + 1)];
-	for (const b of blocks) [from, to] = [Math.min(from, b.block_start), Math.max(to, b.block_end)];
-	const existing = inFile > 0 ? await checksBetween(target, compression, targetId, from, to) : [];
+	for (const b of differing)
+		[from, to] = [Math.min(from, b.block_start), Math.max(to, b.block_end)];
+	const existing = from < to ? await checksBetween(target, compression, targetId, from, to) : [];
 	const seen = new Set(existing.map(key));
 	const starts = existing.map((c) => c.startedAt).sort((a, b) => a - b);
 	const anyHere = (start: number, end: number) => {
@@ -206,7 +212,7 @@ export async function joinHistory(
 	const copied: BlockRow[] = [];
 	const fresh: HistoryCheck[] = [];
 	const added: HistoryCheck[] = [];
-	for (const block of blocks) {
+	for (const block of differing) {
 		const checks = await decodeBlock(block.body, compression, {
 			expect: { count: block.checks, start: block.block_start, end: block.block_end },
 		});
@@ -251,6 +257,12 @@ export async function joinHistory(
 		}
 	});
 	return { here, inFile, added: added.length };
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+	if (!a || a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }
 
 function lowerBound(sorted: readonly number[], value: number): number {
