@@ -255,6 +255,45 @@ describe('merging another device’s database', () => {
 		expect(e.value('SELECT count(*) FROM checks')).toBe(0);
 	});
 
+	it('brings Telegram bots and chats, and the alert choices of added monitors only', async () => {
+		const { one, two } = await twoDevices();
+		await two.db.write(() => {
+			const e = two.db.engine;
+			e.run(
+				`INSERT INTO telegram_bots (token, bot_user_id, username, added_at) VALUES ('7:abc', 7, 'bot', 1)`,
+			);
+			e.run(
+				`INSERT INTO telegram_chats (bot_id, chat_id, type, title, first_seen_at, last_seen_at, is_default)
+				 VALUES (1, 42, 'group', 'Ops', 1, 1, 1)`,
+			);
+			for (const url of [A, C]) {
+				e.run(`INSERT INTO monitor_alerts (monitor_id, mode) VALUES (?, 'chosen')`, [idOf(e, url)]);
+				e.run(`INSERT INTO monitor_alert_chats (monitor_id, chat_ref) VALUES (?, 1)`, [
+					idOf(e, url),
+				]);
+			}
+		});
+		const { done } = await merge(one, await fileOf(two));
+		expect(done.report.bots).toEqual({ added: 1, matched: 0 });
+		expect(done.report.chats).toEqual({ added: 1, matched: 0 });
+		const e = one.db.engine;
+		expect(e.get('SELECT token, needs_token FROM telegram_bots')).toEqual({
+			token: '7:abc',
+			needs_token: 0,
+		});
+		// Default chats are a setting of this database: kept unless the file's settings are taken.
+		expect(e.get('SELECT title, is_default FROM telegram_chats')).toEqual({
+			title: 'Ops',
+			is_default: 0,
+		});
+		expect(e.all('SELECT monitor_id FROM monitor_alert_chats')).toEqual([
+			{ monitor_id: idOf(e, C) },
+		]);
+		expect(e.value('SELECT count(*) FROM monitor_alerts WHERE monitor_id = ?', [idOf(e, A)])).toBe(
+			0,
+		);
+	});
+
 	it('lets the file’s settings win for a conflict the person picks', async () => {
 		const { one, two } = await twoDevices();
 		const file = await fileOf(two);

@@ -7,8 +7,10 @@ import type { Engine, Param, Row } from '../../../core/engine';
 import { hasTable } from '../../../stores/database-file';
 import { quote, type MergeTable, type PrepareContext } from './tables';
 
-/** Per table, the file's ids to this database's. */
+/** Per table, the file's ids to this database's (`added:<table>`: the ids of rows this merge added). */
 export type IdMaps = Map<string, Map<number, number>>;
+
+const addedKey = (table: string) => `added:${table}`;
 
 export interface MergedRow {
 	/** The file's row (refs remapped), before `prepare`. */
@@ -64,6 +66,11 @@ export function mergeTable(
 				continue rows;
 			}
 		}
+		if (spec.onlyForAdded !== undefined) {
+			const parent = spec.refs?.[spec.onlyForAdded]?.table;
+			const parentId = Number(row[spec.onlyForAdded]);
+			if (!parent || !ids.get(addedKey(parent))?.has(parentId)) continue;
+		}
 		const fileId = spec.id ? Number(original[spec.id]) : null;
 		const found = spec.match(target, spec.table, row);
 		if (found !== null) {
@@ -80,6 +87,7 @@ export function mergeTable(
 			written.map((c) => added[c] as Param),
 		).lastInsertRowid;
 		if (fileId !== null) own.set(fileId, targetId);
+		mapOf(ids, addedKey(spec.table)).set(targetId, targetId);
 		outcome.rows.push({ row, fileId, targetId, added: true });
 	}
 	return outcome;

@@ -31,6 +31,11 @@ export interface MergeTable {
 	id: string | null;
 	match: Matcher;
 	refs?: Readonly<Record<string, Ref>>;
+	/**
+	 * Only rows whose ref in this column points at a row this merge added: the settings hanging off a
+	 * monitor both have stay this database's.
+	 */
+	onlyForAdded?: string;
 	/** Changes a row about to be added (in place); the context says what the merge decided so far. */
 	prepare?: (row: Row, context: PrepareContext) => void;
 }
@@ -93,12 +98,14 @@ export const BEFORE_HISTORY: readonly MergeTable[] = [
 		id: null,
 		match: byColumns('monitor_id'),
 		refs: { monitor_id: ref('monitors') },
+		onlyForAdded: 'monitor_id',
 	},
 	{
 		table: 'monitor_alert_chats',
 		id: null,
 		match: byColumns('monitor_id', 'chat_ref'),
 		refs: { monitor_id: ref('monitors'), chat_ref: ref('telegram_chats') },
+		onlyForAdded: 'monitor_id',
 	},
 ];
 
