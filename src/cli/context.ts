@@ -5,6 +5,8 @@ export interface CommandContext {
 	io: Io;
 	/** The database file, resolved against the caller's directory. */
 	file: string;
+	/** The file merged into `file` by `merge`. */
+	other?: string;
 	/** The migration name of `reset`. */
 	migration?: string;
 	dryRun: boolean;

@@ -13,6 +13,7 @@ import { history } from './commands/history';
 import { info } from './commands/info';
 import { init } from './commands/init';
 import { log } from './commands/log';
+import { merge } from './commands/merge';
 import { migrate } from './commands/migrate';
 import { reset } from './commands/reset';
 import { status } from './commands/status';
@@ -43,6 +44,10 @@ Commands:
                                   (default: today 00:00 UTC), written as the app stores them;
                                   the same seed and --to give the same checks; creates the file
   log [--limit <n>]               the activity log, newest first (default 50 entries)
+  merge <into.db> <from.db>       back up into.db next to it, then merge from.db into it as the app's
+                                  import does with "Merge" (same method and URL: one monitor, history
+                                  joined without doubled checks; others added paused; into.db's
+                                  settings kept)
 
 Options:
   --migrations <dir>              the migration files to compare with (default: this checkout's)
@@ -59,6 +64,7 @@ const COMMANDS = {
 	history,
 	'generate-history': generateHistory,
 	log,
+	merge,
 } as const;
 
 /** Options that belong to one or two commands only. */
@@ -108,12 +114,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 					: 'no command given. Run with --help for the list.',
 			);
 		}
-		const wanted = name === 'reset' ? 2 : 1;
+		const wanted = name === 'reset' || name === 'merge' ? 2 : 1;
 		if (rest.length !== wanted) {
 			throw new CliError(
 				name === 'reset'
 					? 'reset takes a migration and a database file: reset <NNN_name.sql> <file.db>.'
-					: `${name} takes one database file: ${name} <file.db>.`,
+					: name === 'merge'
+						? 'merge takes two database files: merge <into.db> <from.db>.'
+						: `${name} takes one database file: ${name} <file.db>.`,
 			);
 		}
 		if (values['dry-run'] && name !== 'migrate')
@@ -136,7 +144,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
 			: DEFAULT_MIGRATIONS;
 		const ctx: CommandContext = {
 			io,
-			file: resolve(io.cwd, rest.at(-1)!),
+			file: resolve(io.cwd, name === 'merge' ? rest[0]! : rest.at(-1)!),
+			other: name === 'merge' ? resolve(io.cwd, rest[1]!) : undefined,
 			migration: name === 'reset' ? rest[0] : undefined,
 			dryRun: values['dry-run'],
 			force: values.force,

@@ -29,6 +29,7 @@ import type {
 } from './telegram';
 import type { BackgroundNotice, WireError } from './errors';
 import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
+import type { MergeChoices, MergePreview, MergeReport } from './merge';
 
 interface Call<Args, Result> {
 	args: Args;
@@ -167,6 +168,8 @@ export interface DbApi {
 	'backups.download': Call<{ id: number }, { filename: string; bytes: Uint8Array }>;
 	/** The live database as a plain SQLite file, a consistent snapshot; its buffer is transferred. */
 	'database.export': Call<void, ExportedFile>;
+	/** A configuration-only file: monitors, settings, Telegram bots and chats, no history, no secret. */
+	'database.exportConfiguration': Call<void, ExportedFile>;
 	/** Records that an export was saved, by its snapshot time (the `last_export_at` setting). */
 	'database.exported': Call<{ at: number }, { lastExportAt: number }>;
 	/**
@@ -184,6 +187,23 @@ export interface DbApi {
 		{ safety: BackupInfo; imported: IncomingSummary }
 	>;
 	'import.cancel': Call<{ token: string }, void>;
+	/**
+	 * What merging the prepared file into this database would do (nothing changes): monitors new,
+	 * matched and skipped, checks each side adds, conflicts. `choices`: who wins where both differ.
+	 */
+	'import.previewMerge': Call<
+		{ token: string; choices?: MergeChoices; passphrase?: string | null },
+		MergePreview
+	>;
+	/**
+	 * Backs up the current database, then merges the prepared file into it in one atomic commit:
+	 * monitors with the same method and URL are joined (histories without doubled checks), the others
+	 * are added paused; settings are this database's unless `choices` says otherwise.
+	 */
+	'import.merge': Call<
+		{ token: string; choices?: MergeChoices; passphrase?: string | null },
+		{ safety: BackupInfo; report: MergeReport; merged: IncomingSummary }
+	>;
 	/** How many monitors the last import paused are still paused. */
 	'import.pausedMonitors': Call<void, { monitors: number }>;
 	/** Resumes the monitors the last import paused ("Resume all"). */

@@ -54,6 +54,11 @@ export function exportFilename(at: number): string {
 	return `monitor-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}.db`;
 }
 
+/** `monitor-config-2026-11-26.db`: a configuration-only export (no history, no secret). */
+export function configurationFilename(at: number): string {
+	return exportFilename(at).replace(/^monitor-/, 'monitor-config-');
+}
+
 /** A database as the import's confirmation shows it. */
 export interface DatabaseSummary {
 	/** The file's size in bytes. */

@@ -12,12 +12,14 @@ import { onLaunchFiles } from '../client/launch-queue';
 import { AppError, type ErrorCode } from '../shared/errors';
 import {
 	cleanFilename,
+	configurationFilename,
 	exportFilename,
 	type ImportPreview,
 	type ImportStage,
 } from '../shared/transfer';
 import type { AccountState } from './account.svelte';
 import type { BackupsState } from './backups.svelte';
+import { MergeImportState } from './merge-import.svelte';
 import { describeError, notices, reportError } from './notices.svelte';
 
 /** Whether the person was told that an export holds secrets: a fact about this browser's user, not data. */
@@ -54,9 +56,12 @@ export class FileTransferState {
 	/** Bumped when an import starts or is dismissed, so a late answer of an abandoned one is ignored. */
 	#run = 0;
 	#passphraseError = $state<string | null>(null);
+	/** Replace or Merge, and the merge's preview and choices. */
+	readonly merge: MergeImportState;
 
 	constructor(db: DbClient, backups: BackupsState, account: AccountState) {
 		this.#db = db;
+		this.merge = new MergeImportState(db);
 		this.#backups = backups;
 		this.#account = account;
 		// The installed app opened with files ("Open with Monitor"): one database at a time.
@@ -136,6 +141,7 @@ export class FileTransferState {
 				return;
 			}
 			this.#preview = preview;
+			this.merge.reset(preview.token);
 			this.#phase = 'confirm';
 		} catch (error) {
 			if (run === this.#run) this.#fail(error);
@@ -160,21 +166,11 @@ export class FileTransferState {
 		this.#phase = 'working';
 		this.#progress = { stage: 'save', step: 'Backing up the current database', fraction: null };
 		try {
-			const { safety, imported } = await this.#db.call('import.commit', {
-				token: preview.token,
-				passphrase: passphrase || null,
-				keepApiBase,
-			});
-			const n = imported.monitorCount;
-			const paused =
-				imported.runningMonitors > 0
-					? ' Its monitors are paused: resume them on the Monitors page.'
-					: '';
-			notices.push(
-				'info',
-				`Imported “${imported.filename}” (${n} monitor${n === 1 ? '' : 's'}). The database as it was before is backup #${safety.id}.${paused}`,
-				10_000,
-			);
+			const message =
+				this.merge.way === 'merge'
+					? await this.merge.commit(preview.token, passphrase || null)
+					: await this.#replace(preview.token, passphrase || null, keepApiBase);
+			notices.push('info', message, 10_000);
 			if (run === this.#run) this.#reset();
 			// The backup made before the swap is new in the list.
 			void this.#backups.load();
@@ -187,6 +183,20 @@ export class FileTransferState {
 			}
 			this.#fail(error);
 		}
+	}
+
+	async #replace(token: string, passphrase: string | null, keepApiBase: boolean): Promise<string> {
+		const { safety, imported } = await this.#db.call('import.commit', {
+			token,
+			passphrase,
+			keepApiBase,
+		});
+		const n = imported.monitorCount;
+		const paused =
+			imported.runningMonitors > 0
+				? ' Its monitors are paused: resume them on the Monitors page.'
+				: '';
+		return `Imported “${imported.filename}” (${n} monitor${n === 1 ? '' : 's'}). The database as it was before is backup #${safety.id}.${paused}`;
 	}
 
 	/** Closes the import dialog; an import waiting in the worker is dropped. */
@@ -233,18 +243,29 @@ export class FileTransferState {
 		this.#askingAboutSecrets = false;
 	}
 
-	async #export(): Promise<void> {
+	/** A configuration-only file (monitors, settings, bots and chats; no history, no secret). */
+	exportConfiguration(): Promise<void> {
+		return this.#export('configuration');
+	}
+
+	async #export(what: 'database' | 'configuration' = 'database'): Promise<void> {
+		if (this.#exporting) return;
 		this.#exporting = true;
 		try {
-			const file = this.#db.call('database.export');
+			const whole = what === 'database';
+			const file = this.#db.call(whole ? 'database.export' : 'database.exportConfiguration');
 			// If the person cancels the picker first, a later failure of the export is nobody's news.
 			file.catch(() => {});
-			const filename = exportFilename(Date.now());
+			const filename = (whole ? exportFilename : configurationFilename)(Date.now());
 			const how = await saveDatabaseFile(
 				filename,
 				file.then((f) => f.bytes),
 			);
 			const { takenAt } = await file;
+			if (!whole) {
+				notices.push('info', `Exported the configuration: ${filename}.`);
+				return;
+			}
 			// Recorded in the background: when storage is full (when an export matters most), the write
 			// waits for room, and the export is done all the same.
 			this.#db.call('database.exported', { at: takenAt }).catch((error: unknown) => {
@@ -274,6 +295,7 @@ export class FileTransferState {
 	}
 
 	#reset(): void {
+		this.merge.reset(null);
 		this.#phase = 'idle';
 		this.#preview = null;
 		this.#error = null;

@@ -205,6 +205,9 @@ test('every dialog and the lock screen, light and dark, have no serious or criti
 
 	await dropOwnExport(page);
 	await findings.scan('Import: confirm', dialog('Replace your database with this file?'));
+	await page.getByRole('radio', { name: /^Merge/ }).check();
+	await expect(page.getByTestId('merge-monitors')).toBeVisible();
+	await findings.scan('Import: merge preview', dialog('Merge this file into your database?'));
 	await page.keyboard.press('Escape');
 	await expect(page.getByTestId('import-dialog')).toHaveCount(0);
 

@@ -16,6 +16,7 @@ import type {
 import type { AppError } from '../../../shared/errors';
 import { loadBackup } from '../backups/backups';
 import { rewriteBackups, type BackupRewrite, type RewriteOutcome } from '../backups/rewrite';
+import { openEngine } from '../connection';
 import { Engine } from '../engine';
 import { DatabaseHealth } from '../metrics/recorder';
 import { inspect } from '../migrations/runner';
@@ -158,6 +159,40 @@ export class LiveDatabase {
 		// Refused as `busy` below: a prepared engine handed over is still closed.
 		if (live.swapping && image instanceof Engine) image.db.close();
 		return live.exclusively(() => replaceWith(live, image, options));
+	}
+
+	/**
+	 * A private copy of the live database as committed now, for work that must not touch it (a merge's
+	 * preview). The caller closes it.
+	 */
+	copy(): Engine {
+		return openEngine(this.#live.options.SQL, this.#live.engine.db.export(), { adopt: true });
+	}
+
+	/**
+	 * Runs `change` on a private copy of the live database, then swaps the copy in as `replace` does
+	 * (backup first, one strict commit, every view refreshed). Writes wait meanwhile; if `change` or the
+	 * swap fails, the live database and its storage stay exactly as they were.
+	 */
+	async replaceWithChanged<T>(
+		change: (copy: Engine) => Promise<T>,
+		options: ReplaceOptions,
+	): Promise<{ result: T; safety: BackupInfo }> {
+		const live = this.#live;
+		await live.settled();
+		return live.exclusively(async () => {
+			live.assertWritable();
+			const copy = this.copy();
+			let result: T;
+			try {
+				result = await change(copy);
+			} catch (error) {
+				copy.db.close();
+				throw error;
+			}
+			const safety = await replaceWith(live, copy, { ...options, keepSecrets: true });
+			return { result, safety };
+		});
 	}
 
 	/** See writer.ts: VACUUM, ANALYZE and friends, saved with strict durability. */

@@ -26,6 +26,11 @@ export interface ReplaceOptions {
 	task?: 'restore' | 'import';
 	/** The incoming file's passphrase, to carry its encrypted secrets over (imports from another device). */
 	passphrase?: string | null;
+	/**
+	 * The new file is a changed copy of the live one (a merge): its secrets already are under this
+	 * device's protection and the vault's, so they are neither adopted nor reopened.
+	 */
+	keepSecrets?: boolean;
 }
 
 /**
@@ -60,11 +65,9 @@ export async function replaceWith(
 				now: live.options.now,
 			}).engine;
 		}
-		const adopted = await live.options.secrets?.adopt(
-			next,
-			live.engine,
-			options.passphrase ?? null,
-		);
+		const adopted = options.keepSecrets
+			? null
+			: await live.options.secrets?.adopt(next, live.engine, options.passphrase ?? null);
 		const safety = await backUp(live, options.reason, options.detail ?? null, task);
 		live.progress(task, `Saving the ${task === 'import' ? 'imported' : 'restored'} database`, null);
 		// Everything committed so far is saved first, so the stored generation is the one we replace.
@@ -74,7 +77,7 @@ export async function replaceWith(
 		const tables = live.swapIn(next, manifest, null);
 		next = null;
 
-		await live.options.secrets?.afterSwap(live.engine, adopted);
+		if (!options.keepSecrets) await live.options.secrets?.afterSwap(live.engine, adopted);
 		live.options.onSave?.(live.persister.status());
 		live.options.onPhase?.({ phase: 'ready', readOnly: false, role: 'owner' });
 		live.announce(tables);

@@ -171,6 +171,16 @@ export async function commitImport(
 	return { safety, imported: current.incoming };
 }
 
+/** The file waiting under `token`, for a merge to read (it stays waiting); `import-expired` when gone. */
+export function waitingImport(
+	db: LiveDatabase,
+	token: string,
+): { engine: Engine; incoming: IncomingSummary } {
+	const current = waiting.get(db);
+	if (!current || current.token !== token) throw new AppError('import-expired');
+	return current;
+}
+
 /** Drops a waiting import (the person said no); nothing to do when it is already gone. */
 export function cancelImport(db: LiveDatabase, { token }: { token: string }): void {
 	if (waiting.get(db)?.token === token) drop(db);

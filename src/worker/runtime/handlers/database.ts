@@ -9,6 +9,9 @@ import {
 	verifyImportHistory,
 } from '../../domain/import/session';
 import { heldMonitors, resumeImported } from '../../domain/import/trust';
+import { exportConfiguration } from '../../domain/import/configuration';
+import { commitMerge, previewMerge, type MergeRequest } from '../../domain/import/merge-session';
+import { parseMergeChoices } from '../../../shared/merge';
 import { streamCompression } from '../../stores/history/compression';
 import { getSettings, updateSettings } from '../../domain/settings';
 import { exportDatabase, recordExport } from '../../domain/transfer';
@@ -39,6 +42,14 @@ function filePassphrase(args: unknown): string | null {
 	return typeof passphrase === 'string' && passphrase.length > 0 ? passphrase : null;
 }
 
+function mergeRequest(args: unknown): MergeRequest {
+	return {
+		token: importToken(args),
+		choices: parseMergeChoices((args as { choices?: unknown } | undefined)?.choices),
+		passphrase: filePassphrase(args),
+	};
+}
+
 export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> = {
 	'database.status': { kind: 'read', run: ({ db }) => db.status() },
 	'database.saveStatus': { kind: 'read', run: ({ db }) => db.persister.status() },
@@ -54,6 +65,10 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 		},
 	},
 	'database.export': { kind: 'read', run: ({ db, now }) => exportDatabase(db, now()) },
+	'database.exportConfiguration': {
+		kind: 'read',
+		run: ({ db, now }) => exportConfiguration(db, now()),
+	},
 	'database.exported': {
 		kind: 'write',
 		run: ({ db, now }, args) => {
@@ -89,6 +104,32 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 					bytes: imported.sizeBytes,
 					migrations: imported.migrations.length,
 					check: imported.check,
+					safety: safety.id,
+				},
+			});
+			return result;
+		},
+	},
+	'import.previewMerge': {
+		kind: 'task',
+		run: ({ db, now }, args) => previewMerge(db, mergeRequest(args), streamCompression, now()),
+	},
+	'import.merge': {
+		kind: 'task',
+		run: async ({ db, now }, args) => {
+			const result = await commitMerge(db, mergeRequest(args), streamCompression, now());
+			const { merged, safety, report } = result;
+			await noteActivity(db, now(), {
+				kind: 'import',
+				message:
+					`Merged ${merged.filename}: ${report.monitors.new} monitors added, ${report.monitors.matched} joined, ` +
+					`${report.checks.added} checks added; the database before it is backup #${safety.id}.`,
+				details: {
+					file: merged.filename,
+					added: report.monitors.new,
+					matched: report.monitors.matched,
+					skipped: report.monitors.skipped,
+					checks: report.checks.added,
 					safety: safety.id,
 				},
 			});
