@@ -21,6 +21,7 @@ export const RUN_ONCE: ReadonlySet<Method> = new Set<Method>([
 	'backups.restore',
 	'backups.delete',
 	'import.commit',
+	'import.merge',
 	'maintenance.rotate',
 	'maintenance.archiveConfirm',
 	'maintenance.vacuum',
