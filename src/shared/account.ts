@@ -18,9 +18,9 @@ export interface AccountStatus {
 	/** What waits for the first unlock after a restart. */
 	waiting: { alerts: number; monitors: number };
 	/** Secrets stored readable (no passphrase): an export holds them in clear. */
-	inClear: { bots: number; monitors: number };
+	inClear: { bots: number; monitors: number; channels: number };
 	/** Secrets that could not be carried over and must be entered again. */
-	needsReentry: { bots: number; monitors: number };
+	needsReentry: { bots: number; monitors: number; channels: number };
 }
 
 /** How a session ended: locked by hand, after being idle, the app closed, no passphrase any more, or ended from another window. */

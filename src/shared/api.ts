@@ -28,6 +28,7 @@ import type {
 	TelegramOverview,
 } from './telegram';
 import type { BackgroundNotice, WireError } from './errors';
+import type { Channel, ChannelInput, ChannelTemplates } from './channels';
 import type { ExportedFile, ImportPreview, IncomingSummary } from './transfer';
 import type { MergeChoices, MergePreview, MergeReport } from './merge';
 
@@ -78,7 +79,24 @@ export interface DbApi {
 	/** Sends a failed or uncertain message again, on purpose. */
 	'telegram.resend': Call<{ outboxId: number }, void>;
 	'alerts.get': Call<{ monitorId: number }, MonitorAlerts>;
-	'alerts.set': Call<{ monitorId: number; alerts: MonitorAlerts }, MonitorAlerts>;
+	'alerts.set': Call<
+		{
+			monitorId: number;
+			alerts: Pick<MonitorAlerts, 'mode' | 'reminderMinutes' | 'chats'> & { channels?: number[] };
+		},
+		MonitorAlerts
+	>;
+	/** "I'm on it": no reminders for this incident (the monitor is down); its next state change clears it. */
+	'alerts.acknowledge': Call<{ monitorId: number }, MonitorAlerts>;
+	'channels.list': Call<void, Channel[]>;
+	/** Creates (no id) or changes a channel; a secret field left empty keeps the stored one. */
+	'channels.save': Call<ChannelInput, Channel>;
+	'channels.remove': Call<{ id: number }, { deleted: boolean }>;
+	/** Queues a test message through the outbox, like an alert; the log shows how it went. */
+	'channels.test': Call<{ id: number }, { outboxId: number }>;
+	'channels.templates': Call<void, ChannelTemplates>;
+	/** An empty template falls back to its default. */
+	'channels.setTemplates': Call<Partial<ChannelTemplates>, ChannelTemplates>;
 	/** The notification log: what was sent, or not, and why; newest first. */
 	'alerts.log': Call<{ monitorId: number | null }, OutboxEntry[]>;
 	'account.status': Call<void, AccountStatus>;

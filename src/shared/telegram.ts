@@ -57,16 +57,22 @@ export interface MonitorAlerts {
 	mode: AlertMode;
 	reminderMinutes: number | null;
 	chats: AlertTarget[];
+	/** The channels chosen (mode 'chosen'); the default ones are each channel's `isDefault`. */
+	channels: number[];
+	/** When this incident was acknowledged ("I'm on it": no reminders until the next change), or null. */
+	acknowledgedAt: number | null;
 }
 
 export type OutboxKind = 'down' | 'up' | 'degraded' | 'reminder' | 'test' | 'health';
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'unconfirmed' | 'failed' | 'uncertain';
 
 export interface OutboxEntry {
 	id: number;
 	kind: OutboxKind;
 	monitorId: number | null;
 	chatRef: number | null;
+	/** A channel's message (webhook, ntfy, ...): its channel; `chatTitle` is then the channel's name. */
+	channelId: number | null;
 	chatTitle: string | null;
 	text: string;
 	createdAt: number;

@@ -215,7 +215,7 @@ export class FileTransferState {
 	 */
 	get secretsInClear(): boolean {
 		const inClear = this.#account.status?.inClear;
-		return inClear !== undefined && inClear.bots + inClear.monitors > 0;
+		return inClear !== undefined && inClear.bots + inClear.monitors + inClear.channels > 0;
 	}
 
 	/** Exports the database, first warning (once) that the file holds secrets in clear. */

@@ -1,5 +1,6 @@
 /** One monitor's alert choices and its notification log, kept fresh while its page is open. */
 import type { DbClient } from '../client/db-client';
+import type { ArgsOf } from '../shared/api';
 import type { MonitorAlerts, OutboxEntry } from '../shared/telegram';
 import { reportError } from './notices.svelte';
 import { Reloader } from './reloader';
@@ -17,7 +18,7 @@ export class MonitorAlertsState {
 		db.on('changed', ({ tables }) => {
 			if (
 				this.#monitorId !== null &&
-				tables.some((t) => t === 'outbox' || t.startsWith('monitor_alert'))
+				tables.some((t) => t === 'outbox' || t.startsWith('monitor_alert') || t === 'channels')
 			)
 				void this.#reloader.request();
 		});
@@ -62,9 +63,19 @@ export class MonitorAlertsState {
 	}
 
 	/** Throws, so the form can show the field's message. */
-	async save(alerts: MonitorAlerts): Promise<void> {
+	async save(alerts: ArgsOf<'alerts.set'>['alerts']): Promise<void> {
 		if (this.#monitorId === null) return;
 		this.#alerts = await this.#db.call('alerts.set', { monitorId: this.#monitorId, alerts });
+	}
+
+	/** "I'm on it": no reminders for this incident. */
+	async acknowledge(): Promise<void> {
+		if (this.#monitorId === null) return;
+		try {
+			this.#alerts = await this.#db.call('alerts.acknowledge', { monitorId: this.#monitorId });
+		} catch (error) {
+			reportError(error, 'Acknowledging');
+		}
 	}
 
 	async resend(outboxId: number): Promise<void> {

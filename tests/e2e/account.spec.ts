@@ -215,7 +215,7 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 	expect(await call(a, 'account.status')).toMatchObject({
 		hasPassphrase: false,
 		locked: false,
-		needsReentry: { bots: 1, monitors: 1 },
+		needsReentry: { bots: 1, monitors: 1, channels: 0 },
 	});
 	const [lost] = await call(a, 'monitors.list');
 	expect(lost).toMatchObject({ name: 'Private API', headers: {}, needsHeaders: true });
@@ -229,7 +229,11 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 	await a.getByLabel('Headers, one per line').fill('Authorization: Bearer typed-again');
 	await a.getByRole('button', { name: 'Save changes' }).click();
 	await expect(a.getByTestId('needs-headers')).toHaveCount(0);
-	expect((await call(a, 'account.status')).needsReentry).toEqual({ bots: 1, monitors: 0 });
+	expect((await call(a, 'account.status')).needsReentry).toEqual({
+		bots: 1,
+		monitors: 0,
+		channels: 0,
+	});
 	await without.close();
 
 	// Another fresh profile, with the passphrase: the secrets come along, still encrypted.
@@ -251,7 +255,7 @@ test('an export holds no secret in any form; a fresh browser imports it with and
 	expect(await call(b, 'account.status')).toMatchObject({
 		hasPassphrase: true,
 		locked: false,
-		needsReentry: { bots: 0, monitors: 0 },
+		needsReentry: { bots: 0, monitors: 0, channels: 0 },
 	});
 	expect((await call(b, 'monitors.list'))[0]!.headers).toEqual({
 		Authorization: 'Bearer header-secret-42',

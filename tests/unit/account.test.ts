@@ -150,18 +150,18 @@ describe('account', () => {
 			hasPassphrase: false,
 			locked: false,
 			secretsAvailable: true,
-			needsReentry: { bots: 0, monitors: 0 },
+			needsReentry: { bots: 0, monitors: 0, channels: 0 },
 		});
 	});
 
 	it('counts the secrets an export would hold in clear: none without any, none once sealed', async () => {
 		const w = await world();
-		expect(w.account.status().inClear).toEqual({ bots: 1, monitors: 1 });
+		expect(w.account.status().inClear).toEqual({ bots: 1, monitors: 1, channels: 0 });
 		await w.account.setPassphrase('correct horse battery staple');
-		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0, channels: 0 });
 		await w.account.resetForgotten();
 		// Removed for re-entry: nothing readable is left.
-		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0 });
+		expect(w.account.status().inClear).toEqual({ bots: 0, monitors: 0, channels: 0 });
 
 		const bare = await LiveDatabase.open({
 			SQL: await loadSql(),
@@ -179,7 +179,7 @@ describe('account', () => {
 		);
 		expect(new Account(bare).status()).toMatchObject({
 			hasPassphrase: false,
-			inClear: { bots: 0, monitors: 0 },
+			inClear: { bots: 0, monitors: 0, channels: 0 },
 		});
 	});
 
@@ -332,7 +332,7 @@ describe('account', () => {
 		expect(account.status()).toMatchObject({
 			hasPassphrase: false,
 			locked: false,
-			needsReentry: { bots: 1, monitors: 1 },
+			needsReentry: { bots: 1, monitors: 1, channels: 0 },
 		});
 		const [monitor] = listMonitors(db.engine);
 		expect(monitor).toMatchObject({

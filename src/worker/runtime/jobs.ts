@@ -190,7 +190,8 @@ export const runTelegram: OwnerJob = {
 		const dispatcher = new Dispatcher(ctx.db, env);
 		ctx.services.telegram = dispatcher;
 		const unsubscribe = ctx.db.subscribe((tables) => {
-			if (tables.includes('outbox') || tables.includes('telegram_chats')) dispatcher.kick();
+			if (['outbox', 'telegram_chats', 'channels'].some((t) => tables.includes(t)))
+				dispatcher.kick();
 		});
 		// Alerts through bots whose token is sealed wait for the passphrase.
 		const stopUnlock = vault.onUnlock(() => dispatcher.kick());

@@ -5,6 +5,12 @@
  */
 import type { AlertTarget, MonitorAlerts } from '../../shared/telegram';
 import type { Engine } from '../core/engine';
+import { chosenChannelIds, setChosenChannels } from './channels';
+
+/** A monitor's choice as written: the channels are kept as they are when not given. */
+export type AlertChoice = Pick<MonitorAlerts, 'mode' | 'reminderMinutes' | 'chats'> & {
+	channels?: number[];
+};
 
 type TargetRow = { chat_ref: number; thread_id: number | null; silent: number };
 
@@ -15,10 +21,13 @@ const toTarget = (r: TargetRow): AlertTarget => ({
 });
 
 export function monitorAlerts(engine: Engine, monitorId: number): MonitorAlerts {
-	const row = engine.get<{ mode: string; reminder_minutes: number | null }>(
-		'SELECT mode, reminder_minutes FROM monitor_alerts WHERE monitor_id = ?',
-		[monitorId],
-	);
+	const row = engine.get<{
+		mode: string;
+		reminder_minutes: number | null;
+		acknowledged_at: number | null;
+	}>('SELECT mode, reminder_minutes, acknowledged_at FROM monitor_alerts WHERE monitor_id = ?', [
+		monitorId,
+	]);
 	const chats = engine
 		.all<TargetRow>(
 			'SELECT chat_ref, thread_id, silent FROM monitor_alert_chats WHERE monitor_id = ? ORDER BY chat_ref',
@@ -29,6 +38,8 @@ export function monitorAlerts(engine: Engine, monitorId: number): MonitorAlerts 
 		mode: (row?.mode ?? 'default') as MonitorAlerts['mode'],
 		reminderMinutes: row?.reminder_minutes ?? null,
 		chats,
+		channels: chosenChannelIds(engine, monitorId),
+		acknowledgedAt: row?.acknowledged_at ?? null,
 	};
 }
 
@@ -36,7 +47,7 @@ export function monitorAlerts(engine: Engine, monitorId: number): MonitorAlerts 
 export function setMonitorAlerts(
 	engine: Engine,
 	monitorId: number,
-	alerts: MonitorAlerts,
+	alerts: AlertChoice,
 ): MonitorAlerts {
 	engine.run(
 		`INSERT INTO monitor_alerts (monitor_id, mode, reminder_minutes) VALUES (?, ?, ?)
@@ -50,6 +61,7 @@ export function setMonitorAlerts(
 			[monitorId, target.chatRef, target.threadId, target.silent ? 1 : 0],
 		);
 	}
+	if (alerts.channels) setChosenChannels(engine, monitorId, alerts.channels);
 	return monitorAlerts(engine, monitorId);
 }
 
@@ -100,11 +112,35 @@ export function remindersDue(engine: Engine, now: number): ReminderDue[] {
 			 JOIN monitors m ON m.id = s.monitor_id
 			 LEFT JOIN checks c ON c.id = s.last_check_id
 			 WHERE s.state = 'down' AND m.enabled = 1 AND a.mode != 'off' AND a.reminder_minutes IS NOT NULL
+			   AND a.acknowledged_at IS NULL
 			   AND s.state_since IS NOT NULL
 			   AND ? >= coalesce(max(a.last_reminder_at, s.state_since), s.state_since) + a.reminder_minutes * 60000`,
 			[now],
 		)
 		.map((r) => ({ monitorId: r.monitor_id, downSince: r.state_since, message: r.message ?? '' }));
+}
+
+/** "I'm on it": no reminders for this incident. Returns false when the monitor is not down. */
+export function acknowledge(engine: Engine, monitorId: number, at: number): boolean {
+	const down = engine.value(
+		"SELECT 1 FROM monitor_status WHERE monitor_id = ? AND state = 'down'",
+		[monitorId],
+	);
+	if (down === undefined) return false;
+	engine.run(
+		`INSERT INTO monitor_alerts (monitor_id, acknowledged_at) VALUES (?, ?)
+		 ON CONFLICT (monitor_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at`,
+		[monitorId, at],
+	);
+	return true;
+}
+
+/** A state change ends the incident: its acknowledgement goes with it. */
+export function clearAcknowledgement(engine: Engine, monitorId: number): void {
+	engine.run(
+		'UPDATE monitor_alerts SET acknowledged_at = NULL WHERE monitor_id = ? AND acknowledged_at IS NOT NULL',
+		[monitorId],
+	);
 }
 
 export function markReminded(engine: Engine, monitorId: number, at: number): void {

@@ -47,11 +47,11 @@ export function oldBlocks(before: number): OldRows {
 	};
 }
 
-/** The notification log's settled messages (sent, failed, uncertain); messages still to be sent stay. */
+/** The notification log's settled messages (sent, unconfirmed, failed, uncertain); messages still to be sent stay. */
 export function oldLog(before: number): OldRows {
 	return {
 		table: 'outbox',
-		where: "status IN ('sent', 'failed', 'uncertain') AND created_at < ?",
+		where: "status IN ('sent', 'unconfirmed', 'failed', 'uncertain') AND created_at < ?",
 		params: [before],
 		order: 'id',
 		key: 'id',

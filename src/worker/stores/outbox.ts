@@ -1,6 +1,8 @@
 /**
- * The `outbox` table: every Telegram message, from queued to sent (or failed, or "uncertain"), which is
- * also the notification log the UI shows. Tokens come out as stored: domain/telegram reveals them.
+ * The `outbox` table: every alert, from queued to sent (or failed, or "uncertain", or "unconfirmed"),
+ * which is also the notification log the UI shows. This module reads Telegram's rows (a chat in
+ * `chat_ref`) and the whole log; channels' rows are read by stores/channel-outbox.ts. Tokens come out as
+ * stored: domain/telegram reveals them.
  */
 import type {
 	AlertTarget,
@@ -185,6 +187,8 @@ export function outboxFor(engine: Engine, monitorId: number | null, limit = 50):
 			username: string | null;
 			first_name: string | null;
 			chat_id: number | null;
+			channel_id: number | null;
+			channel_name: string | null;
 			text: string;
 			created_at: number;
 			status: string;
@@ -192,9 +196,10 @@ export function outboxFor(engine: Engine, monitorId: number | null, limit = 50):
 			sent_at: number | null;
 			last_error: string | null;
 		}>(
-			`SELECT o.id, o.kind, o.monitor_id, o.chat_ref, c.title, c.username, c.first_name, c.chat_id, o.text,
-			   o.created_at, o.status, o.attempts, o.sent_at, o.last_error
+			`SELECT o.id, o.kind, o.monitor_id, o.chat_ref, c.title, c.username, c.first_name, c.chat_id,
+			   o.channel_id, ch.name AS channel_name, o.text, o.created_at, o.status, o.attempts, o.sent_at, o.last_error
 			 FROM outbox o LEFT JOIN telegram_chats c ON c.id = o.chat_ref
+			 LEFT JOIN channels ch ON ch.id = o.channel_id
 			 WHERE (? IS NULL OR o.monitor_id = ?) ORDER BY o.id DESC LIMIT ?`,
 			[monitorId, monitorId, limit],
 		)
@@ -203,7 +208,9 @@ export function outboxFor(engine: Engine, monitorId: number | null, limit = 50):
 			kind: r.kind as OutboxKind,
 			monitorId: r.monitor_id,
 			chatRef: r.chat_ref,
+			channelId: r.channel_id,
 			chatTitle:
+				r.channel_name ??
 				r.title ??
 				(r.username
 					? `@${r.username}`
@@ -217,11 +224,11 @@ export function outboxFor(engine: Engine, monitorId: number | null, limit = 50):
 		}));
 }
 
-/** Deletes up to `batch` of the log's settled messages (sent, failed, uncertain) created before `before`. */
+/** Deletes up to `batch` of the log's settled messages (sent, unconfirmed, failed, uncertain) created before `before`. */
 export function deleteSettledBefore(engine: Engine, before: number, batch: number): number {
 	return engine.run(
 		`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
-		   WHERE status IN ('sent', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
+		   WHERE status IN ('sent', 'unconfirmed', 'failed', 'uncertain') AND created_at < ? ORDER BY id LIMIT ?)`,
 		[before, batch],
 	).changes;
 }

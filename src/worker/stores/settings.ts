@@ -56,3 +56,6 @@ export function apiBase(engine: Engine): string {
 export function customTemplate(engine: Engine): string | null {
 	return getSetting(engine, TEMPLATE_KEY);
 }
+
+/** The channels' plain-text templates, one per event (a JSON object), when the person wrote their own. */
+export const CHANNEL_TEMPLATES_KEY = 'channel_templates';

@@ -115,7 +115,12 @@ export class Account {
 				// A secret added or removed changes what the export warning says.
 				const inClear = clearSecretCounts(this.#engine);
 				const was = this.#inClear;
-				if (inClear.bots !== was?.bots || inClear.monitors !== was.monitors) this.#emit();
+				if (
+					inClear.bots !== was?.bots ||
+					inClear.monitors !== was.monitors ||
+					inClear.channels !== was.channels
+				)
+					this.#emit();
 			}
 		});
 		if (!this.#db.readOnly && hasAccountTables(this.#engine)) {
@@ -157,7 +162,7 @@ export class Account {
 			failedAttempts: attempts.failed,
 			idleLockMinutes: user?.idle_lock_minutes ?? 15,
 			waiting: user && !vault.hasKey ? waitingOnKey(e) : { alerts: 0, monitors: 0 },
-			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0 },
+			needsReentry: hasAccountTables(e) ? needingReentry(e) : { bots: 0, monitors: 0, channels: 0 },
 			inClear: clearSecretCounts(e),
 		};
 	}

@@ -47,7 +47,7 @@ export async function sealBackups(
 	if (!user) return { sealed: 0, deleted: 0, failed: 0 };
 	const outcome = await db.rewriteBackups(async (engine) => {
 		const clear = clearSecretCounts(engine);
-		const inClear = clear.bots + clear.monitors > 0;
+		const inClear = clear.bots + clear.monitors + clear.channels > 0;
 		if (inClear && older === 'delete') return 'delete';
 		try {
 			return (await sealEngine(engine, key, openWith, user)) ? 'rewrite' : 'keep';

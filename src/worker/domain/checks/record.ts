@@ -9,6 +9,7 @@ import { quantizeDuration } from '../../stores/history/checks';
 import { addToRollup } from '../../stores/rollups';
 import type { Observation } from './http';
 import { enqueueAlert } from '../telegram/alerts';
+import { clearAcknowledgement } from '../../stores/alert-targets';
 import { transition, type Transition } from './transition';
 
 export interface RecordInput {
@@ -64,6 +65,7 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 			message: o.message,
 			checkId,
 		});
+		clearAcknowledgement(engine, monitorId);
 		// A new monitor coming up is not news; everything else is an alert, in this same transaction.
 		if (next.event.from !== null || next.event.to !== 'up') {
 			const wasDown = next.event.from === 'down' && status.stateSince !== null;

@@ -15,6 +15,7 @@ import { monitorLabel } from '../../stores/monitors';
 import { customTemplate } from '../../stores/settings';
 import { alertTargets, markReminded, remindersDue } from '../../stores/alert-targets';
 import { enqueue } from '../../stores/outbox';
+import { enqueueChannelAlerts } from '../alerts/channel-alerts';
 
 export interface AlertFacts {
 	monitorId: number;
@@ -57,16 +58,27 @@ export function alertValues(
 	};
 }
 
-/** Writes one outbox row per target chat; returns how many. Must run inside the caller's transaction. */
+/**
+ * Writes one outbox row per target chat and per channel (alerts/channel-alerts.ts); returns how many.
+ * Must run inside the caller's transaction.
+ */
 export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
-	const targets = alertTargets(engine, facts.monitorId);
-	if (targets.length === 0) return 0;
 	const monitor = monitorLabel(engine, facts.monitorId);
 	if (!monitor) return 0;
-	const text = renderTemplate(
-		customTemplate(engine) ?? DEFAULT_TEMPLATE,
-		alertValues(facts, monitor),
-	);
+	const values = alertValues(facts, monitor);
+	const channels = enqueueChannelAlerts(engine, {
+		monitor: { id: facts.monitorId, ...monitor },
+		event: facts.kind,
+		from: facts.from,
+		message: facts.message,
+		at: facts.at,
+		downtimeMs: facts.downtimeMs,
+		eventId: facts.eventId,
+		values,
+	});
+	const targets = alertTargets(engine, facts.monitorId);
+	if (targets.length === 0) return channels;
+	const text = renderTemplate(customTemplate(engine) ?? DEFAULT_TEMPLATE, values);
 	for (const target of targets) {
 		enqueue(engine, {
 			kind: facts.kind,
@@ -77,7 +89,7 @@ export function enqueueAlert(engine: Engine, facts: AlertFacts): number {
 			now: facts.at,
 		});
 	}
-	return targets.length;
+	return channels + targets.length;
 }
 
 /**

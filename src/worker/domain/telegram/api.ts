@@ -3,6 +3,7 @@
  * string, or a form-encoded POST), because the Bot API answers CORS but not preflight requests.
  * The token is part of the URL; it never appears in an error message or a log line.
  */
+import { clampRetryAfter } from '../alerts/delivery';
 
 export interface BotApiResponse<T> {
 	ok: boolean;
@@ -46,9 +47,8 @@ export class BotApiError extends Error {
 	}
 }
 
-/** Telegram's `retry_after`, kept to 1 s – 1 h: a hostile or broken server cannot park the outbox for years. */
-export const RETRY_AFTER_MIN_S = 1;
-export const RETRY_AFTER_MAX_S = 3600;
+// Telegram's `retry_after` is kept to 1 s – 1 h, like any server's (alerts/delivery.ts).
+export { clampRetryAfter, RETRY_AFTER_MAX_S, RETRY_AFTER_MIN_S } from '../alerts/delivery';
 
 export interface BotApiEnv {
 	fetch: typeof fetch;
@@ -161,11 +161,6 @@ function classify(status: number, body: BotApiResponse<unknown>): BotApiError {
 	if (code === 409) return new BotApiError('conflict', description, code);
 	if (code >= 500) return new BotApiError('transient', description, code);
 	return new BotApiError('refused', description, code);
-}
-
-export function clampRetryAfter(value: unknown): number {
-	if (typeof value !== 'number' || !Number.isFinite(value)) return 5;
-	return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, Math.ceil(value)));
 }
 
 // The shapes of the Bot API objects used here (core.telegram.org/bots/api).

@@ -1,47 +1,29 @@
 /**
- * Delivers the outbox, in the window that owns the database only. Each message is claimed durably
- * ("sending") before its request leaves and marked sent when Telegram confirms, so a reload or a hand-over
- * to another window never sends it again; a claim found without an outcome becomes "uncertain" (see
- * markAbandonedSends), and so does a send whose reply was lost (it may have arrived). Each pass works
- * on the database it started on: after a restore or an import nothing is marked in the new one, whose
- * own abandoned claims are swept first. Offline it waits; on 429 it waits as long as Telegram says; it keeps to Telegram's
- * limits of one message a second per chat and twenty a minute per group.
+ * Telegram's driver for the outbox dispatcher (alerts/dispatcher.ts), and the app's dispatcher, which
+ * delivers Telegram's messages and every channel's. Only "simple" requests go to the Bot API; Telegram's
+ * limits are kept (one message a second per chat, twenty a minute per group); a migrated group is followed
+ * to its supergroup, a revoked token marks its bot, a blocked or kicked bot disables its chat.
  */
 import type { ChatType } from '../../../shared/telegram';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
-import { isReplaced, writeOn } from '../same-database';
-import { BotApiError, botPost, clampRetryAfter, type ApiMessage } from './api';
-import { enqueueReminders } from './alerts';
-import {
-	failPendingForChat,
-	markAbandonedSends,
-	setOutboxStatus,
-	type Deliverable,
-} from '../../stores/outbox';
+import { failPendingForChat, setOutboxStatus, type Deliverable } from '../../stores/outbox';
+import { apiBase } from '../../stores/settings';
 import { setBotStatus } from '../../stores/telegram-bots';
 import { disableChat, migrateChat } from '../../stores/telegram-chats';
+import { channelDriver } from '../alerts/channel-driver';
+import { DeliveryFailure, type DeliveryDriver } from '../alerts/delivery';
+import { OutboxDispatcher, type DispatchEnv } from '../alerts/dispatcher';
+import { enqueueReminders } from './alerts';
+import { BotApiError, botPost, type ApiMessage } from './api';
 import { dueDeliveries, nextDeliveryAt } from './deliveries';
 import { logDelivery } from './delivery-log';
-import { apiBase } from '../../stores/settings';
 
-export interface DispatchEnv {
-	fetch: typeof fetch;
-	now: () => number;
-	setTimer(fn: () => void, ms: number): unknown;
-	clearTimer(handle: unknown): void;
-	online(): boolean;
-	/** A failure the person should hear about (the notices funnel); by default the console. */
-	report?(what: string, error: unknown): void;
-}
+export type { DispatchEnv };
 
 const PER_CHAT_GAP_MS = 1_000;
 const GROUP_WINDOW_MS = 60_000;
 const GROUP_MAX_IN_WINDOW = 20;
-const OFFLINE_POLL_MS = 5_000;
-const REMINDER_EVERY_MS = 60_000;
-/** Waits after failures that are not Telegram's "retry after": 5 s, 30 s, 2 min, then every 10 min. */
-const BACKOFF_MS = [5_000, 30_000, 120_000, 600_000];
 
 /** Telegram's limits, per chat: when may the next message to it go? */
 export class ChatRateLimiter {
@@ -72,105 +54,22 @@ export class ChatRateLimiter {
 	}
 }
 
-export class Dispatcher {
-	readonly #db: LiveDatabase;
-	readonly #env: DispatchEnv;
-	readonly #limiter = new ChatRateLimiter();
-	#timer: unknown = null;
-	#reminderTimer: unknown = null;
-	#running: Promise<void> | null = null;
-	#again = false;
-	#stopped = true;
-	/** The database whose abandoned claims were last swept (a restore or an import brings another). */
-	#swept: Engine | null = null;
-
-	constructor(db: LiveDatabase, env: DispatchEnv) {
-		this.#db = db;
-		this.#env = env;
-	}
-
-	async start(): Promise<void> {
-		this.#stopped = false;
-		await this.#sweep(this.#db.engine);
-		this.#scheduleReminders();
-		this.kick();
-	}
-
-	stop(): void {
-		this.#stopped = true;
-		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
-		if (this.#reminderTimer !== null) this.#env.clearTimer(this.#reminderTimer);
-		this.#timer = this.#reminderTimer = null;
-	}
-
-	/** Something was queued (or the network came back): deliver what is due now. */
-	kick(): void {
-		if (this.#stopped) return;
-		if (this.#running) {
-			this.#again = true;
-			return;
-		}
-		this.#running = this.#drain()
-			.catch((error: unknown) => {
-				if (!isReplaced(error)) this.#report('Delivering Telegram messages failed', error);
-			})
-			.finally(() => {
-				this.#running = null;
-				if (this.#again) {
-					this.#again = false;
-					this.kick();
-				}
-			});
-	}
-
-	/** Resolves when no delivery pass is running (tests wait on it). */
-	async idle(): Promise<void> {
-		while (this.#running) await this.#running;
-	}
-
-	/** Marks the claims an earlier owner (or the imported file's device) left without an outcome. */
-	async #sweep(engine: Engine): Promise<void> {
-		if (this.#db.readOnly || this.#swept === engine) return;
-		await writeOn(this.#db, engine, (e) => markAbandonedSends(e));
-		this.#swept = engine;
-	}
-
-	async #drain(): Promise<void> {
-		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
-		this.#timer = null;
-		if (this.#db.readOnly) return;
-		const engine = this.#db.engine;
-		await this.#sweep(engine);
-		if (!this.#env.online()) {
-			this.#arm(OFFLINE_POLL_MS);
-			return;
-		}
-		let soonest = Number.POSITIVE_INFINITY;
-		for (const message of dueDeliveries(engine, this.#env.now())) {
-			if (this.#stopped) return;
-			const wait = this.#limiter.waitFor(message.chatRef, message.chatType, this.#env.now());
-			if (wait > 0) {
-				soonest = Math.min(soonest, wait);
-				continue;
-			}
-			// A replace ends the pass (db-replaced); the new database's change event starts the next.
-			await this.#deliver(engine, message);
-		}
-		const next = nextDeliveryAt(engine);
-		if (next !== null) soonest = Math.min(soonest, Math.max(0, next - this.#env.now()));
-		if (Number.isFinite(soonest)) this.#arm(Math.max(soonest, 50));
-	}
-
-	async #deliver(engine: Engine, message: Deliverable): Promise<void> {
-		// The claim is durable before the request leaves: after a crash this message is "uncertain", never resent.
-		await writeOn(this.#db, engine, (e) =>
-			setOutboxStatus(e, message.id, 'sending', { attempt: true }),
-		);
-		const now = this.#env.now();
-		this.#limiter.sent(message.chatRef, now);
-		try {
+export function telegramDriver(env: Pick<DispatchEnv, 'fetch'>): DeliveryDriver<Deliverable> {
+	const limiter = new ChatRateLimiter();
+	const failed = (engine: Engine, message: Deliverable, reason: string, now: number) => {
+		setOutboxStatus(engine, message.id, 'failed', { error: reason });
+		logDelivery(engine, now, message, 'failed', reason);
+	};
+	return {
+		name: 'Telegram',
+		due: dueDeliveries,
+		nextAt: nextDeliveryAt,
+		waitFor: (m, now) => limiter.waitFor(m.chatRef, m.chatType, now),
+		sending: (m, now) => limiter.sent(m.chatRef, now),
+		block: (m, until) => limiter.block(m.chatRef, until),
+		async send(engine, message) {
 			const sent = await botPost<ApiMessage>(
-				{ fetch: this.#env.fetch, base: apiBase(engine) },
+				{ fetch: env.fetch, base: apiBase(engine) },
 				message.token,
 				'sendMessage',
 				{
@@ -182,92 +81,47 @@ export class Dispatcher {
 					link_preview_options: JSON.stringify({ is_disabled: true }),
 				},
 			);
-			await writeOn(this.#db, engine, (e) => {
-				const sentAt = this.#env.now();
-				setOutboxStatus(e, message.id, 'sent', {
-					sentAt,
-					messageId: sent.message_id,
-					error: null,
-				});
-				logDelivery(e, sentAt, message, 'sent');
-			});
-		} catch (error) {
-			if (isReplaced(error)) throw error;
-			await writeOn(this.#db, engine, (e) => this.#handleFailure(e, message, error));
-		}
-	}
-
-	#handleFailure(engine: Engine, message: Deliverable, error: unknown): void {
-		const now = this.#env.now();
-		const failure =
-			error instanceof BotApiError ? error : new BotApiError('transient', String(error), null);
-		const retry = (at: number) =>
-			setOutboxStatus(engine, message.id, 'pending', { nextAttemptAt: at, error: failure.message });
-		if (failure.unanswered) {
-			// It may have arrived: a second copy is worse than an honest "may not have arrived".
-			setOutboxStatus(engine, message.id, 'uncertain', {
-				error: `${failure.message} It may or may not have arrived.`,
-			});
-			logDelivery(engine, now, message, 'uncertain', failure.message);
-			return;
-		}
-		switch (failure.kind) {
-			case 'rate-limited': {
-				const until = now + clampRetryAfter(failure.retryAfterS) * 1000;
-				this.#limiter.block(message.chatRef, until);
-				retry(until);
-				return;
-			}
-			case 'migrated':
-				migrateChat(engine, message.botId, { from: message.chatId, to: failure.migrateTo! }, now);
-				retry(now);
-				return;
-			case 'unauthorized':
-				setBotStatus(engine, message.botId, 'revoked', failure.message, now);
-				setOutboxStatus(engine, message.id, 'failed', { error: failure.message });
-				logDelivery(engine, now, message, 'failed', failure.message);
-				return;
-			case 'chat-gone': {
-				const reason = `Telegram refuses this chat: ${failure.message}`;
-				disableChat(engine, message.chatRef, reason, now);
-				setOutboxStatus(engine, message.id, 'failed', { error: reason });
-				logDelivery(engine, now, message, 'failed', reason);
-				failPendingForChat(engine, message.chatRef, reason);
-				return;
-			}
-			case 'refused':
-			case 'conflict':
-				setOutboxStatus(engine, message.id, 'failed', { error: failure.message });
-				logDelivery(engine, now, message, 'failed', failure.message);
-				return;
-			default:
-				retry(now + BACKOFF_MS[Math.min(message.attempts, BACKOFF_MS.length - 1)]!);
-		}
-	}
-
-	#report(what: string, error: unknown): void {
-		if (this.#env.report) this.#env.report(what, error);
-		else console.warn(what, error);
-	}
-
-	#arm(ms: number): void {
-		if (this.#stopped) return;
-		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
-		this.#timer = this.#env.setTimer(() => this.kick(), ms);
-	}
-
-	#scheduleReminders(): void {
-		this.#reminderTimer = this.#env.setTimer(() => {
-			if (this.#stopped) return;
-			if (!this.#db.readOnly) {
-				this.#db
-					.write(() => enqueueReminders(this.#db.engine, this.#env.now()))
-					.then((count) => count > 0 && this.kick())
-					.catch((error: unknown) => {
-						if (!isReplaced(error)) this.#report('Queuing Telegram reminders failed', error);
+			return { status: 'sent', messageId: sent.message_id };
+		},
+		failure(engine, message, error, now) {
+			const failure =
+				error instanceof BotApiError ? error : new BotApiError('transient', String(error), null);
+			if (failure.unanswered) return new DeliveryFailure('transient', failure.message, null, true);
+			switch (failure.kind) {
+				case 'rate-limited':
+					return new DeliveryFailure('rate-limited', failure.message, failure.retryAfterS);
+				case 'migrated':
+					migrateChat(engine, message.botId, { from: message.chatId, to: failure.migrateTo! }, now);
+					setOutboxStatus(engine, message.id, 'pending', {
+						nextAttemptAt: now,
+						error: failure.message,
 					});
+					return 'handled';
+				case 'unauthorized':
+					setBotStatus(engine, message.botId, 'revoked', failure.message, now);
+					failed(engine, message, failure.message, now);
+					return 'handled';
+				case 'chat-gone': {
+					const reason = `Telegram refuses this chat: ${failure.message}`;
+					disableChat(engine, message.chatRef, reason, now);
+					failed(engine, message, reason, now);
+					failPendingForChat(engine, message.chatRef, reason);
+					return 'handled';
+				}
+				case 'refused':
+				case 'conflict':
+					return new DeliveryFailure('refused', failure.message);
+				default:
+					return new DeliveryFailure('transient', failure.message);
 			}
-			this.#scheduleReminders();
-		}, REMINDER_EVERY_MS);
+		},
+		log: (engine, at, message, outcome, error) => logDelivery(engine, at, message, outcome, error),
+	};
+}
+
+/** The app's outbox dispatcher: Telegram's messages, then every channel's, and reminders while down. */
+export class Dispatcher extends OutboxDispatcher {
+	constructor(db: LiveDatabase, env: DispatchEnv) {
+		super(db, env, [telegramDriver(env), channelDriver(env)], enqueueReminders);
 	}
 }

@@ -27,6 +27,7 @@ import { placeOf } from '../../stores/secrets';
 import { deleteBot, saveBot } from '../../stores/telegram-bots';
 import { enableChat, findChat, listChats, setChatDefaults } from '../../stores/telegram-chats';
 import { botRowFor } from '../account/places';
+import { getChannel } from '../alerts/service';
 import { vault } from '../account/vault';
 import type { ServiceContext } from '../context';
 import { getMonitor } from '../monitors/service';
@@ -215,7 +216,12 @@ export function getAlerts({ db }: ServiceContext, monitorId: number): MonitorAle
 export function setAlerts(
 	{ db }: ServiceContext,
 	monitorId: number,
-	input: { mode: unknown; reminderMinutes: unknown; chats: AlertTarget[] },
+	input: {
+		mode: unknown;
+		reminderMinutes: unknown;
+		chats: AlertTarget[];
+		channels?: number[];
+	},
 ): MonitorAlerts {
 	const monitor = getMonitor(db.engine, monitorId);
 	const modes: AlertMode[] = ['default', 'chosen', 'off'];
@@ -231,9 +237,11 @@ export function setAlerts(
 		});
 	}
 	for (const target of input.chats) getChat(db.engine, target.chatRef);
+	for (const id of input.channels ?? []) getChannel(db.engine, id);
 	return setMonitorAlerts(db.engine, monitor.id, {
 		mode: input.mode as AlertMode,
 		reminderMinutes: reminder,
 		chats: input.chats,
+		channels: input.channels,
 	});
 }

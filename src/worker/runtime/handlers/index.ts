@@ -8,6 +8,7 @@ import { AppError } from '../../../shared/errors';
 import { accountHandlers } from './account';
 import { activityHandlers } from './activity';
 import { backupHandlers } from './backups';
+import { channelHandlers } from './channels';
 import type { HandlerContext } from './context';
 import { databaseHandlers } from './database';
 import { healthHandlers } from './health';
@@ -23,6 +24,7 @@ export type { Handler, HandlerTable } from './table';
 export const handlers: HandlerTable = {
 	...monitorHandlers,
 	...telegramHandlers,
+	...channelHandlers,
 	...accountHandlers,
 	...healthHandlers,
 	...backupHandlers,

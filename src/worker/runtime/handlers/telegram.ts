@@ -1,5 +1,7 @@
 /** The Telegram and alert calls: ids checked here, the work in domain/telegram/service.ts. */
+import { acknowledgeIncident } from '../../domain/alerts/service';
 import * as telegram from '../../domain/telegram/service';
+import { monitorAlerts } from '../../stores/alert-targets';
 import { outboxFor } from '../../stores/outbox';
 import { optionalId, positiveId } from './args';
 import type { AreaHandlers } from './table';
@@ -68,7 +70,18 @@ export const telegramHandlers: AreaHandlers<'telegram' | 'alerts'> = {
 					threadId: topicId(c.threadId),
 					silent: c.silent === true,
 				})),
+				channels: Array.isArray(alerts.channels)
+					? alerts.channels.map((id) => positiveId(id, 'A channel id'))
+					: undefined,
 			});
+		},
+	},
+	'alerts.acknowledge': {
+		kind: 'write',
+		run: ({ db, now }, args) => {
+			const id = monitorId(args.monitorId);
+			acknowledgeIncident(db.engine, id, now());
+			return monitorAlerts(db.engine, id);
 		},
 	},
 	'alerts.log': {

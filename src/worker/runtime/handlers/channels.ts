@@ -1,0 +1,34 @@
+/** The channel calls: ids checked here, the work in domain/alerts/service.ts. */
+import * as channels from '../../domain/alerts/service';
+import { positiveId } from './args';
+import type { AreaHandlers } from './table';
+
+const channelId = (id: unknown) => positiveId(id, 'A channel id');
+
+export const channelHandlers: AreaHandlers<'channels'> = {
+	'channels.list': { kind: 'read', run: ({ db }) => channels.listChannels(db.engine) },
+	'channels.save': {
+		kind: 'write',
+		// A sealed secret is bound to its row: a new channel's id is chosen before sealing.
+		prepare: ({ db }, input) =>
+			channels.prepareChannel(db.engine, {
+				...input,
+				id: input.id === undefined ? undefined : channelId(input.id),
+			}),
+		run: ({ db, now }, _input, prepared) =>
+			channels.storeChannel(db.engine, prepared as channels.PreparedChannel, now()),
+	},
+	'channels.remove': {
+		kind: 'write',
+		run: ({ db }, { id }) => channels.removeChannel(db.engine, channelId(id)),
+	},
+	'channels.test': {
+		kind: 'write',
+		run: ({ db, now }, { id }) => channels.testChannel(db.engine, channelId(id), now()),
+	},
+	'channels.templates': { kind: 'read', run: ({ db }) => channels.getTemplates(db.engine) },
+	'channels.setTemplates': {
+		kind: 'write',
+		run: ({ db, now }, templates) => channels.setTemplates(db.engine, templates, now()),
+	},
+};
