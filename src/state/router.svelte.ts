@@ -1,8 +1,8 @@
 /**
- * Hash routes (`#/monitors`, `#/monitors/12`, `#/telegram`, `#/database`, `#/settings`): they work from a static host
+ * Hash routes (`#/monitors`, `#/monitors/12`, `#/telegram`, `#/channels`, `#/database`, `#/settings`): they work from a static host
  * and offline, with no server rewrites.
  */
-export const ROUTES = ['monitors', 'telegram', 'database', 'settings'] as const;
+export const ROUTES = ['monitors', 'telegram', 'channels', 'database', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 interface Location {
