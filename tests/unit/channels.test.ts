@@ -3,6 +3,8 @@
  * queues for each channel, how the dispatcher delivers it (claim first, sent / unconfirmed / failed /
  * retried), the webhook payload's documented shape, acknowledgements and reminders.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBackupStore } from '../../src/worker/core/backups/memory-backup-store';
 import { LiveDatabase } from '../../src/worker/core/database/live-database';
@@ -194,6 +196,15 @@ describe('channels', () => {
 			text: '🔴 Payments is down: HTTP 503, expected 200-299\nhttp://127.0.0.2:9/health',
 			link: null,
 		});
+		// The README documents this shape: same keys, same kinds of values.
+		const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+		const documented = JSON.parse(
+			/```json\n(\{\n\t"version"[\s\S]*?)```/.exec(readme)![1]!,
+		) as Record<string, unknown>;
+		expect(Object.keys(documented).sort()).toEqual(Object.keys(down).sort());
+		for (const key of Object.keys(down))
+			if (down[key] !== null && documented[key] !== null)
+				expect(typeof documented[key], key).toBe(typeof down[key]);
 		const up = JSON.parse(hook.received[1]!.body) as Record<string, unknown>;
 		expect(up).toMatchObject({
 			event: 'up',
