@@ -104,7 +104,7 @@ export class DbClient {
 }
 
 /** Events that are news when they happen, not a state to catch up on: never replayed to a late listener. */
-const ONCE_ONLY: ReadonlySet<EventName> = new Set(['changed', 'notice']);
+const ONCE_ONLY: ReadonlySet<EventName> = new Set(['changed', 'notice', 'notify']);
 
 let shared: DbClient | undefined;
 

@@ -88,6 +88,8 @@ export interface DbApi {
 	>;
 	/** "I'm on it": no reminders for this incident (the monitor is down); its next state change clears it. */
 	'alerts.acknowledge': Call<{ monitorId: number }, MonitorAlerts>;
+	/** A window showed the notification the owner asked for (`notify`), or could not (`error`). */
+	'notifications.shown': Call<{ id: string; error: string | null }, void>;
 	'channels.list': Call<void, Channel[]>;
 	/** Creates (no id) or changes a channel; a secret field left empty keeps the stored one. */
 	'channels.save': Call<ChannelInput, Channel>;
@@ -272,6 +274,18 @@ export interface DbEvents {
 	account: AccountStatus;
 	/** Background work failed (a job, the Telegram poller or dispatcher): shown once, never replayed. */
 	notice: BackgroundNotice;
+	/** A browser notification to show (a window answers `notifications.shown`): never replayed. */
+	notify: NotificationRequest;
+}
+
+export interface NotificationRequest {
+	id: string;
+	title: string;
+	body: string;
+	/** The monitor a click opens (null: the app). */
+	monitorId: number | null;
+	/** One notification per monitor on screen: a newer one replaces it. */
+	tag: string;
 }
 
 export type EventName = keyof DbEvents;

@@ -19,6 +19,8 @@ import { ChannelsState } from './channels.svelte';
 import { StorageState } from './storage.svelte';
 import { reportBackground, reportUnhandled } from './notices.svelte';
 import { guardLeaving } from './leaving';
+import { router } from './router.svelte';
+import { showNotifications } from '../client/notifications';
 
 const db = getDb();
 
@@ -41,6 +43,7 @@ export const updates = new AppUpdates(db, undefined, connection);
 export const fileTransfer = new FileTransferState(db, backups, account);
 
 db.on('notice', reportBackground);
+showNotifications(db, (monitorId) => router.go('monitors', monitorId));
 addEventListener('unhandledrejection', reportUnhandled);
 guardLeaving(db, () => connection.save);
 

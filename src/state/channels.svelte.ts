@@ -1,5 +1,6 @@
 /** The Channels page's view: every channel and the templates, refreshed when either changes. */
 import type { DbClient } from '../client/db-client';
+import { askNotificationPermission } from '../client/notifications';
 import type { Channel, ChannelInput, ChannelTemplates } from '../shared/channels';
 import { reportError } from './notices.svelte';
 import { Reloader } from './reloader';
@@ -55,6 +56,11 @@ export class ChannelsState {
 	async remove(id: number): Promise<void> {
 		await this.#db.call('channels.remove', { id });
 		await this.#reloader.now();
+	}
+
+	/** Asked when the person turns browser notifications on, never on load. */
+	askPermission(): Promise<NotificationPermission> {
+		return askNotificationPermission();
 	}
 
 	test(id: number) {

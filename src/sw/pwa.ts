@@ -10,6 +10,7 @@
  *   the app cannot open its database offline. The database worker is a plain `.js` chunk; migrations are
  *   bundled into it.
  * - Navigations fall back to the cached `index.html`, so the app starts with no network at all.
+ * - `public/sw-notifications.js` is imported into it: the click on a browser notification.
  */
 import type { VitePWAOptions } from 'vite-plugin-pwa';
 import { webManifest } from './manifest.ts';
@@ -30,5 +31,7 @@ export const pwaOptions: Partial<VitePWAOptions> = {
 		// Updates still wait for the person's "Reload" (no skipWaiting).
 		clientsClaim: true,
 		skipWaiting: false,
+		// A click on an alert's notification opens its monitor (public/sw-notifications.js).
+		importScripts: ['sw-notifications.js'],
 	},
 };

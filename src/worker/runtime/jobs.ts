@@ -186,7 +186,7 @@ const POLL_TELEGRAM_EVERY_MS = 30_000;
 export const runTelegram: OwnerJob = {
 	name: 'telegram',
 	start(ctx) {
-		const env = workerEnv(ctx.report);
+		const env = { ...workerEnv(ctx.report), notify: ctx.services.notifications?.notify };
 		const dispatcher = new Dispatcher(ctx.db, env);
 		ctx.services.telegram = dispatcher;
 		const unsubscribe = ctx.db.subscribe((tables) => {

@@ -11,6 +11,7 @@
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { markAbandonedSends, setOutboxStatus } from '../../stores/outbox';
+import type { Notify } from './senders';
 import { isReplaced, writeOn } from '../same-database';
 import { BACKOFF_MS, clampRetryAfter, type DeliveryDriver, type Outgoing } from './delivery';
 
@@ -22,6 +23,8 @@ export interface DispatchEnv {
 	online(): boolean;
 	/** A failure the person should hear about (the notices funnel); by default the console. */
 	report?(what: string, error: unknown): void;
+	/** Shows a browser notification (through a window: runtime/notification-bridge.ts). */
+	notify?: Notify;
 }
 
 const OFFLINE_POLL_MS = 5_000;

@@ -5,6 +5,17 @@ import type { AreaHandlers } from './table';
 
 const channelId = (id: unknown) => positiveId(id, 'A channel id');
 
+export const notificationHandlers: AreaHandlers<'notifications'> = {
+	'notifications.shown': {
+		kind: 'read',
+		run: ({ services }, { id, error }) =>
+			services.notifications?.shown(
+				String(id),
+				typeof error === 'string' ? error.slice(0, 300) : null,
+			),
+	},
+};
+
 export const channelHandlers: AreaHandlers<'channels'> = {
 	'channels.list': { kind: 'read', run: ({ db }) => channels.listChannels(db.engine) },
 	'channels.save': {

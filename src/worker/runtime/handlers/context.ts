@@ -5,6 +5,7 @@ import type { Scheduler } from '../../domain/checks/scheduler';
 import type { Maintenance } from '../../domain/health/maintenance';
 import type { HealthService } from '../../domain/health/service';
 import type { Dispatcher } from '../../domain/telegram/dispatcher';
+import type { NotificationBridge } from '../notification-bridge';
 
 /** Long-lived parts of the owner that handlers may reach (set by the owner jobs when they start). */
 export interface Services {
@@ -13,6 +14,8 @@ export interface Services {
 	health?: HealthService;
 	maintenance?: Maintenance;
 	telegram?: Dispatcher;
+	/** Browser notifications, shown by a window (notification-bridge.ts). */
+	notifications?: NotificationBridge;
 }
 
 /** A service's context (the database, the clock) and the owner's services. */

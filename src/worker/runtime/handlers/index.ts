@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/errors';
 import { accountHandlers } from './account';
 import { activityHandlers } from './activity';
 import { backupHandlers } from './backups';
-import { channelHandlers } from './channels';
+import { channelHandlers, notificationHandlers } from './channels';
 import type { HandlerContext } from './context';
 import { databaseHandlers } from './database';
 import { healthHandlers } from './health';
@@ -25,6 +25,7 @@ export const handlers: HandlerTable = {
 	...monitorHandlers,
 	...telegramHandlers,
 	...channelHandlers,
+	...notificationHandlers,
 	...accountHandlers,
 	...healthHandlers,
 	...backupHandlers,

@@ -13,6 +13,7 @@ import { Account } from '../../domain/account/account';
 import type { CallResult, Handover, RelayEvent } from './protocol';
 import { noteActivity, type ActivityInput } from '../../domain/activity/log';
 import { backgroundReporter } from '../background-notices';
+import { NotificationBridge } from '../notification-bridge';
 
 const OPEN_WHILE_LOCKED = new Set<Method>([
 	'account.status',
@@ -21,6 +22,8 @@ const OPEN_WHILE_LOCKED = new Set<Method>([
 	'account.lockWindow',
 	'database.saveStatus',
 	'database.flush',
+	// Alerts go on while the app is locked, browser notifications included.
+	'notifications.shown',
 ]);
 
 export class OwnerRuntime {
@@ -57,7 +60,8 @@ export class OwnerRuntime {
 				details: { code: notice.code },
 			});
 		}, now);
-		this.#ctx = { db, now, services: { account }, report };
+		const notifications = new NotificationBridge((request) => options.emit?.('notify', request));
+		this.#ctx = { db, now, services: { account, notifications }, report };
 		this.#build = build;
 		this.#stopJobs = startJobs(this.#ctx, options.jobs);
 		if (options.handover) void noteActivity(db, now(), handoverEntry(options.handover));

@@ -31,7 +31,7 @@ export function pairChannelName(owner: string, follower: string): string {
 }
 
 /** Owner events relayed to every window unchanged. */
-export type RelayedEvent = 'progress' | 'account' | 'notice';
+export type RelayedEvent = 'progress' | 'account' | 'notice' | 'notify';
 
 /** Sends an event to every window's page, relayed as it is. */
 export type RelayEvent = <E extends RelayedEvent>(event: E, payload: DbEvents[E]) => void;
