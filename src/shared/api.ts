@@ -88,6 +88,8 @@ export interface DbApi {
 	>;
 	/** "I'm on it": no reminders for this incident (the monitor is down); its next state change clears it. */
 	'alerts.acknowledge': Call<{ monitorId: number }, MonitorAlerts>;
+	/** Writes an event's note (empty: removes it); the monitor's history shows it, the export keeps it. */
+	'events.setNote': Call<{ eventId: number; note: string }, void>;
 	/** A window showed the notification the owner asked for (`notify`), or could not (`error`). */
 	'notifications.shown': Call<{ id: string; error: string | null }, void>;
 	'channels.list': Call<void, Channel[]>;

@@ -62,7 +62,12 @@ export interface StateEvent {
 	from: Outcome | null;
 	to: Outcome;
 	message: string;
+	/** What a person wrote about it ("DB failover, fixed by …"), or null. */
+	note: string | null;
 }
+
+/** A note is at most this long. */
+export const EVENT_NOTE_MAX = 2000;
 
 export interface MonitorDetail extends MonitorOverview {
 	range: ChartRange;

@@ -49,7 +49,8 @@ export class ChannelsState {
 	/** The calls below throw, so each form can show its own message. */
 	async save(input: ChannelInput): Promise<Channel> {
 		const saved = await this.#db.call('channels.save', input);
-		await this.#reloader.now();
+		// Not awaited: the form clears itself as soon as the channel is stored, before the list shows it.
+		void this.#reloader.now();
 		return saved;
 	}
 

@@ -60,6 +60,12 @@ export class MonitorDetailState {
 		this.#id = null;
 	}
 
+	/** Writes a state change's note (empty removes it) and shows it; throws for the form. */
+	async setNote(eventId: number, note: string): Promise<void> {
+		await this.#db.call('events.setNote', { eventId, note });
+		await this.#reloader.now();
+	}
+
 	async #fetch(): Promise<void> {
 		const id = this.#id;
 		if (id === null) return;

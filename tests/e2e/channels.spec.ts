@@ -31,6 +31,7 @@ async function addChannels(page: Page) {
 	await add.getByRole('button', { name: 'Add channel' }).click();
 	const list = page.getByRole('list', { name: 'Channels' });
 	await expect(list.getByRole('listitem', { name: 'Ops webhook' })).toBeVisible();
+	await expect(add.getByLabel('Name')).toHaveValue('');
 
 	await add.getByLabel('Kind').selectOption('ntfy');
 	await add.getByLabel('Name').fill('Phone');
@@ -39,6 +40,7 @@ async function addChannels(page: Page) {
 	await add.getByLabel('Tags (comma-separated)').fill('warning');
 	await add.getByRole('button', { name: 'Add channel' }).click();
 	await expect(list.getByRole('listitem', { name: 'Phone' })).toBeVisible();
+	await expect(add.getByLabel('Name')).toHaveValue('');
 
 	await add.getByLabel('Kind').selectOption('discord');
 	await add.getByLabel('Name').fill('Discord ops');
@@ -224,6 +226,20 @@ test('acknowledging a down monitor stops its reminders until the next state chan
 		page.getByRole('status').filter({ hasText: /Acknowledged on this device at/ }),
 	).toContainText('no reminders until');
 	expect((await call(page, 'alerts.get', { monitorId: monitor.id })).acknowledgedAt).not.toBeNull();
+
+	// A note on the state change, shown in the history and kept in the database (and so in its export).
+	const changes = page.getByRole('region', { name: 'State changes' });
+	await changes.getByRole('button', { name: 'Add note' }).first().click();
+	await changes
+		.getByRole('textbox', { name: /^Note on the down/ })
+		.fill('DB failover, fixed by restarting the replica');
+	await changes.getByRole('button', { name: 'Save note' }).click();
+	await expect(changes).toContainText('📝 DB failover, fixed by restarting the replica');
+	const detail = await call(page, 'monitors.detail', { id: monitor.id, range: '1h' });
+	expect(detail.events[0]).toMatchObject({
+		to: 'down',
+		note: 'DB failover, fixed by restarting the replica',
+	});
 	target.state.status = 200;
 	await checkNow(page, monitor.id, 'up');
 	await expect.poll(() => hook.received.length).toBe(2);

@@ -154,8 +154,15 @@ export function insertEvent(
 /** A monitor's latest state changes, newest first. */
 export function latestEvents(engine: Engine, monitorId: number, limit: number): StateEvent[] {
 	return engine
-		.all<{ id: number; at: number; from_state: string | null; to_state: string; message: string }>(
-			'SELECT id, at, from_state, to_state, message FROM events WHERE monitor_id = ? ORDER BY at DESC LIMIT ?',
+		.all<{
+			id: number;
+			at: number;
+			from_state: string | null;
+			to_state: string;
+			message: string;
+			note: string | null;
+		}>(
+			'SELECT id, at, from_state, to_state, message, note FROM events WHERE monitor_id = ? ORDER BY at DESC LIMIT ?',
 			[monitorId, limit],
 		)
 		.map((e) => ({
@@ -164,5 +171,11 @@ export function latestEvents(engine: Engine, monitorId: number, limit: number): 
 			from: e.from_state as Outcome | null,
 			to: e.to_state as Outcome,
 			message: e.message,
+			note: e.note,
 		}));
+}
+
+/** Writes (or, with null, removes) an event's note; false when there is no such event. */
+export function setEventNote(engine: Engine, eventId: number, note: string | null): boolean {
+	return engine.run('UPDATE events SET note = ? WHERE id = ?', [note, eventId]).changes > 0;
 }

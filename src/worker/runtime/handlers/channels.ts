@@ -1,9 +1,25 @@
 /** The channel calls: ids checked here, the work in domain/alerts/service.ts. */
 import * as channels from '../../domain/alerts/service';
+import { AppError } from '../../../shared/errors';
+import { EVENT_NOTE_MAX } from '../../../shared/history';
+import { setEventNote } from '../../stores/monitor-status';
 import { positiveId } from './args';
 import type { AreaHandlers } from './table';
 
 const channelId = (id: unknown) => positiveId(id, 'A channel id');
+
+export const eventHandlers: AreaHandlers<'events'> = {
+	'events.setNote': {
+		kind: 'write',
+		run: ({ db }, { eventId, note }) => {
+			const text = typeof note === 'string' ? note.trim() : '';
+			if (text.length > EVENT_NOTE_MAX)
+				throw new AppError('invalid-input', `A note is at most ${EVENT_NOTE_MAX} characters.`);
+			if (!setEventNote(db.engine, positiveId(eventId, 'An event id'), text || null))
+				throw new AppError('not-found', 'That state change is no longer in this database.');
+		},
+	},
+};
 
 export const notificationHandlers: AreaHandlers<'notifications'> = {
 	'notifications.shown': {

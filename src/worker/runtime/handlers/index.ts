@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/errors';
 import { accountHandlers } from './account';
 import { activityHandlers } from './activity';
 import { backupHandlers } from './backups';
-import { channelHandlers, notificationHandlers } from './channels';
+import { channelHandlers, eventHandlers, notificationHandlers } from './channels';
 import type { HandlerContext } from './context';
 import { databaseHandlers } from './database';
 import { healthHandlers } from './health';
@@ -26,6 +26,7 @@ export const handlers: HandlerTable = {
 	...telegramHandlers,
 	...channelHandlers,
 	...notificationHandlers,
+	...eventHandlers,
 	...accountHandlers,
 	...healthHandlers,
 	...backupHandlers,
