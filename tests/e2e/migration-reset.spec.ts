@@ -45,7 +45,9 @@ async function dump(page: Page): Promise<Dump> {
 function expectKept(before: Dump, after: Dump, mayGrow: readonly string[]): void {
 	expect(Object.keys(after)).toEqual(Object.keys(before));
 	for (const [table, rows] of Object.entries(before)) {
-		if (mayGrow.includes(table)) expect(after[table]!.slice(0, rows.length), table).toEqual(rows);
+		// A table that may grow keeps every row it had (in a WITHOUT ROWID table a new key may sort
+		// between old ones: the reset's own `_requests` row, say).
+		if (mayGrow.includes(table)) expect(after[table], table).toEqual(expect.arrayContaining(rows));
 		else expect(after[table], table).toEqual(rows);
 	}
 }
