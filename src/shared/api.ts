@@ -20,6 +20,8 @@ import type {
 } from './health';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
 import type { Monitor, MonitorInput } from './monitors';
+import type { StatusRequest, StatusSummary } from './status';
+import type { BulkAction, Tag, TagInput } from './tags';
 import type {
 	MonitorAlerts,
 	OutboxEntry,
@@ -52,6 +54,19 @@ export interface DbApi {
 	 */
 	'monitors.overview': Call<{ ids?: number[] } | void, MonitorOverview[]>;
 	'monitors.detail': Call<{ id: number; range: ChartRange }, MonitorDetail>;
+	/** One action on several monitors in one transaction; ids that are not monitors are skipped. */
+	'monitors.bulk': Call<{ ids: number[]; action: BulkAction }, { changed: number }>;
+	/** Every tag, by name. */
+	'tags.list': Call<void, Tag[]>;
+	'tags.create': Call<TagInput, Tag>;
+	'tags.update': Call<{ id: number; input: TagInput }, Tag>;
+	/** Its monitors lose it. */
+	'tags.delete': Call<{ id: number }, { deleted: boolean }>;
+	/** The monitor list's view (search, filters, sort, grouping) as a query string; null when never set. */
+	'listView.get': Call<void, { view: string | null }>;
+	'listView.set': Call<{ view: string }, { view: string }>;
+	/** What a published status page shows: public facts only (no headers, bodies, tokens; URLs if asked). */
+	'status.summary': Call<StatusRequest, StatusSummary>;
 	/** Runs the monitor's check now instead of at its next due time. */
 	'checks.runNow': Call<{ id: number }, void>;
 	'telegram.overview': Call<void, TelegramOverview>;

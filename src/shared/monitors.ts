@@ -10,6 +10,7 @@ import {
 	type Conditions,
 } from './checks';
 import { bodyProblem, readRequestBody, type RequestBody } from './request-body';
+import { readTagIds } from './tags';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -48,6 +49,8 @@ export interface Monitor {
 	 * checked until they are saved again; checking without them would report a wrong state.
 	 */
 	conditionsError?: string;
+	/** Its tags' ids, ascending (tags.list names them). */
+	tags: number[];
 	createdAt: number;
 	updatedAt: number;
 }
@@ -64,14 +67,26 @@ export interface MonitorInput {
 	conditions?: Conditions;
 	headers?: Record<string, string>;
 	body?: RequestBody | null;
+	/** Its tags' ids; left as they are when absent. */
+	tags?: number[];
 }
 
 export type MonitorField =
-	'name' | 'url' | 'intervalS' | 'method' | 'timeoutMs' | 'enabled' | 'mode' | 'retries' | 'body';
+	| 'name'
+	| 'url'
+	| 'intervalS'
+	| 'method'
+	| 'timeoutMs'
+	| 'enabled'
+	| 'mode'
+	| 'retries'
+	| 'body'
+	| 'tags';
 export type FieldErrors = Partial<Record<MonitorField, string>> & ConditionErrors;
 
-export type Validated =
-	{ ok: true; value: Required<MonitorInput> } | { ok: false; errors: FieldErrors };
+/** A valid input: tags stay optional (absent leaves a monitor's tags as they are). */
+export type ValidInput = Required<Omit<MonitorInput, 'tags'>> & { tags?: number[] };
+export type Validated = { ok: true; value: ValidInput } | { ok: false; errors: FieldErrors };
 
 export function defaultTimeoutMs(intervalS: number): number {
 	// A check must finish before the next one is due; 10 s is plenty for an HTTP endpoint.
@@ -138,6 +153,8 @@ export function validateMonitorInput(input: unknown): Validated {
 		);
 		if (problem) errors.body = problem;
 	}
+	const tags = readTagIds(raw.tags);
+	if (!tags.ok) errors.tags = tags.error;
 	if (
 		typeof timeoutMs === 'number' &&
 		Number.isFinite(intervalS) &&
@@ -161,6 +178,7 @@ export function validateMonitorInput(input: unknown): Validated {
 			conditions,
 			headers,
 			body,
+			...(raw.tags !== undefined && tags.ok ? { tags: tags.ids } : {}),
 		},
 	};
 }

@@ -8,7 +8,7 @@ import type { MonitorOverview, RecentCheck } from '../shared/history';
 type Changed = DbEvents['changed'];
 
 /** Tables whose rows the monitor list and a monitor's page show. */
-const LIST_TABLES = ['monitors', 'monitor_status', 'checks'];
+const LIST_TABLES = ['monitors', 'monitor_status', 'checks', 'monitor_tags'];
 const DETAIL_TABLES = ['monitors', 'monitor_status', 'checks', 'events', 'rollups'];
 
 /**
@@ -18,7 +18,7 @@ const DETAIL_TABLES = ['monitors', 'monitor_status', 'checks', 'events', 'rollup
  */
 export function listScope(change: Changed): 'none' | 'all' | number[] {
 	if (!change.tables.some((t) => LIST_TABLES.includes(t))) return 'none';
-	if (!change.monitors || change.tables.includes('monitors')) return 'all';
+	if (!change.monitors || showsAtOnce(change)) return 'all';
 	return change.monitors.map((m) => m.id);
 }
 
@@ -28,7 +28,7 @@ export function listScope(change: Changed): 'none' | 'all' | number[] {
  * landing every few hundred milliseconds are not, and wait for the gap.
  */
 export function showsAtOnce(change: Changed): boolean {
-	return change.tables.includes('monitors');
+	return change.tables.includes('monitors') || change.tables.includes('monitor_tags');
 }
 
 /** Whether monitor `id`'s page, showing its history from `shownFrom` (epoch ms) on, must be reread. */
@@ -59,6 +59,8 @@ export function sameOverview(a: MonitorOverview, b: MonitorOverview): boolean {
 		m.enabled === n.enabled &&
 		m.needsHeaders === n.needsHeaders &&
 		m.secretsLocked === n.secretsLocked &&
+		m.tags.length === n.tags.length &&
+		m.tags.every((tag, i) => tag === n.tags[i]) &&
 		a.uptime24h === b.uptime24h &&
 		s.state === t.state &&
 		s.stateSince === t.stateSince &&

@@ -26,6 +26,7 @@ function overview(id: number, patch: { lastCheckId?: number; uptime?: number | n
 			conditions: {},
 			headers: {},
 			body: null,
+			tags: [],
 			createdAt: 0,
 			updatedAt: 0,
 		},

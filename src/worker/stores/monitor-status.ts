@@ -179,3 +179,27 @@ export function latestEvents(engine: Engine, monitorId: number, limit: number): 
 export function setEventNote(engine: Engine, eventId: number, note: string | null): boolean {
 	return engine.run('UPDATE events SET note = ? WHERE id = ?', [note, eventId]).changes > 0;
 }
+
+/** A monitor's state changes since `from`, oldest first. */
+export function eventsSince(engine: Engine, monitorId: number, from: number): StateEvent[] {
+	return engine
+		.all<{
+			id: number;
+			at: number;
+			from_state: string | null;
+			to_state: string;
+			message: string;
+			note: string | null;
+		}>(
+			'SELECT id, at, from_state, to_state, message, note FROM events WHERE monitor_id = ? AND at >= ? ORDER BY at, id',
+			[monitorId, from],
+		)
+		.map((e) => ({
+			id: e.id,
+			at: e.at,
+			from: e.from_state as Outcome | null,
+			to: e.to_state as Outcome,
+			message: e.message,
+			note: e.note,
+		}));
+}

@@ -15,7 +15,7 @@ export interface StoredSecrets {
 /** A monitor as stored: its headers and body not yet revealed. */
 export type MonitorRecord = Omit<
 	Monitor,
-	'headers' | 'body' | 'secretsLocked' | 'needsHeaders' | 'needsBody'
+	'headers' | 'body' | 'secretsLocked' | 'needsHeaders' | 'needsBody' | 'tags'
 > & {
 	stored: StoredSecrets;
 	needsHeaders: boolean;
@@ -23,7 +23,7 @@ export type MonitorRecord = Omit<
 };
 
 /** A validated configuration and its headers and body in their stored form. */
-export type MonitorConfig = Required<Omit<MonitorInput, 'headers' | 'body'>> & {
+export type MonitorConfig = Required<Omit<MonitorInput, 'headers' | 'body' | 'tags'>> & {
 	stored: StoredSecrets;
 };
 

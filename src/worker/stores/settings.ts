@@ -17,6 +17,8 @@ export const API_BASE_KEY = 'telegram_api_base';
 export const TEMPLATE_KEY = 'telegram_template';
 /** The monitors an import paused (a JSON array of ids), until the person resumes them. */
 export const IMPORT_PAUSED_KEY = 'import_paused_monitors';
+/** The monitor list's search, filters, sort and grouping (a query string, domain/monitors/list-view). */
+export const LIST_VIEW_KEY = 'monitor_list_view';
 export { LAST_EXPORT_KEY, THRESHOLDS_KEY };
 
 export function getSetting(engine: Engine, key: string): string | null {

@@ -15,6 +15,7 @@ import { healthHandlers } from './health';
 import { migrationHandlers } from './migrations';
 import { monitorHandlers } from './monitors';
 import { RUN_ONCE } from './once';
+import { organizeHandlers } from './organize';
 import type { Handler, HandlerTable } from './table';
 import { telegramHandlers } from './telegram';
 
@@ -23,6 +24,7 @@ export type { Handler, HandlerTable } from './table';
 
 export const handlers: HandlerTable = {
 	...monitorHandlers,
+	...organizeHandlers,
 	...telegramHandlers,
 	...channelHandlers,
 	...notificationHandlers,

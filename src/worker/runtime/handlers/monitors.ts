@@ -2,6 +2,8 @@
 import { AppError } from '../../../shared/errors';
 import { reserveRowId } from '../../domain/account/places';
 import { detail, overview } from '../../domain/history/history';
+import { bulkMonitors } from '../../domain/monitors/bulk';
+import { readBulk } from '../../../shared/tags';
 import {
 	createMonitor,
 	deleteMonitor,
@@ -56,6 +58,14 @@ export const monitorHandlers: AreaHandlers<'monitors' | 'checks'> = {
 		kind: 'read',
 		run: ({ db, now }, { id, range }) =>
 			detail(db.engine, streamCompression, monitorId(id), checkRange(range), now()),
+	},
+	'monitors.bulk': {
+		kind: 'write',
+		run: ({ db, now }, { ids, action }) => {
+			const read = readBulk(ids, action);
+			if (!read.ok) throw new AppError('invalid-input', read.error);
+			return bulkMonitors(db.engine, read.ids, read.action, now());
+		},
 	},
 	'checks.runNow': {
 		kind: 'read',
