@@ -87,21 +87,28 @@ export async function saveDatabaseFile(
 /** What the open picker offers (any file can still be chosen). */
 export const OPEN_ACCEPT = [...DATABASE_EXTENSIONS, DATABASE_MIME].join(',');
 
-/** Saves a text file (the activity log as CSV or JSON) the way database files are saved. */
+const TEXT_TYPES = {
+	'text/csv': { extension: '.csv', description: 'CSV file' },
+	'application/json': { extension: '.json', description: 'JSON file' },
+	'text/html': { extension: '.html', description: 'Web page' },
+	'image/svg+xml': { extension: '.svg', description: 'SVG image' },
+} as const;
+
+/** Saves a text file (the activity log as CSV or JSON, a status page) the way database files are saved. */
 export async function saveTextFile(
 	filename: string,
 	text: Promise<string>,
-	type: 'text/csv' | 'application/json',
+	type: keyof typeof TEXT_TYPES,
+	id = 'monitor-activity',
 ): Promise<'saved' | 'downloaded'> {
 	const blob = text.then((t) => new Blob([t], { type }));
 	blob.catch(() => {});
-	const extension = type === 'text/csv' ? '.csv' : '.json';
 	await fileSave(blob, {
 		fileName: filename,
-		extensions: [extension],
+		extensions: [TEXT_TYPES[type].extension],
 		mimeTypes: [type],
-		description: type === 'text/csv' ? 'CSV file' : 'JSON file',
-		id: 'monitor-activity',
+		description: TEXT_TYPES[type].description,
+		id,
 	});
 	return savePickerSupported ? 'saved' : 'downloaded';
 }

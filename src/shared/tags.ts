@@ -18,14 +18,14 @@ export const TAGS_PER_MONITOR_MAX = 20;
 
 /** The palette the form offers (each readable as a chip's border and dot in light and dark themes). */
 export const TAG_COLOURS = [
-	'#2563eb',
-	'#16a34a',
-	'#dc2626',
-	'#d97706',
-	'#7c3aed',
-	'#db2777',
-	'#0891b2',
-	'#64748b',
+	{ value: '#2563eb', name: 'Blue' },
+	{ value: '#16a34a', name: 'Green' },
+	{ value: '#dc2626', name: 'Red' },
+	{ value: '#d97706', name: 'Amber' },
+	{ value: '#7c3aed', name: 'Violet' },
+	{ value: '#db2777', name: 'Pink' },
+	{ value: '#0891b2', name: 'Cyan' },
+	{ value: '#64748b', name: 'Slate' },
 ] as const;
 
 export type TagErrors = Partial<Record<'name' | 'colour', string>>;

@@ -9,6 +9,7 @@ import { untrack } from 'svelte';
 import type { DbClient } from '../client/db-client';
 import type { MonitorOverview } from '../shared/history';
 import type { Monitor, MonitorInput } from '../shared/monitors';
+import type { BulkAction } from '../shared/tags';
 import { listScope, mergeOverviews, showsAtOnce } from './monitor-changes';
 import { notices, reportError } from './notices.svelte';
 import { Reloader } from './reloader';
@@ -134,6 +135,18 @@ export class MonitorsState {
 			await this.load();
 		} catch (error) {
 			reportError(error, enabled ? 'Resuming the monitor' : 'Pausing the monitor');
+		}
+	}
+
+	/** One action on the selected monitors; returns how many it changed (0 after a reported failure). */
+	async bulk(ids: number[], action: BulkAction): Promise<number> {
+		try {
+			const { changed } = await this.#db.call('monitors.bulk', { ids, action });
+			await this.load();
+			return changed;
+		} catch (error) {
+			reportError(error, 'Changing the selected monitors');
+			return 0;
 		}
 	}
 
