@@ -186,3 +186,44 @@ test('the monitor form sets tags and makes a new one', async ({ page }) => {
 		['Payments', '#2563eb'],
 	]);
 });
+
+test('screenshots of the list with 3 and with 200 monitors, light and dark (when A11Y_SCREENSHOTS is set)', async ({
+	page,
+}) => {
+	const shots = process.env.A11Y_SCREENSHOTS;
+	test.skip(!shots, 'screenshots only on request');
+	test.setTimeout(180_000);
+	await openApp(page);
+	const names = ['Payments', 'Edge', 'Internal'];
+	const colours = ['#2563eb', '#16a34a', '#7c3aed'];
+	const tags: { id: number }[] = [];
+	for (const [i, name] of names.entries())
+		tags.push(await call(page, 'tags.create', { name, colour: colours[i]! }));
+	const add = (i: number) =>
+		call(page, 'monitors.create', {
+			...monitorInput(`Service ${String(i).padStart(3, '0')}`),
+			tags: i % 4 === 3 ? [] : [tags[i % 3]!.id, ...(i % 5 === 0 ? [tags[(i + 1) % 3]!.id] : [])],
+			enabled: i % 7 !== 0,
+		});
+	for (let i = 0; i < 3; i++) await add(i);
+	await page.reload();
+	const shoot = async (name: string) => {
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.emulateMedia({ colorScheme });
+			await page.screenshot({ path: `${shots}/${name}-${colorScheme}.png` });
+		}
+	};
+	await expect(rows(page)).toHaveCount(3);
+	await shoot('Monitors-3');
+	await Promise.all(Array.from({ length: 197 }, (_, i) => add(i + 3)));
+	await page.reload();
+	await expect(page.getByText('200 monitors')).toBeVisible();
+	await page.getByRole('checkbox', { name: 'Select Service 001' }).check();
+	await page.getByRole('checkbox', { name: 'Select Service 002' }).check();
+	await shoot('Monitors-200');
+	await page.getByRole('checkbox', { name: 'Group by tag' }).check();
+	await page.getByRole('searchbox', { name: 'Search monitors' }).fill('service 1');
+	await shoot('Monitors-200-grouped');
+	await page.getByRole('button', { name: 'Publish status page' }).click();
+	await shoot('Publish-dialog');
+});
