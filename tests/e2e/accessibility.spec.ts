@@ -198,6 +198,26 @@ test('every dialog and the lock screen, light and dark, have no serious or criti
 	await findings.scan('Delete monitor', dialog('Delete monitor?'));
 	await page.keyboard.press('Escape');
 
+	// The list organised (issue 25): a selection with its bulk bar, grouped by tag; the publish dialog.
+	await call(page, 'tags.create', { name: 'Payments', colour: '#2563eb' });
+	await page.getByRole('checkbox', { name: 'Select Search API' }).check();
+	await page
+		.getByRole('region', { name: 'Selected monitors' })
+		.getByRole('combobox')
+		.selectOption({ label: 'Payments' });
+	await page
+		.getByRole('region', { name: 'Selected monitors' })
+		.getByRole('button', { name: 'Add tag' })
+		.click();
+	await page.getByRole('checkbox', { name: 'Group by tag' }).check();
+	await expect(page.getByRole('region', { name: 'Group Payments' })).toBeVisible();
+	await findings.scan('Monitors, selected and grouped by tag');
+	await page.getByRole('button', { name: 'Publish status page' }).click();
+	await findings.scan('Publish status page', dialog('Publish status page'));
+	await page.keyboard.press('Escape');
+	await page.getByRole('checkbox', { name: 'Group by tag' }).uncheck();
+	await page.getByRole('button', { name: 'Clear selection' }).click();
+
 	await page.goto('/#/database');
 	await page.getByRole('button', { name: 'Export database' }).click();
 	await findings.scan('Export holds secrets', dialog('The export holds secrets'));
