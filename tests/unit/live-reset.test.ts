@@ -155,7 +155,7 @@ describe('the live database', () => {
 		const store = new MemoryImageStore();
 		const backups = new MemoryBackupStore();
 		const db = await open(store, backups);
-		expect(await db.dryRunMigrations()).toEqual({ fromVersion: 9, toVersion: 9, applied: [] });
+		expect(await db.dryRunMigrations()).toEqual({ fromVersion: 10, toVersion: 10, applied: [] });
 		await withData(db);
 		// A later build whose new migration fails on this data opens it read-only, on schema version 9.
 		const files = await parseMigrations({

@@ -187,12 +187,13 @@ describe('the status summary (worker, domain layer)', () => {
 });
 
 describe('incidents from state changes', () => {
-	const e = (id: number, at: number, to: Outcome, message = '') => ({
+	const e = (id: number, at: number, to: Outcome, message = '', note: string | null = null) => ({
 		id,
 		at,
 		from: null,
 		to,
 		message,
+		note,
 	});
 	it('degraded then down is one incident at its worst; up closes it; one still open has no end', () => {
 		expect(
@@ -205,6 +206,10 @@ describe('incidents from state changes', () => {
 			{ state: 'down', start: 10, end: 30, message: 'slow', note: 'our note' },
 		]);
 		expect(incidents([e(1, 10, 'up')])).toEqual([]);
+		// By default an incident's note is its first state change's own (events.note).
+		expect(incidents([e(1, 10, 'down', 'gone', 'DB failover'), e(2, 20, 'up')])).toEqual([
+			{ state: 'down', start: 10, end: 20, message: 'gone', note: 'DB failover' },
+		]);
 	});
 });
 

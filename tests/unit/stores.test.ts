@@ -83,7 +83,7 @@ describe('secrets', () => {
 			expect.stringMatching(/^telegram_bots\.token#\d+$/),
 			expect.stringMatching(/^monitors\.headers#\d+$/),
 		]);
-		expect(secretCounts(e)).toEqual({ bots: 1, monitors: 2 });
+		expect(secretCounts(e)).toEqual({ bots: 1, monitors: 2, channels: 0 });
 		expect(waitingOnKey(e)).toEqual({ alerts: 0, monitors: 1 });
 
 		removeSealedSecrets(e, 'gone');
@@ -97,7 +97,7 @@ describe('secrets', () => {
 			needs_token: 1,
 			status_message: 'gone',
 		});
-		expect(secretCounts(e)).toEqual({ bots: 0, monitors: 1 });
+		expect(secretCounts(e)).toEqual({ bots: 0, monitors: 1, channels: 0 });
 	});
 });
 

@@ -118,7 +118,8 @@ function responseSeries(engine: Engine, monitorId: number, now: number): (number
  */
 export function incidents(
 	events: StateEvent[],
-	noteOf: (eventId: number) => string | null = () => null,
+	noteOf: (eventId: number) => string | null = (id) =>
+		events.find((e) => e.id === id)?.note ?? null,
 ): StatusIncident[] {
 	const found: StatusIncident[] = [];
 	let open: StatusIncident | null = null;
