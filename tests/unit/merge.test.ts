@@ -20,6 +20,7 @@ import type { Compression } from '../../src/worker/stores/history/compression';
 import { insertRow } from '../../src/worker/stores/history/rows';
 import { zlibCompression } from '../../src/worker/stores/history/zlib-compression';
 import { addToRollup } from '../../src/worker/stores/rollups';
+import { insertTag, setMonitorTags } from '../../src/worker/stores/tags';
 import { fingerprint, inspect, live, refused, type Harness } from './import-harness';
 
 const compression = zlibCompression(zlib);
@@ -253,6 +254,44 @@ describe('merging another device’s database', () => {
 			day: 720,
 		});
 		expect(e.value('SELECT count(*) FROM checks')).toBe(0);
+	});
+
+	it('joins tags by name whatever its case, gives each monitor the file’s tags too, and changes nothing the second time', async () => {
+		const { one, two } = await twoDevices();
+		const tag = (h: Harness, name: string, colour: string, url: string) =>
+			h.db.write(() => {
+				const e = h.db.engine;
+				const id = insertTag(e, { name, colour }, NOW);
+				setMonitorTags(e, idOf(e, url), [id]);
+				return id;
+			});
+		await tag(one, 'prod', '#112233', A);
+		await tag(two, 'PROD', '#445566', B);
+		await tag(two, 'team-c', '#778899', C);
+		const file = await fileOf(two);
+		await merge(one, file);
+		let e = one.db.engine;
+		// One "prod" (this database's name and colour), the file's other tag added.
+		expect(e.all('SELECT name, colour FROM tags ORDER BY name')).toEqual([
+			{ name: 'prod', colour: '#112233' },
+			{ name: 'team-c', colour: '#778899' },
+		]);
+		const tagsOf = (url: string) =>
+			e
+				.all<{ name: string }>(
+					'SELECT t.name FROM monitor_tags mt JOIN tags t ON t.id = mt.tag_id WHERE mt.monitor_id = ? ORDER BY t.name',
+					[idOf(e, url)],
+				)
+				.map((r) => r.name);
+		expect(tagsOf(A)).toEqual(['prod']);
+		expect(tagsOf(B)).toEqual(['prod']);
+		expect(tagsOf(C)).toEqual(['team-c']);
+		const once = JSON.stringify([e.all('SELECT * FROM tags'), e.all('SELECT * FROM monitor_tags')]);
+		await merge(one, file);
+		e = one.db.engine; // a merge swaps the engine in
+		expect(JSON.stringify([e.all('SELECT * FROM tags'), e.all('SELECT * FROM monitor_tags')])).toBe(
+			once,
+		);
 	});
 
 	it('brings Telegram bots and chats, and the alert choices of added monitors only', async () => {

@@ -6,11 +6,10 @@
  * `rollups`) is joined by history.ts between `beforeHistory` and `afterHistory`, since a check is
  * matched by its times, not by a row.
  *
- * A table added by a later migration (tags, alert channels) is merged by adding its descriptor here:
- * e.g. `{ table: 'tags', id: 'id', match: byColumns('name') }` and
- * `{ table: 'monitor_tags', id: null, match: byColumns('monitor_id', 'tag_id'),
- *    refs: { monitor_id: ref('monitors'), tag_id: ref('tags') } }`. Tables named here but missing from
- * this database's schema are left alone, so a descriptor may land before its migration.
+ * A table added by a later migration is merged by adding its descriptor here (as tags, 010, are).
+ * Tables named here but missing from this database's schema are left alone, so a descriptor may land
+ * before its migration. Alert channels (009) are not merged yet: their secrets need carrySecrets
+ * (merge.ts) and the configuration export's stripping (configuration.ts).
  */
 import type { Engine, Param, Row } from '../../../core/engine';
 
@@ -62,6 +61,12 @@ const sameBot: Matcher = (target, table, row) =>
 		? byColumns('bot_user_id')(target, table, row)
 		: byColumns('token')(target, table, row);
 
+/** A tag: the same name, whatever its case (names are unique so, see 010_tags.sql). */
+const sameTag: Matcher = (target, _table, row) =>
+	target.get<{ id: number }>('SELECT id FROM tags WHERE name = ? COLLATE NOCASE LIMIT 1', [
+		row.name as Param,
+	])?.id ?? null;
+
 /** Before history: monitors first, then what hangs off them and Telegram. */
 export const BEFORE_HISTORY: readonly MergeTable[] = [
 	{
@@ -73,6 +78,14 @@ export const BEFORE_HISTORY: readonly MergeTable[] = [
 		prepare: (row) => {
 			row.enabled = 0;
 		},
+	},
+	// Tags (010): the file's tags join this database's by name; a monitor keeps its own and gains the file's.
+	{ table: 'tags', id: 'id', match: sameTag },
+	{
+		table: 'monitor_tags',
+		id: null,
+		match: byColumns('monitor_id', 'tag_id'),
+		refs: { monitor_id: ref('monitors'), tag_id: ref('tags') },
 	},
 	{
 		table: 'telegram_bots',
