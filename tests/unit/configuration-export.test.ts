@@ -1,5 +1,5 @@
 /**
- * The configuration-only export: monitors, settings, Telegram bots and chats, no history and no
+ * The configuration-only export: monitors, settings, Telegram bots and chats, alert channels, no history and no
  * secret; a Monitor database like any other, so it imports by Replace and by Merge.
  */
 import zlib from 'node:zlib';
@@ -26,6 +26,11 @@ async function configured() {
 			`INSERT INTO telegram_chats (bot_id, chat_id, type, title, first_seen_at, last_seen_at) VALUES (1, 42, 'group', 'Ops', 1, 1)`,
 		);
 		e.run(`INSERT INTO settings (key, value, updated_at) VALUES ('retention_days', '30', 1)`);
+		// An alert channel (009) with its secret in clear (no passphrase): a Discord webhook address.
+		e.run(
+			`INSERT INTO channels (kind, name, config, secret, created_at, updated_at)
+			 VALUES ('discord', 'Ops room', '{}', '{"url":"http://127.0.0.1:9/api/webhooks/1/hook-s3cret"}', 1, 1)`,
+		);
 		insertRow(e, 1, {
 			dueAt: 1,
 			startedAt: 2,
@@ -57,10 +62,16 @@ describe('configuration-only export', () => {
 			{ headers: '{}', needs_headers: 1 },
 			{ headers: '{}', needs_headers: 1 },
 		]);
+		expect(e.get('SELECT name, secret, needs_secret FROM channels')).toEqual({
+			name: 'Ops room',
+			secret: '{}',
+			needs_secret: 1,
+		});
 		// No secret anywhere in the file's bytes, free pages included.
 		const text = new TextDecoder('latin1').decode(bytes);
 		expect(text).not.toContain('s3cret');
 		expect(text).not.toContain('123:secret');
+		expect(text).not.toContain('hook-s3cret');
 		// The live database is untouched.
 		expect(h.db.engine.value('SELECT count(*) FROM checks')).toBe(1);
 	});

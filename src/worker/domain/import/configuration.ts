@@ -46,6 +46,9 @@ export function stripToConfiguration(engine: Engine): void {
 			engine.run(
 				`UPDATE monitors SET ${column} = '{}', needs_${column} = 1 WHERE ${column} != '{}'`,
 			);
+		// Alert channels (009): a token, a secret header value, a Discord or Slack webhook address.
+		if (hasTable(engine, 'channels'))
+			engine.run(`UPDATE channels SET secret = '{}', needs_secret = 1 WHERE secret != '{}'`);
 		engine.run('DELETE FROM settings WHERE key IN (?, ?)', [LAST_EXPORT_KEY, IMPORT_PAUSED_KEY]);
 	});
 	// Deleted rows leave their bytes in free pages (secure_delete zeroes them): VACUUM drops the pages.
