@@ -196,8 +196,11 @@ describe('channels', () => {
 			text: '🔴 Payments is down: HTTP 503, expected 200-299\nhttp://127.0.0.2:9/health',
 			link: null,
 		});
-		// The README documents this shape: same keys, same kinds of values.
-		const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+		// The alerts README documents this shape: same keys, same kinds of values.
+		const readme = readFileSync(
+			join(import.meta.dirname, '../../src/worker/domain/alerts/README.md'),
+			'utf8',
+		);
 		const documented = JSON.parse(
 			/```json\n(\{\n\t"version"[\s\S]*?)```/.exec(readme)![1]!,
 		) as Record<string, unknown>;
