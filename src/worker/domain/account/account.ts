@@ -37,7 +37,7 @@ import {
 } from '../../stores/secrets';
 import { UnlockAttempts, WrongPassphrase } from './attempts';
 import { deriveKey, isUnbound, KDF_ITERATIONS, newDataKey, newSalt, unwrap, wrap } from './crypto';
-import { rewriteSnapshot, sealBackups } from './copies';
+import { sealCopies } from './copies';
 import { resealAll, revealAll, sealAll, writeSecrets } from './secrets';
 import { WindowSessions } from './sessions';
 import { SessionCalls } from './session-calls';
@@ -129,7 +129,7 @@ export class Account {
 				rotateSessions(this.#engine, this.#now() - SESSION_KEEP_DAYS * 86_400_000);
 			});
 		}
-		this.#idleTimer = setInterval(() => void this.#checkIdle(), 15_000);
+		this.#idleTimer = setInterval(() => void this.checkIdle(), 15_000);
 		this.#emit();
 	}
 
@@ -198,7 +198,7 @@ export class Account {
 		}
 		this.#locked = false;
 		this.#emit();
-		return { ...this.status(window), backups: await this.#sealCopies(data.key, [], older) };
+		return { ...this.status(window), backups: await sealCopies(this.#db, data.key, [], older) };
 	}
 
 	/**
@@ -228,24 +228,7 @@ export class Account {
 			throw error;
 		}
 		this.#emit();
-		return { ...this.status(), backups: await this.#sealCopies(data.key, [old.key], 'seal') };
-	}
-
-	async #sealCopies(
-		key: CryptoKey,
-		openWith: CryptoKey[],
-		older: OlderBackups,
-	): Promise<SealedCopies> {
-		await rewriteSnapshot(this.#db);
-		try {
-			return await sealBackups(this.#db, key, openWith, older);
-		} catch (error) {
-			// No backup store (a database opened by the command line): there are no backups to seal.
-			if (error instanceof AppError && error.code === 'internal') {
-				return { sealed: 0, deleted: 0, failed: 0 };
-			}
-			throw error;
-		}
+		return { ...this.status(), backups: await sealCopies(this.#db, data.key, [old.key], 'seal') };
 	}
 
 	async removePassphrase(current: string): Promise<AccountStatus> {
@@ -356,17 +339,13 @@ export class Account {
 		}
 	}
 
-	async #checkIdle(): Promise<void> {
+	/** Locks once idle long enough (the timer checks every 15 s; tests call it directly). */
+	async checkIdle(): Promise<void> {
 		const user = this.#user();
 		if (!user || this.#locked) return;
 		if (this.#now() - this.#lastActivity >= user.idle_lock_minutes * 60_000) {
 			await this.lock('idle').catch((error: unknown) => console.warn('Idle lock failed', error));
 		}
-	}
-
-	/** Checks the idle timeout now (the timer does it every 15 s; tests call it directly). */
-	checkIdle(): Promise<void> {
-		return this.#checkIdle();
 	}
 
 	#startSession(window: string, now: number): void {

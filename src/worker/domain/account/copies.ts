@@ -6,6 +6,7 @@
  * a backup holding secrets in clear is deleted).
  */
 import type { OlderBackups, SealedCopies } from '../../../shared/account';
+import { AppError } from '../../../shared/errors';
 import type { LiveDatabase } from '../../core/database/live-database';
 import type { Engine } from '../../core/engine';
 import { getUser, hasAccountTables, replaceUser, type UserRow } from '../../stores/account';
@@ -100,4 +101,24 @@ async function sealEngine(
 		if (hasAccountTables(engine)) replaceUser(engine, user);
 	});
 	return true;
+}
+
+/**
+ * After a new data key: the cold-open snapshot is written again and the backups sealed under `key`
+ * (opened with `openWith`). A database without a backup store (the command line's) has none to seal.
+ */
+export async function sealCopies(
+	db: LiveDatabase,
+	key: CryptoKey,
+	openWith: CryptoKey[],
+	older: OlderBackups,
+): Promise<SealedCopies> {
+	await rewriteSnapshot(db);
+	try {
+		return await sealBackups(db, key, openWith, older);
+	} catch (error) {
+		if (error instanceof AppError && error.code === 'internal')
+			return { sealed: 0, deleted: 0, failed: 0 };
+		throw error;
+	}
 }
