@@ -6,6 +6,7 @@ import { reportError } from './notices.svelte';
 export class DatabaseState {
 	readonly #db: DbClient;
 	#status = $state.raw<DatabaseStatus | null>(null);
+	#retrying = $state(false);
 
 	constructor(db: DbClient) {
 		this.#db = db;
@@ -14,6 +15,25 @@ export class DatabaseState {
 
 	get status(): DatabaseStatus | null {
 		return this.#status;
+	}
+
+	/**
+	 * Retries a failed save now instead of after its backoff (up to 30 s): the person has just freed
+	 * space. How it ends shows in the save indicator and its banner.
+	 */
+	async saveNow(): Promise<void> {
+		this.#retrying = true;
+		try {
+			await this.#db.call('database.flush');
+		} catch {
+			// Still refused: the banner stays and says so.
+		} finally {
+			this.#retrying = false;
+		}
+	}
+
+	get retrying(): boolean {
+		return this.#retrying;
 	}
 
 	async refresh(): Promise<void> {

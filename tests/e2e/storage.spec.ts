@@ -203,15 +203,29 @@ test.describe('a full disk', () => {
 		expect(await asked).toBe('beforeunload');
 		expect(page.isClosed()).toBe(false);
 
-		// Space is freed: the retry saves everything that waited, and the writes are acknowledged.
+		// Space is freed: "Try again now" saves everything that waited at once (not after the backoff, up
+		// to 30 s), and the writes are acknowledged. (The save that leaving asked for may have landed
+		// already: at this edge of the quota, the browser sometimes finds room after compacting its files.)
 		await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+		const retry = banner.getByRole('button', { name: 'Try again now' });
+		if (await retry.isVisible()) {
+			await retry.click({ timeout: 5_000 }).catch(() => expect(banner).toHaveCount(0));
+		}
 		await page.evaluate(() => (globalThis as { __writes?: Promise<unknown> }).__writes);
 		await expect(page.getByTestId('save-indicator')).toHaveText('All changes saved');
 		await expect(banner).toHaveCount(0);
 
 		await page.reload();
-		await expect(page.getByRole('listitem', { name: `Filler ${filled.count - 1}` })).toBeVisible();
-		expect(await call(page, 'monitors.list')).toHaveLength(filled.count);
+		// Past 40 rows the list draws only those near the screen, so the newest row may be out of the DOM:
+		// the list says how many it holds, and the worker has every one.
+		const first = page.getByRole('listitem').first();
+		await expect(first).toBeVisible();
+		if (filled.count > 40)
+			await expect(first).toHaveAttribute('aria-setsize', String(filled.count));
+		else await expect(page.getByRole('listitem')).toHaveCount(filled.count);
+		const names = (await call(page, 'monitors.list')).map((m) => m.name);
+		expect(names).toHaveLength(filled.count);
+		expect(names).toContain(`Filler ${filled.count - 1}`);
 
 		// Everything saved: leaving asks nothing.
 		await page.getByTestId('save-indicator').click();
