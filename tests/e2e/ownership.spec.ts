@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { call, monitorInput, openApp } from './helpers';
+import { corsTarget } from './support/targets';
 
 test('a second window works at once through the owner, and takes over when the owner closes', async ({
 	context,
@@ -48,15 +49,28 @@ test('a frozen owner window: another window takes over after its heartbeat stops
 
 	// The owner's database worker stops running (its thread blocked, as in a frozen page) and keeps the
 	// Web Lock: no heartbeat, no answers. Freezing the page through the DevTools protocol
-	// (Page.setWebLifecycleState) leaves a dedicated worker running in this Chromium, so block it.
+	// (Page.setWebLifecycleState) leaves a dedicated worker running in this Chromium, so block it. The
+	// blocked thread asks a local server, with synchronous requests that run no event, whether to wake:
+	// once the other window has taken over, rather than after a fixed 100 s.
+	const thaw = await corsTarget({ status: 200, body: 'frozen' });
 	const names = await Promise.all(first.workers().map((w) => w.evaluate(() => self.name)));
 	const owner = first.workers()[names.indexOf('monitor-db')]!;
-	const frozenMs = 100_000;
 	const frozen = owner
-		.evaluate((ms) => {
-			const until = Date.now() + ms;
-			while (Date.now() < until);
-		}, frozenMs)
+		.evaluate(
+			({ url, ms }) => {
+				const until = Date.now() + ms;
+				let asked = 0;
+				while (Date.now() < until) {
+					if (Date.now() - asked < 250) continue;
+					asked = Date.now();
+					const request = new XMLHttpRequest();
+					request.open('GET', url, false);
+					request.send();
+					if (request.responseText === 'thaw') return;
+				}
+			},
+			{ url: thaw.url, ms: 150_000 },
+		)
 		.catch(() => undefined);
 
 	await call(second, 'monitors.create', monitorInput('While the owner is frozen'));
@@ -64,9 +78,11 @@ test('a frozen owner window: another window takes over after its heartbeat stops
 		'title',
 		/Saved by this window/,
 	);
+	thaw.state.body = 'thaw';
 
 	// Awake again, the old owner steps down: the lock is gone, its writes are fenced.
 	await frozen;
+	await thaw.close();
 	await expect(
 		first.getByText('A newer version of Monitor is open in another window'),
 	).toBeVisible();

@@ -111,11 +111,9 @@ test('served by a host that sends no headers, the page still runs under the poli
 	page,
 }) => {
 	// The build the suite serves, from a plain static server with no security headers at all.
-	const server = await startServer(
-		Number(process.env.E2E_PORT ?? 4317) + 3,
-		join(import.meta.dirname, '../../dist'),
-		{ securityHeaders: false },
-	);
+	const server = await startServer(join(import.meta.dirname, '../../dist'), {
+		securityHeaders: false,
+	});
 	try {
 		const problems = await watchForViolations(page);
 		const response = await page.goto(`${server.url}/`);

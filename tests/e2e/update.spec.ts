@@ -3,7 +3,6 @@ import { buildVersion, entryScript, startServer, type SwitchableServer } from '.
 import { call, monitorInput, openApp } from './helpers';
 import { waitForOfflineReady } from './support/pwa';
 
-const port = Number(process.env.E2E_PORT ?? 4317) + 2;
 let v1: string;
 let v2: string;
 let server: SwitchableServer;
@@ -12,7 +11,7 @@ test.beforeAll(async () => {
 	test.setTimeout(180_000);
 	v1 = buildVersion(1);
 	v2 = buildVersion(2);
-	server = await startServer(port, v1);
+	server = await startServer(v1);
 });
 
 test.afterAll(async () => {

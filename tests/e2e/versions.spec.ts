@@ -2,8 +2,6 @@ import { expect, test } from '@playwright/test';
 import { buildVersion, startServer, type SwitchableServer } from './support/builds';
 import { call, monitorInput, openApp } from './helpers';
 
-const port = Number(process.env.E2E_PORT ?? 4317) + 2;
-
 // Two builds side by side, as in a browser without service workers or a window opened while the
 // update was deployed. With the service worker, a new build arrives through its prompt instead:
 // tests/e2e/update.spec.ts covers that path, older window included.
@@ -16,7 +14,7 @@ test.beforeAll(async () => {
 	test.setTimeout(120_000);
 	v1 = buildVersion(1);
 	v2 = buildVersion(2);
-	server = await startServer(port, v1);
+	server = await startServer(v1);
 });
 
 test.afterAll(async () => {

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { SECURITY_HEADERS } from '../../../vite.config';
 
@@ -26,13 +27,13 @@ const TYPES: Record<string, string> = {
 const built = new Map<number, string>();
 
 /**
- * Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>/, once per
- * test run's worker process.
+ * Builds the app as version `n` (its build time orders the versions) into dist-e2e-v<n>-<worker>/, once
+ * per test run's worker process (each parallel worker has its own folders).
  */
 export function buildVersion(n: number): string {
 	const done = built.get(n);
 	if (done) return done;
-	const outDir = join(ROOT, `dist-e2e-v${n}`);
+	const outDir = join(ROOT, `dist-e2e-v${n}-${process.env.TEST_PARALLEL_INDEX ?? 0}`);
 	execFileSync(
 		'npx',
 		['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
@@ -61,12 +62,11 @@ export interface SwitchableServer {
 }
 
 /**
- * A static server whose folder can be swapped while it runs, so the origin (and its storage, and its
+ * A static server on a port of its own, whose folder can be swapped while it runs, so the origin (and its storage, and its
  * service worker) stays. It sends the app's security headers, as a production host should, unless told
  * to act as a host that cannot (`securityHeaders: false`).
  */
 export async function startServer(
-	port: number,
 	dir: string,
 	{ securityHeaders = true } = {},
 ): Promise<SwitchableServer> {
@@ -83,9 +83,10 @@ export async function startServer(
 		});
 		createReadStream(file).pipe(response);
 	});
-	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	// A free port of the system's choosing: parallel workers each get their own origin.
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
 		serve: (next) => (root = next),
 		close: () => new Promise((resolve) => server.close(() => resolve())),
 	};
