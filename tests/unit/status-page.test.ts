@@ -171,6 +171,32 @@ describe('the status summary (worker, domain layer)', () => {
 		}
 	});
 
+	it('without "Show URLs", no address reaches the page, not even in an incident’s message', async () => {
+		const { engine, web } = await seeded();
+		// What the checker says of a redirect to another site: both origins, the monitor's own included.
+		insertEvent(engine, {
+			monitorId: web.id,
+			at: NOW - DAY,
+			from: 'up',
+			to: 'down',
+			message:
+				'HTTP 301: redirected to https://127.0.0.3:8443, not followed: the custom headers and body go to http://127.0.0.2:9 only',
+			checkId: 4,
+		});
+		const hidden = statusSummary(
+			engine,
+			{ title: 'x', monitorIds: [web.id], showUrls: false },
+			NOW,
+		);
+		for (const text of [JSON.stringify(hidden), renderStatusPage(hidden)]) {
+			expect(text).not.toContain('127.0.0.2');
+			expect(text).not.toContain('127.0.0.3');
+		}
+		expect(hidden.monitors[0]!.incidents[0]!.message).toMatch(/^HTTP 301: redirected to /);
+		const shown = statusSummary(engine, { title: 'x', monitorIds: [web.id], showUrls: true }, NOW);
+		expect(shown.monitors[0]!.incidents[0]!.message).toContain('http://127.0.0.2:9 only');
+	});
+
 	it('reads requests from untrusted input', () => {
 		expect(readStatusRequest({ title: ' T ', monitorIds: [2, 2, 1], showUrls: 'yes' })).toEqual({
 			ok: true,

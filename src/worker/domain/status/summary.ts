@@ -54,10 +54,20 @@ export function statusSummary(engine: Engine, request: StatusRequest, now: numbe
 				responseMs: responseSeries(engine, record.id, now),
 				incidents: incidents(
 					eventsSince(engine, record.id, dayStart(now) - (STATUS_DAYS - 1) * DAY),
+				).map((incident) =>
+					request.showUrls ? incident : { ...incident, message: hideAddresses(incident.message) },
 				),
 			} satisfies StatusMonitor;
 		}),
 	};
+}
+
+/** An address in a check's message (a refused redirect names the monitor's origin and the other site). */
+const ADDRESS = /\bhttps?:\/\/[^\s,;]+/gi;
+
+/** Without "Show URLs" no address is published, in a message either. */
+function hideAddresses(message: string): string {
+	return message.replace(ADDRESS, '(address hidden)');
 }
 
 /** The monitors asked for, in list order (by name); an unknown id or tag is refused. */
