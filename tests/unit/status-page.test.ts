@@ -197,6 +197,35 @@ describe('the status summary (worker, domain layer)', () => {
 		expect(shown.monitors[0]!.incidents[0]!.message).toContain('http://127.0.0.2:9 only');
 	});
 
+	it('lists an incident that began before the 90 days: one still open, and one that ended within them', async () => {
+		const { engine, pay, web } = await seeded();
+		const event = (monitorId: number, at: number, from: Outcome, to: Outcome) =>
+			insertEvent(engine, { monitorId, at, from, to, message: `to ${to}`, checkId: 9 });
+		// Website: down for 120 days and still down.
+		event(web.id, NOW - 120 * DAY, 'up', 'down');
+		// Payments: down from 95 days ago to 85 days ago (besides its two recent incidents).
+		event(pay.id, NOW - 200 * DAY, 'down', 'up');
+		event(pay.id, NOW - 95 * DAY, 'up', 'down');
+		event(pay.id, NOW - 85 * DAY, 'down', 'up');
+		const summary = statusSummary(
+			engine,
+			{ title: 'x', monitorIds: [web.id, pay.id], showUrls: false },
+			NOW,
+		);
+		const [p, w] = summary.monitors;
+		expect(w!.incidents).toEqual([
+			{ state: 'down', start: NOW - 120 * DAY, end: null, message: 'to down', note: null },
+		]);
+		expect(p!.incidents).toHaveLength(3);
+		expect(p!.incidents[2]).toEqual({
+			state: 'down',
+			start: NOW - 95 * DAY,
+			end: NOW - 85 * DAY,
+			message: 'to down',
+			note: null,
+		});
+	});
+
 	it('reads requests from untrusted input', () => {
 		expect(readStatusRequest({ title: ' T ', monitorIds: [2, 2, 1], showUrls: 'yes' })).toEqual({
 			ok: true,

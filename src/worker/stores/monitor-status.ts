@@ -198,3 +198,12 @@ export function eventsSince(engine: Engine, monitorId: number, from: number): St
 		)
 		.map(stateEvent);
 }
+
+/** A monitor's last state change before `at`, if any. */
+export function eventBefore(engine: Engine, monitorId: number, at: number): StateEvent | undefined {
+	const row = engine.get<EventRow>(
+		`SELECT ${EVENT_COLUMNS} FROM events WHERE monitor_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
+		[monitorId, at],
+	);
+	return row && stateEvent(row);
+}
