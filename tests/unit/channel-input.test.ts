@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors';
 import { migrate } from '../../src/worker/core/migrations/runner';
-import { prepareChannel } from '../../src/worker/domain/alerts/service';
+import { prepareChannel, storeChannel } from '../../src/worker/domain/alerts/service';
+import { removeMonitorSecret } from '../../src/worker/stores/secrets';
 import { newEngine, realMigrations } from './helpers';
 
 async function db() {
@@ -83,5 +84,36 @@ describe('channel input', () => {
 			),
 		).toEqual({ url: expect.any(String) });
 		expect(e.db.export()).toEqual(before);
+	});
+});
+
+describe('a channel marked for re-entry', () => {
+	it('stays marked (and undelivered) when edited without its secret, until one is typed', async () => {
+		const e = await db();
+		const save = async (input: Record<string, unknown>) =>
+			storeChannel(e, await prepareChannel(e, { enabled: true, ...input }), 1);
+		const ntfy = await save({
+			kind: 'ntfy',
+			name: 'Phone',
+			config: { server: 'http://127.0.0.1:9', topic: 'alerts' },
+			secret: { token: 'tk_abc' },
+		});
+		const hook = await save({
+			kind: 'webhook',
+			name: 'Hook',
+			config: { url: 'http://127.0.0.1:9/hook', header: 'X-Monitor-Secret' },
+			secret: { value: 's3cret' },
+		});
+		// As a configuration file or a forgotten passphrase leaves them.
+		for (const id of [ntfy.id, hook.id]) removeMonitorSecret(e, id, 'channel');
+
+		const renamed = await save({ ...ntfy, name: 'My phone', secret: {} });
+		expect(renamed).toMatchObject({ name: 'My phone', needsSecret: true, hasSecret: false });
+		expect((await save({ ...hook, enabled: false, secret: {} })).needsSecret).toBe(true);
+
+		expect((await save({ ...renamed, secret: { token: 'tk_new' } })).needsSecret).toBe(false);
+		// A webhook without a secret header has nothing to enter.
+		const plain = await save({ ...hook, config: { url: hook.config.url }, secret: {} });
+		expect(plain.needsSecret).toBe(false);
 	});
 });
