@@ -133,8 +133,8 @@ function responseSeries(engine: Engine, monitorId: number, now: number): (number
 
 /**
  * Incidents from state changes: one opens when the monitor goes down or degraded and closes when it is
- * up again (degraded then down is one incident, down at worst). Notes on incidents are not stored yet:
- * once they are, `noteOf` reads the note of the incident opened by event `id`.
+ * up again (degraded then down is one incident, down at worst). An incident carries the note written
+ * on the event that opened it (`noteOf`), which the page publishes.
  */
 export function incidents(
 	events: StateEvent[],
