@@ -171,6 +171,61 @@ describe('the status summary (worker, domain layer)', () => {
 		}
 	});
 
+	it('without "Show URLs", no address reaches the page, not even in an incident’s message', async () => {
+		const { engine, web } = await seeded();
+		// What the checker says of a redirect to another site: both origins, the monitor's own included.
+		insertEvent(engine, {
+			monitorId: web.id,
+			at: NOW - DAY,
+			from: 'up',
+			to: 'down',
+			message:
+				'HTTP 301: redirected to https://127.0.0.3:8443, not followed: the custom headers and body go to http://127.0.0.2:9 only',
+			checkId: 4,
+		});
+		const hidden = statusSummary(
+			engine,
+			{ title: 'x', monitorIds: [web.id], showUrls: false },
+			NOW,
+		);
+		for (const text of [JSON.stringify(hidden), renderStatusPage(hidden)]) {
+			expect(text).not.toContain('127.0.0.2');
+			expect(text).not.toContain('127.0.0.3');
+		}
+		expect(hidden.monitors[0]!.incidents[0]!.message).toMatch(/^HTTP 301: redirected to /);
+		const shown = statusSummary(engine, { title: 'x', monitorIds: [web.id], showUrls: true }, NOW);
+		expect(shown.monitors[0]!.incidents[0]!.message).toContain('http://127.0.0.2:9 only');
+	});
+
+	it('lists an incident that began before the 90 days: one still open, and one that ended within them', async () => {
+		const { engine, pay, web } = await seeded();
+		const event = (monitorId: number, at: number, from: Outcome, to: Outcome) =>
+			insertEvent(engine, { monitorId, at, from, to, message: `to ${to}`, checkId: 9 });
+		// Website: down for 120 days and still down.
+		event(web.id, NOW - 120 * DAY, 'up', 'down');
+		// Payments: down from 95 days ago to 85 days ago (besides its two recent incidents).
+		event(pay.id, NOW - 200 * DAY, 'down', 'up');
+		event(pay.id, NOW - 95 * DAY, 'up', 'down');
+		event(pay.id, NOW - 85 * DAY, 'down', 'up');
+		const summary = statusSummary(
+			engine,
+			{ title: 'x', monitorIds: [web.id, pay.id], showUrls: false },
+			NOW,
+		);
+		const [p, w] = summary.monitors;
+		expect(w!.incidents).toEqual([
+			{ state: 'down', start: NOW - 120 * DAY, end: null, message: 'to down', note: null },
+		]);
+		expect(p!.incidents).toHaveLength(3);
+		expect(p!.incidents[2]).toEqual({
+			state: 'down',
+			start: NOW - 95 * DAY,
+			end: NOW - 85 * DAY,
+			message: 'to down',
+			note: null,
+		});
+	});
+
 	it('reads requests from untrusted input', () => {
 		expect(readStatusRequest({ title: ' T ', monitorIds: [2, 2, 1], showUrls: 'yes' })).toEqual({
 			ok: true,

@@ -60,6 +60,8 @@ export interface ChannelWrite {
 	config: ChannelConfig;
 	/** The secret column's text (a JSON object, or the JSON string of a sealed one). */
 	storedSecret: string;
+	/** Still to be entered again (see channels.needs_secret). */
+	needsSecret: boolean;
 	isDefault: boolean;
 	enabled: boolean;
 	now: number;
@@ -69,9 +71,9 @@ export interface ChannelWrite {
 export function saveChannel(engine: Engine, c: ChannelWrite): void {
 	engine.run(
 		`INSERT INTO channels (id, kind, name, config, secret, needs_secret, is_default, enabled, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT (id) DO UPDATE SET name = excluded.name, config = excluded.config, secret = excluded.secret,
-		   needs_secret = 0, is_default = excluded.is_default, enabled = excluded.enabled,
+		   needs_secret = excluded.needs_secret, is_default = excluded.is_default, enabled = excluded.enabled,
 		   updated_at = excluded.updated_at`,
 		[
 			c.id,
@@ -79,6 +81,7 @@ export function saveChannel(engine: Engine, c: ChannelWrite): void {
 			c.name,
 			JSON.stringify(c.config),
 			c.storedSecret,
+			c.needsSecret ? 1 : 0,
 			c.isDefault ? 1 : 0,
 			c.enabled ? 1 : 0,
 			c.now,

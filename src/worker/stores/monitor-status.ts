@@ -151,28 +151,37 @@ export function insertEvent(
 	).lastInsertRowid;
 }
 
+/** The columns of an event as StateEvent reads them. */
+const EVENT_COLUMNS = 'id, at, from_state, to_state, message, note';
+
+interface EventRow {
+	id: number;
+	at: number;
+	from_state: string | null;
+	to_state: string;
+	message: string;
+	note: string | null;
+}
+
+function stateEvent(e: EventRow): StateEvent {
+	return {
+		id: e.id,
+		at: e.at,
+		from: e.from_state as Outcome | null,
+		to: e.to_state as Outcome,
+		message: e.message,
+		note: e.note,
+	};
+}
+
 /** A monitor's latest state changes, newest first. */
 export function latestEvents(engine: Engine, monitorId: number, limit: number): StateEvent[] {
 	return engine
-		.all<{
-			id: number;
-			at: number;
-			from_state: string | null;
-			to_state: string;
-			message: string;
-			note: string | null;
-		}>(
-			'SELECT id, at, from_state, to_state, message, note FROM events WHERE monitor_id = ? ORDER BY at DESC LIMIT ?',
+		.all<EventRow>(
+			`SELECT ${EVENT_COLUMNS} FROM events WHERE monitor_id = ? ORDER BY at DESC LIMIT ?`,
 			[monitorId, limit],
 		)
-		.map((e) => ({
-			id: e.id,
-			at: e.at,
-			from: e.from_state as Outcome | null,
-			to: e.to_state as Outcome,
-			message: e.message,
-			note: e.note,
-		}));
+		.map(stateEvent);
 }
 
 /** Writes (or, with null, removes) an event's note; false when there is no such event. */
@@ -183,23 +192,18 @@ export function setEventNote(engine: Engine, eventId: number, note: string | nul
 /** A monitor's state changes since `from`, oldest first. */
 export function eventsSince(engine: Engine, monitorId: number, from: number): StateEvent[] {
 	return engine
-		.all<{
-			id: number;
-			at: number;
-			from_state: string | null;
-			to_state: string;
-			message: string;
-			note: string | null;
-		}>(
-			'SELECT id, at, from_state, to_state, message, note FROM events WHERE monitor_id = ? AND at >= ? ORDER BY at, id',
+		.all<EventRow>(
+			`SELECT ${EVENT_COLUMNS} FROM events WHERE monitor_id = ? AND at >= ? ORDER BY at, id`,
 			[monitorId, from],
 		)
-		.map((e) => ({
-			id: e.id,
-			at: e.at,
-			from: e.from_state as Outcome | null,
-			to: e.to_state as Outcome,
-			message: e.message,
-			note: e.note,
-		}));
+		.map(stateEvent);
+}
+
+/** A monitor's last state change before `at`, if any. */
+export function eventBefore(engine: Engine, monitorId: number, at: number): StateEvent | undefined {
+	const row = engine.get<EventRow>(
+		`SELECT ${EVENT_COLUMNS} FROM events WHERE monitor_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT 1`,
+		[monitorId, at],
+	);
+	return row && stateEvent(row);
 }

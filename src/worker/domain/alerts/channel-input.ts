@@ -23,14 +23,25 @@ export interface CheckedChannel {
 const text = (value: unknown, max = 2048): string =>
 	typeof value === 'string' ? value.trim().slice(0, max) : '';
 
-function httpUrl(value: string): boolean {
+const CREDENTIALS =
+	'A browser will not send to an address with a user name or password in it (user:pass@): leave them out.';
+
+/** Why `value` is no address to send to, or null: http(s), and no credentials (fetch refuses those). */
+function addressProblem(value: string, notHttp: string): string | null {
+	let url: URL;
 	try {
-		const url = new URL(value);
-		return url.protocol === 'https:' || url.protocol === 'http:';
+		url = new URL(value);
 	} catch {
-		return false;
+		return notHttp;
 	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return notHttp;
+	return url.username || url.password ? CREDENTIALS : null;
 }
+
+/** What fetch accepts in a header: Latin-1 without control characters (a line break would add a header). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const NOT_A_HEADER =
+	'It goes into a request header: no line breaks, and only Latin letters, digits and punctuation.';
 
 /** `stored`: the secret kept from before (an edit), to tell a missing required field from one left as it is. */
 export function checkChannel(raw: unknown, stored: ChannelSecret | null): CheckedChannel {
@@ -53,11 +64,16 @@ export function checkChannel(raw: unknown, stored: ChannelSecret | null): Checke
 		if (v) secret[key] = v;
 	}
 	const has = (key: keyof ChannelSecret) => Boolean(secret[key] ?? stored?.[key]);
+	const address = (field: string, value: string, notHttp: string) => {
+		const problem = addressProblem(value, notHttp);
+		if (problem) fields[field] = problem;
+	};
 	const out: ChannelConfig = {};
 	switch (kind) {
 		case 'webhook': {
 			out.url = text(config.url);
-			if (!httpUrl(out.url)) fields.url = 'The webhook URL is an http(s) address.';
+			address('url', out.url, 'The webhook URL is an http(s) address.');
+			if (secret.value && !HEADER_VALUE.test(secret.value)) fields.value = NOT_A_HEADER;
 			const header = text(config.header, 100);
 			if (header) {
 				if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(header))
@@ -69,8 +85,7 @@ export function checkChannel(raw: unknown, stored: ChannelSecret | null): Checke
 		case 'ntfy':
 		case 'gotify': {
 			out.server = text(config.server).replace(/\/+$/, '');
-			if (!httpUrl(out.server))
-				fields.server = 'The server is an http(s) address, like https://ntfy.sh.';
+			address('server', out.server, 'The server is an http(s) address, like https://ntfy.sh.');
 			const max = kind === 'ntfy' ? 5 : 10;
 			if (config.priority !== undefined && config.priority !== null && config.priority !== '') {
 				const p = Number(config.priority);
@@ -83,6 +98,7 @@ export function checkChannel(raw: unknown, stored: ChannelSecret | null): Checke
 				if (!/^[-_A-Za-z0-9]{1,64}$/.test(out.topic))
 					fields.topic = 'A topic is 1–64 letters, digits, dashes or underscores.';
 				const tags = Array.isArray(config.tags) ? config.tags : text(config.tags).split(',');
+				if (secret.token && !HEADER_VALUE.test(secret.token)) fields.token = NOT_A_HEADER;
 				out.tags = tags
 					.map((t) => text(t, 50))
 					.filter(Boolean)
@@ -92,8 +108,7 @@ export function checkChannel(raw: unknown, stored: ChannelSecret | null): Checke
 		}
 		case 'discord':
 		case 'slack':
-			if (secret.url && !httpUrl(secret.url))
-				fields.url = 'The incoming-webhook URL is an http(s) address.';
+			if (secret.url) address('url', secret.url, 'The incoming-webhook URL is an http(s) address.');
 			else if (!has('url')) fields.url = 'Paste the incoming-webhook URL.';
 			break;
 		case 'browser':

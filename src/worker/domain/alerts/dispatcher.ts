@@ -28,6 +28,11 @@ export interface DispatchEnv {
 }
 
 const OFFLINE_POLL_MS = 5_000;
+/**
+ * A pass that found messages due but could send none of them (a sealed secret that does not open here
+ * is due for ever, yet never deliverable) looks again this much later, not at once.
+ */
+const NOTHING_SENDABLE_MS = 1_000;
 const REMINDER_EVERY_MS = 60_000;
 
 // Drivers of different message types share one list; each only ever sees the messages it read.
@@ -117,6 +122,7 @@ export class OutboxDispatcher {
 			return;
 		}
 		let soonest = Number.POSITIVE_INFINITY;
+		let sent = 0;
 		for (const driver of this.#drivers) {
 			this.#current = driver.name;
 			for (const message of driver.due(engine, this.#env.now())) {
@@ -128,12 +134,14 @@ export class OutboxDispatcher {
 				}
 				// A replace ends the pass (db-replaced); the new database's change event starts the next.
 				await this.#deliver(engine, driver, message);
+				sent++;
 			}
 			const next = driver.nextAt(engine);
 			if (next !== null) soonest = Math.min(soonest, Math.max(0, next - this.#env.now()));
 		}
 		this.#current = 'alert';
-		if (Number.isFinite(soonest)) this.#arm(Math.max(soonest, 50));
+		if (Number.isFinite(soonest))
+			this.#arm(Math.max(soonest, sent === 0 && soonest === 0 ? NOTHING_SENDABLE_MS : 50));
 	}
 
 	async #deliver(engine: Engine, driver: AnyDriver, message: Outgoing): Promise<void> {

@@ -50,6 +50,7 @@ export interface PreparedChannel {
 	id: number;
 	checked: CheckedChannel;
 	storedSecret: string;
+	needsSecret: boolean;
 }
 
 /** Checks the input and seals its secret for the row it goes to (before the write: sealing is async). */
@@ -69,7 +70,13 @@ export async function prepareChannel(engine: Engine, raw: unknown): Promise<Prep
 		plain === '{}' || !passphraseSet(engine)
 			? plain
 			: JSON.stringify(await vault.protect(plain, true, placeOf('channels', id)));
-	return { id, checked, storedSecret };
+	// Marked for re-entry, it stays so (and undelivered) until a secret is typed, unless it needs none now.
+	const needsSecret =
+		existing?.needsSecret === true &&
+		Object.keys(checked.secret).length === 0 &&
+		checked.kind !== 'browser' &&
+		!(checked.kind === 'webhook' && !checked.config.header);
+	return { id, checked, storedSecret, needsSecret };
 }
 
 export function storeChannel(engine: Engine, prepared: PreparedChannel, now: number): Channel {
@@ -80,6 +87,7 @@ export function storeChannel(engine: Engine, prepared: PreparedChannel, now: num
 		name: checked.name,
 		config: checked.config,
 		storedSecret: prepared.storedSecret,
+		needsSecret: prepared.needsSecret,
 		isDefault: checked.isDefault,
 		enabled: checked.enabled,
 		now,

@@ -18,7 +18,7 @@ import {
 	type StatusSummary,
 } from '../../../shared/status';
 import type { Engine } from '../../core/engine';
-import { eventsSince, statuses } from '../../stores/monitor-status';
+import { eventBefore, eventsSince, statuses } from '../../stores/monitor-status';
 import { monitorRecord, type MonitorRecord } from '../../stores/monitors';
 import { bucketStart, rollupBuckets, uptimeSince } from '../../stores/rollups';
 import { tagIdsByMonitor, tagRow } from '../../stores/tags';
@@ -53,11 +53,31 @@ export function statusSummary(engine: Engine, request: StatusRequest, now: numbe
 				days,
 				responseMs: responseSeries(engine, record.id, now),
 				incidents: incidents(
-					eventsSince(engine, record.id, dayStart(now) - (STATUS_DAYS - 1) * DAY),
+					windowEvents(engine, record.id, dayStart(now) - (STATUS_DAYS - 1) * DAY),
+				).map((incident) =>
+					request.showUrls ? incident : { ...incident, message: hideAddresses(incident.message) },
 				),
 			} satisfies StatusMonitor;
 		}),
 	};
+}
+
+/**
+ * The state changes of the page's days, and the one before them when it opened an incident that was
+ * still open as they began (a monitor down for months, or an outage that ended within them).
+ */
+function windowEvents(engine: Engine, monitorId: number, from: number): StateEvent[] {
+	const since = eventsSince(engine, monitorId, from);
+	const before = eventBefore(engine, monitorId, from);
+	return before && before.to !== 'up' ? [before, ...since] : since;
+}
+
+/** An address in a check's message (a refused redirect names the monitor's origin and the other site). */
+const ADDRESS = /\bhttps?:\/\/[^\s,;]+/gi;
+
+/** Without "Show URLs" no address is published, in a message either. */
+function hideAddresses(message: string): string {
+	return message.replace(ADDRESS, '(address hidden)');
 }
 
 /** The monitors asked for, in list order (by name); an unknown id or tag is refused. */
@@ -113,8 +133,8 @@ function responseSeries(engine: Engine, monitorId: number, now: number): (number
 
 /**
  * Incidents from state changes: one opens when the monitor goes down or degraded and closes when it is
- * up again (degraded then down is one incident, down at worst). Notes on incidents are not stored yet:
- * once they are, `noteOf` reads the note of the incident opened by event `id`.
+ * up again (degraded then down is one incident, down at worst). An incident carries the note written
+ * on the event that opened it (`noteOf`), which the page publishes.
  */
 export function incidents(
 	events: StateEvent[],
