@@ -238,6 +238,18 @@ describe('scheduler', () => {
 		}
 	});
 
+	it('a flush writes the results waiting for their tick at once (the page may be about to go)', async () => {
+		const t = await setup(60, 0, 60_000);
+		t.scheduler.start();
+		await t.advanceTo(T0 + 1_000);
+		expect(t.scheduler.waitingForTick).toBe(1);
+		expect(t.checks()).toHaveLength(0);
+		await t.scheduler.flushResults();
+		expect(t.checks()).toHaveLength(1);
+		expect(t.scheduler.waitingForTick).toBe(0);
+		expect(t.status()).toMatchObject({ state: 'up' });
+	});
+
 	it('retries before declaring down, and records the recovery', async () => {
 		const t = await setup(60, 2);
 		t.env.answers = [200, 500, 500, 500, 200];

@@ -5,7 +5,8 @@
  * each commit is a save to IndexedDB, a save status and a change notice to every window: grouping them
  * per tick makes that at most one a second (measured: see tests/bench/results/README.md, issue 22).
  * A result is shown at most a tick later; one not yet written when the page dies is lost like the check
- * in flight would be, and the check runs again. A batch also goes at once when it is large (`maxSize`).
+ * in flight would be, and the check runs again. A flush of the database (before an update's reload, or
+ * as the page is hidden) writes the waiting results first. A batch also goes at once when it is large (`maxSize`).
  * Each result still belongs to the database its check started on: a batch never mixes two (see
  * same-database.ts).
  */
@@ -48,25 +49,29 @@ export class RecordBatch {
 
 	/** Records one check's result with the others of its tick; resolves once it is durable. */
 	record(engine: Engine, input: RecordInput): Promise<Recorded | null> {
-		if (this.#engine !== null && this.#engine !== engine) this.flush();
+		if (this.#engine !== null && this.#engine !== engine) void this.flush();
 		this.#engine = engine;
 		const recorded = new Promise<Recorded | null>((resolve, reject) =>
 			this.#queue.push({ input, resolve, reject }),
 		);
-		if (this.#queue.length >= this.#maxSize) this.flush();
-		else this.#timer ??= this.#timers.setTimer(() => this.flush(), this.#windowMs);
+		if (this.#queue.length >= this.#maxSize) void this.flush();
+		else this.#timer ??= this.#timers.setTimer(() => void this.flush(), this.#windowMs);
 		return recorded;
 	}
 
-	flush(): void {
+	/**
+	 * Writes the waiting results now. Resolves once that write is committed (not yet durable: the
+	 * persister's flush waits for that); its failure goes to each result's own promise.
+	 */
+	flush(): Promise<void> {
 		if (this.#timer !== null) this.#timers.clearTimer(this.#timer);
 		this.#timer = null;
 		const batch = this.#queue;
 		const engine = this.#engine;
 		this.#queue = [];
 		this.#engine = null;
-		if (batch.length === 0 || engine === null) return;
-		writeOn(this.#db, engine, (e) => batch.map((q) => recordCheck(e, q.input))).then(
+		if (batch.length === 0 || engine === null) return Promise.resolve();
+		return writeOn(this.#db, engine, (e) => batch.map((q) => recordCheck(e, q.input))).then(
 			(results) => batch.forEach((q, i) => q.resolve(results[i]!)),
 			(error: unknown) => batch.forEach((q) => q.reject(error)),
 		);

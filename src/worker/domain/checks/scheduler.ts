@@ -83,7 +83,12 @@ export class Scheduler {
 		this.#stopped = true;
 		if (this.#timer !== null) this.#env.clearTimer(this.#timer);
 		this.#timer = null;
-		this.#batch.flush();
+		void this.#batch.flush();
+	}
+
+	/** Writes the results waiting for their tick now: the page may be about to go (a flush). */
+	flushResults(): Promise<void> {
+		return this.#batch.flush();
 	}
 
 	/**

@@ -58,7 +58,9 @@ export const databaseHandlers: AreaHandlers<'database' | 'import' | 'settings'> 
 		run: async ({ db, services }, args) => {
 			const hold = args && typeof args === 'object' ? Number(args.holdChecksMs) : 0;
 			if (hold > 0) services.scheduler?.hold(Math.min(hold, MAX_CHECK_HOLD_MS));
-			// Whoever asks is about to reload or close: a failed save waiting for its retry goes now.
+			// Whoever asks is about to reload or close: results waiting for their tick are written, and a
+			// failed save waiting for its retry goes now.
+			await services.scheduler?.flushResults();
 			db.persister.hurry();
 			await db.persister.flushed();
 			return db.persister.status();
