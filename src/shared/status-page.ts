@@ -22,9 +22,14 @@ const STATE_LABELS: Record<PublicState, string> = {
 	unknown: 'No data yet',
 };
 
-/** Text and attribute values: & < > " ' all become entities. */
+/** Characters XML 1.0 forbids even as entities: one in a name would make a badge malformed. */
+// eslint-disable-next-line no-control-regex -- matching the characters XML forbids is the point
+export const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
+/** Text and attribute values: & < > " ' all become entities, characters XML forbids become U+FFFD. */
 export function escapeMarkup(text: string): string {
 	return text
+		.replace(NOT_XML, '\uFFFD')
 		.replace(/&/g, '&amp;')
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')

@@ -10,6 +10,7 @@ import type { Outcome } from '../../src/shared/checks';
 import { readStatusRequest, type StatusSummary } from '../../src/shared/status';
 import {
 	badgeFilename,
+	NOT_XML,
 	escapeMarkup,
 	formatUptime,
 	renderBadge,
@@ -303,12 +304,16 @@ describe('the renderer', () => {
 		expect(svg).toContain('>up · 99.98 %</text>');
 		expect(svg).toContain('API &quot;v2&quot; &lt;prod&gt;');
 		expect(badgeFilename(monitor)).toBe('badge-3-api-v2-prod.svg');
+		// A control character (allowed in a name) would make the SVG malformed XML.
+		const odd = renderBadge({ ...monitor, name: 'Bell\u0007 and\u001b escape\ttab' });
+		expect(odd.match(NOT_XML)).toBeNull();
+		expect(odd).toContain('Bell\uFFFD and\uFFFD escape\ttab');
 		expect(formatUptime(1)).toBe('100 %');
 		expect(formatUptime(0.999999)).toBe('99.99 %');
 		expect(formatUptime(null)).toBe('no data');
 	});
 
-	it('escapes any text so it cannot open a tag or leave an attribute, and loses nothing', () => {
+	it('escapes any text so it cannot open a tag or leave an attribute, and loses nothing but what XML forbids', () => {
 		const unescape = (s: string) =>
 			s
 				.replace(/&lt;/g, '<')
@@ -320,7 +325,8 @@ describe('the renderer', () => {
 			fc.property(fc.string({ unit: 'binary' }), (text) => {
 				const escaped = escapeMarkup(text);
 				expect(escaped).not.toMatch(/[<>"']/);
-				expect(unescape(escaped)).toBe(text);
+				expect(escaped.match(NOT_XML)).toBeNull();
+				expect(unescape(escaped)).toBe(text.replace(NOT_XML, '\uFFFD'));
 			}),
 		);
 	});
