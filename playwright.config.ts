@@ -26,7 +26,10 @@ export default defineConfig({
 	testDir: 'tests/e2e',
 	outputDir: 'test-results',
 	fullyParallel: false,
-	workers: 1,
+	// Two spec files at a time: most of a test is waiting (timers, a heartbeat, a build), so on two cores
+	// the suite takes about a third less time than one at a time (measured under the same load: 18.9
+	// against 29.3 min). Each test has its own browser context, so its own storage.
+	workers: 2,
 	retries: 0,
 	forbidOnly: Boolean(process.env.CI),
 	timeout: 60_000,
