@@ -19,6 +19,7 @@ import type {
 	VacuumResult,
 } from './health';
 import type { AppSettings, ChartRange, MonitorDetail, MonitorOverview } from './history';
+import type { MaintenanceWindow, MaintenanceWindowInput } from './maintenance';
 import type { Monitor, MonitorInput } from './monitors';
 import type { StatusRequest, StatusSummary } from './status';
 import type { BulkAction, Tag, TagInput } from './tags';
@@ -65,6 +66,12 @@ export interface DbApi {
 	/** The monitor list's view (search, filters, sort, grouping) as a query string; null when never set. */
 	'listView.get': Call<void, { view: string | null }>;
 	'listView.set': Call<{ view: string }, { view: string }>;
+	/** Maintenance windows, by name; creating or editing one checks it (`invalid-input` with fields). */
+	'windows.list': Call<void, MaintenanceWindow[]>;
+	'windows.create': Call<MaintenanceWindowInput, MaintenanceWindow>;
+	'windows.update': Call<{ id: number; input: MaintenanceWindowInput }, MaintenanceWindow>;
+	/** A monitor in its maintenance leaves it at its next check. */
+	'windows.delete': Call<{ id: number }, { deleted: boolean }>;
 	/** What a published status page shows: public facts only (no headers, bodies, tokens; URLs if asked). */
 	'status.summary': Call<StatusRequest, StatusSummary>;
 	/** Runs the monitor's check now instead of at its next due time. */

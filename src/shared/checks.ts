@@ -15,6 +15,11 @@ export const CHECK_MODES: readonly CheckMode[] = ['full', 'reachability'];
 
 export type Outcome = 'up' | 'down' | 'degraded';
 export type MonitorState = 'unknown' | Outcome;
+/**
+ * What a check row records: a judged outcome, or `maintenance` for a check run during a maintenance
+ * window (src/shared/maintenance.ts), which counts neither as up nor as down.
+ */
+export type CheckOutcome = Outcome | 'maintenance';
 
 export const JSON_OPERATORS = ['==', '!=', '<', '<=', '>', '>=', 'contains'] as const;
 export type JsonOperator = (typeof JSON_OPERATORS)[number];

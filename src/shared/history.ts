@@ -1,5 +1,6 @@
 /** What the monitor list and the monitor page show: current state, recent checks, charts, events. */
-import type { MonitorState, Outcome, CheckMode } from './checks';
+import type { CheckMode, CheckOutcome, MonitorState, Outcome } from './checks';
+import type { MaintenanceEvent } from './maintenance';
 import type { Monitor } from './monitors';
 
 export interface CheckRecord {
@@ -7,7 +8,7 @@ export interface CheckRecord {
 	dueAt: number;
 	startedAt: number;
 	durationMs: number;
-	outcome: Outcome;
+	outcome: CheckOutcome;
 	httpStatus: number | null;
 	message: string;
 	mode: CheckMode;
@@ -23,11 +24,16 @@ export interface MonitorStatus {
 	/** The last full check was refused by CORS while the server itself answered. */
 	corsBlocked: boolean;
 	lastCheck: CheckRecord | null;
+	/**
+	 * In a maintenance window: since when, until when (null: unknown) and the window's name. The state
+	 * above is then the one from before the window; the list shows "maintenance".
+	 */
+	maintenance: { since: number; until: number | null; name: string } | null;
 }
 
 export interface RecentCheck {
 	at: number;
-	outcome: Outcome;
+	outcome: CheckOutcome;
 	durationMs: number;
 	/** Ran later than one interval after it was due: checks are missing before it. */
 	late: boolean;
@@ -36,7 +42,10 @@ export interface RecentCheck {
 export interface MonitorOverview {
 	monitor: Monitor;
 	status: MonitorStatus;
-	/** Share of checks in the last 24 h that got an acceptable answer (up or degraded), 0..1; null without checks. */
+	/**
+	 * Share of checks in the last 24 h that got an acceptable answer (up or degraded), 0..1; null without
+	 * checks. Checks in maintenance are left out.
+	 */
 	uptime24h: number | null;
 	/** The latest checks, oldest first. */
 	recent: RecentCheck[];
@@ -79,6 +88,16 @@ export interface MonitorDetail extends MonitorOverview {
 	uptime: Record<'24h' | '7d' | '30d', number | null>;
 	events: StateEvent[];
 	checks: CheckRecord[];
+	/** The chart's stretches of maintenance (shaded), within [from, to]; an open one ends at `to`. */
+	maintenance: MaintenanceBand[];
+	/** The latest entries into and exits from maintenance, newest first. */
+	maintenanceEvents: MaintenanceEvent[];
+}
+
+export interface MaintenanceBand {
+	start: number;
+	end: number;
+	name: string;
 }
 
 export const DEFAULT_RETENTION_DAYS = 90;

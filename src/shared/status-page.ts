@@ -194,7 +194,7 @@ export function renderStatusPage(summary: StatusSummary): string {
 <main>
 ${summary.monitors.map(monitorSection).join('\n')}
 </main>
-<footer>Published with Monitor. This page is a snapshot: it does not update by itself.</footer>
+<footer>Published with Monitor. This page is a snapshot: it does not update by itself. Uptime leaves out planned maintenance.</footer>
 </body>
 </html>
 `;

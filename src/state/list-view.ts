@@ -6,7 +6,7 @@
 import type { MonitorOverview } from '../shared/history';
 import type { Tag } from '../shared/tags';
 
-export const LIST_STATES = ['up', 'down', 'degraded', 'unknown', 'paused'] as const;
+export const LIST_STATES = ['up', 'down', 'degraded', 'maintenance', 'unknown', 'paused'] as const;
 export type ListState = (typeof LIST_STATES)[number];
 export const SORTS = ['name', 'state', 'response', 'uptime'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -85,7 +85,8 @@ export function serializeView(view: ListView): string {
 }
 
 export function listState(item: MonitorOverview): ListState {
-	return item.monitor.enabled ? item.status.state : 'paused';
+	if (!item.monitor.enabled) return 'paused';
+	return item.status.maintenance ? 'maintenance' : item.status.state;
 }
 
 /** What a search matches: name, URL and tag names, each word somewhere, case and accents ignored. */
@@ -108,11 +109,18 @@ function matcher(q: string, tags: Map<number, Tag>): (item: MonitorOverview) => 
 	};
 }
 
-const SEVERITY: Record<ListState, number> = { down: 0, degraded: 1, unknown: 2, up: 3, paused: 4 };
+const SEVERITY: Record<ListState, number> = {
+	down: 0,
+	degraded: 1,
+	unknown: 2,
+	maintenance: 3,
+	up: 4,
+	paused: 5,
+};
 
 function responseMs(item: MonitorOverview): number | null {
 	const last = item.status.lastCheck;
-	return last && last.outcome !== 'down' ? last.durationMs : null;
+	return last && last.outcome !== 'down' && last.outcome !== 'maintenance' ? last.durationMs : null;
 }
 
 const byName = (a: MonitorOverview, b: MonitorOverview) =>
@@ -127,7 +135,7 @@ function nullsLast(a: number | null, b: number | null): number {
 
 const COMPARE: Record<Sort, (a: MonitorOverview, b: MonitorOverview) => number> = {
 	name: byName,
-	// The worst first: down, degraded, unknown, up, paused.
+	// The worst first: down, degraded, unknown, maintenance, up, paused.
 	state: (a, b) => SEVERITY[listState(a)] - SEVERITY[listState(b)] || byName(a, b),
 	// The slowest first.
 	response: (a, b) => nullsLast(neg(responseMs(a)), neg(responseMs(b))) || byName(a, b),

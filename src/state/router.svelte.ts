@@ -1,9 +1,16 @@
 /**
- * Hash routes (`#/monitors`, `#/monitors/12`, `#/telegram`, `#/channels`, `#/database`, `#/settings`): they
+ * Hash routes (`#/monitors`, `#/monitors/12`, `#/maintenance`, `#/telegram`, `#/channels`, `#/database`, `#/settings`): they
  * work from a static host and offline, with no server rewrites. A route may carry a query
  * (`#/monitors?q=api&sort=uptime`): the monitor list's view, so it can be bookmarked.
  */
-export const ROUTES = ['monitors', 'telegram', 'channels', 'database', 'settings'] as const;
+export const ROUTES = [
+	'monitors',
+	'maintenance',
+	'telegram',
+	'channels',
+	'database',
+	'settings',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 interface Location {

@@ -8,6 +8,8 @@ export interface ChartTheme {
 	grid: string;
 	danger: string;
 	warn: string;
+	/** Maintenance: shaded bands. */
+	maint: string;
 	axis: uPlot.Axis;
 }
 
@@ -17,6 +19,7 @@ export interface ChartSetup {
 	axes: uPlot.Axis[];
 	scales?: uPlot.Scales;
 	bands?: uPlot.Band[];
+	hooks?: uPlot.Hooks.Arrays;
 }
 
 /**

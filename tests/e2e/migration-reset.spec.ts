@@ -79,14 +79,14 @@ test('a reset from the Database page keeps every row, lists its backup and repor
 	const card = page.getByRole('region', { name: 'Migrations' });
 	await card.getByRole('button', { name: 'Reset from here (003_checks.sql)' }).click();
 	const dialog = page.getByRole('dialog');
-	await expect(dialog).toContainText('undoes it and the 7 later migrations');
+	await expect(dialog).toContainText('undoes it and the 8 later migrations');
 	await dialog.getByRole('button', { name: 'Back up and reset' }).click();
 
 	const report = card.getByRole('status', { name: 'Reset report' });
 	await expect(report).toContainText(
 		/Reset from 003_checks\.sql; the database before it is backup #\d+/,
 	);
-	await expect(report).toContainText(/↩️ {2}Undone: 010_tags\.sql \([\d.]+m?s\)/);
+	await expect(report).toContainText(/↩️ {2}Undone: 011_maintenance_windows\.sql \([\d.]+m?s\)/);
 	await expect(report).toContainText(/✅ Applied: 003_checks\.sql \([\d.]+m?s\)/);
 	await expect(report).toContainText(
 		/⏱️ {2}Performance:\s+Total time: [\d.]+m?s\s+Average: [\d.]+m?s per migration/,
@@ -107,7 +107,7 @@ test('a reset from the Database page keeps every row, lists its backup and repor
 	);
 	const activity = page.getByRole('list', { name: 'Activity log' });
 	await expect(activity.getByRole('listitem').first()).toContainText(
-		/Resets\s*Reset from 003_checks\.sql: undone 010_tags\.sql/,
+		/Resets\s*Reset from 003_checks\.sql: undone 011_maintenance_windows\.sql/,
 	);
 
 	await call(page, 'database.flush');

@@ -42,6 +42,10 @@ describe('block codec round trip', () => {
 				fc.asyncProperty(checkSeries(), async (checks) => {
 					const { body, summary } = await encodeBlock(checks, compression);
 					expect(await decodeBlock(body, compression, { expect: { summary } })).toEqual(checks);
+					// `maintenance` (outcome 3) survives, and the summary counts it apart.
+					expect(summary.maintenance).toBe(
+						checks.filter((c) => c.outcome === 'maintenance').length,
+					);
 				}),
 				{ numRuns: 150 },
 			);
@@ -121,12 +125,15 @@ describe('block codec round trip', () => {
 			check({ startedAt: 5, durationMs: 10 }),
 			check({ startedAt: 3, durationMs: 30, outcome: 'degraded' }),
 			check({ startedAt: 9, durationMs: 10_000, outcome: 'down' }),
+			// In a maintenance window: counted as a check, in no uptime and no response time.
+			check({ startedAt: 7, durationMs: 1, outcome: 'maintenance' }),
 		]);
 		expect(summary).toEqual({
-			checks: 3,
+			checks: 4,
 			up: 1,
 			degraded: 1,
 			down: 1,
+			maintenance: 1,
 			firstAt: 3,
 			lastAt: 9,
 			minTenths: 100,

@@ -94,7 +94,7 @@ const draft = (step: number): fc.Arbitrary<Draft> =>
 		gap: dueGap(step),
 		late: lateness,
 		tenths,
-		outcome: fc.constantFrom('up', 'up', 'up', 'degraded', 'down'),
+		outcome: fc.constantFrom('up', 'up', 'up', 'degraded', 'down', 'maintenance'),
 		httpStatus: status,
 		mode: fc.constantFrom('full', 'reachability'),
 	});

@@ -144,7 +144,7 @@ describe('hand-written blocks', () => {
 		['runs that cover 1 check of 2', { modes: runs([0, 1]) }],
 		['a run of length 0', { modes: runs([0, 0, 1, 2]) }],
 		['two runs of one value', { modes: runs([0, 1, 0, 1]) }],
-		['an outcome that does not exist', { outcomes: runs([0, 1, 3, 1]) }],
+		['an outcome that does not exist', { outcomes: runs([0, 1, 4, 1]) }],
 		['an HTTP status past 999', { statuses: runs([1001, 2]) }],
 		[
 			'durations 6 bytes wide',

@@ -88,6 +88,7 @@ describe('segments', () => {
 				w.uint(3),
 				w.uint(0),
 				w.uint(0),
+				w.uint(0),
 				w.uint(10),
 				w.uint(5),
 				w.uint(30)
@@ -98,6 +99,7 @@ describe('segments', () => {
 			(w: ByteWriter) => (
 				w.uint(1),
 				w.uint(3),
+				w.uint(0),
 				w.uint(0),
 				w.uint(0),
 				w.uint(10),
@@ -112,6 +114,7 @@ describe('segments', () => {
 				w.uint(1),
 				w.uint(0),
 				w.uint(0),
+				w.uint(0),
 				w.uint(10),
 				w.uint(5),
 				w.uint(10)
@@ -122,6 +125,7 @@ describe('segments', () => {
 			(w: ByteWriter) => (
 				w.uint(1),
 				w.uint(2),
+				w.uint(0),
 				w.uint(0),
 				w.uint(0),
 				w.uint(10),
@@ -138,13 +142,23 @@ describe('segments', () => {
 	it('accept the tightest sums (the hand-written layout is the README one)', () => {
 		const three = (sum: number) =>
 			written(
-				(w) => (w.uint(1), w.uint(3), w.uint(0), w.uint(0), w.uint(10), w.uint(5), w.uint(sum)),
+				(w) => (
+					w.uint(1),
+					w.uint(3),
+					w.uint(0),
+					w.uint(0),
+					w.uint(0),
+					w.uint(10),
+					w.uint(5),
+					w.uint(sum)
+				),
 			);
 		expect(readSegments(three(35)).segments[0]).toEqual({
 			checks: 3,
 			up: 3,
 			degraded: 0,
 			down: 0,
+			maintenance: 0,
 			minTenths: 10,
 			maxTenths: 15,
 			sumTenths: 35,

@@ -78,7 +78,16 @@ describe('synthetic history', () => {
 	});
 
 	it('has rare trouble at realistic rates over 50 monitor-months', () => {
-		const counts = { checks: 0, down: 0, degraded: 0, gaps: 0, early: 0, late: 0, halfDown: 0 };
+		const counts = {
+			checks: 0,
+			down: 0,
+			degraded: 0,
+			maintenance: 0,
+			gaps: 0,
+			early: 0,
+			late: 0,
+			halfDown: 0,
+		};
 		for (let monitorId = 1; monitorId <= 50; monitorId++) {
 			for (const check of syntheticChecks(options({ monitorId }))) {
 				counts.checks++;

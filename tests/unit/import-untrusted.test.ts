@@ -131,3 +131,46 @@ describe('what an imported file is not trusted with', () => {
 		expect(preview.incoming.telegramApiBase).toBeNull();
 	});
 });
+
+describe('maintenance windows in a file (011)', () => {
+	async function withWindow(zone: string): Promise<Uint8Array> {
+		const engine = await healthyEngine();
+		try {
+			engine.run(
+				`INSERT INTO maintenance_windows (name, kind, days, start_minute, end_minute, time_zone,
+				   all_monitors, created_at, updated_at) VALUES ('Nightly', 'weekly', 31, 1380, 60, ?, 1, 1, 1)`,
+				[zone],
+			);
+			return engine.db.export();
+		} finally {
+			engine.db.close();
+		}
+	}
+
+	it('a window in a time zone this browser does not know is refused, and nothing changes', async () => {
+		const h = await live();
+		const before = await fingerprint(h);
+		const error = await refused(
+			inspect(h.db, { bytes: await withWindow('Mars/Olympus_Mons'), name: 'mars.db' }),
+		);
+		expect(error.code).toBe('import-corrupt');
+		expect(error.message).toBe(
+			'This file’s maintenance window 1 (“Nightly”) cannot be used: Choose a time zone this browser knows.',
+		);
+		expect(await fingerprint(h)).toBe(before);
+	});
+
+	it('a good window arrives as it was', async () => {
+		const h = await live();
+		const preview = await inspect(h.db, {
+			bytes: await withWindow('Europe/Berlin'),
+			name: 'good.db',
+		});
+		await commitImport(h.db, { token: preview.token });
+		expect(h.db.engine.get('SELECT name, days, time_zone FROM maintenance_windows')).toEqual({
+			name: 'Nightly',
+			days: 31,
+			time_zone: 'Europe/Berlin',
+		});
+	});
+});

@@ -54,6 +54,7 @@ function item(
 			stateSince: null,
 			retrying: false,
 			failures: 0,
+			maintenance: null,
 			nextDueAt: 0,
 			corsBlocked: false,
 			lastCheck:

@@ -61,9 +61,9 @@ describe('the live database', () => {
 		const db = await open(store, backups);
 		const [line] = listActivity(db.engine, { kind: 'migration', limit: 10 });
 		expect(line!.message).toMatch(
-			/^Database created\. Applied: 001_init\.sql \([\d.]+m?s\), .*010_tags\.sql \([\d.]+m?s\)\. Total time: .*, average .* per migration\.$/,
+			/^Database created\. Applied: 001_init\.sql \([\d.]+m?s\), .*011_maintenance_windows\.sql \([\d.]+m?s\)\. Total time: .*, average .* per migration\.$/,
 		);
-		expect(line!.details).toMatchObject({ from: 0, to: 10, migrations: 10, backup: null });
+		expect(line!.details).toMatchObject({ from: 0, to: 11, migrations: 11, backup: null });
 		const bytes = await stored(store);
 		const again = await open(store, backups);
 		expect(listActivity(again.engine, { kind: 'migration', limit: 10 })).toHaveLength(1);
@@ -81,7 +81,7 @@ describe('the live database', () => {
 		expect(backup!.reason).toBe('before-migration');
 		expect(latest!.message).toMatch(
 			new RegExp(
-				`^Database updated from schema version 5 to 10\\. Applied: 006_account\\.sql .*, 007_history_blocks\\.sql .*, 008_request_bodies_sessions\\.sql .*, 009_alert_channels\\.sql .*, 010_tags\\.sql .*The database before it is backup #${backup!.id}\\.$`,
+				`^Database updated from schema version 5 to 11\\. Applied: 006_account\\.sql .*, 007_history_blocks\\.sql .*, 008_request_bodies_sessions\\.sql .*, 009_alert_channels\\.sql .*, 010_tags\\.sql .*, 011_maintenance_windows\\.sql .*The database before it is backup #${backup!.id}\\.$`,
 			),
 		);
 	});
@@ -96,6 +96,7 @@ describe('the live database', () => {
 
 		expect(report.migration).toBe('003_checks.sql');
 		expect(report.undone.map((u) => u.filename)).toEqual([
+			'011_maintenance_windows.sql',
 			'010_tags.sql',
 			'009_alert_channels.sql',
 			'008_request_bodies_sessions.sql',
@@ -113,7 +114,9 @@ describe('the live database', () => {
 		]);
 		const after = dumpRows(db.engine);
 		const [line] = listActivity(db.engine, { kind: 'reset', limit: 10 });
-		expect(line!.message).toMatch(/^Reset from 003_checks\.sql: undone 010_tags\.sql/);
+		expect(line!.message).toMatch(
+			/^Reset from 003_checks\.sql: undone 011_maintenance_windows\.sql/,
+		);
 		expect(line!.details).toMatchObject({ migration: '003_checks.sql', backup: report.backupId });
 		// The log gained the reset's line; everything else is as it was.
 		expect({ ...after, app_log: after.app_log!.slice(0, -1) }).toEqual(before);
@@ -132,7 +135,7 @@ describe('the live database', () => {
 	it('refuses a reset whose migration says undoing destroys data, changing nothing and backing up nothing', async () => {
 		const files = await parseMigrations({
 			...real,
-			'/migrations/011_move.sql':
+			'/migrations/012_move.sql':
 				'CREATE TABLE moved (id INTEGER PRIMARY KEY);\n-- migrate:down\n-- reset refuses: its rows were moved out of checks and cannot be put back.\nDROP TABLE moved;\n',
 		});
 		const store = new MemoryImageStore();
@@ -141,11 +144,11 @@ describe('the live database', () => {
 		await withData(db);
 		const bytes = await stored(store);
 		const count = (await db.listBackups()).length;
-		const error = await db.reset('010').catch((e: unknown) => e);
+		const error = await db.reset('011').catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(AppError);
 		expect((error as AppError).code).toBe('migration-reset-refused');
 		expect((error as AppError).message).toContain(
-			'Undoing 011_move.sql would destroy data: its rows were moved out of checks and cannot be put back.',
+			'Undoing 012_move.sql would destroy data: its rows were moved out of checks and cannot be put back.',
 		);
 		expect(await db.listBackups()).toHaveLength(count);
 		expect(await stored(store)).toBe(bytes);
@@ -155,12 +158,12 @@ describe('the live database', () => {
 		const store = new MemoryImageStore();
 		const backups = new MemoryBackupStore();
 		const db = await open(store, backups);
-		expect(await db.dryRunMigrations()).toEqual({ fromVersion: 10, toVersion: 10, applied: [] });
+		expect(await db.dryRunMigrations()).toEqual({ fromVersion: 11, toVersion: 11, applied: [] });
 		await withData(db);
 		// A later build whose new migration fails on this data opens it read-only, on schema version 9.
 		const files = await parseMigrations({
 			...real,
-			'/migrations/011_one_up.sql': 'CREATE UNIQUE INDEX one_per_mode ON checks (mode);\n',
+			'/migrations/012_one_up.sql': 'CREATE UNIQUE INDEX one_per_mode ON checks (mode);\n',
 		});
 		const later = await open(store, backups, files);
 		expect(later.readOnly?.code).toBe('migration-failed');
@@ -168,7 +171,7 @@ describe('the live database', () => {
 		const error = await later.dryRunMigrations().catch((e: unknown) => e);
 		expect((error as AppError).code).toBe('migration-failed');
 		expect((error as AppError).message).toContain(
-			'011_one_up.sql failed: UNIQUE constraint failed',
+			'012_one_up.sql failed: UNIQUE constraint failed',
 		);
 		expect(sha256(later.engine.db.export())).toBe(bytes);
 	});

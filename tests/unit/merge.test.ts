@@ -13,6 +13,7 @@ import type { LiveDatabase } from '../../src/worker/core/database/live-database'
 import type { Engine } from '../../src/worker/core/engine';
 import { compact } from '../../src/worker/domain/history/compaction';
 import { checksBetween } from '../../src/worker/domain/history/raw';
+import { createWindow, listWindows } from '../../src/worker/domain/maintenance/windows';
 import { commitMerge, previewMerge } from '../../src/worker/domain/import/merge-session';
 import { commitImport } from '../../src/worker/domain/import/session';
 import { exportDatabase } from '../../src/worker/domain/transfer';
@@ -292,6 +293,55 @@ describe('merging another device’s database', () => {
 		expect(JSON.stringify([e.all('SELECT * FROM tags'), e.all('SELECT * FROM monitor_tags')])).toBe(
 			once,
 		);
+	});
+
+	it('brings maintenance windows (matched by schedule and name) with their monitors and events, once', async () => {
+		const { one, two } = await twoDevices();
+		await two.db.write(() => {
+			const e = two.db.engine;
+			const window = createWindow(
+				e,
+				{
+					name: 'Nightly',
+					kind: 'weekly',
+					days: [1, 3],
+					startMinute: 1380,
+					endMinute: 60,
+					timeZone: 'Europe/Berlin',
+					allMonitors: false,
+					monitorIds: [idOf(e, C)],
+				},
+				NOW,
+			);
+			e.run(
+				`INSERT INTO maintenance_events (monitor_id, window_id, name, kind, at)
+				 VALUES (?, ?, 'Nightly', 'start', ?), (?, ?, 'Nightly', 'end', ?)`,
+				[idOf(e, C), window.id, T0, idOf(e, C), window.id, T0 + 2 * 3_600_000],
+			);
+		});
+		const file = await fileOf(two);
+		await merge(one, file);
+		let e = one.db.engine;
+		const [window] = listWindows(e);
+		expect(window).toMatchObject({ name: 'Nightly', days: [1, 3], monitorIds: [idOf(e, C)] });
+		expect(
+			e.all('SELECT kind, at FROM maintenance_events WHERE monitor_id = ? ORDER BY at', [
+				idOf(e, C),
+			]),
+		).toEqual([
+			{ kind: 'start', at: T0 },
+			{ kind: 'end', at: T0 + 2 * 3_600_000 },
+		]);
+		const tables = () =>
+			JSON.stringify(
+				['maintenance_windows', 'maintenance_window_monitors', 'maintenance_events'].map((t) =>
+					e.all(`SELECT * FROM ${t}`),
+				),
+			);
+		const once = tables();
+		await merge(one, file);
+		e = one.db.engine;
+		expect(tables()).toBe(once);
 	});
 
 	it('brings Telegram bots and chats, and the alert choices of added monitors only', async () => {

@@ -61,16 +61,22 @@ describe('every shipped migration', () => {
 });
 
 describe('reset from a migration', () => {
-	it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
+	it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])(
 		'from %i keeps every row of a database with data',
 		async (id) => {
 			const files = await realMigrations();
 			const engine = await withData();
 			migrate(engine, files);
-			// Tags (010) on a monitor, so a reset that undoes them must put them back.
+			// Tags (010) and a maintenance window (011) on a monitor, so a reset that undoes them must put them back.
 			engine.exec(
 				`INSERT INTO tags (id, name, colour, created_at) VALUES (1, 'Payments', '#2563eb', 1);
-				 INSERT INTO monitor_tags (monitor_id, tag_id) SELECT min(id), 1 FROM monitors;`,
+				 INSERT INTO monitor_tags (monitor_id, tag_id) SELECT min(id), 1 FROM monitors;
+				 INSERT INTO maintenance_windows (id, name, kind, days, start_minute, end_minute, time_zone,
+				   created_at, updated_at) VALUES (1, 'Nightly', 'weekly', 3, 1380, 60, 'Europe/Berlin', 1, 1);
+				 INSERT INTO maintenance_window_monitors (window_id, monitor_id) SELECT 1, min(id) FROM monitors;
+				 INSERT INTO maintenance_events (monitor_id, window_id, name, kind, at)
+				   SELECT min(id), 1, 'Nightly', 'start', 5 FROM monitors;
+				 UPDATE monitor_status SET maintenance_since = 5, maintenance_until = 9, maintenance_window_id = 1;`,
 			);
 			const before = dumpRows(engine);
 			const schemaBefore = schemaOf(engine);

@@ -35,6 +35,7 @@ function overview(id: number, patch: { lastCheckId?: number; uptime?: number | n
 			stateSince: 0,
 			retrying: false,
 			failures: 0,
+			maintenance: null,
 			nextDueAt: NOW + 30_000,
 			corsBlocked: false,
 			lastCheck: {

@@ -112,6 +112,7 @@ export function remindersDue(engine: Engine, now: number): ReminderDue[] {
 			 JOIN monitors m ON m.id = s.monitor_id
 			 LEFT JOIN checks c ON c.id = s.last_check_id
 			 WHERE s.state = 'down' AND m.enabled = 1 AND a.mode != 'off' AND a.reminder_minutes IS NOT NULL
+			   AND s.maintenance_since IS NULL
 			   AND a.acknowledged_at IS NULL
 			   AND s.state_since IS NOT NULL
 			   AND ? >= coalesce(max(a.last_reminder_at, s.state_since), s.state_since) + a.reminder_minutes * 60000`,

@@ -2,7 +2,7 @@
  * The `checks` table: one raw row per check, kept for the retention period (rotation deletes older
  * ones). Charts read rollups instead; only the latest checks of a monitor are read raw.
  */
-import type { Outcome } from '../../shared/checks';
+import type { CheckOutcome } from '../../shared/checks';
 import type { CheckRecord } from '../../shared/history';
 import type { Engine } from '../core/engine';
 
@@ -25,7 +25,7 @@ function toCheck(row: CheckRow): CheckRecord {
 		dueAt: row.due_at,
 		startedAt: row.started_at,
 		durationMs: row.duration_ms,
-		outcome: row.outcome as Outcome,
+		outcome: row.outcome as CheckOutcome,
 		httpStatus: row.http_status,
 		message: row.message,
 		mode: row.mode as CheckRecord['mode'],
@@ -81,7 +81,7 @@ export function lastChecks(engine: Engine, monitorId: number | null): Map<number
 export interface CheckTiming {
 	startedAt: number;
 	dueAt: number;
-	outcome: Outcome;
+	outcome: CheckOutcome;
 	durationMs: number;
 }
 
@@ -103,7 +103,7 @@ export function recentChecks(
 			rows.reverse().map((r) => ({
 				startedAt: r.started_at,
 				dueAt: r.due_at,
-				outcome: r.outcome as Outcome,
+				outcome: r.outcome as CheckOutcome,
 				durationMs: r.duration_ms,
 			})),
 		);

@@ -46,6 +46,10 @@ export interface StatusBefore {
 	failures: number;
 	nextDueAt: number;
 	stateSince: number | null;
+	/** In maintenance since (null: not in maintenance), until when, in which window. */
+	maintenanceSince: number | null;
+	maintenanceUntil: number | null;
+	maintenanceWindowId: number | null;
 }
 
 /** Undefined when the monitor was deleted (its status row went with it). */
@@ -55,15 +59,23 @@ export function statusBefore(engine: Engine, monitorId: number): StatusBefore | 
 		failures: number;
 		next_due_at: number;
 		state_since: number | null;
-	}>('SELECT state, failures, next_due_at, state_since FROM monitor_status WHERE monitor_id = ?', [
-		monitorId,
-	]);
+		maintenance_since: number | null;
+		maintenance_until: number | null;
+		maintenance_window_id: number | null;
+	}>(
+		`SELECT state, failures, next_due_at, state_since, maintenance_since, maintenance_until,
+		   maintenance_window_id FROM monitor_status WHERE monitor_id = ?`,
+		[monitorId],
+	);
 	return (
 		row && {
 			state: row.state as MonitorState,
 			failures: row.failures,
 			nextDueAt: row.next_due_at,
 			stateSince: row.state_since,
+			maintenanceSince: row.maintenance_since,
+			maintenanceUntil: row.maintenance_until,
+			maintenanceWindowId: row.maintenance_window_id,
 		}
 	);
 }
@@ -116,7 +128,14 @@ export function statuses(engine: Engine, monitorId: number | null): Map<number, 
 				next_due_at: number;
 				cors_blocked: number;
 				last_check_id: number | null;
-			}>(`SELECT * FROM monitor_status s${where}`, monitorId === null ? [] : [monitorId])
+				maintenance_since: number | null;
+				maintenance_until: number | null;
+				window_name: string | null;
+			}>(
+				`SELECT s.*, w.name AS window_name FROM monitor_status s
+				 LEFT JOIN maintenance_windows w ON w.id = s.maintenance_window_id${where}`,
+				monitorId === null ? [] : [monitorId],
+			)
 			.map((r) => [
 				r.monitor_id,
 				{
@@ -127,6 +146,14 @@ export function statuses(engine: Engine, monitorId: number | null): Map<number, 
 					nextDueAt: r.next_due_at,
 					corsBlocked: r.cors_blocked === 1,
 					lastCheckId: r.last_check_id,
+					maintenance:
+						r.maintenance_since === null
+							? null
+							: {
+									since: r.maintenance_since,
+									until: r.maintenance_until,
+									name: r.window_name ?? 'Maintenance',
+								},
 				},
 			]),
 	);

@@ -3,7 +3,7 @@
  * down and their min/max/sum of response times. Each check adds to its three buckets as it is recorded,
  * so a 30-day chart reads a few hundred rows whatever the interval.
  */
-import type { Outcome } from '../../shared/checks';
+import type { CheckOutcome } from '../../shared/checks';
 import type { Engine } from '../core/engine';
 
 export const RESOLUTIONS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -14,15 +14,20 @@ export function bucketStart(at: number, resolution: Resolution): number {
 	return Math.floor(at / size) * size;
 }
 
-/** Counts one check in its bucket of `resolution`. Response times count only for answered checks. */
+/**
+ * Counts one check in its bucket of `resolution`. Response times count only for answered checks. A check
+ * in a maintenance window counts nowhere: rollups feed uptime and the long charts, which leave
+ * maintenance out (its time is shown from maintenance_events instead).
+ */
 export function addToRollup(
 	engine: Engine,
 	monitorId: number,
 	resolution: Resolution,
 	at: number,
-	outcome: Outcome,
+	outcome: CheckOutcome,
 	ms: number,
 ): void {
+	if (outcome === 'maintenance') return;
 	const answered = outcome !== 'down';
 	addCountsToRollup(engine, monitorId, resolution, at, {
 		checks: 1,

@@ -1,6 +1,8 @@
 /**
  * Writes one check's result: the raw row, the monitor's new state, a state-change event when there is one,
  * and the minute/hour/day rollups, all in the caller's transaction (so they are saved together or not at all).
+ * A check in a maintenance window is recorded as `maintenance` instead (the rule:
+ * ../maintenance/recording.ts).
  */
 import type { Engine } from '../../core/engine';
 import { insertCheck } from '../../stores/checks';
@@ -11,6 +13,13 @@ import type { Observation } from './http';
 import { enqueueAlert } from '../telegram/alerts';
 import { clearAcknowledgement } from '../../stores/alert-targets';
 import { transition, type Transition } from './transition';
+import {
+	activeWindow,
+	enterMaintenance,
+	leaveMaintenance,
+	type ActiveWindow,
+} from '../maintenance/recording';
+import type { StatusBefore } from '../../stores/monitor-status';
 
 export interface RecordInput {
 	monitorId: number;
@@ -37,6 +46,9 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 	const o = { ...input.observation, durationMs: quantizeDuration(input.observation.durationMs) };
 	const status = statusBefore(engine, monitorId);
 	if (!status) return null;
+	const active = activeWindow(engine, monitorId, o.startedAt);
+	if (active) return recordInMaintenance(engine, input, o, status, active);
+	if (status.maintenanceSince !== null) leaveMaintenance(engine, monitorId, status, o.startedAt);
 	const checkId = insertCheck(engine, { monitorId, dueAt: input.dueAt, ...o });
 	const next = transition(status, o.outcome, input.retries);
 	// Editing or resuming the monitor during the check moved its due time: that choice wins.
@@ -85,4 +97,40 @@ export function recordCheck(engine: Engine, input: RecordInput): Recorded | null
 		addToRollup(engine, monitorId, resolution, o.startedAt, o.outcome, o.durationMs);
 	}
 	return { checkId, transition: next, nextDueAt };
+}
+
+/** A check in a maintenance window: kept as `maintenance`; the state, alerts and rollups are left alone. */
+function recordInMaintenance(
+	engine: Engine,
+	input: RecordInput,
+	o: RecordInput['observation'],
+	status: StatusBefore,
+	active: ActiveWindow,
+): Recorded {
+	const { monitorId } = input;
+	const checkId = insertCheck(engine, {
+		monitorId,
+		dueAt: input.dueAt,
+		...o,
+		outcome: 'maintenance',
+	});
+	enterMaintenance(engine, monitorId, status, active, o.startedAt);
+	const nextDueAt =
+		status.nextDueAt === (input.storedDueAt ?? input.dueAt) ? input.nextDueAt : status.nextDueAt;
+	// The state from before the window stays; a retry count is cleared (nothing is retried meanwhile).
+	updateStatus(engine, monitorId, {
+		state: status.state,
+		changed: false,
+		at: o.startedAt,
+		retrying: false,
+		failures: 0,
+		nextDueAt,
+		lastCheckId: checkId,
+		corsBlocked: o.corsBlocked,
+	});
+	return {
+		checkId,
+		transition: { state: status.state, retrying: false, failures: 0, event: null },
+		nextDueAt,
+	};
 }

@@ -21,6 +21,8 @@ import { rowBuckets, type RowBucket } from '../../stores/history/rows';
 import { rollupBuckets, uptimeSince, uptimesSince, type Bucket } from '../../stores/rollups';
 import { getMonitor, listMonitors } from '../monitors/service';
 import { newestFromBlocks } from './latest';
+import { maintenanceBands } from '../maintenance/bands';
+import { latestMaintenanceEvents } from '../../stores/maintenance';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,6 +41,7 @@ function toStatus(
 		nextDueAt: status?.nextDueAt ?? 0,
 		corsBlocked: status?.corsBlocked ?? false,
 		lastCheck: last ?? null,
+		maintenance: status?.maintenance ?? null,
 	};
 }
 
@@ -170,6 +173,8 @@ export async function detail(
 		},
 		events: latestEvents(engine, monitor.id, 50),
 		checks: latestChecks(engine, monitor.id, 50),
+		maintenance: maintenanceBands(engine, monitor.id, now - CHARTS[range].span, now),
+		maintenanceEvents: latestMaintenanceEvents(engine, monitor.id, 20),
 	};
 	// The overview reads its rows before its first await: all of it is one state of the database.
 	return { ...(await overviews(engine, compression, [monitor], now))[0]!, ...rest };

@@ -18,6 +18,7 @@ const LEFT_OUT = [
 	'history_blocks',
 	'rollups',
 	'events',
+	'maintenance_events',
 	'outbox',
 	'health_samples',
 	'health_alerts',
@@ -35,7 +36,8 @@ export function stripToConfiguration(engine: Engine): void {
 		for (const table of LEFT_OUT) if (hasTable(engine, table)) engine.run(`DELETE FROM ${table}`);
 		engine.run(
 			`UPDATE monitor_status SET state = 'unknown', state_since = NULL, retrying = 0, failures = 0,
-			   last_check_id = NULL`,
+			   last_check_id = NULL, maintenance_since = NULL, maintenance_until = NULL,
+			   maintenance_window_id = NULL`,
 		);
 		for (const { id } of engine.all<{ id: number }>(
 			'SELECT id FROM telegram_bots WHERE needs_token = 0',

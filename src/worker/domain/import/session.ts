@@ -21,6 +21,7 @@ import { sniff } from './sniff';
 import { fileSize } from '../../stores/database-file';
 import { summarize } from './summary';
 import { verifyBlocks } from '../history/verify';
+import { checkImportedWindows } from '../maintenance/imported';
 import type { Compression } from '../../stores/history/compression';
 import { customApiBase, holdImported } from './trust';
 import { runningCount } from '../../stores/monitors';
@@ -86,6 +87,12 @@ export async function inspectImport(
 			onMigrating: (file, index, total) =>
 				progress('migrate', `Updating its schema: ${file.filename}`, index / total),
 		});
+		try {
+			checkImportedWindows(prepared.engine);
+		} catch (error) {
+			prepared.engine.db.close();
+			throw error;
+		}
 		const incoming: IncomingSummary = {
 			...summarize(prepared.engine, sizeBytes),
 			secrets: describeIncoming(prepared.engine),

@@ -16,6 +16,7 @@ import { migrationHandlers } from './migrations';
 import { monitorHandlers } from './monitors';
 import { RUN_ONCE } from './once';
 import { organizeHandlers } from './organize';
+import { windowHandlers } from './maintenance-windows';
 import type { Handler, HandlerTable } from './table';
 import { telegramHandlers } from './telegram';
 
@@ -25,6 +26,7 @@ export type { Handler, HandlerTable } from './table';
 export const handlers: HandlerTable = {
 	...monitorHandlers,
 	...organizeHandlers,
+	...windowHandlers,
 	...telegramHandlers,
 	...channelHandlers,
 	...notificationHandlers,

@@ -44,6 +44,7 @@ interface Row {
 	up: number;
 	degraded: number;
 	down: number;
+	maintenance: number;
 	min_tenths: number | null;
 	max_tenths: number | null;
 	sum_tenths: number;
@@ -51,8 +52,8 @@ interface Row {
 	body?: Uint8Array;
 }
 
-const COLUMNS = `id, monitor_id, block_start, block_end, checks, up, degraded, down, min_tenths, max_tenths,
-	sum_tenths, length(body) AS bytes`;
+const COLUMNS = `id, monitor_id, block_start, block_end, checks, up, degraded, down, maintenance, min_tenths,
+	max_tenths, sum_tenths, length(body) AS bytes`;
 
 function toBlock(row: Row): BlockRow {
 	return {
@@ -65,6 +66,7 @@ function toBlock(row: Row): BlockRow {
 			up: row.up,
 			degraded: row.degraded,
 			down: row.down,
+			maintenance: row.maintenance,
 			minTenths: row.min_tenths,
 			maxTenths: row.max_tenths,
 			sumTenths: row.sum_tenths,
@@ -85,7 +87,7 @@ export function insertBlock(engine: Engine, block: NewBlock): number {
 	const s = block.summary;
 	return engine.run(
 		`INSERT INTO history_blocks (monitor_id, block_start, block_end, checks, up, degraded, down,
-		   min_tenths, max_tenths, sum_tenths, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		   maintenance, min_tenths, max_tenths, sum_tenths, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		[
 			block.monitorId,
 			block.start,
@@ -94,6 +96,7 @@ export function insertBlock(engine: Engine, block: NewBlock): number {
 			s.up,
 			s.degraded,
 			s.down,
+			s.maintenance,
 			s.minTenths,
 			s.maxTenths,
 			s.sumTenths,

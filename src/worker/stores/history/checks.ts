@@ -2,13 +2,14 @@
  * What a block holds: every column of a check row but its id, with the duration kept to a tenth of a
  * millisecond (an integer number of tenths), and the limits the format puts on each value.
  */
-import type { CheckMode, Outcome } from '../../../shared/checks';
+import type { CheckMode, CheckOutcome } from '../../../shared/checks';
 import type { CheckRecord } from '../../../shared/history';
 import { checkUnstorable } from './errors';
 
 export type HistoryCheck = Omit<CheckRecord, 'id'>;
 
-export const OUTCOMES: readonly Outcome[] = ['up', 'degraded', 'down'];
+/** A block's outcome codes: the index here (3, `maintenance`, since migration 011). */
+export const OUTCOMES: readonly CheckOutcome[] = ['up', 'degraded', 'down', 'maintenance'];
 export const MODES: readonly CheckMode[] = ['full', 'reachability'];
 
 /** Due and start times are epoch milliseconds up to 2^47 (the year 6429): far beyond any clock, and safe. */

@@ -105,6 +105,8 @@ export function rowBuckets(
 		[monitorId, from],
 	);
 	for (const row of rows) {
+		// Maintenance counts in no uptime and no response time (as in rollups).
+		if (row.outcome === 'maintenance') continue;
 		const t = Math.floor(row.started_at / bucketMs) * bucketMs;
 		let bucket = buckets.get(t);
 		if (!bucket) {

@@ -42,6 +42,7 @@ export function writeSegments(segments: readonly SegmentSummary[], segmentMs: nu
 		if (segment.checks === 0) continue;
 		writer.uint(segment.degraded);
 		writer.uint(segment.down);
+		writer.uint(segment.maintenance);
 		if (segment.minTenths === null || segment.maxTenths === null) continue;
 		writer.uint(segment.minTenths);
 		writer.uint(segment.maxTenths - segment.minTenths);
@@ -69,7 +70,8 @@ function readSegment(reader: ByteReader, index: number): SegmentSummary {
 	if (segment.checks === 0) return segment;
 	segment.degraded = reader.uint(segment.checks);
 	segment.down = reader.uint(segment.checks - segment.degraded);
-	segment.up = segment.checks - segment.degraded - segment.down;
+	segment.maintenance = reader.uint(segment.checks - segment.degraded - segment.down);
+	segment.up = segment.checks - segment.degraded - segment.down - segment.maintenance;
 	const answered = segment.up + segment.degraded;
 	if (answered === 0) return segment;
 	const min = reader.uint(MAX_DURATION_TENTHS);

@@ -11,6 +11,8 @@ export interface CheckCounts {
 	up: number;
 	degraded: number;
 	down: number;
+	/** Checks run in a maintenance window: counted in `checks`, in no uptime and no response time. */
+	maintenance: number;
 	/** Over the checks that were up or degraded; null when there were none. */
 	minTenths: number | null;
 	maxTenths: number | null;
@@ -28,6 +30,7 @@ export const noChecks = (): CheckCounts => ({
 	up: 0,
 	degraded: 0,
 	down: 0,
+	maintenance: 0,
 	minTenths: null,
 	maxTenths: null,
 	sumTenths: 0,
@@ -36,7 +39,7 @@ export const noChecks = (): CheckCounts => ({
 export function countCheck(counts: CheckCounts, check: HistoryCheck): void {
 	counts.checks++;
 	counts[check.outcome]++;
-	if (check.outcome === 'down') return;
+	if (check.outcome === 'down' || check.outcome === 'maintenance') return;
 	const tenths = toTenths(check.durationMs);
 	counts.minTenths = Math.min(counts.minTenths ?? tenths, tenths);
 	counts.maxTenths = Math.max(counts.maxTenths ?? tenths, tenths);

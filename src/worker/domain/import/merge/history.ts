@@ -46,6 +46,7 @@ interface BlockRow {
 	up: number;
 	degraded: number;
 	down: number;
+	maintenance: number;
 	min_tenths: number | null;
 	max_tenths: number | null;
 	sum_tenths: number;
@@ -104,8 +105,8 @@ function fileHistory(incoming: Engine, fileId: number) {
 			[fileId],
 		),
 		blocks: incoming.all<BlockRow>(
-			`SELECT block_start, block_end, checks, up, degraded, down, min_tenths, max_tenths, sum_tenths,
-			   body FROM history_blocks WHERE monitor_id = ? ORDER BY block_start`,
+			`SELECT block_start, block_end, checks, up, degraded, down, maintenance, min_tenths, max_tenths,
+			   sum_tenths, body FROM history_blocks WHERE monitor_id = ? ORDER BY block_start`,
 			[fileId],
 		),
 		rollups: incoming.all<RollupRow>(
@@ -126,6 +127,7 @@ function copyBlock(target: Engine, monitorId: number, b: BlockRow): void {
 			up: b.up,
 			degraded: b.degraded,
 			down: b.down,
+			maintenance: b.maintenance,
 			minTenths: b.min_tenths,
 			maxTenths: b.max_tenths,
 			sumTenths: b.sum_tenths,

@@ -87,6 +87,29 @@ export const BEFORE_HISTORY: readonly MergeTable[] = [
 		match: byColumns('monitor_id', 'tag_id'),
 		refs: { monitor_id: ref('monitors'), tag_id: ref('tags') },
 	},
+	// Maintenance windows (011): the same window is the same schedule under the same name; an added one
+	// covers the file's monitors as they map here.
+	{
+		table: 'maintenance_windows',
+		id: 'id',
+		match: byColumns(
+			'name',
+			'kind',
+			'starts_at',
+			'ends_at',
+			'days',
+			'start_minute',
+			'end_minute',
+			'time_zone',
+			'all_monitors',
+		),
+	},
+	{
+		table: 'maintenance_window_monitors',
+		id: null,
+		match: byColumns('window_id', 'monitor_id'),
+		refs: { window_id: ref('maintenance_windows'), monitor_id: ref('monitors') },
+	},
 	{
 		table: 'telegram_bots',
 		id: 'id',
@@ -128,7 +151,11 @@ export const AFTER_HISTORY: readonly MergeTable[] = [
 		table: 'monitor_status',
 		id: null,
 		match: byColumns('monitor_id'),
-		refs: { monitor_id: ref('monitors'), last_check_id: ref('checks', true) },
+		refs: {
+			monitor_id: ref('monitors'),
+			last_check_id: ref('checks', true),
+			maintenance_window_id: ref('maintenance_windows', true),
+		},
 	},
 	{
 		table: 'events',
@@ -136,6 +163,13 @@ export const AFTER_HISTORY: readonly MergeTable[] = [
 		// A state change is the same one at the same instant to the same state.
 		match: byColumns('monitor_id', 'at', 'to_state'),
 		refs: { monitor_id: ref('monitors'), check_id: ref('checks', true) },
+	},
+	{
+		table: 'maintenance_events',
+		id: 'id',
+		// A start or end of maintenance is the same one at the same instant.
+		match: byColumns('monitor_id', 'at', 'kind'),
+		refs: { monitor_id: ref('monitors'), window_id: ref('maintenance_windows', true) },
 	},
 ];
 
