@@ -16,8 +16,9 @@ export interface Profile {
 	close(): Promise<void>;
 }
 
-export async function launchProfile(): Promise<Profile> {
-	const userDataDir = mkdtempSync(join(tmpdir(), 'monitor-bench-'));
+export async function launchProfile(
+	userDataDir = mkdtempSync(join(tmpdir(), 'monitor-bench-')),
+): Promise<Profile> {
 	const executablePath = browserExecutable(chromium);
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		headless: true,
@@ -32,4 +33,10 @@ export async function launchProfile(): Promise<Profile> {
 			rmSync(userDataDir, { recursive: true, force: true });
 		},
 	};
+}
+
+/** Closes the browser and starts it again on the same profile (what it stored is kept). */
+export async function relaunch(profile: Profile): Promise<Profile> {
+	await profile.context.close();
+	return launchProfile(profile.userDataDir);
 }

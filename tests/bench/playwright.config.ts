@@ -10,6 +10,7 @@ export default defineConfig({
 		'bench.spec.ts',
 		'sustained.spec.ts',
 		'history.spec.ts',
+		'cold-open.spec.ts',
 		'tabs.spec.ts',
 		'list.spec.ts',
 	],

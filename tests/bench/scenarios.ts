@@ -3,13 +3,21 @@
  * scenario run alone never erases another's numbers.
  *
  * BENCH_ONLY=a,b runs just those; BENCH_SKIP=a,b runs all but those. Scenarios: `persistence`,
- * `sustained`, `history`, `tabs`, `list`, and `layout` (the IndexedDB layout study, which runs only when named in BENCH_ONLY or with
+ * `sustained`, `history`, `coldopen`, `tabs`, `list`, and `layout` (the IndexedDB layout study, which runs only when named in BENCH_ONLY or with
  * BENCH_LAYOUT=1).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const SCENARIOS = ['persistence', 'sustained', 'history', 'tabs', 'list', 'layout'] as const;
+export const SCENARIOS = [
+	'persistence',
+	'sustained',
+	'history',
+	'coldopen',
+	'tabs',
+	'list',
+	'layout',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 const OPT_IN: readonly Scenario[] = ['layout'];
 
