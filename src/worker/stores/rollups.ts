@@ -45,14 +45,18 @@ export function addToRollup(
  * rollups (the current partial hour included); null without checks. Of every monitor, by id.
  */
 export function uptimesSince(engine: Engine, from: number): Map<number, number | null> {
+	// Each monitor's hours are one range of the primary key. Reading them by the time index instead
+	// looks every row up in the table, spread over the whole file: 9-110 against 6-10 ms on W, cold.
+	const range = `FROM rollups r WHERE r.monitor_id = m.id AND r.resolution = 'hour' AND r.bucket_start >= ?1`;
 	return new Map(
 		engine
-			.all<{ monitor_id: number; checks: number; ok: number }>(
-				`SELECT monitor_id, sum(checks) AS checks, sum(up + degraded) AS ok FROM rollups
-				 WHERE resolution = 'hour' AND bucket_start >= ? GROUP BY monitor_id`,
+			.all<{ monitor_id: number; checks: number | null; ok: number | null }>(
+				`SELECT m.id AS monitor_id, (SELECT sum(checks) ${range}) AS checks,
+				 (SELECT sum(up + degraded) ${range}) AS ok FROM monitors m`,
 				[bucketStart(from, 'hour')],
 			)
-			.map((r) => [r.monitor_id, r.checks ? r.ok / r.checks : null]),
+			.filter((r) => r.checks !== null)
+			.map((r) => [r.monitor_id, r.checks ? (r.ok ?? 0) / r.checks : null]),
 	);
 }
 
