@@ -123,9 +123,15 @@ function responseMs(item: MonitorOverview): number | null {
 	return last && last.outcome !== 'down' && last.outcome !== 'maintenance' ? last.durationMs : null;
 }
 
+/**
+ * One collator for every comparison: `localeCompare` with options builds a new one per call, which made
+ * sorting 100 monitors by name 30 ms of a cold open (a profile of the page on W).
+ */
+const names = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const tagNames = new Intl.Collator(undefined, { sensitivity: 'base' });
+
 const byName = (a: MonitorOverview, b: MonitorOverview) =>
-	a.monitor.name.localeCompare(b.monitor.name, undefined, { sensitivity: 'base', numeric: true }) ||
-	a.monitor.id - b.monitor.id;
+	names.compare(a.monitor.name, b.monitor.name) || a.monitor.id - b.monitor.id;
 
 /** Missing values (no answer yet, no checks) go last whatever the sort. */
 function nullsLast(a: number | null, b: number | null): number {
@@ -192,7 +198,7 @@ export function applyView(items: MonitorOverview[], view: ListView, tagList: Tag
 	}
 	const groups: ListGroup[] = tagList
 		.filter((t) => byTag.has(t.id))
-		.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id - b.id)
+		.sort((a, b) => tagNames.compare(a.name, b.name) || a.id - b.id)
 		.map((t) => {
 			const members = byTag.get(t.id)!;
 			const key = `tag-${t.id}`;
