@@ -81,7 +81,11 @@ export interface Bucket {
 	sumMs: number;
 }
 
-/** A monitor's rollups of `resolution` since `from`, merged into buckets of `bucketMs`, oldest first. */
+/**
+ * A monitor's rollups of `resolution` since `from`, merged into buckets of `bucketMs`, oldest first.
+ * The rows come in key order (oldest first) and are merged here: a GROUP BY on the bucket made SQLite
+ * sort them first, most of a 30-day chart's query (sustained run, worker profile: 7 ms of 16 per chart).
+ */
 export function rollupBuckets(
 	engine: Engine,
 	monitorId: number,
@@ -89,34 +93,39 @@ export function rollupBuckets(
 	bucketMs: number,
 	from: number,
 ): Bucket[] {
-	return engine
-		.all<{
-			t: number;
-			checks: number;
-			up: number;
-			degraded: number;
-			down: number;
-			min_ms: number | null;
-			max_ms: number | null;
-			sum_ms: number;
-		}>(
-			`SELECT (bucket_start / :size) * :size AS t, sum(checks) AS checks, sum(up) AS up, sum(degraded) AS degraded,
-			   sum(down) AS down, min(min_ms) AS min_ms, max(max_ms) AS max_ms, sum(sum_ms) AS sum_ms
-			 FROM rollups
-			 WHERE monitor_id = :id AND resolution = :resolution AND bucket_start >= :from
-			 GROUP BY 1 ORDER BY 1`,
-			{ ':size': bucketMs, ':id': monitorId, ':resolution': resolution, ':from': from },
-		)
-		.map((r) => ({
-			t: r.t,
-			checks: r.checks,
-			up: r.up,
-			degraded: r.degraded,
-			down: r.down,
-			minMs: r.min_ms,
-			maxMs: r.max_ms,
-			sumMs: r.sum_ms,
-		}));
+	const rows = engine.all<{
+		b: number;
+		checks: number;
+		up: number;
+		degraded: number;
+		down: number;
+		min_ms: number | null;
+		max_ms: number | null;
+		sum_ms: number;
+	}>(
+		`SELECT bucket_start AS b, checks, up, degraded, down, min_ms, max_ms, sum_ms FROM rollups
+		 WHERE monitor_id = ? AND resolution = ? AND bucket_start >= ? ORDER BY bucket_start`,
+		[monitorId, resolution, from],
+	);
+	const buckets: Bucket[] = [];
+	let bucket: Bucket | undefined;
+	for (const r of rows) {
+		const t = Math.floor(r.b / bucketMs) * bucketMs;
+		if (bucket?.t !== t) {
+			bucket = { t, checks: 0, up: 0, degraded: 0, down: 0, minMs: null, maxMs: null, sumMs: 0 };
+			buckets.push(bucket);
+		}
+		bucket.checks += r.checks;
+		bucket.up += r.up;
+		bucket.degraded += r.degraded;
+		bucket.down += r.down;
+		bucket.sumMs += r.sum_ms;
+		if (r.min_ms !== null && (bucket.minMs === null || r.min_ms < bucket.minMs))
+			bucket.minMs = r.min_ms;
+		if (r.max_ms !== null && (bucket.maxMs === null || r.max_ms > bucket.maxMs))
+			bucket.maxMs = r.max_ms;
+	}
+	return buckets;
 }
 
 /** Deletes up to `batch` minute rollups of buckets before `before`; returns how many. */
