@@ -182,7 +182,8 @@ test('sustained monitoring', async () => {
 		const pids = rendererPids(profile.userDataDir);
 		const pageSession = await profile.context.newCDPSession(page);
 		const fileBytes = async () => (await call(page, 'database.status')).sizeBytes;
-		const memoryStart = await memory(pageSession, probe, WORKER, pids, fileBytes);
+		const wasmBytes = async () => (await call(page, 'health.report')).memory.wasmBytes;
+		const memoryStart = await memory(pageSession, probe, WORKER, pids, fileBytes, wasmBytes);
 		await watchLongTasks(page);
 		const hitsStart = { ...targets.hits };
 		const sentStart = telegram.sent.length;
@@ -233,7 +234,7 @@ test('sustained monitoring', async () => {
 		const longestMainTaskMs = await page.evaluate(
 			() => (globalThis as unknown as { benchLongest: number }).benchLongest,
 		);
-		const memoryEnd = await memory(pageSession, probe, WORKER, pids, fileBytes);
+		const memoryEnd = await memory(pageSession, probe, WORKER, pids, fileBytes, wasmBytes);
 
 		console.log('  the monitor list: shown 5 times, scrolled, then left open for 30 s');
 		if (profiling) await startPageProfile(pageSession);

@@ -14,6 +14,8 @@ export interface Memory {
 	workerArrayBuffersMB: number | null;
 	rendererRssMB: number | null;
 	fileMB: number;
+	/** SQLite's WebAssembly heap in the worker (it only grows), from the health report. */
+	wasmMB: number | null;
 	pageJsMB: number | null;
 	pageNodes: number | null;
 	pageListeners: number | null;
@@ -32,10 +34,12 @@ export async function memory(
 	worker: string,
 	pids: number[],
 	fileBytes: () => Promise<number>,
+	wasmBytes: () => Promise<number | null> = () => Promise.resolve(null),
 ): Promise<Memory> {
 	const heap = await probe.heap(worker);
 	const page: Record<string, number> = await pageMetrics(pageSession).catch(() => ({}));
 	const fileMB = (await fileBytes()) / MB;
+	const wasm = await wasmBytes();
 	const resident = rss(pids);
 	return {
 		workerJsMB: heap ? heap.usedSize / MB : null,
@@ -43,6 +47,7 @@ export async function memory(
 			heap?.backingStorageSize === undefined ? null : heap.backingStorageSize / MB,
 		rendererRssMB: resident === null ? null : resident / MB,
 		fileMB,
+		wasmMB: wasm === null ? null : wasm / MB,
 		pageJsMB: page.JSHeapUsedSize === undefined ? null : page.JSHeapUsedSize / MB,
 		pageNodes: page.Nodes ?? null,
 		pageListeners: page.JSEventListeners ?? null,

@@ -167,6 +167,7 @@ export function publish(result: SustainedResult): string {
 		`| Memory at start → end: worker JS heap | ${f(m.start.workerJsMB)} → ${f(m.end.workerJsMB)} MB |`,
 		`| Worker ArrayBuffers (the database file) | ${f(m.start.workerArrayBuffersMB)} → ${f(m.end.workerArrayBuffersMB)} MB |`,
 		`| Renderer RSS | ${f(m.start.rendererRssMB, 0)} → ${f(m.end.rendererRssMB, 0)} MB |`,
+		`| SQLite's wasm heap (worker) | ${f(m.start.wasmMB)} → ${f(m.end.wasmMB)} MB |`,
 		`| Page JS heap; DOM nodes; event listeners (after GC) | ${f(m.start.pageJsMB)} → ${f(m.end.pageJsMB)} MB; ${f(m.start.pageNodes, 0)} → ${f(m.end.pageNodes, 0)}; ${f(m.start.pageListeners, 0)} → ${f(m.end.pageListeners, 0)} |`,
 		`| Database file | ${f(m.start.fileMB)} → ${f(m.end.fileMB)} MB |`,
 		'',
