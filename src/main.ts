@@ -1,5 +1,3 @@
-// First: the database worker starts while the app's modules below are evaluated.
-import './client/start-database';
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';
