@@ -20,6 +20,10 @@ import { serveApp } from './sustained/app';
 import { startFileDrop } from './sustained/targets';
 import { wFile } from './history/w-file';
 import { openAndTime, STEP_LABELS, type ColdOpen } from './cold-open/measure';
+import { checkout, takeTurns, type Side } from './cold-open/side-by-side';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESULTS } from './scenarios';
 
 const MONITORS = Number(process.env.BENCH_HISTORY_MONITORS ?? 100);
 const REOPENS = Number(process.env.BENCH_COLD_REOPENS ?? 7);
@@ -133,5 +137,50 @@ test('cold open on W', async () => {
 		await profile.close().catch(() => undefined);
 		await app.close().catch(() => undefined);
 		await drop.close().catch(() => undefined);
+	}
+});
+
+test('cold open on W, side by side with an earlier commit', async () => {
+	const baseline = process.env.BENCH_COLD_BASELINE;
+	test.skip(!selected('coldopen') || !baseline, 'BENCH_COLD_BASELINE=<commit> not set');
+	test.setTimeout(45 * 60_000);
+	const w = await wFile(MONITORS);
+	const bytes = readFileSync(w.path);
+	const drop = await startFileDrop(bytes);
+	const tree = checkout(baseline!);
+	const apps = [await serveApp({ root: tree.root }), await serveApp()];
+	const profile = await launchProfile();
+	try {
+		const names = [`before (${baseline!.slice(0, 9)})`, 'after (this checkout)'];
+		const sides: Side[] = [];
+		for (const [i, app] of apps.entries()) {
+			const page = await profile.context.newPage();
+			await page.goto(app.url);
+			await page.evaluate(() =>
+				(globalThis as unknown as { monitor: { db: Db } }).monitor.db.call('database.status'),
+			);
+			await importFile(page, drop.url);
+			const first = await openAndTime(profile.context, app.url, page);
+			sides.push({ name: names[i]!, url: app.url, page: first.page, opens: [] });
+		}
+		// Each side's snapshot is written a minute after its first open.
+		await sides[1]!.page.waitForTimeout(70_000);
+		const rows = await takeTurns(profile.context, [sides[0]!, sides[1]!], REOPENS);
+		const lines = [
+			`## Cold open on W, two builds taking turns (${new Date().toISOString()})`,
+			'',
+			`W: ${MONITORS} monitors, ${(bytes.length / 1e6).toFixed(1)} MB; ${REOPENS} new-tab opens each, alternating. ms from navigation start, medians.`,
+			'',
+			'| Build | Open to list drawn | Range | Worker open starts | Database ready | Rows there |',
+			'| --- | --- | --- | --- | --- | --- |',
+			...rows,
+		];
+		for (const line of lines) console.log(line);
+		writeFileSync(join(RESULTS, 'cold-open-side-by-side.md'), `${lines.join('\n')}\n`);
+	} finally {
+		await profile.close().catch(() => undefined);
+		for (const app of apps) await app.close().catch(() => undefined);
+		await drop.close().catch(() => undefined);
+		tree.remove();
 	}
 });

@@ -13,20 +13,24 @@ export interface AppServer {
 	close(): Promise<void>;
 }
 
-/** `minify: false` keeps names and module headers in the bundle, for a readable CPU profile. */
-export async function serveApp({ minify = true } = {}): Promise<AppServer> {
-	const configFile = resolve(ROOT, 'vite.config.ts');
+/**
+ * `minify: false` keeps names and module headers in the bundle, for a readable CPU profile. `root`: another
+ * checkout of the app (an earlier commit, for a side-by-side run), built into its own dist-bench-app/.
+ */
+export async function serveApp({ minify = true, root = ROOT } = {}): Promise<AppServer> {
+	const configFile = resolve(root, 'vite.config.ts');
+	const outDir = root === ROOT ? OUT_DIR : resolve(root, 'dist-bench-app');
 	await build({
 		configFile,
-		root: ROOT,
+		root,
 		logLevel: 'warn',
-		build: { outDir: OUT_DIR, emptyOutDir: true, ...(minify ? {} : { minify: false }) },
+		build: { outDir, emptyOutDir: true, ...(minify ? {} : { minify: false }) },
 	});
 	const server = await preview({
 		configFile,
-		root: ROOT,
+		root,
 		logLevel: 'warn',
-		build: { outDir: OUT_DIR },
+		build: { outDir },
 		preview: { port: 0, strictPort: false },
 	});
 	const address = server.httpServer.address();
