@@ -53,7 +53,16 @@ export async function stopTrace(session: CDPSession): Promise<string> {
 	const parsed = JSON.parse(await readStream(session, stream)) as
 		TraceEvent[] | { traceEvents: TraceEvent[] };
 	const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
-	const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+	// The page's main thread: of the renderers' main threads (the page, its service worker, a blank
+	// tab), the busiest.
+	const busy = new Map<string, number>();
+	for (const e of events) {
+		const key = `${e.pid}:${e.tid}`;
+		if (e.ph === 'X' && e.dur) busy.set(key, (busy.get(key) ?? 0) + e.dur);
+	}
+	const main = events
+		.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+		.sort((a, b) => (busy.get(`${b.pid}:${b.tid}`) ?? 0) - (busy.get(`${a.pid}:${a.tid}`) ?? 0))[0];
 	if (!main) return 'no main thread in the trace';
 	const mine = events
 		.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined)
