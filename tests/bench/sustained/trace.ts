@@ -14,7 +14,12 @@ interface TraceEvent {
 	tid: number;
 	pid: number;
 	ts: number;
-	args?: { data?: { frame?: string; functionName?: string; type?: string }; name?: string };
+	args?: {
+		data?: { frame?: string; functionName?: string; type?: string; elementCount?: number };
+		beginData?: { dirtyObjects?: number; totalObjects?: number };
+		elementCount?: number;
+		name?: string;
+	};
 }
 
 export async function startTrace(session: CDPSession): Promise<void> {
@@ -73,41 +78,53 @@ export async function stopTrace(session: CDPSession): Promise<string> {
 	const selfInLong = new Map<string, number>();
 	const stack: TraceEvent[] = [];
 	const childTime = new Map<TraceEvent, number>();
+	const childCpu = new Map<TraceEvent, number>();
 	const taskOf = new Map<TraceEvent, TraceEvent>();
 	for (const e of mine) {
 		while (stack.length && stack[stack.length - 1]!.ts + stack[stack.length - 1]!.dur! <= e.ts)
 			stack.pop();
 		const parent = stack[stack.length - 1];
-		if (parent) childTime.set(parent, (childTime.get(parent) ?? 0) + e.dur!);
+		if (parent) {
+			childTime.set(parent, (childTime.get(parent) ?? 0) + e.dur!);
+			childCpu.set(parent, (childCpu.get(parent) ?? 0) + (e.tdur ?? 0));
+		}
 		taskOf.set(e, stack[0] ?? e);
 		stack.push(e);
 	}
-	// Each long task's own breakdown, and what started its parts (timer, frame, event, message).
+	// The breakdown (CPU self time) of each task that was long or used much CPU, and what started its
+	// parts (timer, frame, event, message).
 	const perTask = new Map<TraceEvent, Map<string, number>>();
 	for (const e of mine) {
 		const own = e.dur! - (childTime.get(e) ?? 0);
 		self.set(e.name, (self.get(e.name) ?? 0) + own);
 		const task = taskOf.get(e)!;
-		if (task.dur! < 50_000) continue;
-		selfInLong.set(e.name, (selfInLong.get(e.name) ?? 0) + own);
+		if (task.dur! >= 50_000) selfInLong.set(e.name, (selfInLong.get(e.name) ?? 0) + own);
+		if (task.dur! < 50_000 && (task.tdur ?? 0) < 20_000) continue;
 		const parts = perTask.get(task) ?? new Map<string, number>();
 		perTask.set(task, parts);
 		const data = e.args?.data;
 		const name = data?.type ? `${e.name}(${data.type})` : e.name;
-		parts.set(name, (parts.get(name) ?? 0) + own);
-		if (data?.functionName && e.dur! >= 2000) {
+		// How much was laid out or styled: the largest of the task's layouts and style updates.
+		const objects = e.args?.beginData?.dirtyObjects ?? e.args?.elementCount ?? data?.elementCount;
+		if (objects !== undefined) {
+			const key = `  ${e.name === 'Layout' ? 'laid out' : 'styled'} (objects, most)`;
+			parts.set(key, Math.max(parts.get(key) ?? 0, objects * 1000));
+		}
+		const cpu = (e.tdur ?? 0) - (childCpu.get(e) ?? 0);
+		parts.set(name, (parts.get(name) ?? 0) + cpu);
+		if (data?.functionName && (e.tdur ?? 0) >= 2000) {
 			const fn = `  fn ${data.functionName}`;
-			parts.set(fn, (parts.get(fn) ?? 0) + e.dur!);
+			parts.set(fn, (parts.get(fn) ?? 0) + e.tdur!);
 		}
 	}
-	const longCount = perTask.size;
+	const longCount = mine.filter((e) => taskOf.get(e) === e && e.dur! >= 50_000).length;
 	const ms = (us: number) => (us / 1000).toFixed(0);
 	const eachLong = [...perTask.entries()]
-		.sort((a, b) => b[0].dur! - a[0].dur!)
+		.sort((a, b) => (b[0].tdur ?? 0) - (a[0].tdur ?? 0))
 		.slice(0, 10)
 		.map(
 			([task, parts]) =>
-				`    ${ms(task.dur!)} ms: ${[...parts.entries()]
+				`    cpu ${ms(task.tdur ?? 0)} ms (wall ${ms(task.dur!)}): ${[...parts.entries()]
 					.filter(([, us]) => us >= 2000)
 					.sort((a, b) => b[1] - a[1])
 					.map(([name, us]) => `${name} ${ms(us)}`)
@@ -129,7 +146,7 @@ export async function stopTrace(session: CDPSession): Promise<string> {
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, 14)
 			.map(([name, us]) => `${(us / 1000).toFixed(0).padStart(8)} ms  ${name}`),
-		'  each of the longest (self time ≥ 2 ms by event; fn: a function called, total):',
+		'  the tasks that used the most CPU (CPU self time ≥ 2 ms by event; fn: a function called, total):',
 		...eachLong,
 	].join('\n');
 }
