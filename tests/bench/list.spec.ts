@@ -6,6 +6,7 @@
  * about two minutes where the sustained run takes twenty, so a change to the list can be measured on its
  * own. BENCH_LIST_MONITORS (default 200), BENCH_LIST_WARM_S (default 40: how long checks run first).
  * BENCH_LIST_PROFILE=1 profiles the page's main thread (an unminified build) and prints where it went.
+ * BENCH_LIST_SHOTS=<dir> saves screenshots of the list and of a monitor's page, light and dark, at the end.
  *
  * Run only this: BENCH_ONLY=list npm run bench.
  */
@@ -45,6 +46,20 @@ function call<M extends keyof DbApi>(
 	) as Promise<DbApi[M]['result']>;
 }
 
+/** The list (its top) and a monitor's page, in both colour schemes. */
+async function screenshots(page: Page, id: number, dir: string): Promise<void> {
+	for (const colorScheme of ['light', 'dark'] as const) {
+		await page.emulateMedia({ colorScheme });
+		await page.evaluate(() => (location.hash = '#/monitors'));
+		await page.locator('ul[aria-label="Monitors"] > li').first().waitFor();
+		await page.screenshot({ path: `${dir}/list-${colorScheme}.png` });
+		await page.evaluate((id) => (location.hash = `#/monitors/${id}`), id);
+		await page.locator('#monitor-title').waitFor();
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: `${dir}/monitor-${colorScheme}.png`, fullPage: true });
+	}
+}
+
 const ms = (values: number[]) =>
 	`${Math.round(percentile(values, 50))} / ${Math.round(Math.max(...values))} ms`;
 
@@ -74,6 +89,8 @@ test('monitor list at scale', async () => {
 		const list = await measureList(page, ids, { liveMs: 15_000 });
 		if (profiling) console.log(printSummary(await summarise(await stopPageProfile(session))));
 		if (tracing) console.log(await stopTrace(session));
+		if (process.env.BENCH_LIST_SHOTS)
+			await screenshots(page, ids[0]!, process.env.BENCH_LIST_SHOTS);
 		const chromium = profile.context.browser()?.version() ?? 'unknown';
 		const lines = [
 			`## Monitor list, ${MONITORS} monitors (${new Date().toISOString()})`,

@@ -13,6 +13,7 @@ export default defineConfig({
 		'cold-open.spec.ts',
 		'tabs.spec.ts',
 		'list.spec.ts',
+		'charts.spec.ts',
 	],
 	outputDir: '../../test-results/bench',
 	timeout: 0,

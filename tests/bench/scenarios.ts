@@ -3,7 +3,7 @@
  * scenario run alone never erases another's numbers.
  *
  * BENCH_ONLY=a,b runs just those; BENCH_SKIP=a,b runs all but those. Scenarios: `persistence`,
- * `sustained`, `history`, `coldopen`, `tabs`, `list`, and `layout` (the IndexedDB layout study, which runs only when named in BENCH_ONLY or with
+ * `sustained`, `history`, `coldopen`, `tabs`, `list`, `charts`, and `layout` (the IndexedDB layout study, which runs only when named in BENCH_ONLY or with
  * BENCH_LAYOUT=1).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ export const SCENARIOS = [
 	'coldopen',
 	'tabs',
 	'list',
+	'charts',
 	'layout',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];

@@ -33,6 +33,7 @@ import { analyseRun } from './sustained/analyse';
 import { publish, type SustainedResult } from './sustained/publish';
 import { sustainedSettings } from './sustained/plan';
 import { buildSeed } from './sustained/seed';
+import { importSeed } from './sustained/import-seed';
 import { startFileDrop, startTargets } from './sustained/targets';
 import { cpuBetween, threadCpu } from './sustained/threads';
 import { measureList } from './sustained/list';
@@ -59,31 +60,6 @@ function call<M extends keyof DbApi>(
 			).monitor.db.call(m, a),
 		[method, args] as const,
 	) as Promise<DbApi[M]['result']>;
-}
-
-/** Loads the seed through the app's own import (fetched from the file drop, not pushed over CDP). */
-async function importSeed(page: Page, url: string): Promise<void> {
-	await page.evaluate(async (from) => {
-		const { db } = (
-			globalThis as unknown as {
-				monitor: {
-					db: {
-						call(m: string, a?: unknown): Promise<unknown>;
-						callTransfer(m: string, a: unknown, t: Transferable[]): Promise<unknown>;
-					};
-				};
-			}
-		).monitor;
-		const bytes = new Uint8Array(await (await fetch(`${from}/seed.db`)).arrayBuffer());
-		const preview = (await db.callTransfer('import.inspect', { bytes, name: 'seed.db' }, [
-			bytes.buffer,
-		])) as { token: string };
-		// The file's Bot API server is the fake one on 127.0.0.1: keep it (an import drops it by default,
-		// and alerts would then go to the real Telegram, which a benchmark must never reach).
-		await db.call('import.commit', { token: preview.token, keepApiBase: true });
-		// An import pauses the file's running monitors; the benchmark runs them, as "Resume all" does.
-		await db.call('import.resumeMonitors');
-	}, url);
 }
 
 /** The same call the chart makes, timed in the page. */
