@@ -35,8 +35,6 @@ describe('background notices', () => {
 				},
 			],
 		});
-		// The jobs start in a task of their own, after the calls waiting for the database.
-		await new Promise((resolve) => setTimeout(resolve, 0));
 		runtime.stop();
 		expect(events.filter(([e]) => e === 'notice').map(([, p]) => p)).toEqual([
 			{ what: 'Rotating history failed', code: 'background-failed', message: 'disk I/O error' },

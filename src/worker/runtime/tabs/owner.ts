@@ -29,7 +29,7 @@ const OPEN_WHILE_LOCKED = new Set<Method>([
 export class OwnerRuntime {
 	readonly #ctx: HandlerContext;
 	readonly #build: BuildInfo;
-	#stopJobs: () => void;
+	readonly #stopJobs: () => void;
 	#stopped = false;
 
 	constructor(
@@ -63,13 +63,7 @@ export class OwnerRuntime {
 		const notifications = new NotificationBridge((request) => options.emit?.('notify', request));
 		this.#ctx = { db, now, services: { account, notifications }, report };
 		this.#build = build;
-		// The jobs start in a task of their own, once the calls that waited for the database are answered:
-		// starting them (the scheduler reading every monitor, the first prune and health sample) took
-		// 30-40 ms of a cold open on W, before the monitor list's first answer.
-		const jobsTimer = setTimeout(() => {
-			if (!this.#stopped) this.#stopJobs = startJobs(this.#ctx, options.jobs);
-		}, 0);
-		this.#stopJobs = () => clearTimeout(jobsTimer);
+		this.#stopJobs = startJobs(this.#ctx, options.jobs);
 		if (options.handover) void noteActivity(db, now(), handoverEntry(options.handover));
 		void account.start().catch((error: unknown) => report('Starting the account failed', error));
 	}
