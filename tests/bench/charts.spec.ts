@@ -12,7 +12,6 @@
  * Run only this: BENCH_ONLY=charts npm run bench.
  */
 import { test, type Page } from '@playwright/test';
-import type { DbApi } from '../../src/shared/api';
 import { FakeTelegram } from '../e2e/support/fake-telegram';
 import { launchProfile } from './chromium';
 import { machine, median } from './report';
@@ -30,27 +29,12 @@ import { sustainedSettings } from './sustained/plan';
 import { buildSeed } from './sustained/seed';
 import { startFileDrop, startTargets } from './sustained/targets';
 import { startTrace, stopTrace } from './sustained/trace';
+import { call } from '../e2e/helpers';
 
 const OPENS = Number(process.env.BENCH_CHARTS_OPENS ?? 40);
 const GAP_MS = Number(process.env.BENCH_CHARTS_GAP_MS ?? 1500);
 const TOKEN = '4242:AAbenchbenchbenchbenchbenchbenchbench';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function call<M extends keyof DbApi>(
-	page: Page,
-	method: M,
-	args?: DbApi[M]['args'],
-): Promise<DbApi[M]['result']> {
-	return page.evaluate(
-		([m, a]) =>
-			(
-				globalThis as unknown as {
-					monitor: { db: { call(m: string, a?: unknown): Promise<unknown> } };
-				}
-			).monitor.db.call(m, a),
-		[method, args] as const,
-	) as Promise<DbApi[M]['result']>;
-}
 
 type Tasks = { benchTasks: { at: number; ms: number }[] };
 

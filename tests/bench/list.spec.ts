@@ -11,7 +11,6 @@
  * Run only this: BENCH_ONLY=list npm run bench.
  */
 import { test, type Page } from '@playwright/test';
-import type { DbApi } from '../../src/shared/api';
 import { launchProfile } from './chromium';
 import { machine, percentile } from './report';
 import { mergeResults, selected, writeSection } from './scenarios';
@@ -26,25 +25,10 @@ import {
 import { kindOf, monitorInput } from './sustained/plan';
 import { startTargets } from './sustained/targets';
 import { startTrace, stopTrace } from './sustained/trace';
+import { call } from '../e2e/helpers';
 
 const MONITORS = Number(process.env.BENCH_LIST_MONITORS ?? 200);
 const WARM_S = Number(process.env.BENCH_LIST_WARM_S ?? 40);
-
-function call<M extends keyof DbApi>(
-	page: Page,
-	method: M,
-	args?: DbApi[M]['args'],
-): Promise<DbApi[M]['result']> {
-	return page.evaluate(
-		([m, a]) =>
-			(
-				globalThis as unknown as {
-					monitor: { db: { call(m: string, a?: unknown): Promise<unknown> } };
-				}
-			).monitor.db.call(m, a),
-		[method, args] as const,
-	) as Promise<DbApi[M]['result']>;
-}
 
 /** The list (its top) and a monitor's page, in both colour schemes. */
 async function screenshots(page: Page, id: number, dir: string): Promise<void> {

@@ -15,7 +15,6 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type Page } from '@playwright/test';
-import type { DbApi } from '../../src/shared/api';
 import { FakeTelegram } from '../e2e/support/fake-telegram';
 import { launchProfile } from './chromium';
 import { cpuByProcessType, rendererPids, topSelfTime, WorkerProbe } from './probes';
@@ -38,6 +37,7 @@ import { startFileDrop, startTargets } from './sustained/targets';
 import { cpuBetween, threadCpu } from './sustained/threads';
 import { measureList } from './sustained/list';
 import { memory } from './sustained/memory';
+import { call } from '../e2e/helpers';
 
 const MB = 1024 * 1024;
 const TOKEN = '4242:AAbenchbenchbenchbenchbenchbenchbench';
@@ -46,21 +46,6 @@ const WORKER = 'monitor-db';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Calls the worker API through the app's own client, from inside the page (window.monitor.db). */
-function call<M extends keyof DbApi>(
-	page: Page,
-	method: M,
-	args?: DbApi[M]['args'],
-): Promise<DbApi[M]['result']> {
-	return page.evaluate(
-		([m, a]) =>
-			(
-				globalThis as unknown as {
-					monitor: { db: { call(m: string, a?: unknown): Promise<unknown> } };
-				}
-			).monitor.db.call(m, a),
-		[method, args] as const,
-	) as Promise<DbApi[M]['result']>;
-}
 
 /** The same call the chart makes, timed in the page. */
 function timeDetailCall(page: Page, id: number): Promise<number> {

@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import type { DbApi } from '../../../src/shared/api';
 import { launchProfile } from '../chromium';
 import { median, percentile } from '../report';
 import { serveApp } from '../sustained/app';
@@ -22,6 +21,7 @@ import {
 } from '../sustained/page-profile';
 import { startFileDrop } from '../sustained/targets';
 import { wFile } from './w-file';
+import { call } from '../../e2e/helpers';
 
 const OPENS = 20;
 const WARM_UP = 3;
@@ -30,17 +30,6 @@ type Db = {
 	call(m: string, a?: unknown): Promise<unknown>;
 	callTransfer(m: string, a: unknown, t: Transferable[]): Promise<unknown>;
 };
-
-function call<M extends keyof DbApi>(
-	page: Page,
-	method: M,
-	args?: DbApi[M]['args'],
-): Promise<DbApi[M]['result']> {
-	return page.evaluate(
-		([m, a]) => (globalThis as unknown as { monitor: { db: Db } }).monitor.db.call(m, a),
-		[method, args] as const,
-	) as Promise<DbApi[M]['result']>;
-}
 
 /** Imports the file through the app (fetched from the drop, not pushed over CDP); monitors stay paused. */
 async function importFile(page: Page, url: string): Promise<number> {
